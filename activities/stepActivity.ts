@@ -1,0 +1,59 @@
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import type { StepFunction } from '../lib/dsl/defineStep';
+import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
+import { ConfigError } from '../lib/errors';
+
+/** Step outputs travel through Temporal history: keep them small and put data in artifacts. */
+export const MAX_STEP_OUTPUT_BYTES = 256 * 1024;
+/** How often a running step heartbeats on its own (the SDK throttles what reaches the server). */
+const AUTO_HEARTBEAT_MS = 1_000;
+
+export type StepActivity = (input: StepInput) => Promise<StepOutput>;
+
+/**
+ * Turns a step function into a Temporal activity: validates its config (non-retryable ConfigError
+ * naming the field), heartbeats while it runs so a dead worker is noticed and cancellation reaches
+ * it, and refuses outputs too large to belong in workflow history.
+ */
+export function toActivity(step: StepFunction): StepActivity {
+  return async (input) => {
+    const context = Context.current();
+    let config = input.config;
+    if (step.config) {
+      const parsed = step.config.safeParse(input.config);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ');
+        throw new ConfigError(`step '${input.run.step}' (${step.name}): ${problems}`);
+      }
+      config = parsed.data;
+    }
+    const timer = setInterval(() => context.heartbeat(), AUTO_HEARTBEAT_MS);
+    try {
+      const output = await step.run(
+        { ...input, config },
+        {
+          heartbeat: (details) => context.heartbeat(details),
+          signal: context.cancellationSignal,
+          attempt: context.info.attempt,
+        },
+      );
+      return checkOutput(input.run.step, output);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}
+
+function checkOutput(stepName: string, output: StepOutput | undefined): StepOutput {
+  if (output === undefined) return null;
+  const json = z.json().safeParse(output);
+  if (!json.success) throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON`);
+  const size = Buffer.byteLength(JSON.stringify(output));
+  if (size > MAX_STEP_OUTPUT_BYTES) {
+    throw new ConfigError(
+      `step '${stepName}' returned ${size} bytes; outputs are capped at ${MAX_STEP_OUTPUT_BYTES}: store data as an artifact and return its reference`,
+    );
+  }
+  return output;
+}

@@ -1,0 +1,7 @@
+/**
+ * Names of the stages every Cairn worker registers (activities/ implements them). The registry
+ * checks each step's activity against these and the steps declared with defineStep, so a typo in
+ * an activity name fails when definitions load, not when a run is stuck waiting for a worker.
+ */
+export const BUILTIN_STAGES = ['noop', 'sleep'] as const;
+export type BuiltinStage = (typeof BUILTIN_STAGES)[number];

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { canonicalJson, sha256Hex } from '../canonicalJson';
+import { ParamsError, PipelineDefinitionError } from '../errors';
+import type { Pipeline } from './definePipeline';
+import { parseDuration } from './duration';
+import { findCycle, topologicalOrder } from './graph';
+import { type JsonObject, type PipelineSpec, type StepSpec } from './spec';
+import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema } from './stepOptions';
+
+const PIPELINE_ID = /^[a-z][a-z0-9-]{0,62}$/;
+const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+type AnyStep = Pipeline['steps'][number];
+const ConfigSchema = z.record(z.string(), z.json());
+
+export interface CompiledRun {
+  spec: PipelineSpec;
+  /** The params after the schema's defaults and transforms. */
+  params: JsonObject;
+}
+
+/** Lists zod issues as `path: message`, the way every Cairn error names a field. */
+export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function describeIssuesText(error: z.ZodError): string {
+  return describeIssues(error)
+    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/**
+ * Checks everything about a pipeline that does not depend on params: its id, its param schema's
+ * defaults, each step's options, and the graph (unknown or duplicate steps, cycles).
+ */
+export function validatePipeline(pipeline: Pipeline): void {
+  const fail = (problem: string): never => {
+    throw new PipelineDefinitionError(String(pipeline.id), problem);
+  };
+  if (typeof pipeline.id !== 'string' || !PIPELINE_ID.test(pipeline.id)) {
+    fail('id must be lower-case letters, digits and dashes, starting with a letter (at most 63 characters)');
+  }
+  if (!(pipeline.params instanceof z.ZodObject)) fail('params must be a zod object schema (z.object({...}))');
+  checkParamDefaults(pipeline, fail);
+
+  const failure = FailureOptionsSchema.safeParse(pipeline.onFailure);
+  if (!failure.success) fail(`onFailure: ${describeIssuesText(failure.error)}`);
+
+  if (pipeline.steps.length === 0) fail('has no steps: declare at least one');
+  const seen = new Set<string>();
+  for (const step of pipeline.steps) {
+    if (typeof step.name !== 'string' || !STEP_NAME.test(step.name)) {
+      fail(`step name '${String(step.name)}' is not valid (a letter, then letters, digits, '_' or '-')`);
+    }
+    if (seen.has(step.name)) fail(`duplicate step '${step.name}': step names must be unique`);
+    seen.add(step.name);
+    checkStep(step, fail);
+  }
+  for (const step of pipeline.steps) {
+    const upstream = step.after ?? [];
+    for (const name of upstream) {
+      if (name === step.name) fail(`step '${step.name}' lists itself in 'after'`);
+      if (!seen.has(name)) fail(`step '${step.name}' names an unknown upstream step '${String(name)}'`);
+    }
+    if (new Set(upstream).size !== upstream.length) fail(`step '${step.name}' lists an upstream step twice`);
+  }
+  const cycle = findCycle(pipeline.steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
+  if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
+}
+
+function checkParamDefaults(pipeline: Pipeline, fail: (problem: string) => never): void {
+  for (const [field, schema] of Object.entries(pipeline.params.shape)) {
+    if (!(schema instanceof z.ZodDefault)) continue;
+    // zod 4 returns a default as-is, without checking it against its own schema: check it here.
+    const checked = (schema.unwrap() as z.ZodType).safeParse(schema.def.defaultValue);
+    if (!checked.success) {
+      fail(`param '${field}' has a default its own schema rejects: ${describeIssuesText(checked.error)}`);
+    }
+  }
+}
+
+function checkStep(step: AnyStep, fail: (problem: string) => never): void {
+  const { name, activity, after, config, ...options } = step;
+  const activityName = typeof activity === 'string' ? activity : activity?.name;
+  if (typeof activityName !== 'string' || activityName.length === 0) {
+    fail(`step '${name}' has no activity: name a built-in stage or a step declared with defineStep`);
+  }
+  if (after !== undefined && !Array.isArray(after)) fail(`step '${name}': 'after' must be a list of step names`);
+  if (config !== undefined && typeof config !== 'function' && (typeof config !== 'object' || config === null)) {
+    fail(`step '${name}': config must be an object or a function of params`);
+  }
+  const parsed = StepOptionsSchema.safeParse(options);
+  if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
+}
+
+/** Validates params with the pipeline's schema; the error names each bad field. */
+export function parseParams(pipeline: Pipeline, raw: unknown): JsonObject {
+  const parsed = pipeline.params.safeParse(raw ?? {});
+  if (!parsed.success) throw new ParamsError(pipeline.id, describeIssues(parsed.error));
+  const asJson = ConfigSchema.safeParse(parsed.data);
+  if (!asJson.success) throw new ParamsError(pipeline.id, [{ path: '', message: 'params must be plain JSON values' }]);
+  return asJson.data as JsonObject;
+}
+
+/** Turns a pipeline and raw params into the plain-JSON spec that runPipeline interprets. */
+export function compile(pipeline: Pipeline, rawParams: unknown = {}): CompiledRun {
+  validatePipeline(pipeline);
+  const params = parseParams(pipeline, rawParams);
+  const steps = topologicalOrder(pipeline.steps.map((s) => ({ ...s, after: s.after ?? [] }))).map((step) => toStepSpec(pipeline, step, params));
+  const failure = FailureOptionsSchema.parse(pipeline.onFailure);
+  const body: Omit<PipelineSpec, 'hash'> = {
+    specVersion: 1,
+    pipeline: pipeline.id,
+    description: pipeline.description,
+    onFailure: {
+      mode: failure.mode ?? 'await_operator',
+      operatorTimeoutMs: parseDuration(failure.operatorTimeout) ?? DEFAULT_OPERATOR_TIMEOUT_MS,
+    },
+    steps,
+  };
+  return { spec: { ...body, hash: sha256Hex(canonicalJson(body)) }, params };
+}
+
+function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): StepSpec {
+  const options = StepOptionsSchema.parse(
+    Object.fromEntries(Object.entries(step).filter(([k]) => !['name', 'activity', 'after', 'config'].includes(k))),
+  );
+  return {
+    name: step.name,
+    activity: typeof step.activity === 'string' ? step.activity : step.activity.name,
+    after: [...(step.after ?? [])],
+    config: resolveConfig(pipeline, step, params),
+    retry: {
+      maximumAttempts: options.retry?.attempts ?? STEP_DEFAULTS.attempts,
+      initialIntervalMs: parseDuration(options.retry?.backoff?.initial) ?? STEP_DEFAULTS.initialBackoffMs,
+      backoffCoefficient: options.retry?.backoff?.coefficient ?? STEP_DEFAULTS.backoffCoefficient,
+      maximumIntervalMs: parseDuration(options.retry?.backoff?.max) ?? STEP_DEFAULTS.maxBackoffMs,
+    },
+    startToCloseTimeoutMs: parseDuration(options.timeout) ?? STEP_DEFAULTS.timeoutMs,
+    heartbeatTimeoutMs: options.heartbeat === 'none' ? null : (parseDuration(options.heartbeat) ?? STEP_DEFAULTS.heartbeatMs),
+    taskQueue: options.queue ?? null,
+    whenUpstreamSkipped: options.whenUpstreamSkipped ?? STEP_DEFAULTS.whenUpstreamSkipped,
+  };
+}
+
+function resolveConfig(pipeline: Pipeline, step: AnyStep, params: JsonObject): JsonObject {
+  const fail = (problem: string): never => {
+    throw new PipelineDefinitionError(pipeline.id, `step '${step.name}': ${problem}`);
+  };
+  let config: unknown = step.config ?? {};
+  if (typeof config === 'function') {
+    try {
+      config = (config as (p: unknown) => unknown)(params);
+    } catch (error) {
+      fail(`config function threw: ${(error as Error).message}`);
+    }
+  }
+  const json = ConfigSchema.safeParse(config);
+  if (!json.success) fail(`config must be a plain JSON object: ${describeIssuesText(json.error)}`);
+  const stepFunction = typeof step.activity === 'string' ? undefined : step.activity;
+  if (stepFunction?.config) {
+    const checked = stepFunction.config.safeParse(json.data);
+    if (!checked.success) fail(`config.${describeIssuesText(checked.error)}`);
+  }
+  return json.data as JsonObject;
+}

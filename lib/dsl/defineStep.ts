@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { JsonObject } from './spec';
+import type { StepInput, StepOutput } from './stepIo';
+
+/** What a running step can do besides computing: report progress and notice cancellation. */
+export interface StepRuntime {
+  /** Records progress (shown in the Temporal Web UI's pending activity) and keeps the step alive. */
+  heartbeat(details?: unknown): void;
+  /** Aborted when the run is cancelled or the step times out; pass it to fetch, streams, loops. */
+  signal: AbortSignal;
+  /** Temporal's attempt number of this execution, from 1. */
+  attempt: number;
+}
+
+export interface StepFunction<Config extends JsonObject = JsonObject> {
+  readonly kind: 'cairn-step';
+  /** The activity type name: what the Temporal Web UI shows for this step. */
+  readonly name: string;
+  /** Validates the step's config on the worker and when definitions load. */
+  readonly config: z.ZodType<Config> | undefined;
+  readonly run: (input: StepInput & { config: Config }, runtime: StepRuntime) => Promise<StepOutput> | StepOutput;
+}
+
+const ACTIVITY_NAME = /^[a-z][a-zA-Z0-9-]{0,62}$/;
+
+/**
+ * Declares a step's code. Only workers run it, as an activity named `name`; pipelines refer to it
+ * with `activity: theStep` (or its name).
+ */
+export function defineStep<Config extends JsonObject = JsonObject>(definition: {
+  name: string;
+  config?: z.ZodType<Config>;
+  run: StepFunction<Config>['run'];
+}): StepFunction<Config> {
+  if (!ACTIVITY_NAME.test(definition.name)) {
+    throw new TypeError(`defineStep: '${definition.name}' is not a valid step name (a letter, then letters, digits, dashes)`);
+  }
+  return { kind: 'cairn-step', name: definition.name, config: definition.config, run: definition.run };
+}
+
+/** A step function of any config type, as pipelines and the registry hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- config types differ per step; each is checked by its own schema at run time
+export type AnyStepFunction = StepFunction<any>;

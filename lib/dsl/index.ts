@@ -1,0 +1,7 @@
+export { definePipeline, type Pipeline, type PipelineDefinition, type StepDefinition } from './definePipeline';
+export { defineStep, type StepFunction, type StepRuntime } from './defineStep';
+export { defineRegistry, type Registry } from './registry';
+export { compile, validatePipeline, parseParams, type CompiledRun } from './compile';
+export type { PipelineSpec, StepSpec, JsonObject, JsonValue } from './spec';
+export type { StepInput, StepOutput, RunContext } from './stepIo';
+export { BUILTIN_STAGES } from './builtinStages';

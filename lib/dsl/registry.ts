@@ -1,0 +1,48 @@
+import { ConfigError } from '../errors';
+import { BUILTIN_STAGES } from './builtinStages';
+import { validatePipeline } from './compile';
+import type { Pipeline } from './definePipeline';
+import type { AnyStepFunction, StepFunction } from './defineStep';
+
+export interface Registry {
+  readonly pipelines: ReadonlyMap<string, Pipeline>;
+  /** Every step declared with defineStep that a pipeline uses or the registry lists: workers register these. */
+  readonly steps: ReadonlyMap<string, StepFunction>;
+}
+
+/**
+ * The one place that knows every pipeline (Dagster's Definitions, in spirit): building it
+ * validates each pipeline, their ids, and that every activity a step names exists.
+ */
+export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFunction[] }): Registry {
+  const pipelines = new Map<string, Pipeline>();
+  const steps = new Map<string, StepFunction>();
+  const addStep = (fn: AnyStepFunction, where: string) => {
+    const known = steps.get(fn.name);
+    if (known && known !== (fn as unknown)) throw new ConfigError(`two different steps are named '${fn.name}' (${where})`);
+    steps.set(fn.name, fn as unknown as StepFunction);
+  };
+  for (const fn of input.steps ?? []) addStep(fn, 'registry steps');
+
+  for (const pipeline of input.pipelines) {
+    validatePipeline(pipeline);
+    if (pipelines.has(pipeline.id)) throw new ConfigError(`two pipelines have the id '${pipeline.id}'`);
+    pipelines.set(pipeline.id, pipeline);
+    for (const step of pipeline.steps) {
+      if (typeof step.activity !== 'string') addStep(step.activity, `pipeline '${pipeline.id}'`);
+    }
+  }
+  const known = new Set<string>([...BUILTIN_STAGES, ...steps.keys()]);
+  for (const pipeline of pipelines.values()) {
+    for (const step of pipeline.steps) {
+      const name = typeof step.activity === 'string' ? step.activity : step.activity.name;
+      if (!known.has(name)) {
+        throw new ConfigError(
+          `pipeline '${pipeline.id}': step '${step.name}' uses activity '${name}', which is neither a built-in stage ` +
+            `(${BUILTIN_STAGES.join(', ')}) nor a step declared with defineStep and listed in the registry`,
+        );
+      }
+    }
+  }
+  return { pipelines, steps };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * The compiled, plain-JSON form of a pipeline: what the runPipeline workflow interprets. It never
+ * holds code, so a run in flight is unaffected by later edits to definitions/.
+ */
+export const StepSpecSchema = z.object({
+  name: z.string(),
+  activity: z.string(),
+  /** Upstream step names; every one of them comes earlier in `steps`. */
+  after: z.array(z.string()),
+  config: z.record(z.string(), z.json()),
+  retry: z.object({
+    maximumAttempts: z.number().int().min(1),
+    initialIntervalMs: z.number().positive(),
+    backoffCoefficient: z.number().min(1),
+    maximumIntervalMs: z.number().positive(),
+  }),
+  startToCloseTimeoutMs: z.number().positive(),
+  heartbeatTimeoutMs: z.number().positive().nullable(),
+  /** Task queue for this step's activity; null runs it on the workflow's own queue. */
+  taskQueue: z.string().nullable(),
+  /** What to do when an upstream step was skipped by an operator: run with no output from it, or skip too. */
+  whenUpstreamSkipped: z.enum(['run', 'skip']),
+});
+
+export const FailurePolicySchema = z.object({
+  /** await_operator: a step that fails for good waits for retryStep/skipStep/abortRun; fail: the run fails at once. */
+  mode: z.enum(['await_operator', 'fail']),
+  operatorTimeoutMs: z.number().positive(),
+});
+
+export const PipelineSpecSchema = z.object({
+  specVersion: z.literal(1),
+  pipeline: z.string(),
+  description: z.string(),
+  /** sha256 of the canonical JSON of everything else in the spec. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  onFailure: FailurePolicySchema,
+  /** Topologically ordered. */
+  steps: z.array(StepSpecSchema).min(1),
+});
+
+export type StepSpec = z.infer<typeof StepSpecSchema>;
+export type FailurePolicy = z.infer<typeof FailurePolicySchema>;
+export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
+export type JsonObject = { [key: string]: JsonValue };

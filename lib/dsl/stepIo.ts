@@ -1,0 +1,26 @@
+import type { JsonObject, JsonValue } from './spec';
+
+/** What the run tells each step about itself. */
+export interface RunContext {
+  /** Cairn's run id: the Temporal workflow id (`cairn:<pipeline>:<trigger>:<key>`). */
+  runId: string;
+  temporalRunId: string;
+  pipeline: string;
+  specHash: string;
+  trigger: string;
+  params: JsonObject;
+  /** The time the run is "about" (a schedule's fire time); the start time for manual runs. ISO 8601. */
+  logicalDate: string;
+  step: string;
+}
+
+/** The single argument of every step activity. */
+export interface StepInput {
+  run: RunContext;
+  config: JsonObject;
+  /** Outputs of the upstream steps by step name; null for a step an operator skipped. */
+  upstream: Record<string, JsonValue | null>;
+}
+
+/** Small JSON: artifact references, metrics, a few values. Never bulk data. */
+export type StepOutput = JsonValue;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+const duration = z.custom<number | string>((v) => parseDuration(v) !== undefined, {
+  message: "expected a duration such as '30s', '5m', '2h', '7d' or a positive number of milliseconds",
+});
+
+/** The options every step may declare, apart from its activity, upstream steps and config. */
+export const StepOptionsSchema = z.strictObject({
+  retry: z
+    .strictObject({
+      /** Total attempts, the first included. */
+      attempts: z.number().int().min(1).max(100).optional(),
+      backoff: z
+        .strictObject({
+          initial: duration.optional(),
+          coefficient: z.number().min(1).max(10).optional(),
+          max: duration.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  /** Start-to-close timeout of one attempt. */
+  timeout: duration.optional(),
+  /** Heartbeat timeout: a worker that dies mid-step is noticed after this long. 'none' turns it off. */
+  heartbeat: z.union([duration, z.literal('none')]).optional(),
+  /** Logical task queue (e.g. 'train'); workers for it run `npm run worker -- --queue train`. */
+  queue: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'queue names are lower-case letters, digits and dashes')
+    .optional(),
+  whenUpstreamSkipped: z.enum(['run', 'skip']).optional(),
+});
+
+export type StepOptions = z.input<typeof StepOptionsSchema>;
+
+export const STEP_DEFAULTS = {
+  attempts: 3,
+  initialBackoffMs: 1_000,
+  backoffCoefficient: 2,
+  maxBackoffMs: 60_000,
+  timeoutMs: 60 * 60_000,
+  heartbeatMs: 60_000,
+  whenUpstreamSkipped: 'run',
+} as const;
+
+export const FailureOptionsSchema = z.strictObject({
+  mode: z.enum(['await_operator', 'fail']).optional(),
+  /** How long a failed step waits for an operator before the run fails. */
+  operatorTimeout: duration.optional(),
+});
+
+export type FailureOptions = z.input<typeof FailureOptionsSchema>;
+export const DEFAULT_OPERATOR_TIMEOUT_MS = 7 * 86_400_000;
+
+export { duration as durationSchema };

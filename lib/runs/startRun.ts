@@ -1,0 +1,59 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { compile } from '../dsl/compile';
+import type { Pipeline } from '../dsl/definePipeline';
+import type { JsonObject } from '../dsl/spec';
+import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
+import { runWorkflowId } from '../temporal';
+import type { runPipeline } from '../../workflows/runPipeline';
+import type { RunInput } from '../../workflows/runTypes';
+
+export interface StartRunRequest {
+  pipeline: Pipeline;
+  params?: unknown;
+  trigger: string;
+  /** Makes the workflow id; a repeated key for the same pipeline and trigger starts nothing new. */
+  key?: string;
+  logicalDate?: Date;
+  taskQueue: string;
+}
+
+export interface StartedRun {
+  runId: string;
+  temporalRunId: string;
+  pipeline: string;
+  specHash: string;
+  params: JsonObject;
+  handle: WorkflowHandle<typeof runPipeline>;
+}
+
+/** Validates params, compiles the pipeline and starts runPipeline with a meaningful id and search attributes. */
+export async function startRun(client: Client, request: StartRunRequest): Promise<StartedRun> {
+  const { spec, params } = compile(request.pipeline, request.params);
+  const workflowId = runWorkflowId(spec.pipeline, request.trigger, request.key);
+  const input: RunInput = {
+    spec,
+    params,
+    trigger: request.trigger,
+    ...(request.logicalDate ? { logicalDate: request.logicalDate.toISOString() } : {}),
+  };
+  const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
+    workflowId,
+    taskQueue: request.taskQueue,
+    args: [input],
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: CAIRN_PIPELINE, value: spec.pipeline },
+      { key: CAIRN_TRIGGER, value: request.trigger },
+      { key: CAIRN_STATUS, value: 'running' },
+    ]),
+    staticSummary: `${spec.pipeline} (${request.trigger}) ${JSON.stringify(params)}`.slice(0, 400),
+  });
+  return {
+    runId: workflowId,
+    temporalRunId: handle.firstExecutionRunId,
+    pipeline: spec.pipeline,
+    specHash: spec.hash,
+    params,
+    handle,
+  };
+}

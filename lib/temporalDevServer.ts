@@ -1,0 +1,107 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { ConfigError } from './errors';
+import { CAIRN_SEARCH_ATTRIBUTES } from './searchAttributes';
+
+const PROJECT_TOOLS_BIN = fileURLToPath(new URL('../.tools/python/bin/', import.meta.url));
+
+/** The Temporal CLI: TEMPORAL_CLI_PATH, else the project's .tools (scripts/setup-tools.sh), else `temporal` on PATH. */
+export function resolveTemporalCli(explicitPath?: string): string {
+  if (explicitPath) {
+    if (!existsSync(explicitPath)) throw new ConfigError(`TEMPORAL_CLI_PATH=${explicitPath}: no such file`);
+    return explicitPath;
+  }
+  const local = `${PROJECT_TOOLS_BIN}temporal`;
+  if (existsSync(local)) return local;
+  if (spawnSync('temporal', ['--version'], { stdio: 'ignore' }).status === 0) return 'temporal';
+  throw new ConfigError('the Temporal CLI is not installed: run `npm run setup` (or set TEMPORAL_CLI_PATH)');
+}
+
+/** The time-skipping test server installed by scripts/setup-tools.sh (or TEMPORAL_TEST_SERVER_PATH). */
+export function resolveTestServer(explicitPath?: string): string {
+  const path = explicitPath ?? `${PROJECT_TOOLS_BIN}temporal-test-server`;
+  if (!existsSync(path)) throw new ConfigError('the Temporal test server is not installed: run `npm run setup`');
+  return path;
+}
+
+/** True when a Temporal frontend answers at the address. */
+export async function isTemporalReachable(address: string, timeoutMs = 1500): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    await connection.workflowService.getSystemInfo({}, );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  port: number;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  /** SQLite file that keeps history across restarts; omit for in-memory. */
+  dbFile?: string;
+  /** Where the server's own output goes; defaults to nowhere. */
+  logFile?: string;
+  namespace?: string;
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` with Cairn's search attributes registered and waits until it
+ * answers. We start it ourselves (not through the SDK's ephemeral server) because the SDK gives
+ * start-up only 5 s, which is not always enough on a small machine.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  args.push('--namespace', options.namespace ?? 'default');
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.dbFile) {
+    mkdirSync(dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  for (const key of CAIRN_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+
+  const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output] });
+  const address = `127.0.0.1:${options.port}`;
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => (exited = `exited with ${signal ?? code}`));
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  while (!(await isTemporalReachable(address, 500))) {
+    if (exited) throw new Error(`Temporal dev server ${exited} before it answered (${options.logFile ?? 'no log file'})`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Temporal dev server did not answer at ${address} within ${options.startTimeoutMs ?? 60_000} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}

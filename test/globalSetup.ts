@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { config } from '../lib/config';
+import { freePort } from '../lib/freePort';
+import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
+import { WORKFLOWS_PATH } from '../workers/createWorker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+    testDir: string;
+  }
+}
+
+/** Starts one real Temporal dev server (and bundles the workflows once) for the whole test run. */
+export default async function setup(project: TestProject) {
+  const testDir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
+  const server = await startDevServer({
+    cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH),
+    port: await freePort(),
+    dbFile: join(testDir, 'temporal.db'),
+    logFile: join(testDir, 'temporal.log'),
+  });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const workflowBundlePath = join(testDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('testDir', testDir);
+  return async () => {
+    await server.stop();
+    rmSync(testDir, { recursive: true, force: true });
+  };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

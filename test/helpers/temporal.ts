@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { StepActivity } from '../../activities/stepActivity';
+import { createPipelineWorker } from '../../workers/createWorker';
+
+let runtimeInstalled = false;
+
+/** Connects to the dev server that globalSetup started (createFromExistingServer: no fake server). */
+export async function connectTestEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    // Keep test output readable: the worker's own logs only from warnings up.
+    Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  return TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
+}
+
+export function uniqueQueue(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** A worker on its own task queue, running the bundled workflows and the given activities. */
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  activities: Record<string, StepActivity>,
+  options: { taskQueue?: string; runWorkflows?: boolean } = {},
+): Promise<RunningWorker> {
+  const taskQueue = options.taskQueue ?? uniqueQueue('test');
+  const worker = await createPipelineWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities,
+    runWorkflows: options.runWorkflows ?? true,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}

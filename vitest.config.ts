@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One real Temporal dev server for the whole run (test/globalSetup.ts).
+    globalSetup: ['test/globalSetup.ts'],
+    // Forks, not threads: the Temporal worker's native addon is not safe in worker threads.
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { StepActivity } from '../activities/stepActivity';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface PipelineWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Record<string, StepActivity>;
+  /** The pipelines queue runs the runPipeline workflow too; a step queue (e.g. cairn-train) runs activities only. */
+  runWorkflows: boolean;
+  /** A bundle made once by bundleWorkflowCode (tests, benchmarks); otherwise workflows/ is bundled at start. */
+  workflowBundle?: { codePath: string };
+  maxConcurrentActivities?: number;
+  /** How long a dead worker's sticky queue holds workflow tasks before another worker gets them. */
+  stickyQueueScheduleToStartTimeout?: string;
+}
+
+/** One Temporal worker for one task queue, configured the same way by every entry point and test. */
+export async function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
+  const workflows = options.runWorkflows
+    ? options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH }
+    : {};
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...workflows,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 20,
+    // In-flight steps get this long to finish on SIGTERM/SIGINT before they are cancelled (and retried elsewhere).
+    shutdownGraceTime: '10s',
+    stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '5s',
+  });
+}
+
+export { NativeConnection };

@@ -1,0 +1,37 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { registry } from '../definitions';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { createPipelineWorker } from './createWorker';
+
+/**
+ * Runs a worker until SIGINT/SIGTERM (the Temporal runtime turns those into a graceful shutdown:
+ * no new tasks, in-flight steps get the grace time). Exits non-zero on a start-up error.
+ */
+export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
+  const cfg = config();
+  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  try {
+    const worker = await createPipelineWorker({
+      connection,
+      namespace: cfg.TEMPORAL_NAMESPACE,
+      taskQueue,
+      activities: createActivities(registry),
+      runWorkflows,
+    });
+    logger.info({ taskQueue, runWorkflows, address: cfg.TEMPORAL_ADDRESS }, 'worker started');
+    await worker.run();
+    logger.info({ taskQueue }, 'worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Entry points call this: a failure prints one clear line and exits 1. */
+export function main(run: () => Promise<void>): void {
+  run().catch((error: unknown) => {
+    logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * Worker for one step queue (steps declared with `queue: '<name>'`), e.g. big machines for training:
+ *   npm run worker:steps -- train
+ */
+import { ConfigError } from '../lib/errors';
+import { stepTaskQueue } from '../lib/taskQueues';
+import { main, runWorker } from './runWorker';
+
+main(async () => {
+  const queue = process.argv[2];
+  if (!queue || !/^[a-z][a-z0-9-]{0,62}$/.test(queue)) {
+    throw new ConfigError('usage: workers/steps.ts <queue>  (the queue name a step declares, e.g. train)');
+  }
+  await runWorker(stepTaskQueue(queue), false);
+});

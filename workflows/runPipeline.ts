@@ -1,0 +1,237 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  TimeoutFailure,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JsonValue, StepSpec } from '../lib/dsl/spec';
+import type { StepInput } from '../lib/dsl/stepIo';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import { CAIRN_STATUS } from '../lib/searchAttributes';
+import { stepTaskQueue } from '../lib/taskQueues';
+import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
+import {
+  assertAwaitingOperator,
+  assertRunOpen,
+  createRunState,
+  markFailed,
+  markRunning,
+  markSkipped,
+  markSucceeded,
+  runStatus,
+  snapshot,
+  stepState,
+  type RunState,
+} from './runState';
+import type { AbortRequest, RunInput, RunResult, RunStatus, StepError } from './runTypes';
+
+/** Thrown inside the DAG when an operator aborts, so every branch stops. */
+class RunAborted extends Error {}
+
+/**
+ * The one workflow that runs every pipeline. It interprets the compiled spec it is given and never
+ * imports definitions/, so editing a pipeline cannot break a run in flight.
+ */
+export async function runPipeline(input: RunInput): Promise<RunResult> {
+  const info = workflowInfo();
+  const run = createRunState(input.spec, input.trigger, input.logicalDate ?? info.startTime.toISOString());
+  let publishedStatus: RunStatus = 'running';
+  const publishStatus = () => {
+    const status = runStatus(run);
+    if (status === publishedStatus) return;
+    publishedStatus = status;
+    upsertSearchAttributes([{ key: CAIRN_STATUS, value: status }]);
+  };
+
+  setHandler(runStateQuery, () => snapshot(run));
+  setHandler(
+    retryStepUpdate,
+    ({ step, reason }) => {
+      run.decisions.set(step, { decision: 'retry', reason: reason ?? '' });
+      return stepState(run, step);
+    },
+    { validator: ({ step }) => assertAwaitingOperator(run, step) },
+  );
+  setHandler(
+    skipStepUpdate,
+    ({ step, reason }) => {
+      run.decisions.set(step, { decision: 'skip', reason: reason ?? '' });
+      return stepState(run, step);
+    },
+    { validator: ({ step }) => assertAwaitingOperator(run, step) },
+  );
+  setHandler(
+    abortRunUpdate,
+    ({ reason }) => {
+      run.abortReason = reason?.trim() || 'aborted by an operator';
+      return snapshot(run);
+    },
+    { validator: (_request: AbortRequest) => assertRunOpen(run) },
+  );
+
+  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params };
+  const dagScope = new CancellationScope();
+  const dag = dagScope.run(() => runAllSteps(run, context, publishStatus));
+  dag.catch(() => undefined); // observed below; avoid an unhandled rejection when the abort wins the race
+
+  try {
+    await Promise.race([dag, condition(() => run.abortReason !== null)]);
+    if (run.abortReason !== null) {
+      dagScope.cancel();
+      await dag.catch(() => undefined);
+      throw new RunAborted(run.abortReason);
+    }
+    run.finalStatus = 'succeeded';
+    publishStatus();
+    const outputs = Object.fromEntries([...run.steps.values()].map((s) => [s.name, s.output]));
+    return { pipeline: run.spec.pipeline, status: 'succeeded', outputs, steps: snapshot(run).steps };
+  } catch (error) {
+    if (isCancellation(error) && run.abortReason === null) {
+      // The abort race is cancelled at once; wait for the steps to acknowledge their cancellation.
+      await dag.catch(() => undefined);
+      run.finalStatus = 'cancelled';
+      for (const step of run.steps.values()) if (step.status === 'running') step.status = 'cancelled';
+      publishStatus();
+      throw error;
+    }
+    run.finalStatus = 'failed';
+    publishStatus();
+    if (error instanceof RunAborted || run.abortReason !== null) {
+      throw ApplicationFailure.nonRetryable(`run aborted: ${run.abortReason}`, 'RunAborted');
+    }
+    throw error;
+  }
+}
+
+interface StepContext {
+  runId: string;
+  temporalRunId: string;
+  params: RunInput['params'];
+}
+
+/** Starts every step as soon as all its upstream steps have finished; independent branches run in parallel. */
+async function runAllSteps(run: RunState, context: StepContext, publishStatus: () => void): Promise<void> {
+  const finished = new Map<string, Promise<void>>();
+  for (const step of run.spec.steps) {
+    // The spec is topologically ordered, so every upstream promise already exists.
+    const upstream = step.after.map((name) => finished.get(name) as Promise<void>);
+    finished.set(
+      step.name,
+      Promise.all(upstream).then(() => runStep(run, step, context, publishStatus)),
+    );
+  }
+  await Promise.all(finished.values());
+}
+
+async function runStep(run: RunState, step: StepSpec, context: StepContext, publishStatus: () => void): Promise<void> {
+  const state = stepState(run, step.name);
+  const upstream: Record<string, JsonValue | null> = {};
+  for (const name of step.after) {
+    const upstreamState = stepState(run, name);
+    if (upstreamState.status === 'skipped' && step.whenUpstreamSkipped === 'skip') {
+      markSkipped(state, `skipped because upstream step '${name}' was skipped`, new Date());
+      return;
+    }
+    upstream[name] = upstreamState.output;
+  }
+  const input: StepInput = {
+    run: {
+      runId: context.runId,
+      temporalRunId: context.temporalRunId,
+      pipeline: run.spec.pipeline,
+      specHash: run.spec.hash,
+      trigger: run.trigger,
+      params: context.params,
+      logicalDate: run.logicalDate,
+      step: step.name,
+    },
+    config: step.config,
+    upstream,
+  };
+
+  for (;;) {
+    markRunning(state, new Date());
+    try {
+      const activity = activityFor(step, state.round);
+      markSucceeded(state, (await activity(input)) ?? null, new Date());
+      return;
+    } catch (error) {
+      if (isCancellation(error)) {
+        state.status = 'cancelled';
+        throw error;
+      }
+      const failure = describeFailure(error);
+      const awaitOperator = run.spec.onFailure.mode === 'await_operator';
+      markFailed(state, failure, new Date(), awaitOperator);
+      log.warn('step failed', { step: step.name, round: state.round, error: failure.message, type: failure.type });
+      if (!awaitOperator) {
+        throw ApplicationFailure.nonRetryable(`step '${step.name}' failed: ${failure.message}`, 'StepFailed');
+      }
+      publishStatus();
+      const decided = await condition(
+        () => run.decisions.has(step.name) || run.abortReason !== null,
+        run.spec.onFailure.operatorTimeoutMs,
+      );
+      if (run.abortReason !== null) throw new RunAborted(run.abortReason);
+      if (!decided) {
+        state.status = 'failed';
+        throw ApplicationFailure.nonRetryable(
+          `step '${step.name}' failed and no operator retried or skipped it within ` +
+            `${Math.round(run.spec.onFailure.operatorTimeoutMs / 1000)} s: ${failure.message}`,
+          'OperatorTimeout',
+        );
+      }
+      const { decision, reason } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string };
+      run.decisions.delete(step.name);
+      const note = `${decision} by operator${reason ? `: ${reason}` : ''}`;
+      if (decision === 'skip') {
+        markSkipped(state, note, new Date());
+        publishStatus();
+        return;
+      }
+      state.operatorNotes.push(note);
+      publishStatus();
+    }
+  }
+}
+
+/** An activity stub with this step's own options; the activity type is the step's activity name. */
+function activityFor(step: StepSpec, round: number): (input: StepInput) => Promise<JsonValue> {
+  const stubs = proxyActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
+    activityId: `${step.name}#${round}`,
+    summary: step.name,
+    startToCloseTimeout: step.startToCloseTimeoutMs,
+    heartbeatTimeout: step.heartbeatTimeoutMs ?? undefined,
+    taskQueue: step.taskQueue ? stepTaskQueue(step.taskQueue) : undefined,
+    // Wait for the activity to acknowledge cancellation, so a cancelled run has really stopped working.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      maximumAttempts: step.retry.maximumAttempts,
+      initialInterval: step.retry.initialIntervalMs,
+      backoffCoefficient: step.retry.backoffCoefficient,
+      maximumInterval: step.retry.maximumIntervalMs,
+      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    },
+  });
+  return stubs[step.activity] as (input: StepInput) => Promise<JsonValue>;
+}
+
+function describeFailure(error: unknown): StepError {
+  const cause = error instanceof ActivityFailure ? (error.cause ?? error) : error;
+  if (cause instanceof ApplicationFailure) {
+    const type = cause.type ?? 'Error';
+    return { message: cause.message, type, nonRetryable: Boolean(cause.nonRetryable) || NON_RETRYABLE_ERROR_TYPES.includes(type) };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return { message: `${cause.message} (${cause.timeoutType})`, type: 'Timeout', nonRetryable: false };
+  }
+  return { message: cause instanceof Error ? cause.message : String(cause), type: 'Error', nonRetryable: false };
+}

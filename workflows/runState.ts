@@ -1,0 +1,104 @@
+import type { PipelineSpec, JsonValue } from '../lib/dsl/spec';
+import type { RunSnapshot, RunStatus, StepError, StepState } from './runTypes';
+
+export type OperatorDecision = 'retry' | 'skip';
+
+/** The mutable state of one run: pure data and pure functions, so it is unit-testable and deterministic. */
+export interface RunState {
+  spec: PipelineSpec;
+  trigger: string;
+  logicalDate: string;
+  steps: Map<string, StepState>;
+  decisions: Map<string, { decision: OperatorDecision; reason: string }>;
+  abortReason: string | null;
+  finalStatus: RunStatus | null;
+}
+
+export function createRunState(spec: PipelineSpec, trigger: string, logicalDate: string): RunState {
+  const steps = new Map<string, StepState>();
+  for (const step of spec.steps) {
+    steps.set(step.name, {
+      name: step.name,
+      activity: step.activity,
+      status: 'pending',
+      round: 0,
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+      output: null,
+      operatorNotes: [],
+    });
+  }
+  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null };
+}
+
+export function stepState(run: RunState, name: string): StepState {
+  const state = run.steps.get(name);
+  if (!state) throw new Error(`unknown step '${name}'`);
+  return state;
+}
+
+/** The run's status as the search attribute CairnStatus shows it. */
+export function runStatus(run: RunState): RunStatus {
+  if (run.finalStatus) return run.finalStatus;
+  for (const step of run.steps.values()) if (step.status === 'awaiting_operator') return 'awaiting_operator';
+  return 'running';
+}
+
+export function snapshot(run: RunState): RunSnapshot {
+  return {
+    pipeline: run.spec.pipeline,
+    specHash: run.spec.hash,
+    trigger: run.trigger,
+    logicalDate: run.logicalDate,
+    status: runStatus(run),
+    steps: [...run.steps.values()].map((s) => ({ ...s, operatorNotes: [...s.operatorNotes] })),
+    abortReason: run.abortReason,
+  };
+}
+
+export function markRunning(state: StepState, now: Date): void {
+  state.status = 'running';
+  state.round += 1;
+  state.startedAt = now.toISOString();
+  state.finishedAt = null;
+  state.error = null;
+}
+
+export function markSucceeded(state: StepState, output: JsonValue | null, now: Date): void {
+  state.status = 'succeeded';
+  state.output = output;
+  state.finishedAt = now.toISOString();
+}
+
+export function markFailed(state: StepState, error: StepError, now: Date, awaitOperator: boolean): void {
+  state.status = awaitOperator ? 'awaiting_operator' : 'failed';
+  state.error = error;
+  state.finishedAt = now.toISOString();
+}
+
+export function markSkipped(state: StepState, note: string, now: Date): void {
+  state.status = 'skipped';
+  state.operatorNotes.push(note);
+  state.finishedAt = now.toISOString();
+}
+
+/**
+ * Checks that an operator decision may be taken now; throws (rejecting the Update before it is
+ * written to history) with a message the CLI shows as is.
+ */
+export function assertAwaitingOperator(run: RunState, step: unknown): void {
+  if (typeof step !== 'string' || !run.steps.has(step)) {
+    throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
+  }
+  const state = stepState(run, step);
+  if (state.status !== 'awaiting_operator') {
+    throw new Error(`step '${step}' is ${state.status}, not awaiting an operator`);
+  }
+  if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
+}
+
+export function assertRunOpen(run: RunState): void {
+  if (run.finalStatus) throw new Error(`run is already ${run.finalStatus}`);
+  if (run.abortReason !== null) throw new Error('run is already being aborted');
+}
