@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { StepFunction } from '../lib/dsl/defineStep';
+import type { AnyStepFunction } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
 import { ConfigError } from '../lib/errors';
 
@@ -16,7 +16,7 @@ export type StepActivity = (input: StepInput) => Promise<StepOutput>;
  * naming the field), heartbeats while it runs so a dead worker is noticed and cancellation reaches
  * it, and refuses outputs too large to belong in workflow history.
  */
-export function toActivity(step: StepFunction): StepActivity {
+export function toActivity(step: AnyStepFunction): StepActivity {
   return async (input) => {
     const context = Context.current();
     let config = input.config;

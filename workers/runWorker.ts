@@ -27,11 +27,3 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
     await connection.close();
   }
 }
-
-/** Entry points call this: a failure prints one clear line and exits 1. */
-export function main(run: () => Promise<void>): void {
-  run().catch((error: unknown) => {
-    logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}

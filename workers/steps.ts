@@ -4,9 +4,10 @@
  */
 import { ConfigError } from '../lib/errors';
 import { stepTaskQueue } from '../lib/taskQueues';
-import { main, runWorker } from './runWorker';
+import { runMain } from '../lib/runMain';
+import { runWorker } from './runWorker';
 
-main(async () => {
+runMain(async () => {
   const queue = process.argv[2];
   if (!queue || !/^[a-z][a-z0-9-]{0,62}$/.test(queue)) {
     throw new ConfigError('usage: workers/steps.ts <queue>  (the queue name a step declares, e.g. train)');

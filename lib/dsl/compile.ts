@@ -95,6 +95,17 @@ function checkStep(step: AnyStep, fail: (problem: string) => never): void {
 
 /** Validates params with the pipeline's schema; the error names each bad field. */
 export function parseParams(pipeline: Pipeline, raw: unknown): JsonObject {
+  // zod objects drop unknown keys silently; a misspelled param must not be ignored.
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const known = Object.keys(pipeline.params.shape);
+    const unknown = Object.keys(raw).filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+      throw new ParamsError(
+        pipeline.id,
+        unknown.map((key) => ({ path: key, message: `unknown param; known: ${known.join(', ') || '(none)'}` })),
+      );
+    }
+  }
   const parsed = pipeline.params.safeParse(raw ?? {});
   if (!parsed.success) throw new ParamsError(pipeline.id, describeIssues(parsed.error));
   const asJson = ConfigSchema.safeParse(parsed.data);

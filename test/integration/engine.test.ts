@@ -42,7 +42,12 @@ async function cairnStatus(runId: string): Promise<string | undefined> {
   return description.typedSearchAttributes.get(CAIRN_STATUS);
 }
 
-const work = (after: string[] = [], ms = 0, extra: object = {}) => ({ activity: 'test-work', after, config: { ms }, ...extra });
+const work = <const A extends string = never>(after: readonly A[] = [], ms = 0, extra: object = {}) => ({
+  activity: 'test-work',
+  after,
+  config: { ms },
+  ...extra,
+});
 const fastRetry = { attempts: 1 };
 
 describe('runPipeline on a real Temporal server', () => {

@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { config } from '../../lib/config';
+import { freePort } from '../../lib/freePort';
+import type { RunView } from '../../lib/runs/describeRun';
+import { newRunKey } from '../../lib/temporal';
+import { apiClient, runPath, type ApiClient } from '../apiClient';
+import { CliError } from '../cliError';
+import type { CliContext } from '../context';
+import { startLocalStack } from '../localStack';
+import { waitForRun } from '../waitForRun';
+import { waitUntil } from '../waitUntil';
+
+interface Started {
+  runId: string;
+}
+
+/**
+ * The end-to-end demo: a private Temporal dev server, workers and the API on free ports; a diamond
+ * pipeline; then a run whose step fails until an operator retries it. Exits 0 only if all worked.
+ */
+export function registerDemoCommand(program: Command, context: CliContext): void {
+  program
+    .command('demo')
+    .description('run the end-to-end demo on a private local stack, then stop it')
+    .action(async () => {
+      const cfg = config();
+      const began = Date.now();
+      const stack = await startLocalStack({
+        cfg,
+        temporalAddress: `127.0.0.1:${await freePort()}`,
+        reuseTemporal: false,
+        withWebUi: false,
+        apiHost: '127.0.0.1',
+        apiPort: await freePort(),
+        progress: (line) => context.print(`· ${line}`),
+        workerLogLevel: 'ERROR', // the failing step is part of the story; its retries need no warnings
+      });
+      try {
+        const api = apiClient({ baseUrl: stack.apiUrl });
+        const quick = await runQuickstart(api, context);
+        const landing = await runLandingCheck(api, context, resolve(cfg.CAIRN_HOME, 'demo'));
+        context.print(`\nSummary: 2 runs succeeded in ${((Date.now() - began) / 1000).toFixed(1)} s on a real Temporal server`);
+        context.print(`  ${quick.runId}: ${quick.steps?.length} steps, 2 of them in parallel`);
+        context.print(`  ${landing.runId}: failed step retried by an operator, then succeeded`);
+      } finally {
+        await stack.stop();
+      }
+    });
+}
+
+async function runQuickstart(api: ApiClient, context: CliContext): Promise<RunView> {
+  context.print('\n1. quickstart: sample -> (describe | bins) -> report');
+  const started = await api.post<Started>('/api/v1/pipelines/quickstart/runs', { params: { count: 1000, seed: 7 }, trigger: 'demo' });
+  const run = await waitForRun(api, started.runId, { live: false, quiet: false, out: process.stdout, pollMs: 200 });
+  if (run.status !== 'succeeded') throw new CliError(`quickstart ended ${run.status}`);
+  const describe = run.steps?.find((s) => s.name === 'describe')?.output as { mean: number; stddev: number; count: number };
+  context.print(`   ${describe.count} measurements: mean ${describe.mean.toFixed(3)}, stddev ${describe.stddev.toFixed(3)}`);
+  return run;
+}
+
+async function runLandingCheck(api: ApiClient, context: CliContext, dir: string): Promise<RunView> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `export-${newRunKey()}.csv`);
+  context.print(`\n2. landing-check: waits for ${path}, which has not landed yet`);
+  const started = await api.post<Started>('/api/v1/pipelines/landing-check/runs', { params: { path }, trigger: 'demo' });
+  const waiting = await waitUntil(
+    () => api.get<RunView>(runPath(started.runId)),
+    (run) => run.status === 'awaiting_operator',
+    60_000,
+  );
+  const failed = waiting.steps?.find((s) => s.name === 'landed');
+  context.print(`   step 'landed' failed its ${2} attempts (${failed?.error?.message}); the run awaits an operator`);
+  writeFileSync(path, 'day,temp_max\n2015-12-30,7.2\n2015-12-31,5.6\n');
+  context.print('   the file lands; operator runs: cairn retry <run> landed');
+  await api.post(`${runPath(started.runId)}/steps/landed/retry`, { reason: 'export landed' });
+  const run = await waitForRun(api, started.runId, { live: false, quiet: true, out: process.stdout });
+  if (run.status !== 'succeeded') throw new CliError(`landing-check ended ${run.status}`);
+  const landed = run.steps?.find((s) => s.name === 'landed')?.output as { bytes: number; sha256: string };
+  context.print(`   succeeded on round 2: ${landed.bytes} bytes, sha256 ${landed.sha256.slice(0, 16)}...`);
+  return run;
+}

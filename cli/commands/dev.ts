@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { config } from '../../lib/config';
+import type { CliContext } from '../context';
+import { startLocalStack } from '../localStack';
+
+export function registerDevCommand(program: Command, context: CliContext): void {
+  program
+    .command('dev')
+    .description('start Cairn locally: the Temporal dev server (unless one answers at TEMPORAL_ADDRESS), workers and the API')
+    .action(async () => {
+      const cfg = config();
+      const stack = await startLocalStack({
+        cfg,
+        temporalAddress: cfg.TEMPORAL_ADDRESS,
+        reuseTemporal: true,
+        temporalDbFile: join(cfg.CAIRN_HOME, 'temporal.db'),
+        withWebUi: true,
+        apiHost: cfg.CAIRN_HOST,
+        apiPort: cfg.CAIRN_PORT,
+        progress: (line) => context.print(line),
+      });
+      context.print(`Cairn is running
+  API:              ${stack.apiUrl}   (CAIRN_API_URL for the CLI)
+  Temporal:         ${stack.temporalAddress}${stack.startedTemporal ? ' (dev server started by cairn)' : ''}
+  Temporal Web UI:  ${stack.temporalUiUrl ?? '(unknown: set TEMPORAL_UI_URL)'}
+Press Ctrl-C to stop.`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      context.print('stopping...');
+      await stack.stop();
+    });
+}

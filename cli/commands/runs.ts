@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import type { RunView } from '../../lib/runs/describeRun';
+import { runPath } from '../apiClient';
+import { CliError } from '../cliError';
+import type { CliContext } from '../context';
+import { operatorHints, runLines } from '../format';
+import { parseParamFlags } from '../params';
+import { waitForRun } from '../waitForRun';
+
+interface StartedRun {
+  runId: string;
+  pipeline: string;
+  links: { self: string; web: string | null };
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerRunCommands(program: Command, context: CliContext): void {
+  program
+    .command('run')
+    .description('start a pipeline run')
+    .argument('<pipeline>', 'pipeline id (see `cairn pipelines`)')
+    .option('-p, --param <key=value>', 'a param, repeatable; read as JSON unless the param is a string', collect, [])
+    .option('--key <key>', 'idempotency key: the same key never starts a second run')
+    .option('--wait', 'wait for the run to finish, showing each step')
+    .option('--json', 'print JSON')
+    .action(async (pipelineId: string, options: { param: string[]; key?: string; wait?: boolean; json?: boolean }) => {
+      const api = context.api();
+      const pipeline = await api.get<{ params: object }>(`/api/v1/pipelines/${encodeURIComponent(pipelineId)}`);
+      const params = parseParamFlags(options.param, pipeline.params);
+      const started = await api.post<StartedRun>(`/api/v1/pipelines/${encodeURIComponent(pipelineId)}/runs`, {
+        params,
+        trigger: 'cli',
+        ...(options.key ? { key: options.key } : {}),
+      });
+      if (!options.wait) {
+        if (options.json) return context.printJson(started);
+        context.print(`started ${started.runId}`);
+        if (started.links.web) context.print(`web: ${started.links.web}`);
+        return;
+      }
+      if (!options.json) {
+        context.print(`started ${started.runId}${started.links.web ? `\nweb: ${started.links.web}` : ''}`);
+      }
+      const run = await waitForRun(api, started.runId, { live: context.isTty, quiet: Boolean(options.json), out: process.stdout });
+      if (options.json) context.printJson(run);
+      else context.print(`run ${run.status}`);
+      if (run.status !== 'succeeded') throw new CliError(`run ${run.runId} ${run.status}`, 1);
+    });
+
+  program
+    .command('status')
+    .description("show a run's status and every step's state")
+    .argument('<runId>')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const run = await context.api().get<RunView>(runPath(runId));
+      if (options.json) return context.printJson(run);
+      for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
+    });
+
+  for (const decision of ['retry', 'skip'] as const) {
+    program
+      .command(decision)
+      .description(decision === 'retry' ? 'run a step that awaits an operator again' : 'skip a step that awaits an operator')
+      .argument('<runId>')
+      .argument('<step>')
+      .option('--reason <text>', 'recorded on the step')
+      .option('--json', 'print JSON')
+      .action(async (runId: string, step: string, options: { reason?: string; json?: boolean }) => {
+        const result = await context
+          .api()
+          .post<{ step: { name: string } }>(`${runPath(runId)}/steps/${encodeURIComponent(step)}/${decision}`, options.reason ? { reason: options.reason } : {});
+        if (options.json) return context.printJson(result);
+        context.print(`${decision} of step '${result.step.name}' accepted`);
+      });
+  }
+
+  for (const action of ['abort', 'cancel'] as const) {
+    program
+      .command(action)
+      .description(action === 'abort' ? 'end a run as failed, stopping its running steps' : 'cancel a run (its steps are cancelled)')
+      .argument('<runId>')
+      .option('--reason <text>', 'why (abort only)')
+      .option('--json', 'print JSON')
+      .action(async (runId: string, options: { reason?: string; json?: boolean }) => {
+        const result = await context
+          .api()
+          .post<{ status: string }>(`${runPath(runId)}/${action}`, action === 'abort' && options.reason ? { reason: options.reason } : {});
+        if (options.json) return context.printJson(result);
+        context.print(`${runId}: ${result.status}`);
+      });
+  }
+}

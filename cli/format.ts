@@ -1,0 +1,43 @@
+import type { RunView, StepView } from '../lib/runs/describeRun';
+
+const MARK: Record<StepView['status'], string> = {
+  pending: '·',
+  running: '▸',
+  awaiting_operator: '!',
+  succeeded: '✔',
+  failed: '✖',
+  skipped: '↷',
+  cancelled: '⊘',
+};
+
+function seconds(step: StepView, now: number): string {
+  if (!step.startedAt) return '';
+  const end = step.finishedAt ? Date.parse(step.finishedAt) : now;
+  return `${((end - Date.parse(step.startedAt)) / 1000).toFixed(2)}s`;
+}
+
+/** One line per step: mark, name, status, attempt, time, and the error when there is one. */
+export function stepLine(step: StepView, nameWidth: number, now = Date.now()): string {
+  const attempt = step.status === 'running' && step.attempt && step.attempt > 1 ? ` attempt ${step.attempt}` : '';
+  const round = step.round > 1 ? ` (round ${step.round})` : '';
+  const error = step.error && step.status !== 'succeeded' ? `  ${step.error.type}: ${step.error.message}` : '';
+  const failure = step.status === 'running' && step.lastFailure ? `  last failure: ${step.lastFailure}` : '';
+  return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${error}${failure}`;
+}
+
+export function runLines(run: RunView, now = Date.now()): string[] {
+  const steps = run.steps ?? [];
+  const width = Math.max(4, ...steps.map((s) => s.name.length));
+  const header = `${run.pipeline ?? '?'}  ${run.runId}  ${run.status}`;
+  return [header, ...steps.map((s) => stepLine(s, width, now)), ...(run.stepsUnavailable ? [`  (${run.stepsUnavailable})`] : [])];
+}
+
+/** What an operator can do about a run that waits: the exact commands. */
+export function operatorHints(run: RunView): string[] {
+  return (run.steps ?? [])
+    .filter((s) => s.status === 'awaiting_operator')
+    .map(
+      (s) =>
+        `step '${s.name}' awaits an operator: cairn retry ${run.runId} ${s.name} | cairn skip ${run.runId} ${s.name} | cairn abort ${run.runId}`,
+    );
+}

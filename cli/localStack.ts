@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { registry } from '../definitions';
+import type { Config } from '../lib/config';
+import { connectClient } from '../lib/temporal';
+import { stepTaskQueue } from '../lib/taskQueues';
+import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
+import { createApp } from '../server/app';
+import { startApiServer } from '../server/serve';
+import { createPipelineWorker } from '../workers/createWorker';
+
+export interface LocalStackOptions {
+  cfg: Config;
+  /** Temporal frontend address to use or start; the Web UI goes on its port + 1000. */
+  temporalAddress: string;
+  /** Use a server that already answers at temporalAddress instead of starting one. */
+  reuseTemporal: boolean;
+  /** SQLite file for the dev server's history; omit for an in-memory server. */
+  temporalDbFile?: string;
+  withWebUi: boolean;
+  apiHost: string;
+  apiPort: number;
+  progress?: (line: string) => void;
+  /** The Temporal SDK's own log level (its logs go to stderr). */
+  workerLogLevel?: 'WARN' | 'ERROR';
+}
+
+export interface LocalStack {
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  startedTemporal: boolean;
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Every logical step queue the registry's pipelines name (each gets a local worker). */
+function stepQueues(): string[] {
+  const queues = new Set<string>();
+  for (const pipeline of registry.pipelines.values()) for (const step of pipeline.steps) if (step.queue) queues.add(step.queue);
+  return [...queues];
+}
+
+/** Temporal (started unless one answers), workers for every queue, and the API: all of Cairn on one machine. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const say = options.progress ?? (() => undefined);
+  const port = Number(options.temporalAddress.split(':').pop());
+  let devServer: DevServer | undefined;
+  if (!(options.reuseTemporal && (await isTemporalReachable(options.temporalAddress)))) {
+    say(`starting the Temporal dev server on ${options.temporalAddress}${options.temporalDbFile ? ` (history in ${options.temporalDbFile})` : ''}`);
+    devServer = await startDevServer({
+      cliPath: resolveTemporalCli(options.cfg.TEMPORAL_CLI_PATH),
+      port,
+      ...(options.withWebUi ? { uiPort: port + 1000 } : {}),
+      ...(options.temporalDbFile ? { dbFile: options.temporalDbFile } : {}),
+      logFile: join(options.cfg.CAIRN_HOME, 'temporal.log'),
+      namespace: options.cfg.TEMPORAL_NAMESPACE,
+    });
+  } else {
+    say(`using the Temporal server that answers at ${options.temporalAddress}`);
+  }
+  const temporalUiUrl = devServer ? devServer.uiUrl : (options.cfg.TEMPORAL_UI_URL ?? null);
+
+  Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
+  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const activities = createActivities(registry);
+  const workerOptions = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities };
+  say('starting workers (bundling workflow code)');
+  const workers: Worker[] = [
+    await createPipelineWorker({ ...workerOptions, taskQueue: options.cfg.CAIRN_TASK_QUEUE, runWorkflows: true }),
+    ...(await Promise.all(
+      stepQueues().map((queue) => createPipelineWorker({ ...workerOptions, taskQueue: stepTaskQueue(queue), runWorkflows: false })),
+    )),
+  ];
+  const running = workers.map((worker) => worker.run());
+
+  const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });
+  const app = createApp({ client, registry, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl });
+  const api = await startApiServer(app, options.apiHost, options.apiPort);
+
+  return {
+    temporalAddress: options.temporalAddress,
+    temporalUiUrl,
+    startedTemporal: devServer !== undefined,
+    apiUrl: api.url,
+    stop: async () => {
+      await api.close();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(running);
+      await client.connection.close();
+      await connection.close();
+      await devServer?.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/** The `cairn` command. Every command that prints data takes --json. */
+import { Command, CommanderError } from 'commander';
+import { CairnError } from '../lib/errors';
+import { CliError } from './cliError';
+import { registerDemoCommand } from './commands/demo';
+import { registerDevCommand } from './commands/dev';
+import { registerPipelineCommands } from './commands/pipelines';
+import { registerRunCommands } from './commands/runs';
+import { createCliContext } from './context';
+
+const context = createCliContext();
+const program = new Command('cairn')
+  .description('Cairn: durable ML pipelines on Temporal')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerPipelineCommands(program, context);
+registerRunCommands(program, context);
+registerDevCommand(program, context);
+registerDemoCommand(program, context);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof CliError || error instanceof CairnError) {
+    process.stderr.write(`cairn: ${error.message}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  } else {
+    process.stderr.write(`cairn: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

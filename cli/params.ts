@@ -1,0 +1,33 @@
+import { CliError } from './cliError';
+
+type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
+
+function acceptsOnlyStrings(schema: JsonSchema | undefined): boolean {
+  if (!schema) return false;
+  if (schema.anyOf) return schema.anyOf.every(acceptsOnlyStrings);
+  return schema.type === 'string';
+}
+
+/**
+ * Turns `--param k=v` pairs into params, reading each value as the pipeline's schema expects it:
+ * as text for string params, as JSON (numbers, booleans, lists) otherwise.
+ */
+export function parseParamFlags(flags: string[], schema: JsonSchema): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new CliError(`--param ${flag}: expected key=value`);
+    const key = flag.slice(0, eq);
+    const text = flag.slice(eq + 1);
+    if (acceptsOnlyStrings(schema.properties?.[key])) {
+      params[key] = text;
+      continue;
+    }
+    try {
+      params[key] = JSON.parse(text);
+    } catch {
+      params[key] = text; // the server's schema names the param if text is not acceptable
+    }
+  }
+  return params;
+}

@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { Registry } from '../lib/dsl/registry';
+
+/** What the API needs; tests pass their own (a real client to a test server, a test registry). */
+export interface AppDeps {
+  client: Client;
+  registry: Registry;
+  /** Task queue the runPipeline workflow is started on. */
+  taskQueue: string;
+  /** Temporal Web UI base URL, for links to runs; null when unknown. */
+  temporalUiUrl: string | null;
+  /** Throws when the metadata store is unreachable; undefined while no store is configured. */
+  checkStore?: () => Promise<void>;
+}

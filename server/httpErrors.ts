@@ -1,0 +1,44 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ConfigError, ParamsError, PipelineDefinitionError } from '../lib/errors';
+import { logger } from '../lib/logger';
+
+/** An error the API answers with its own status and code; every error body has one shape. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** Maps what routes throw to `{ error: { code, message, details } }`; never a stack trace. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ParamsError) return new HttpError(422, 'invalid_params', error.message, error.issues);
+  if (error instanceof PipelineDefinitionError) return new HttpError(422, 'invalid_pipeline', error.message);
+  if (error instanceof ConfigError) return new HttpError(422, 'invalid_config', error.message);
+  if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'run_not_found', 'no such run');
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    return new HttpError(409, 'run_exists', `a run with id ${error.workflowId} already exists`);
+  }
+  if (error instanceof WorkflowUpdateFailedError) {
+    // The workflow's validator rejected the request (e.g. the step is not awaiting an operator).
+    return new HttpError(409, 'conflict', error.cause?.message ?? error.message);
+  }
+  return new HttpError(500, 'internal', 'internal error');
+}
+
+export function handleError(error: unknown, c: Context) {
+  const httpError = toHttpError(error);
+  if (httpError.status >= 500) logger.error({ err: error, path: c.req.path }, 'request failed');
+  return c.json(errorBody(httpError.code, httpError.message, httpError.details), httpError.status);
+}

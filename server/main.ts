@@ -1,0 +1,22 @@
+/** The API process: `npm run server`. Needs a reachable Temporal (TEMPORAL_ADDRESS). */
+import { registry } from '../definitions';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { connectClient } from '../lib/temporal';
+import { runMain } from '../lib/runMain';
+import { createApp } from './app';
+import { startApiServer } from './serve';
+
+runMain(async () => {
+  const cfg = config();
+  const client = await connectClient(cfg);
+  const app = createApp({ client, registry, taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null });
+  const api = await startApiServer(app, cfg.CAIRN_HOST, cfg.CAIRN_PORT);
+  logger.info({ url: api.url }, 'Cairn API listening');
+  const stop = async () => {
+    await api.close();
+    await client.connection.close();
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+});

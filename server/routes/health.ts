@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps';
+
+/** /healthz: the process is up. /readyz: Temporal (and the store, when configured) answer. */
+export function healthRoutes(deps: AppDeps) {
+  return new Hono()
+    .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/readyz', async (c) => {
+      const checks: Record<string, string> = {};
+      try {
+        await deps.client.connection.withDeadline(Date.now() + 3_000, () => deps.client.workflowService.getSystemInfo({}));
+        checks.temporal = 'ok';
+      } catch (error) {
+        checks.temporal = `unreachable: ${(error as Error).message}`;
+      }
+      if (deps.checkStore) {
+        try {
+          await deps.checkStore();
+          checks.store = 'ok';
+        } catch (error) {
+          checks.store = `unreachable: ${(error as Error).message}`;
+        }
+      } else {
+        checks.store = 'not configured';
+      }
+      const ready = Object.values(checks).every((v) => v === 'ok' || v === 'not configured');
+      return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+    });
+}

@@ -1,0 +1,59 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { describeRun } from '../../lib/runs/describeRun';
+import { abortRunUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
+import type { AppDeps } from '../deps';
+import { HttpError } from '../httpErrors';
+import { jsonBody } from '../validate';
+import { runLinks } from './runLinks';
+
+const ReasonBody = z.strictObject({ reason: z.string().max(500).optional() });
+const RUN_ID = /^[\w:.-]{1,255}$/;
+const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+
+/** Operations on one run: inspect it, and act on a step awaiting an operator, or on the whole run. */
+export function runRoutes(deps: AppDeps) {
+  const runId = (raw: string) => {
+    if (!RUN_ID.test(raw)) throw new HttpError(400, 'invalid_run_id', 'run ids are letters, digits and : . _ -');
+    return raw;
+  };
+  const stepName = (raw: string) => {
+    if (!STEP_NAME.test(raw)) throw new HttpError(400, 'invalid_step', 'step names are letters, digits, _ and -');
+    return raw;
+  };
+  const stepDecision = (update: typeof retryStepUpdate) => async (c: Context) => {
+    const id = runId(c.req.param('runId') ?? '');
+    const step = stepName(c.req.param('step') ?? '');
+    const { reason } = await jsonBody(c, ReasonBody);
+    const handle = deps.client.workflow.getHandle(id);
+    await handle.describe(); // 404 for an unknown run before anything else
+    const state = await handle.executeUpdate(update, { args: [{ step, ...(reason ? { reason } : {}) }] });
+    return c.json({ runId: id, step: state });
+  };
+
+  return new Hono()
+    .get('/:runId', async (c) => {
+      const id = runId(c.req.param('runId'));
+      return c.json({ ...(await describeRun(deps.client, id)), links: runLinks(deps, id) });
+    })
+    .post('/:runId/steps/:step/retry', stepDecision(retryStepUpdate))
+    .post('/:runId/steps/:step/skip', stepDecision(skipStepUpdate))
+    .post('/:runId/abort', async (c) => {
+      const id = runId(c.req.param('runId'));
+      const { reason } = await jsonBody(c, ReasonBody);
+      const handle = deps.client.workflow.getHandle(id);
+      await handle.describe();
+      const snapshot = await handle.executeUpdate(abortRunUpdate, { args: [reason ? { reason } : {}] });
+      return c.json({ runId: id, status: 'aborting', abortReason: snapshot.abortReason });
+    })
+    .post('/:runId/cancel', async (c) => {
+      const id = runId(c.req.param('runId'));
+      const handle = deps.client.workflow.getHandle(id);
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') {
+        throw new HttpError(409, 'conflict', `run is ${description.status.name.toLowerCase()}, not running`);
+      }
+      await handle.cancel();
+      return c.json({ runId: id, status: 'cancelling' }, 202);
+    });
+}
