@@ -49,6 +49,7 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[]): T[] 
       remaining.delete(node.name);
       for (const other of remaining.values()) other.delete(node.name);
       progressed = true;
+      break; // rescan from the top so the earliest-declared ready node always comes next
     }
   }
   return ordered;

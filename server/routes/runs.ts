@@ -21,12 +21,20 @@ export function runRoutes(deps: AppDeps) {
     if (!STEP_NAME.test(raw)) throw new HttpError(400, 'invalid_step', 'step names are letters, digits, _ and -');
     return raw;
   };
+  /** A handle to a run that is still open: 404 for an unknown run, 409 for a finished one. */
+  const openRun = async (id: string) => {
+    const handle = deps.client.workflow.getHandle(id);
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') {
+      throw new HttpError(409, 'conflict', `run is ${description.status.name.toLowerCase()}, not running`);
+    }
+    return handle;
+  };
   const stepDecision = (update: typeof retryStepUpdate) => async (c: Context) => {
     const id = runId(c.req.param('runId') ?? '');
     const step = stepName(c.req.param('step') ?? '');
     const { reason } = await jsonBody(c, ReasonBody);
-    const handle = deps.client.workflow.getHandle(id);
-    await handle.describe(); // 404 for an unknown run before anything else
+    const handle = await openRun(id);
     const state = await handle.executeUpdate(update, { args: [{ step, ...(reason ? { reason } : {}) }] });
     return c.json({ runId: id, step: state });
   };
@@ -41,19 +49,13 @@ export function runRoutes(deps: AppDeps) {
     .post('/:runId/abort', async (c) => {
       const id = runId(c.req.param('runId'));
       const { reason } = await jsonBody(c, ReasonBody);
-      const handle = deps.client.workflow.getHandle(id);
-      await handle.describe();
+      const handle = await openRun(id);
       const snapshot = await handle.executeUpdate(abortRunUpdate, { args: [reason ? { reason } : {}] });
       return c.json({ runId: id, status: 'aborting', abortReason: snapshot.abortReason });
     })
     .post('/:runId/cancel', async (c) => {
       const id = runId(c.req.param('runId'));
-      const handle = deps.client.workflow.getHandle(id);
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') {
-        throw new HttpError(409, 'conflict', `run is ${description.status.name.toLowerCase()}, not running`);
-      }
-      await handle.cancel();
+      await (await openRun(id)).cancel();
       return c.json({ runId: id, status: 'cancelling' }, 202);
     });
 }

@@ -53,6 +53,8 @@ export function recordingSteps() {
 
   const activities: Record<string, StepActivity> = { [work.name]: toActivity(work), [badData.name]: toActivity(badData) };
   return {
+    work,
+    badData,
     activities,
     events,
     failuresLeft,

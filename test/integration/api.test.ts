@@ -1,0 +1,163 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { definePipeline, defineRegistry } from '../../lib/dsl';
+import type { RunView } from '../../lib/runs/describeRun';
+import { createApp, type App } from '../../server/app';
+import { recordingSteps } from '../helpers/recordingSteps';
+import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { waitFor } from '../helpers/waitFor';
+
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let app: App;
+const steps = recordingSteps();
+
+const pipelines = [
+  definePipeline({
+    id: 'api-pipeline',
+    params: z.object({ rows: z.number().int().min(1).default(10), label: z.string().default('y') }),
+    steps: {
+      load: { activity: steps.work, config: { ms: 0 }, retry: { attempts: 1 } },
+      train: { activity: steps.work, after: ['load'], config: { ms: 0 } },
+    },
+  }),
+  definePipeline({
+    id: 'api-slow',
+    params: z.object({}),
+    steps: { slow: { activity: steps.work, config: { ms: 30_000 }, heartbeat: '2s' } },
+  }),
+];
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  worker = await startTestWorker(env, steps.activities);
+  app = createApp({ client: env.client, registry: defineRegistry({ pipelines }), taskQueue: worker.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233' });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.teardown();
+});
+beforeEach(() => steps.failuresLeft.clear());
+
+const post = (path: string, body?: unknown, raw?: string) =>
+  app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+const json = async (response: Response) => (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const runUrl = (runId: string) => `/api/v1/runs/${encodeURIComponent(runId)}`;
+const getRun = async (runId: string) => (await json(await app.request(runUrl(runId)))) as RunView;
+const startApiRun = async (id = 'api-pipeline', body: object = {}) => {
+  const response = await post(`/api/v1/pipelines/${id}/runs`, body);
+  expect(response.status).toBe(201);
+  return (await json(response)).runId as string;
+};
+
+describe('HTTP API', () => {
+  it('answers /healthz and /readyz with Temporal reachable', async () => {
+    expect((await app.request('/healthz')).status).toBe(200);
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await json(ready)).toMatchObject({ status: 'ready', checks: { temporal: 'ok' } });
+  });
+
+  it('lists pipelines with their params schema and steps', async () => {
+    const body = await json(await app.request('/api/v1/pipelines'));
+    const listed = body.pipelines.find((p: { id: string }) => p.id === 'api-pipeline');
+    expect(listed.params.properties.rows).toMatchObject({ type: 'integer', default: 10 });
+    expect(listed.steps).toEqual([
+      { name: 'load', activity: 'test-work', after: [], queue: null },
+      { name: 'train', activity: 'test-work', after: ['load'], queue: null },
+    ]);
+  });
+
+  it('starts a run and reports its status and every step', async () => {
+    const response = await post('/api/v1/pipelines/api-pipeline/runs', { params: { rows: 5 } });
+    expect(response.status).toBe(201);
+    const started = await json(response);
+    expect(started.runId).toMatch(/^cairn:api-pipeline:api:/);
+    expect(started.params).toEqual({ rows: 5, label: 'y' });
+    expect(started.links.web).toContain('/namespaces/default/workflows/cairn%3Aapi-pipeline');
+    const run = await waitFor(async () => {
+      const r = await getRun(started.runId);
+      return r.status === 'succeeded' && r;
+    }, 'run to succeed');
+    expect(run).toMatchObject({ pipeline: 'api-pipeline', trigger: 'api', temporalStatus: 'COMPLETED' });
+    expect(run.steps?.map((s) => [s.name, s.status])).toEqual([
+      ['load', 'succeeded'],
+      ['train', 'succeeded'],
+    ]);
+  });
+
+  it('rejects bad requests with one error shape and the right status', async () => {
+    const cases: [Response, number, string][] = [
+      [await post('/api/v1/pipelines/api-pipeline/runs', { params: { rows: 0 } }), 422, 'invalid_params'],
+      [await post('/api/v1/pipelines/api-pipeline/runs', { params: { rowz: 3 } }), 422, 'invalid_params'],
+      [await post('/api/v1/pipelines/api-pipeline/runs', { params: 'rows=3' }), 422, 'invalid_body'],
+      [await post('/api/v1/pipelines/api-pipeline/runs', { parms: {} }), 422, 'invalid_body'],
+      [await post('/api/v1/pipelines/api-pipeline/runs', undefined, '{"params": '), 400, 'invalid_json'],
+      [await post('/api/v1/pipelines/nope/runs', {}), 404, 'pipeline_not_found'],
+      [await app.request('/api/v1/runs/cairn:none:api:missing'), 404, 'run_not_found'],
+      [await app.request('/api/v1/runs/bad%20id%2F..'), 400, 'invalid_run_id'],
+      [await app.request('/api/v1/nothing'), 404, 'not_found'],
+    ];
+    for (const [response, status, code] of cases) {
+      expect(response.status).toBe(status);
+      const body = await json(response);
+      expect(body.error.code).toBe(code);
+      expect(typeof body.error.message).toBe('string');
+    }
+    const invalid = await json(await post('/api/v1/pipelines/api-pipeline/runs', { params: { rows: 'five' } }));
+    expect(invalid.error.details).toEqual([{ path: 'rows', message: expect.stringContaining('expected number') }]);
+  });
+
+  it('refuses a second run with the same idempotency key', async () => {
+    const first = await startApiRun('api-pipeline', { key: 'nightly-2026-11-26' });
+    const again = await post('/api/v1/pipelines/api-pipeline/runs', { key: 'nightly-2026-11-26' });
+    expect(again.status).toBe(409);
+    expect((await json(again)).error.code).toBe('run_exists');
+    await waitFor(async () => (await getRun(first)).status === 'succeeded', 'first run to finish');
+  });
+
+  it('retries and skips steps that await an operator, and refuses what does not apply', async () => {
+    steps.failuresLeft.set('load', 1);
+    const runId = await startApiRun();
+    await waitFor(async () => (await getRun(runId)).status === 'awaiting_operator', 'awaiting_operator');
+    const conflict = await post(`${runUrl(runId)}/steps/train/retry`, {});
+    expect(conflict.status).toBe(409);
+    expect((await json(conflict)).error.message).toContain("step 'train' is pending, not awaiting an operator");
+    expect((await post(`${runUrl(runId)}/steps/ghost/skip`, {})).status).toBe(409);
+    const retried = await post(`${runUrl(runId)}/steps/load/retry`, { reason: 'fixed' });
+    expect(retried.status).toBe(200);
+    expect((await json(retried)).step.name).toBe('load');
+    await waitFor(async () => (await getRun(runId)).status === 'succeeded', 'succeeded after retry');
+
+    steps.failuresLeft.set('load', 1);
+    const skipped = await startApiRun();
+    await waitFor(async () => (await getRun(skipped)).status === 'awaiting_operator', 'awaiting_operator');
+    expect((await post(`${runUrl(skipped)}/steps/load/skip`, {})).status).toBe(200);
+    const done = await waitFor(async () => {
+      const r = await getRun(skipped);
+      return r.status === 'succeeded' && r;
+    }, 'succeeded after skip');
+    expect(done.steps?.map((s) => s.status)).toEqual(['skipped', 'succeeded']);
+  });
+
+  it('aborts and cancels runs', async () => {
+    const aborted = await startApiRun('api-slow');
+    await waitFor(async () => (await getRun(aborted)).steps?.[0]?.status === 'running', 'slow step running');
+    const abort = await post(`${runUrl(aborted)}/abort`, { reason: 'wrong data' });
+    expect(abort.status).toBe(200);
+    const abortedRun = await waitFor(async () => {
+      const r = await getRun(aborted);
+      return r.status === 'failed' && r;
+    }, 'aborted run to fail');
+    expect(abortedRun.abortReason).toBe('wrong data');
+
+    const cancelled = await startApiRun('api-slow');
+    await waitFor(async () => (await getRun(cancelled)).steps?.[0]?.status === 'running', 'slow step running');
+    expect((await post(`${runUrl(cancelled)}/cancel`)).status).toBe(202);
+    await waitFor(async () => (await getRun(cancelled)).status === 'cancelled', 'cancelled');
+    const again = await post(`${runUrl(cancelled)}/cancel`);
+    expect(again.status).toBe(409);
+    expect((await post(`${runUrl(cancelled)}/abort`, {})).status).toBe(409);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { findCycle, topologicalOrder } from '../../lib/dsl/graph';
+import { parseDuration } from '../../lib/dsl/duration';
+import { parseParamFlags } from '../../cli/params';
+
+describe('graph helpers', () => {
+  it('finds no cycle in a DAG and a closed path in a cyclic graph', () => {
+    expect(findCycle([{ name: 'a', after: [] }, { name: 'b', after: ['a'] }])).toBeUndefined();
+    expect(findCycle([{ name: 'x', after: ['x'] }])).toEqual(['x', 'x']);
+  });
+  it('orders a diamond', () => {
+    const order = topologicalOrder([
+      { name: 'd', after: ['b', 'c'] },
+      { name: 'c', after: ['a'] },
+      { name: 'b', after: ['a'] },
+      { name: 'a', after: [] },
+    ]).map((n) => n.name);
+    expect(order).toEqual(['a', 'c', 'b', 'd']);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['250ms', 250],
+    ['30s', 30_000],
+    ['1.5m', 90_000],
+    ['2h', 7_200_000],
+    ['7d', 604_800_000],
+    [1500, 1500],
+  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+  it.each(['', 'ten', '5 weeks', '-1s', 0, -5, Number.NaN, Infinity, null])('%s is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
+});
+
+describe('cli --param parsing', () => {
+  const schema = { properties: { name: { type: 'string' }, rows: { type: 'number' }, tags: { type: 'array' } } };
+  it('keeps strings as text and reads the rest as JSON', () => {
+    expect(parseParamFlags(['name=123', 'rows=5', 'tags=["a","b"]'], schema)).toEqual({ name: '123', rows: 5, tags: ['a', 'b'] });
+  });
+  it('passes unparseable values through for the server to name, and rejects a flag without =', () => {
+    expect(parseParamFlags(['rows=many'], schema)).toEqual({ rows: 'many' });
+    expect(() => parseParamFlags(['rows'], schema)).toThrow(/expected key=value/);
+  });
+});
