@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { registry } from '../../definitions';
+import { freePort } from '../../lib/freePort';
+import { createApp } from '../../server/app';
+import { startApiServer, type RunningApi } from '../../server/serve';
+import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { waitFor } from '../helpers/waitFor';
+
+const CAIRN = fileURLToPath(new URL('../../cli/cairn.js', import.meta.url));
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let api: RunningApi;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  worker = await startTestWorker(env, createActivities(registry));
+  const app = createApp({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null });
+  api = await startApiServer(app, '127.0.0.1', await freePort());
+});
+afterAll(async () => {
+  await api?.close();
+  await worker?.stop();
+  await env?.teardown();
+});
+
+/** Runs the real `cairn` binary against the API; never throws, returns what a user would see. */
+function cairn(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CAIRN, ...args],
+      { env: { PATH: process.env.PATH, CAIRN_API_URL: api.url, LOG_LEVEL: 'silent', ...extraEnv }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('the cairn CLI', () => {
+  it('lists pipelines, as text and as JSON', async () => {
+    const text = await cairn(['pipelines']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/quickstart\s+4 steps/);
+    const json = JSON.parse((await cairn(['pipelines', '--json'])).stdout);
+    expect(json.pipelines.map((p: { id: string }) => p.id)).toContain('landing-check');
+  });
+
+  it('runs a pipeline and waits, printing each step change as a plain line off a terminal', async () => {
+    const result = await cairn(['run', 'quickstart', '--param', 'count=50', '--param', 'seed=3', '--wait']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^started cairn:quickstart:cli:/m);
+    expect(result.stdout).toMatch(/describe: succeeded/);
+    expect(result.stdout).toMatch(/run succeeded$/m);
+  });
+
+  it('prints the whole run as JSON with --wait --json', async () => {
+    const result = await cairn(['run', 'quickstart', '--param', 'count=20', '--wait', '--json']);
+    expect(result.code).toBe(0);
+    const run = JSON.parse(result.stdout);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.find((s: { name: string }) => s.name === 'describe').output.count).toBe(20);
+  });
+
+  it('names the bad param and exits 1', async () => {
+    const result = await cairn(['run', 'quickstart', '--param', 'count=lots']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invalid params');
+    expect(result.stderr).toMatch(/- count: .*expected number/);
+  });
+
+  it('shows a step awaiting an operator with the commands to act, and retries it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cairn-cli-')), 'export.csv');
+    const started = JSON.parse((await cairn(['run', 'landing-check', '--param', `path=${path}`, '--json'])).stdout);
+    const runId = started.runId as string;
+    await waitFor(async () => JSON.parse((await cairn(['status', runId, '--json'])).stdout).status === 'awaiting_operator', 'awaiting_operator', 45_000, 500);
+    const status = await cairn(['status', runId]);
+    expect(status.stdout).toContain(`step 'landed' awaits an operator: cairn retry ${runId} landed`);
+    expect(status.stdout).toMatch(/! landed\s+awaiting_operator.*has not landed yet/);
+
+    writeFileSync(path, 'a,b\n1,2\n');
+    expect(existsSync(path)).toBe(true);
+    const retry = await cairn(['retry', runId, 'landed', '--reason', 'file is there now']);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain("retry of step 'landed' accepted");
+    const done = await waitFor(async () => {
+      const run = JSON.parse((await cairn(['status', runId, '--json'])).stdout);
+      return run.status === 'succeeded' && run;
+    }, 'succeeded', 45_000, 500);
+    expect(done.steps[0]).toMatchObject({ round: 2, operatorNotes: ['retry by operator: file is there now'] });
+  });
+
+  it('gives clear errors for an unknown run, an unreachable API and a bad env var', async () => {
+    const unknown = await cairn(['abort', 'cairn:none:cli:nothing']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('cairn: no such run\n');
+    const down = await cairn(['pipelines'], { CAIRN_API_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach the Cairn API at http:\/\/127\.0\.0\.1:\d+/);
+    const badEnv = await cairn(['pipelines'], { CAIRN_API_URL: 'not-a-url' });
+    expect(badEnv.code).toBe(1);
+    expect(badEnv.stderr).toContain('CAIRN_API_URL="not-a-url"');
+  });
+});
