@@ -6,8 +6,14 @@ import { ConfigError } from '../lib/errors';
 
 /** Step outputs travel through Temporal history: keep them small and put data in artifacts. */
 export const MAX_STEP_OUTPUT_BYTES = 256 * 1024;
-/** How often a running step heartbeats on its own (the SDK throttles what reaches the server). */
-const AUTO_HEARTBEAT_MS = 1_000;
+/**
+ * How often a running step heartbeats on its own: a third of its heartbeat timeout, so one late
+ * beat never times a healthy step out (the SDK throttles what reaches the server anyway).
+ */
+export function autoHeartbeatMs(heartbeatTimeoutMs: number | undefined): number {
+  if (!heartbeatTimeoutMs) return 10_000;
+  return Math.min(10_000, Math.max(50, Math.floor(heartbeatTimeoutMs / 3)));
+}
 
 export type StepActivity = (input: StepInput) => Promise<StepOutput>;
 
@@ -28,7 +34,7 @@ export function toActivity(step: AnyStepFunction): StepActivity {
       }
       config = parsed.data;
     }
-    const timer = setInterval(() => context.heartbeat(), AUTO_HEARTBEAT_MS);
+    const timer = setInterval(() => context.heartbeat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
     try {
       const output = await step.run(
         { ...input, config },
