@@ -1,0 +1,94 @@
+/**
+ * Records workflow histories for the replay test (test/integration/replay.test.ts): runs each
+ * scenario on a private Temporal dev server and saves its history to test/fixtures/histories/.
+ * Re-record only on purpose, after a change to runPipeline guarded by patched() has shipped:
+ *   npm run record-histories
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { z } from 'zod';
+import { createActivities } from '../activities';
+import { toActivity } from '../activities/stepActivity';
+import { definePipeline, defineRegistry, defineStep } from '../lib/dsl';
+import type { Pipeline } from '../lib/dsl/definePipeline';
+import { config } from '../lib/config';
+import { freePort } from '../lib/freePort';
+import { startRun } from '../lib/runs/startRun';
+import { connectClient } from '../lib/temporal';
+import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
+import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../workflows/messages';
+import { createPipelineWorker } from '../workers/createWorker';
+
+const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
+const TASK_QUEUE = 'record-histories';
+
+const alwaysFails = defineStep({ name: 'always-fails', run: () => { throw new Error('source unavailable'); } });
+const noParams = z.object({});
+const scenarios: Record<string, Pipeline> = {
+  diamond: definePipeline({
+    id: 'diamond',
+    params: z.object({ n: z.number().default(1) }),
+    steps: { top: { activity: 'noop' }, left: { activity: 'noop', after: ['top'] }, right: { activity: 'noop', after: ['top'] }, bottom: { activity: 'noop', after: ['left', 'right'] } },
+  }),
+  'retry-then-skip': definePipeline({
+    id: 'retry-then-skip',
+    params: noParams,
+    steps: {
+      fetch: { activity: alwaysFails, retry: { attempts: 1 } },
+      tolerant: { activity: 'noop', after: ['fetch'] },
+      strict: { activity: 'noop', after: ['fetch'], whenUpstreamSkipped: 'skip' },
+    },
+  }),
+  abort: definePipeline({ id: 'abort', params: noParams, steps: { wait: { activity: 'sleep', config: { ms: 60_000 }, heartbeat: '2s' } } }),
+  cancel: definePipeline({ id: 'cancel', params: noParams, steps: { wait: { activity: 'sleep', config: { ms: 60_000 }, heartbeat: '2s' } } }),
+};
+
+async function main() {
+  const cfg = config();
+  const server = await startDevServer({ cliPath: resolveTemporalCli(cfg.TEMPORAL_CLI_PATH), port: await freePort() });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const connection = await NativeConnection.connect({ address: server.address });
+  const registry = defineRegistry({ pipelines: Object.values(scenarios) });
+  const worker = await createPipelineWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    activities: { ...createActivities(registry), [alwaysFails.name]: toActivity(alwaysFails) },
+    runWorkflows: true,
+  });
+  const running = worker.run();
+  const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
+  const waitFor = async (check: () => Promise<boolean>) => {
+    while (!(await check())) await new Promise((r) => setTimeout(r, 100));
+  };
+  mkdirSync(OUT, { recursive: true });
+  try {
+    for (const [name, pipeline] of Object.entries(scenarios)) {
+      const { handle } = await startRun(client, { pipeline, trigger: 'record', taskQueue: TASK_QUEUE, key: name });
+      const stepStatus = async (step: string) => (await handle.query(runStateQuery)).steps.find((s) => s.name === step)?.status;
+      if (name === 'retry-then-skip') {
+        await waitFor(async () => (await stepStatus('fetch')) === 'awaiting_operator');
+        await handle.executeUpdate(retryStepUpdate, { args: [{ step: 'fetch', reason: 'try again' }] });
+        await waitFor(async () => (await handle.query(runStateQuery)).steps[0]?.round === 2 && (await stepStatus('fetch')) === 'awaiting_operator');
+        await handle.executeUpdate(skipStepUpdate, { args: [{ step: 'fetch', reason: 'give up' }] });
+      } else if (name === 'abort' || name === 'cancel') {
+        await waitFor(async () => (await stepStatus('wait')) === 'running');
+        await new Promise((r) => setTimeout(r, 500));
+        if (name === 'abort') await handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'wrong input' }] });
+        else await handle.cancel();
+      }
+      await handle.result().catch(() => undefined);
+      writeFileSync(`${OUT}${name}.json`, historyToJSON(await handle.fetchHistory()));
+      console.log(`recorded ${name}`);
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await server.stop();
+  }
+}
+
+await main();
