@@ -7,6 +7,7 @@ export default defineConfig({
     globalSetup: ['test/globalSetup.ts'],
     // Forks, not threads: the Temporal worker's native addon is not safe in worker threads.
     pool: 'forks',
+    reporters: ['default', './test/summaryReporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

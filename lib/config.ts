@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   /** Temporal Web UI, printed next to runs; `cairn dev` serves it on the dev server's port + 1000. */
   TEMPORAL_UI_URL: z.url().optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** The time-skipping test server (tests only); scripts/setup-tools.sh installs one into .tools/. */
+  TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   /** Task queue of the runPipeline workflow and of steps that name no queue. */
   CAIRN_TASK_QUEUE: z.string().regex(/^[\w.-]+$/).default('cairn-pipelines'),
   DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// URL').optional(),

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { StepActivity } from '../../activities/stepActivity';
 import { createPipelineWorker } from '../../workers/createWorker';
 
 let runtimeInstalled = false;
 
+/** Keeps test output readable: the Temporal SDK logs only errors (once per test process). */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeInstalled = true;
+}
+
 /** Connects to the dev server that globalSetup started (createFromExistingServer: no fake server). */
 export async function connectTestEnv(): Promise<TestWorkflowEnvironment> {
-  if (!runtimeInstalled) {
-    // Keep test output readable: the worker's own logs only from warnings up.
-    Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   return TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
 }
 

@@ -1,18 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { installQuietRuntime } from '../helpers/temporal';
 
 const HISTORIES = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 const histories = readdirSync(HISTORIES)
   .filter((f) => f.endsWith('.json'))
   .map((file) => ({ file, history: historyFromJSON(JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8'))) }));
 
-beforeAll(() => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-});
+beforeAll(() => installQuietRuntime());
 
 describe('replaying recorded histories (scripts/record-histories.ts)', () => {
   it('has the recorded scenarios', () => {
