@@ -1,0 +1,12 @@
+// Workflows for the step-overhead benchmark: Cairn's runPipeline beside the baseline, a minimal
+// hand-written workflow that runs the same number of no-op activities one after another.
+import { proxyActivities } from '@temporalio/workflow';
+
+export { runPipeline } from '../workflows/runPipeline';
+
+const { bareNoop } = proxyActivities<{ bareNoop(): Promise<null> }>({ startToCloseTimeout: '1 minute' });
+
+export async function bareChain(steps: number): Promise<number> {
+  for (let i = 0; i < steps; i++) await bareNoop();
+  return steps;
+}

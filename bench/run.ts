@@ -1,0 +1,15 @@
+/** `npm run bench -- <name>`: runs one benchmark; it prints its figures and ends with `RESULT <name> key=value ...`. */
+import { stepOverhead } from './stepOverhead';
+
+const BENCHMARKS: Record<string, () => Promise<string>> = {
+  'step-overhead': stepOverhead,
+};
+
+const name = process.argv[2];
+const bench = name ? BENCHMARKS[name] : undefined;
+if (!bench) {
+  console.error(`usage: npm run bench -- <name>; benchmarks: ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.exit(2);
+}
+const figures = await bench();
+console.log(`RESULT ${name} ${figures}`);

@@ -1,0 +1,113 @@
+/**
+ * step-overhead: an N-step no-op pipeline through Cairn against N no-op activities in a minimal
+ * hand-written Temporal workflow, alternating on the same dev server in the same process.
+ * Per-step time = run wall time / N; p50 and p99 over the runs; ratio = Cairn / bare.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { z } from 'zod';
+import { createActivities } from '../activities';
+import { definePipeline, defineRegistry } from '../lib/dsl';
+import { config } from '../lib/config';
+import { freePort } from '../lib/freePort';
+import { startRun } from '../lib/runs/startRun';
+import { connectClient } from '../lib/temporal';
+import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
+import { createPipelineWorker } from '../workers/createWorker';
+import { percentile, round } from './stats';
+
+const SIZES = [
+  { steps: 10, runs: 30 },
+  { steps: 50, runs: 10 },
+];
+const TASK_QUEUE = 'bench-step-overhead';
+
+function chain(steps: number) {
+  return definePipeline({
+    id: `chain-${steps}`,
+    params: z.object({}),
+    steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, activity: 'noop', after: i === 0 ? [] : [`s${i - 1}`] })),
+  });
+}
+
+export async function stepOverhead(): Promise<string> {
+  const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: await freePort() });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const connection = await NativeConnection.connect({ address: server.address });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./bareWorkflows.ts', import.meta.url)),
+    logger: new DefaultLogger('ERROR'),
+  });
+  const worker = await createPipelineWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    activities: { ...createActivities(defineRegistry({ pipelines: [] })), bareNoop: async () => null },
+    runWorkflows: true,
+    workflowBundle: { codePath: writeBundle(bundle.code) },
+  });
+  const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
+  const figures: Record<string, number> = {};
+  try {
+    await worker.runUntil(async () => {
+      for (const { steps, runs } of SIZES) {
+        const pipeline = chain(steps);
+        const cairn: number[] = [];
+        const bare: number[] = [];
+        const timeCairn = async () => {
+          const t0 = performance.now();
+          await (await startRun(client, { pipeline, trigger: 'bench', taskQueue: TASK_QUEUE })).handle.result();
+          return (performance.now() - t0) / steps;
+        };
+        const timeBare = async () => {
+          const t0 = performance.now();
+          await client.workflow.execute('bareChain', { taskQueue: TASK_QUEUE, workflowId: `bare-${steps}-${crypto.randomUUID()}`, args: [steps] });
+          return (performance.now() - t0) / steps;
+        };
+        await timeCairn(); // warm-up: worker caches, sticky queues
+        await timeBare();
+        for (let i = 0; i < runs; i++) {
+          // Alternate the order so drift on a noisy machine hits both sides alike.
+          if (i % 2 === 0) {
+            cairn.push(await timeCairn());
+            bare.push(await timeBare());
+          } else {
+            bare.push(await timeBare());
+            cairn.push(await timeCairn());
+          }
+        }
+        const row = {
+          cairnP50: percentile(cairn, 50),
+          cairnP99: percentile(cairn, 99),
+          bareP50: percentile(bare, 50),
+          bareP99: percentile(bare, 99),
+        };
+        console.log(
+          `N=${String(steps).padStart(2)}  per-step ms  cairn p50 ${row.cairnP50.toFixed(2)} p99 ${row.cairnP99.toFixed(2)}  |  ` +
+            `bare temporal p50 ${row.bareP50.toFixed(2)} p99 ${row.bareP99.toFixed(2)}  |  ratio p50 ${(row.cairnP50 / row.bareP50).toFixed(3)}  (${runs} runs each)`,
+        );
+        figures[`n${steps}_cairn_p50_ms`] = round(row.cairnP50);
+        figures[`n${steps}_cairn_p99_ms`] = round(row.cairnP99);
+        figures[`n${steps}_bare_p50_ms`] = round(row.bareP50);
+        figures[`n${steps}_bare_p99_ms`] = round(row.bareP99);
+        figures[`n${steps}_ratio_p50`] = round(row.cairnP50 / row.bareP50, 3);
+      }
+    });
+  } finally {
+    await client.connection.close();
+    await connection.close();
+    await server.stop();
+  }
+  return Object.entries(figures)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+function writeBundle(code: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cairn-bench-')), 'workflows.js');
+  writeFileSync(path, code);
+  return path;
+}
