@@ -52,22 +52,19 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   };
 
   setHandler(runStateQuery, () => snapshot(run));
-  setHandler(
-    retryStepUpdate,
-    ({ step, reason }) => {
-      run.decisions.set(step, { decision: 'retry', reason: reason ?? '' });
-      return stepState(run, step);
-    },
-    { validator: ({ step }) => assertAwaitingOperator(run, step) },
-  );
-  setHandler(
-    skipStepUpdate,
-    ({ step, reason }) => {
-      run.decisions.set(step, { decision: 'skip', reason: reason ?? '' });
-      return stepState(run, step);
-    },
-    { validator: ({ step }) => assertAwaitingOperator(run, step) },
-  );
+  for (const [update, decision] of [
+    [retryStepUpdate, 'retry'],
+    [skipStepUpdate, 'skip'],
+  ] as const) {
+    setHandler(
+      update,
+      ({ step, reason }) => {
+        run.decisions.set(step, { decision, reason: reason ?? '' });
+        return stepState(run, step);
+      },
+      { validator: ({ step }) => assertAwaitingOperator(run, step) },
+    );
+  }
   setHandler(
     abortRunUpdate,
     ({ reason }) => {
