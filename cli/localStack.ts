@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { registry } from '../definitions';
 import type { Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
+import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
 import { createApp } from '../server/app';
@@ -22,6 +23,8 @@ export interface LocalStackOptions {
   apiHost: string;
   apiPort: number;
   progress?: (line: string) => void;
+  /** Reconcile Temporal Schedules with definitions/ (cairn dev does; the demo does not). */
+  syncSchedules: boolean;
   /** The Temporal SDK's own log level (its logs go to stderr). */
   workerLogLevel?: 'WARN' | 'ERROR';
 }
@@ -75,6 +78,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const running = workers.map((worker) => worker.run());
 
   const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });
+  if (options.syncSchedules) {
+    const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
+    say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
+  }
   const app = createApp({ client, registry, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl });
   const api = await startApiServer(app, options.apiHost, options.apiPort);
 

@@ -5,7 +5,9 @@ import { CliError } from './cliError';
 import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
 import { registerPipelineCommands } from './commands/pipelines';
+import { registerRunHistoryCommands } from './commands/runHistory';
 import { registerRunCommands } from './commands/runs';
+import { registerScheduleCommands } from './commands/schedules';
 import { createCliContext } from './context';
 
 const context = createCliContext();
@@ -16,6 +18,8 @@ const program = new Command('cairn')
 
 registerPipelineCommands(program, context);
 registerRunCommands(program, context);
+registerRunHistoryCommands(program, context);
+registerScheduleCommands(program, context);
 registerDevCommand(program, context);
 registerDemoCommand(program, context);
 

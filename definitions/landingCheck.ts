@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePipeline } from '../lib/dsl';
+import { definePipeline, onEvent } from '../lib/dsl';
 import { report } from './steps/report';
 import { requireFile } from './steps/requireFile';
 
@@ -16,4 +16,6 @@ export const landingCheck = definePipeline({
     report: { activity: report, after: ['landed'] },
   },
   onFailure: { mode: 'await_operator', operatorTimeout: '7d' },
+  // POST /api/v1/events/export-landed {"id": "...", "payload": {"path": "..."}}
+  triggers: [onEvent('export-landed', { params: (payload) => ({ path: String((payload as { path?: unknown } | null)?.path ?? '') })})],
 });

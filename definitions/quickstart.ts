@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePipeline } from '../lib/dsl';
+import { cron, definePipeline } from '../lib/dsl';
 import { describeNumbers } from './steps/describeNumbers';
 import { histogram } from './steps/histogram';
 import { report } from './steps/report';
@@ -21,4 +21,5 @@ export const quickstart = definePipeline({
     bins: { activity: histogram, after: ['sample'], config: { from: 'sample', bins: 10 } },
     report: { activity: report, after: ['describe', 'bins'] },
   },
+  triggers: [cron('0 3 * * *', { name: 'nightly', timezone: 'America/Los_Angeles', params: { count: 1000 } })],
 });

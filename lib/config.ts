@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
   CAIRN_HOME: z.string().min(1).default('.cairn'),
   CAIRN_API_URL: z.url().default('http://127.0.0.1:8080'),
   CAIRN_API_KEY: z.string().min(1).optional(),
+  /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
+  CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

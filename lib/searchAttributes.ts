@@ -10,3 +10,6 @@ export const CAIRN_STATUS = defineSearchAttributeKey('CairnStatus', SearchAttrib
 export const CAIRN_MODEL = defineSearchAttributeKey('CairnModel', SearchAttributeType.KEYWORD);
 
 export const CAIRN_SEARCH_ATTRIBUTES = [CAIRN_PIPELINE, CAIRN_TRIGGER, CAIRN_STATUS, CAIRN_MODEL];
+
+/** Set by Temporal on runs a Schedule starts (and backfills): the fire time the run is for. */
+export const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

@@ -1,4 +1,6 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
 import { config } from '../lib/config';
@@ -20,6 +22,11 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
       activities: createActivities(registry),
       runWorkflows,
     });
+    if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
+      const client = new Client({ connection: await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }), namespace: cfg.TEMPORAL_NAMESPACE });
+      logger.info(await syncSchedules(client, registry, taskQueue), 'schedules synced');
+      await client.connection.close();
+    }
     logger.info({ taskQueue, runWorkflows, address: cfg.TEMPORAL_ADDRESS }, 'worker started');
     await worker.run();
     logger.info({ taskQueue }, 'worker stopped');

@@ -15,7 +15,7 @@ import {
 import type { JsonValue, StepSpec } from '../lib/dsl/spec';
 import type { StepInput } from '../lib/dsl/stepIo';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
-import { CAIRN_STATUS } from '../lib/searchAttributes';
+import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
 import {
@@ -23,6 +23,7 @@ import {
   assertRunOpen,
   createRunState,
   markFailed,
+  markReused,
   markRunning,
   markSkipped,
   markSucceeded,
@@ -42,7 +43,10 @@ class RunAborted extends Error {}
  */
 export async function runPipeline(input: RunInput): Promise<RunResult> {
   const info = workflowInfo();
-  const run = createRunState(input.spec, input.trigger, input.logicalDate ?? info.startTime.toISOString());
+  // A scheduled (or backfilled) run is about its fire time, never the wall clock when it started.
+  const scheduledFor = info.typedSearchAttributes.get(TEMPORAL_SCHEDULED_START_TIME);
+  const logicalDate = input.logicalDate ?? scheduledFor?.toISOString() ?? info.startTime.toISOString();
+  const run = createRunState(input.spec, input.trigger, logicalDate, input.reuse?.fromRun ?? null);
   let publishedStatus: RunStatus = 'running';
   const publishStatus = () => {
     const status = runStatus(run);
@@ -74,7 +78,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     { validator: (_request: AbortRequest) => assertRunOpen(run) },
   );
 
-  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params };
+  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse };
   const dagScope = new CancellationScope();
   const dag = dagScope.run(() => runAllSteps(run, context, publishStatus));
   dag.catch(() => undefined); // observed below; avoid an unhandled rejection when the abort wins the race
@@ -112,6 +116,7 @@ interface StepContext {
   runId: string;
   temporalRunId: string;
   params: RunInput['params'];
+  reuse: RunInput['reuse'];
 }
 
 /** Starts every step as soon as all its upstream steps have finished; independent branches run in parallel. */
@@ -130,6 +135,10 @@ async function runAllSteps(run: RunState, context: StepContext, publishStatus: (
 
 async function runStep(run: RunState, step: StepSpec, context: StepContext, publishStatus: () => void): Promise<void> {
   const state = stepState(run, step.name);
+  if (context.reuse && step.name in context.reuse.outputs) {
+    markReused(state, context.reuse.outputs[step.name] ?? null, context.reuse.fromRun, new Date());
+    return;
+  }
   const upstream: Record<string, JsonValue | null> = {};
   for (const name of step.after) {
     const upstreamState = stepState(run, name);

@@ -12,9 +12,10 @@ export interface RunState {
   decisions: Map<string, { decision: OperatorDecision; reason: string }>;
   abortReason: string | null;
   finalStatus: RunStatus | null;
+  rerunOf: string | null;
 }
 
-export function createRunState(spec: PipelineSpec, trigger: string, logicalDate: string): RunState {
+export function createRunState(spec: PipelineSpec, trigger: string, logicalDate: string, rerunOf: string | null = null): RunState {
   const steps = new Map<string, StepState>();
   for (const step of spec.steps) {
     steps.set(step.name, {
@@ -27,9 +28,10 @@ export function createRunState(spec: PipelineSpec, trigger: string, logicalDate:
       error: null,
       output: null,
       operatorNotes: [],
+      reusedFrom: null,
     });
   }
-  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null };
+  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null, rerunOf };
 }
 
 export function stepState(run: RunState, name: string): StepState {
@@ -54,6 +56,7 @@ export function snapshot(run: RunState): RunSnapshot {
     status: runStatus(run),
     steps: [...run.steps.values()].map((s) => ({ ...s, operatorNotes: [...s.operatorNotes] })),
     abortReason: run.abortReason,
+    rerunOf: run.rerunOf,
   };
 }
 
@@ -74,6 +77,14 @@ export function markSucceeded(state: StepState, output: JsonValue | null, now: D
 export function markFailed(state: StepState, error: StepError, now: Date, awaitOperator: boolean): void {
   state.status = awaitOperator ? 'awaiting_operator' : 'failed';
   state.error = error;
+  state.finishedAt = now.toISOString();
+}
+
+export function markReused(state: StepState, output: JsonValue | null, fromRun: string, now: Date): void {
+  state.status = 'succeeded';
+  state.output = output;
+  state.reusedFrom = fromRun;
+  state.startedAt = now.toISOString();
   state.finishedAt = now.toISOString();
 }
 

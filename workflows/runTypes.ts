@@ -8,8 +8,10 @@ export interface RunInput {
   params: JsonObject;
   /** What started the run: manual, api, cli, schedule, event, drift... */
   trigger: string;
-  /** ISO time the run is about; defaults to the workflow's start time. */
+  /** ISO time the run is about; defaults to the schedule's fire time, else the workflow's start time. */
   logicalDate?: string;
+  /** A re-run: these steps are not executed again; their outputs come from run `fromRun`. */
+  reuse?: { fromRun: string; outputs: Record<string, JsonValue | null> };
 }
 
 export interface StepError {
@@ -31,6 +33,8 @@ export interface StepState {
   output: JsonValue | null;
   /** Who decided what, when a step was retried or skipped by an operator. */
   operatorNotes: string[];
+  /** Set when the output was taken from an earlier run instead of executing the step. */
+  reusedFrom: string | null;
 }
 
 export interface RunSnapshot {
@@ -41,6 +45,8 @@ export interface RunSnapshot {
   status: RunStatus;
   steps: StepState[];
   abortReason: string | null;
+  /** The run this one re-runs, if any. */
+  rerunOf: string | null;
 }
 
 export interface RunResult {

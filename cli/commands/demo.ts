@@ -31,6 +31,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         cfg,
         temporalAddress: `127.0.0.1:${await freePort()}`,
         reuseTemporal: false,
+        syncSchedules: false,
         withWebUi: false,
         apiHost: '127.0.0.1',
         apiPort: await freePort(),

@@ -15,6 +15,7 @@ export function registerDevCommand(program: Command, context: CliContext): void 
         temporalAddress: cfg.TEMPORAL_ADDRESS,
         reuseTemporal: true,
         temporalDbFile: join(cfg.CAIRN_HOME, 'temporal.db'),
+        syncSchedules: true,
         withWebUi: true,
         apiHost: cfg.CAIRN_HOST,
         apiPort: cfg.CAIRN_PORT,

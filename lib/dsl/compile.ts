@@ -6,6 +6,7 @@ import { parseDuration } from './duration';
 import { findCycle, topologicalOrder } from './graph';
 import { type JsonObject, type PipelineSpec, type StepSpec } from './spec';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema } from './stepOptions';
+import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 
 const PIPELINE_ID = /^[a-z][a-z0-9-]{0,62}$/;
 const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
@@ -66,6 +67,28 @@ export function validatePipeline(pipeline: Pipeline): void {
   }
   const cycle = findCycle(pipeline.steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
   if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
+  checkTriggers(pipeline, fail);
+}
+
+function checkTriggers(pipeline: Pipeline, fail: (problem: string) => never): void {
+  const names = new Set<string>();
+  pipeline.triggers.filter(isScheduleTrigger).forEach((trigger, index) => {
+    const name = scheduleName(trigger, index);
+    const problem = triggerProblem(trigger);
+    if (problem) fail(`trigger '${name}': ${problem}`);
+    if (names.has(name)) fail(`two schedule triggers are named '${name}'`);
+    names.add(name);
+    try {
+      parseParams(pipeline, trigger.params ?? {});
+    } catch (error) {
+      fail(`trigger '${name}': ${(error as Error).message.replace(`pipeline '${pipeline.id}': `, '')}`);
+    }
+  });
+  for (const trigger of pipeline.triggers) {
+    if (trigger.kind !== 'event') continue;
+    const problem = triggerProblem(trigger);
+    if (problem) fail(`trigger on event '${trigger.event}': ${problem}`);
+  }
 }
 
 function checkParamDefaults(pipeline: Pipeline, fail: (problem: string) => never): void {

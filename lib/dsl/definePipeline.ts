@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AnyStepFunction } from './defineStep';
 import type { JsonObject } from './spec';
 import type { FailureOptions, StepOptions } from './stepOptions';
+import type { Trigger } from './triggers';
 
 export type ParamsSchema = z.ZodObject;
 
@@ -29,6 +30,8 @@ export interface PipelineDefinition<P extends ParamsSchema, StepName extends str
    */
   steps: Record<StepName, StepDefinition<NoInfer<StepName>, z.output<P>>> | readonly NamedStepDefinition<z.output<P>>[];
   onFailure?: FailureOptions;
+  /** cron(), every() and onEvent() triggers; manual runs need none. */
+  triggers?: Trigger[];
 }
 
 export interface Pipeline<P extends ParamsSchema = ParamsSchema> {
@@ -39,6 +42,7 @@ export interface Pipeline<P extends ParamsSchema = ParamsSchema> {
   /** In declaration order; duplicates and unknown names are compile()'s to reject. */
   readonly steps: readonly NamedStepDefinition<z.output<P>>[];
   readonly onFailure: FailureOptions;
+  readonly triggers: readonly Trigger[];
 }
 
 /** Declares a pipeline. Checks happen in compile() and when the registry loads. */
@@ -54,5 +58,6 @@ export function definePipeline<P extends ParamsSchema, StepName extends string>(
       ? definition.steps
       : Object.entries(definition.steps as Record<string, StepDefinition<string, z.output<P>>>).map(([name, step]) => ({ ...step, name })),
     onFailure: definition.onFailure ?? {},
+    triggers: definition.triggers ?? [],
   };
 }

@@ -54,3 +54,19 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[]): T[] 
   }
   return ordered;
 }
+
+/** A node and every node downstream of it (that depends on it, directly or not). */
+export function downstreamOf(nodes: readonly GraphNode[], name: string): Set<string> {
+  const result = new Set([name]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const node of nodes) {
+      if (!result.has(node.name) && node.after.some((upstream) => result.has(upstream))) {
+        result.add(node.name);
+        grew = true;
+      }
+    }
+  }
+  return result;
+}

@@ -1,8 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
 import { compile } from '../dsl/compile';
 import type { Pipeline } from '../dsl/definePipeline';
-import type { JsonObject } from '../dsl/spec';
+import type { JsonObject, PipelineSpec } from '../dsl/spec';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runWorkflowId } from '../temporal';
 import type { runPipeline } from '../../workflows/runPipeline';
@@ -30,16 +30,31 @@ export interface StartedRun {
 /** Validates params, compiles the pipeline and starts runPipeline with a meaningful id and search attributes. */
 export async function startRun(client: Client, request: StartRunRequest): Promise<StartedRun> {
   const { spec, params } = compile(request.pipeline, request.params);
+  return startCompiledRun(client, { ...request, spec, params });
+}
+
+export interface StartCompiledRunRequest extends Omit<StartRunRequest, 'pipeline' | 'params'> {
+  spec: PipelineSpec;
+  params: JsonObject;
+  reuse?: RunInput['reuse'];
+}
+
+/** Starts runPipeline for a spec compiled earlier (a re-run keeps its original spec). */
+export async function startCompiledRun(client: Client, request: StartCompiledRunRequest): Promise<StartedRun> {
+  const { spec, params } = request;
   const workflowId = runWorkflowId(spec.pipeline, request.trigger, request.key);
   const input: RunInput = {
     spec,
     params,
     trigger: request.trigger,
     ...(request.logicalDate ? { logicalDate: request.logicalDate.toISOString() } : {}),
+    ...(request.reuse ? { reuse: request.reuse } : {}),
   };
   const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
     workflowId,
     taskQueue: request.taskQueue,
+    // A key means "at most once": keep refusing it even after the first run has finished.
+    ...(request.key ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE } : {}),
     args: [input],
     typedSearchAttributes: new TypedSearchAttributes([
       { key: CAIRN_PIPELINE, value: spec.pipeline },

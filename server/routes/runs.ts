@@ -1,6 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { describeIssues } from '../../lib/dsl/compile';
 import { describeRun } from '../../lib/runs/describeRun';
+import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
+import { rerunFromStep } from '../../lib/runs/rerunFromStep';
 import { abortRunUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
@@ -8,6 +11,13 @@ import { jsonBody } from '../validate';
 import { runLinks } from './runLinks';
 
 const ReasonBody = z.strictObject({ reason: z.string().max(500).optional() });
+const RerunBody = z.strictObject({ fromStep: z.string() });
+const RunListQuery = z.strictObject({
+  pipeline: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a pipeline id').optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 const RUN_ID = /^[\w:.-]{1,255}$/;
 const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
 
@@ -40,6 +50,11 @@ export function runRoutes(deps: AppDeps) {
   };
 
   return new Hono()
+    .get('/', async (c) => {
+      const parsed = RunListQuery.safeParse(c.req.query());
+      if (!parsed.success) throw new HttpError(422, 'invalid_query', 'invalid query', describeIssues(parsed.error));
+      return c.json({ runs: await listRuns(deps.client, parsed.data) });
+    })
     .get('/:runId', async (c) => {
       const id = runId(c.req.param('runId'));
       return c.json({ ...(await describeRun(deps.client, id)), links: runLinks(deps, id) });
@@ -52,6 +67,13 @@ export function runRoutes(deps: AppDeps) {
       const handle = await openRun(id);
       const snapshot = await handle.executeUpdate(abortRunUpdate, { args: [reason ? { reason } : {}] });
       return c.json({ runId: id, status: 'aborting', abortReason: snapshot.abortReason });
+    })
+    .post('/:runId/rerun', async (c) => {
+      const id = runId(c.req.param('runId'));
+      const { fromStep } = await jsonBody(c, RerunBody);
+      const rerun = await rerunFromStep(deps.client, id, stepName(fromStep), deps.taskQueue);
+      const { handle: _handle, ...body } = rerun;
+      return c.json({ ...body, links: runLinks(deps, rerun.runId) }, 201);
     })
     .post('/:runId/cancel', async (c) => {
       const id = runId(c.req.param('runId'));

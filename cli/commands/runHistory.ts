@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { parseDuration } from '../../lib/dsl/duration';
+import type { RunView } from '../../lib/runs/describeRun';
+import type { RunSummary } from '../../lib/runs/listRuns';
+import { runPath } from '../apiClient';
+import { CliError } from '../cliError';
+import type { CliContext } from '../context';
+import { operatorHints, runLines } from '../format';
+
+/** `--since 2h` (a duration back from now) or `--since 2026-11-01T00:00:00Z`. */
+export function parseSince(text: string, now = Date.now()): string {
+  const ms = parseDuration(text);
+  if (ms !== undefined) return new Date(now - ms).toISOString();
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new CliError(`--since ${text}: expected a duration such as 2h or 7d, or a time such as 2026-11-01`);
+  return at.toISOString();
+}
+
+export function registerRunHistoryCommands(program: Command, context: CliContext): void {
+  const runs = program.command('runs').description('find and inspect runs (Temporal visibility on the Cairn search attributes)');
+
+  runs
+    .command('list')
+    .description('runs, newest first')
+    .option('--pipeline <id>', 'only this pipeline')
+    .option('--status <status>', 'running | awaiting_operator | succeeded | failed | cancelled')
+    .option('--since <when>', 'started since: a duration back from now (2h, 7d) or a time')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action(async (options: { pipeline?: string; status?: string; since?: string; limit: string; json?: boolean }) => {
+      const query = new URLSearchParams({ limit: options.limit });
+      if (options.pipeline) query.set('pipeline', options.pipeline);
+      if (options.status) query.set('status', options.status);
+      if (options.since) query.set('since', parseSince(options.since));
+      const { runs: list } = await context.api().get<{ runs: RunSummary[] }>(`/api/v1/runs?${query}`);
+      if (options.json) return context.printJson({ runs: list });
+      if (list.length === 0) context.print('no runs match');
+      for (const run of list) context.print(`${run.startTime}  ${run.status.padEnd(17)}  ${run.runId}`);
+    });
+
+  runs
+    .command('show')
+    .description("a run's status and every step (same as `cairn status`)")
+    .argument('<runId>')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const run = await context.api().get<RunView>(runPath(runId));
+      if (options.json) return context.printJson(run);
+      for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
+    });
+
+  program
+    .command('rerun')
+    .description('start a new run from a step: upstream outputs are reused from the original run')
+    .argument('<runId>')
+    .requiredOption('--from <step>', 'the first step to execute again (and everything downstream of it)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, options: { from: string; json?: boolean }) => {
+      const rerun = await context.api().post<{ runId: string; reused: string[]; rerun: string[] }>(`${runPath(runId)}/rerun`, { fromStep: options.from });
+      if (options.json) return context.printJson(rerun);
+      context.print(`started ${rerun.runId}`);
+      context.print(`  reused from ${runId}: ${rerun.reused.join(', ') || '-'}`);
+      context.print(`  running again: ${rerun.rerun.join(', ')}`);
+    });
+
+  program
+    .command('event')
+    .description('deliver an event: starts every pipeline subscribed with onEvent(name), once per id')
+    .argument('<name>')
+    .requiredOption('--id <id>', "the event's id; the same id never starts a second run")
+    .option('--payload <json>', 'JSON payload', '{}')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { id: string; payload: string; json?: boolean }) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(options.payload);
+      } catch {
+        throw new CliError('--payload: not valid JSON');
+      }
+      const delivery = await context
+        .api()
+        .post<{ started: { runId: string }[]; duplicates: { runId: string }[] }>(`/api/v1/events/${encodeURIComponent(name)}`, { id: options.id, payload });
+      if (options.json) return context.printJson(delivery);
+      for (const run of delivery.started) context.print(`started ${run.runId}`);
+      for (const run of delivery.duplicates) context.print(`already started for this event id: ${run.runId}`);
+    });
+}

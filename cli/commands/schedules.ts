@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import type { SyncResult } from '../../lib/schedules/syncSchedules';
+import type { ScheduleView } from '../../lib/schedules/listSchedules';
+import { CliError } from '../cliError';
+import type { CliContext } from '../context';
+
+type ListedSchedule = Partial<ScheduleView> & { scheduleId: string; trigger: string | null; synced?: boolean };
+interface NextFireTimes {
+  pipeline: string;
+  triggers: { name: string; trigger: string; timezone: string; next: { at: string; local: string }[] }[];
+}
+
+const schedulePath = (id: string, action: string) => `/api/v1/schedules/${encodeURIComponent(id)}/${action}`;
+
+function parseTime(text: string, flag: string): string {
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new CliError(`${flag} ${text}: expected a date or time such as 2026-11-01 or 2026-11-01T03:00:00Z`);
+  return at.toISOString();
+}
+
+export function registerScheduleCommands(program: Command, context: CliContext): void {
+  const schedules = program.command('schedules').description('Temporal Schedules made from the cron and interval triggers in definitions/');
+
+  schedules
+    .command('list')
+    .description('every schedule with its state, next and last run')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { schedules: list } = await context.api().get<{ schedules: ListedSchedule[] }>('/api/v1/schedules');
+      if (options.json) return context.printJson({ schedules: list });
+      if (list.length === 0) context.print('no schedules: add cron() or every() triggers to a pipeline');
+      for (const s of list) {
+        const state = s.synced === false ? 'not synced' : s.paused ? `paused (${s.note ?? ''})` : 'active';
+        context.print(`${s.scheduleId}  ${s.trigger ?? '(not in definitions/)'}  ${state}`);
+        if (s.nextRuns?.[0]) context.print(`    next ${s.nextRuns[0]}${s.lastRun ? `   last ${s.lastRun.scheduledAt} ${s.lastRun.runId ?? ''}` : ''}`);
+      }
+    });
+
+  schedules
+    .command('sync')
+    .description('create, update and delete Temporal Schedules to match definitions/ (idempotent)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const result = await context.api().post<SyncResult>('/api/v1/schedules/sync');
+      if (options.json) return context.printJson(result);
+      for (const kind of ['created', 'updated', 'deleted', 'unchanged'] as const) {
+        context.print(`${kind.padEnd(9)} ${result[kind].length ? result[kind].join(', ') : '-'}`);
+      }
+    });
+
+  schedules
+    .command('next')
+    .description("the next fire times of a pipeline's schedule triggers, in each trigger's time zone")
+    .argument('<pipeline>')
+    .option('-n, --count <n>', 'how many', '5')
+    .option('--json', 'print JSON')
+    .action(async (pipeline: string, options: { count: string; json?: boolean }) => {
+      const next = await context.api().get<NextFireTimes>(`/api/v1/schedules/next/${encodeURIComponent(pipeline)}?count=${encodeURIComponent(options.count)}`);
+      if (options.json) return context.printJson(next);
+      if (next.triggers.length === 0) context.print(`${pipeline} has no cron or interval trigger`);
+      for (const trigger of next.triggers) {
+        context.print(`${trigger.name}: ${trigger.trigger}`);
+        for (const at of trigger.next) context.print(`  ${at.local} ${trigger.timezone}   (${at.at})`);
+      }
+    });
+
+  for (const action of ['pause', 'unpause'] as const) {
+    schedules
+      .command(action)
+      .description(`${action} a schedule, recording why`)
+      .argument('<scheduleId>', 'cairn:<pipeline>:<name> (see `cairn schedules list`)')
+      .option('--reason <text>', 'shown as the schedule note')
+      .option('--json', 'print JSON')
+      .action(async (id: string, options: { reason?: string; json?: boolean }) => {
+        const view = await context.api().post<ScheduleView>(schedulePath(id, action), options.reason ? { reason: options.reason } : {});
+        if (options.json) return context.printJson(view);
+        context.print(`${id}: ${view.paused ? 'paused' : 'active'}${view.note ? ` (${view.note})` : ''}`);
+      });
+  }
+
+  schedules
+    .command('trigger')
+    .description('start a run of a schedule now')
+    .argument('<scheduleId>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const result = await context.api().post<object>(schedulePath(id, 'trigger'));
+      if (options.json) return context.printJson(result);
+      context.print(`${id}: triggered`);
+    });
+
+  schedules
+    .command('backfill')
+    .description('one run per fire time in [from, to), each with that fire time as its logical date')
+    .argument('<scheduleId>')
+    .requiredOption('--from <time>', 'start, e.g. 2026-11-01')
+    .requiredOption('--to <time>', 'end (exclusive), e.g. 2026-11-08')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { from: string; to: string; json?: boolean }) => {
+      const body = { start: parseTime(options.from, '--from'), end: parseTime(options.to, '--to') };
+      const result = await context.api().post<object>(schedulePath(id, 'backfill'), body);
+      if (options.json) return context.printJson(result);
+      context.print(`${id}: backfill from ${body.start} to ${body.end} requested`);
+    });
+}

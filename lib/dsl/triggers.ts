@@ -1,0 +1,110 @@
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+import { parseDuration, type Duration } from './duration';
+import type { JsonObject } from './spec';
+import { durationSchema } from './stepOptions';
+
+/** What a scheduled run does when the previous one is still going (Temporal's overlap policies). */
+export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+const ScheduleOptionsSchema = z.strictObject({
+  /** Stable name within the pipeline: the Temporal schedule id is `cairn:<pipeline>:<name>`. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes').optional(),
+  params: z.record(z.string(), z.json()).optional(),
+  overlap: z.enum(OVERLAP_POLICIES).optional(),
+  /** How late a missed fire time may still run (after downtime); older ones are skipped. */
+  catchupWindow: durationSchema.optional(),
+  note: z.string().max(200).optional(),
+});
+export type ScheduleOptions = z.input<typeof ScheduleOptionsSchema>;
+
+export interface CronTrigger extends ScheduleOptions {
+  kind: 'cron';
+  expression: string;
+  timezone: string;
+}
+export interface IntervalTrigger extends ScheduleOptions {
+  kind: 'interval';
+  every: Duration;
+}
+export interface EventTrigger {
+  kind: 'event';
+  event: string;
+  /** Turns the event's payload into params (validated by the pipeline's schema); default: no params. */
+  params?: (payload: unknown) => JsonObject;
+}
+export type ScheduleTrigger = CronTrigger | IntervalTrigger;
+export type Trigger = ScheduleTrigger | EventTrigger;
+
+/** Runs on a cron expression (five fields: minute hour day-of-month month day-of-week) in a time zone. */
+export function cron(expression: string, options: ScheduleOptions & { timezone?: string } = {}): CronTrigger {
+  return { ...options, kind: 'cron', expression, timezone: options.timezone ?? 'UTC' };
+}
+
+/** Runs every `interval`, e.g. every('6h'). */
+export function every(interval: Duration, options: ScheduleOptions = {}): IntervalTrigger {
+  return { ...options, kind: 'interval', every: interval };
+}
+
+/** Runs once per delivered event id of `event` (POST /api/v1/events/:event). */
+export function onEvent(event: string, options: { params?: (payload: unknown) => JsonObject } = {}): EventTrigger {
+  return { kind: 'event', event, ...(options.params ? { params: options.params } : {}) };
+}
+
+export function isScheduleTrigger(trigger: Trigger): trigger is ScheduleTrigger {
+  return trigger.kind === 'cron' || trigger.kind === 'interval';
+}
+
+/** Default names: schedule-1, schedule-2... in declaration order among a pipeline's schedule triggers. */
+export function scheduleName(trigger: ScheduleTrigger, index: number): string {
+  return trigger.name ?? `schedule-${index + 1}`;
+}
+
+export function isValidTimeZone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks one trigger; returns the problem in words, or undefined. Cron expressions are parsed
+ * with cron-parser and limited to five fields, the form Temporal Schedules read the same way.
+ */
+export function triggerProblem(trigger: Trigger): string | undefined {
+  if (trigger.kind === 'event') {
+    return /^[a-z][a-z0-9._-]{0,62}$/.test(trigger.event) ? undefined : `event name '${trigger.event}' must be lower-case letters, digits, '.', '_' or '-'`;
+  }
+  const options = Object.fromEntries(Object.entries(trigger).filter(([key]) => !['kind', 'expression', 'timezone', 'every'].includes(key)));
+  const parsed = ScheduleOptionsSchema.safeParse(options);
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  if (trigger.kind === 'interval') {
+    const ms = parseDuration(trigger.every);
+    return ms !== undefined && ms >= 1000 ? undefined : `every: '${String(trigger.every)}' is not a duration of at least 1s`;
+  }
+  if (!isValidTimeZone(trigger.timezone)) return `timezone: '${trigger.timezone}' is not an IANA time zone (e.g. 'America/Los_Angeles')`;
+  if (trigger.expression.trim().split(/\s+/).length !== 5) {
+    return `cron: '${trigger.expression}' must have five fields (minute hour day-of-month month day-of-week)`;
+  }
+  try {
+    CronExpressionParser.parse(trigger.expression, { tz: trigger.timezone });
+  } catch (error) {
+    return `cron: '${trigger.expression}': ${(error as Error).message}`;
+  }
+  return undefined;
+}
+
+/** The next `count` fire times after `from`, as Temporal will compute them. */
+export function nextFireTimes(trigger: ScheduleTrigger, count: number, from = new Date()): Date[] {
+  if (trigger.kind === 'cron') {
+    const expression = CronExpressionParser.parse(trigger.expression, { tz: trigger.timezone, currentDate: from });
+    return Array.from({ length: count }, () => expression.next().toDate());
+  }
+  // Temporal aligns intervals to the Unix epoch (plus offset, which Cairn does not set).
+  const ms = parseDuration(trigger.every) as number;
+  const first = Math.floor(from.getTime() / ms) * ms + ms;
+  return Array.from({ length: count }, (_, i) => new Date(first + i * ms));
+}

@@ -1,0 +1,106 @@
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { parseDuration } from '../dsl/duration';
+import type { Registry } from '../dsl/registry';
+import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
+import type { RunInput } from '../../workflows/runTypes';
+import { desiredSchedules, type DesiredSchedule } from './desiredSchedules';
+import { managedScheduleIds } from './listSchedules';
+
+export const DEFAULT_CATCHUP_WINDOW_MS = 60 * 60_000;
+
+const OVERLAP: Record<string, ScheduleOverlapPolicy> = {
+  skip: ScheduleOverlapPolicy.SKIP,
+  buffer_one: ScheduleOverlapPolicy.BUFFER_ONE,
+  buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
+  cancel_other: ScheduleOverlapPolicy.CANCEL_OTHER,
+  terminate_other: ScheduleOverlapPolicy.TERMINATE_OTHER,
+  allow_all: ScheduleOverlapPolicy.ALLOW_ALL,
+};
+
+export interface SyncResult {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  unchanged: string[];
+}
+
+/** The schedule as Temporal should hold it. The hash travels in the action's memo, which updates with it. */
+function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleOptions {
+  const { trigger } = desired;
+  const input: RunInput = { spec: desired.spec, params: desired.params, trigger: 'schedule' };
+  return {
+    scheduleId: desired.scheduleId,
+    spec:
+      trigger.kind === 'cron'
+        ? { cronExpressions: [trigger.expression], timezone: trigger.timezone }
+        : { intervals: [{ every: parseDuration(trigger.every) as number }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'runPipeline',
+      workflowId: `cairn:${desired.pipeline}:schedule:${desired.name}`,
+      taskQueue,
+      args: [input],
+      memo: { cairnScheduleHash: desired.hash },
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: CAIRN_PIPELINE, value: desired.pipeline },
+        { key: CAIRN_TRIGGER, value: 'schedule' },
+        { key: CAIRN_STATUS, value: 'running' },
+      ]),
+      staticSummary: `${desired.pipeline} (schedule ${desired.name}) ${JSON.stringify(desired.params)}`.slice(0, 400),
+    },
+    policies: {
+      overlap: OVERLAP[trigger.overlap ?? 'skip'],
+      catchupWindow: parseDuration(trigger.catchupWindow) ?? DEFAULT_CATCHUP_WINDOW_MS,
+    },
+    state: { note: trigger.note ?? `managed by Cairn from definitions/ (pipeline ${desired.pipeline})` },
+    // Set once at creation: marks the schedule as Cairn's, for the deployment serving `taskQueue`.
+    memo: { cairnManaged: true, cairnScope: taskQueue, cairnPipeline: desired.pipeline },
+  };
+}
+
+/**
+ * Reconciles Temporal Schedules with definitions/: creates new ones, updates changed ones (keeping
+ * a pause), deletes Cairn's schedules (of this task queue) whose trigger is gone, leaves every
+ * other schedule alone. Running it twice changes nothing.
+ */
+export async function syncSchedules(client: Client, registry: Registry, taskQueue: string): Promise<SyncResult> {
+  const result: SyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
+  const desired = desiredSchedules(registry, taskQueue);
+  for (const schedule of desired) {
+    const options = scheduleOptions(schedule, taskQueue);
+    const handle = client.schedule.getHandle(schedule.scheduleId);
+    // describe() is strongly consistent; the list below may lag behind a schedule just created.
+    const existing = await handle.describe().catch((error: unknown) => {
+      if (error instanceof ScheduleNotFoundError) return undefined;
+      throw error;
+    });
+    if (!existing) {
+      await client.schedule.create(options);
+      result.created.push(schedule.scheduleId);
+    } else if (existing.action.type === 'startWorkflow' && existing.action.memo?.cairnScheduleHash === schedule.hash) {
+      result.unchanged.push(schedule.scheduleId);
+    } else {
+      await handle.update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+        state: { ...previous.state, note: previous.state.paused ? previous.state.note : options.state?.note },
+      }));
+      result.updated.push(schedule.scheduleId);
+    }
+  }
+  const wanted = new Set(desired.map((d) => d.scheduleId));
+  for (const id of await managedScheduleIds(client, taskQueue)) {
+    if (wanted.has(id)) continue;
+    try {
+      await client.schedule.getHandle(id).delete();
+      result.deleted.push(id);
+    } catch (error) {
+      // Visibility may still list a schedule deleted a moment ago: already gone is fine.
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+  }
+  return result;
+}
