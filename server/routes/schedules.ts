@@ -91,7 +91,8 @@ export function scheduleRoutes(deps: AppDeps) {
     .post('/:scheduleId/backfill', async (c) => {
       const handle = await handleFor(c);
       const { start, end } = await jsonBody(c, BackfillBody);
-      await handle.backfill({ start: new Date(start), end: new Date(end), overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+      // Temporal includes both ends; Cairn's range is half-open [start, end), like most time ranges.
+      await handle.backfill({ start: new Date(start), end: new Date(Date.parse(end) - 1), overlap: ScheduleOverlapPolicy.ALLOW_ALL });
       return c.json({ scheduleId: handle.scheduleId, start, end }, 202);
     });
 }
