@@ -107,4 +107,46 @@ describe('the cairn CLI', () => {
     expect(badEnv.code).toBe(1);
     expect(badEnv.stderr).toContain('CAIRN_API_URL="not-a-url"');
   });
+
+  it('shows the next fire times of a schedule in its time zone, and lists runs', async () => {
+    const next = await cairn(['schedules', 'next', 'quickstart', '-n', '3']);
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain("nightly: cron '0 3 * * *' (America/Los_Angeles)");
+    expect(next.stdout.match(/ 03:00 America\/Los_Angeles/g)).toHaveLength(3);
+    const sync = JSON.parse((await cairn(['schedules', 'sync', '--json'])).stdout);
+    expect(sync.created.concat(sync.unchanged)).toContain('cairn:quickstart:nightly');
+    const listed = await cairn(['schedules', 'list']);
+    expect(listed.stdout).toMatch(/cairn:quickstart:nightly {2}cron '0 3 \* \* \*' \(America\/Los_Angeles\) {2}active/);
+    const paused = await cairn(['schedules', 'pause', 'cairn:quickstart:nightly', '--reason', 'holiday freeze']);
+    expect(paused.stdout).toContain('cairn:quickstart:nightly: paused (holiday freeze)');
+    const runs = await waitFor(async () => {
+      const list = JSON.parse((await cairn(['runs', 'list', '--pipeline', 'quickstart', '--status', 'succeeded', '--since', '1h', '--json'])).stdout);
+      return list.runs.length >= 2 && list.runs;
+    }, 'runs to be listed', 30_000, 500);
+    expect(runs.every((r: { status: string }) => r.status === 'succeeded')).toBe(true);
+    const badStatus = await cairn(['runs', 'list', '--status', 'sideways']);
+    expect(badStatus.code).toBe(1);
+    expect(badStatus.stderr).toMatch(/- status: /);
+    // Leave no schedule behind for this test's task queue.
+    const { syncSchedules } = await import('../../lib/schedules/syncSchedules');
+    await syncSchedules(env.client, { pipelines: new Map(), steps: new Map() }, worker.taskQueue);
+  });
+
+  it('delivers an event once per id, and re-runs a finished run from a step', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cairn-cli-')), 'landed.csv');
+    writeFileSync(path, 'x\n1\n');
+    const eventId = `e-${Date.now()}`;
+    const first = await cairn(['event', 'export-landed', '--id', eventId, '--payload', JSON.stringify({ path })]);
+    expect(first.code).toBe(0);
+    const runId = /^started (\S+)$/m.exec(first.stdout)?.[1] as string;
+    expect(runId).toBe(`cairn:landing-check:event:export-landed-${eventId}`);
+    const again = await cairn(['event', 'export-landed', '--id', eventId, '--payload', JSON.stringify({ path })]);
+    expect(again.stdout).toBe(`already started for this event id: ${runId}\n`);
+    await env.client.workflow.getHandle(runId).result();
+    const rerun = await cairn(['rerun', runId, '--from', 'report']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain(`reused from ${runId}: landed`);
+    expect(rerun.stdout).toContain('running again: report');
+    expect((await cairn(['event', 'export-landed', '--id', 'x', '--payload', '{not json'])).stderr).toBe('cairn: --payload: not valid JSON\n');
+  });
 });
