@@ -1,8 +1,8 @@
 /**
  * Records workflow histories for the replay test (test/integration/replay.test.ts): runs each
  * scenario on a private Temporal dev server and saves its history to test/fixtures/histories/.
- * Re-record only on purpose, after a change to runPipeline guarded by patched() has shipped:
- *   npm run record-histories
+ * Keep the files already there (they prove old runs still replay); add new scenarios by name:
+ *   npm run record-histories -- rerun
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { definePipeline, defineRegistry, defineStep } from '../lib/dsl';
 import type { Pipeline } from '../lib/dsl/definePipeline';
 import { config } from '../lib/config';
 import { freePort } from '../lib/freePort';
+import { rerunFromStep } from '../lib/runs/rerunFromStep';
 import { startRun } from '../lib/runs/startRun';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
@@ -65,7 +66,9 @@ async function main() {
   };
   mkdirSync(OUT, { recursive: true });
   try {
+    const only = process.argv.slice(2);
     for (const [name, pipeline] of Object.entries(scenarios)) {
+      if (only.length > 0 && !only.includes(name) && !(name === 'diamond' && only.includes('rerun'))) continue;
       const { handle } = await startRun(client, { pipeline, trigger: 'record', taskQueue: TASK_QUEUE, key: name });
       const stepStatus = async (step: string) => (await handle.query(runStateQuery)).steps.find((s) => s.name === step)?.status;
       if (name === 'retry-then-skip') {
@@ -80,8 +83,16 @@ async function main() {
         else await handle.cancel();
       }
       await handle.result().catch(() => undefined);
-      writeFileSync(`${OUT}${name}.json`, historyToJSON(await handle.fetchHistory()));
-      console.log(`recorded ${name}`);
+      if (only.length === 0 || only.includes(name)) {
+        writeFileSync(`${OUT}${name}.json`, historyToJSON(await handle.fetchHistory()));
+        console.log(`recorded ${name}`);
+      }
+      if (name === 'diamond' && (only.length === 0 || only.includes('rerun'))) {
+        const rerun = await rerunFromStep(client, handle.workflowId, 'left', TASK_QUEUE);
+        await rerun.handle.result();
+        writeFileSync(`${OUT}rerun.json`, historyToJSON(await rerun.handle.fetchHistory()));
+        console.log('recorded rerun');
+      }
     }
   } finally {
     worker.shutdown();
