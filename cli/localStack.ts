@@ -5,6 +5,7 @@ import { registry } from '../definitions';
 import type { Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
+import { openStore } from '../lib/store/openStore';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
 import { createApp } from '../server/app';
@@ -82,7 +83,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
-  const app = createApp({ client, registry, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl });
+  say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
+  const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME });
+  const app = createApp({ client, registry, store, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl });
   const api = await startApiServer(app, options.apiHost, options.apiPort);
 
   return {
@@ -96,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.allSettled(running);
       await client.connection.close();
       await connection.close();
+      await store.close();
       await devServer?.stop();
     },
   };

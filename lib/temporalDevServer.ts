@@ -77,6 +77,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   for (const key of CAIRN_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
 
+  if (options.logFile) mkdirSync(dirname(options.logFile), { recursive: true });
   const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output] });
   const address = `127.0.0.1:${options.port}`;

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from '../lib/dsl/registry';
+import type { Store } from '../lib/store/openStore';
 
 /** What the API needs; tests pass their own (a real client to a test server, a test registry). */
 export interface AppDeps {
@@ -9,6 +10,6 @@ export interface AppDeps {
   taskQueue: string;
   /** Temporal Web UI base URL, for links to runs; null when unknown. */
   temporalUiUrl: string | null;
-  /** Throws when the metadata store is unreachable; undefined while no store is configured. */
-  checkStore?: () => Promise<void>;
+  /** The metadata store (PostgreSQL or the embedded one); routes that need it answer 503 without it. */
+  store?: Store;
 }

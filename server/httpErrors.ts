@@ -39,6 +39,7 @@ export function toHttpError(error: unknown): HttpError {
 
 export function handleError(error: unknown, c: Context) {
   const httpError = toHttpError(error);
-  if (httpError.status >= 500) logger.error({ err: error, path: c.req.path }, 'request failed');
+  // Only the unexpected is logged with its stack; answers the API chose itself are not errors of the server.
+  if (!(error instanceof HttpError) && httpError.status >= 500) logger.error({ err: error, path: c.req.path }, 'request failed');
   return c.json(errorBody(httpError.code, httpError.message, httpError.details), httpError.status);
 }

@@ -2,6 +2,7 @@
 import { registry } from '../definitions';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { openStore } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
 import { runMain } from '../lib/runMain';
 import { createApp } from './app';
@@ -10,12 +11,14 @@ import { startApiServer } from './serve';
 runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
-  const app = createApp({ client, registry, taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null });
+  const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME });
+  const app = createApp({ client, registry, store, taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null });
   const api = await startApiServer(app, cfg.CAIRN_HOST, cfg.CAIRN_PORT);
   logger.info({ url: api.url }, 'Cairn API listening');
   const stop = async () => {
     await api.close();
     await client.connection.close();
+    await store.close();
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());

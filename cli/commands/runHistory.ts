@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../lib/dsl/duration';
-import type { RunView } from '../../lib/runs/describeRun';
 import type { RunSummary } from '../../lib/runs/listRuns';
 import { runPath } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
-import { operatorHints, runLines } from '../format';
+import { showRun } from './runs';
 
 /** `--since 2h` (a duration back from now) or `--since 2026-11-01T00:00:00Z`. */
 export function parseSince(text: string, now = Date.now()): string {
@@ -43,11 +42,7 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
     .description("a run's status and every step (same as `cairn status`)")
     .argument('<runId>')
     .option('--json', 'print JSON')
-    .action(async (runId: string, options: { json?: boolean }) => {
-      const run = await context.api().get<RunView>(runPath(runId));
-      if (options.json) return context.printJson(run);
-      for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
-    });
+    .action(showRun(context));
 
   program
     .command('rerun')

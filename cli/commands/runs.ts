@@ -13,6 +13,15 @@ interface StartedRun {
   links: { self: string; web: string | null };
 }
 
+/** `cairn status` and `cairn runs show`: the run, every step, and what an operator can do. */
+export function showRun(context: CliContext) {
+  return async (runId: string, options: { json?: boolean }) => {
+    const run = await context.api().get<RunView>(runPath(runId));
+    if (options.json) return context.printJson(run);
+    for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
+  };
+}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerRunCommands(program: Command, context: CliContext): void {
@@ -53,11 +62,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .description("show a run's status and every step's state")
     .argument('<runId>')
     .option('--json', 'print JSON')
-    .action(async (runId: string, options: { json?: boolean }) => {
-      const run = await context.api().get<RunView>(runPath(runId));
-      if (options.json) return context.printJson(run);
-      for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
-    });
+    .action(showRun(context));
 
   for (const decision of ['retry', 'skip'] as const) {
     program

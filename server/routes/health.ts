@@ -13,9 +13,9 @@ export function healthRoutes(deps: AppDeps) {
       } catch (error) {
         checks.temporal = `unreachable: ${(error as Error).message}`;
       }
-      if (deps.checkStore) {
+      if (deps.store) {
         try {
-          await deps.checkStore();
+          await deps.store.check();
           checks.store = 'ok';
         } catch (error) {
           checks.store = `unreachable: ${(error as Error).message}`;

@@ -4,6 +4,7 @@ import { describeIssues } from '../../lib/dsl/compile';
 import { describeRun } from '../../lib/runs/describeRun';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
+import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { abortRunUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
@@ -58,6 +59,11 @@ export function runRoutes(deps: AppDeps) {
     .get('/:runId', async (c) => {
       const id = runId(c.req.param('runId'));
       return c.json({ ...(await describeRun(deps.client, id)), links: runLinks(deps, id) });
+    })
+    .get('/:runId/artifacts', async (c) => {
+      const id = runId(c.req.param('runId'));
+      if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured');
+      return c.json({ runId: id, artifacts: await listRunArtifacts(deps.store.pool, id) });
     })
     .post('/:runId/steps/:step/retry', stepDecision(retryStepUpdate))
     .post('/:runId/steps/:step/skip', stepDecision(skipStepUpdate))

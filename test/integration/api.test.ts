@@ -1,9 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { definePipeline, defineRegistry } from '../../lib/dsl';
 import type { RunView } from '../../lib/runs/describeRun';
+import { openStore, type Store } from '../../lib/store/openStore';
+import { recordRunArtifact } from '../../lib/store/runArtifacts';
 import { createApp, type App } from '../../server/app';
+import { createTestDatabase } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
@@ -29,14 +35,21 @@ const pipelines = [
   }),
 ];
 
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let store: Store;
+
 beforeAll(async () => {
   env = await connectTestEnv();
   worker = await startTestWorker(env, steps.activities);
-  app = createApp({ client: env.client, registry: defineRegistry({ pipelines }), taskQueue: worker.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233' });
+  database = await createTestDatabase();
+  store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-api-')) });
+  app = createApp({ client: env.client, registry: defineRegistry({ pipelines }), store, taskQueue: worker.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233' });
 });
 afterAll(async () => {
   await worker?.stop();
   await env?.teardown();
+  await store?.close();
+  await database?.drop();
 });
 beforeEach(() => steps.failuresLeft.clear());
 
@@ -56,7 +69,18 @@ describe('HTTP API', () => {
     expect((await app.request('/healthz')).status).toBe(200);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await json(ready)).toMatchObject({ status: 'ready', checks: { temporal: 'ok' } });
+    expect(await json(ready)).toMatchObject({ status: 'ready', checks: { temporal: 'ok', store: 'ok' } });
+  });
+
+  it("lists a run's artifacts from the metadata store", async () => {
+    const ref = { uri: `cas://sha256/${'c'.repeat(64)}`, sha256: 'c'.repeat(64), size: 7, mediaType: 'text/csv' };
+    await recordRunArtifact(store.pool, { runId: 'cairn:api-pipeline:api:x1', step: 'load', name: 'dataset', ref });
+    const body = await json(await app.request(runUrl('cairn:api-pipeline:api:x1') + '/artifacts'));
+    expect(body.artifacts).toEqual([expect.objectContaining({ step: 'load', name: 'dataset', ...ref })]);
+    const storeless = createApp({ client: env.client, registry: defineRegistry({ pipelines }), taskQueue: worker.taskQueue, temporalUiUrl: null });
+    const unavailable = await storeless.request(runUrl('cairn:api-pipeline:api:x1') + '/artifacts');
+    expect(unavailable.status).toBe(503);
+    expect((await json(unavailable)).error.code).toBe('store_unavailable');
   });
 
   it('lists pipelines with their params schema and steps', async () => {

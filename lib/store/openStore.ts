@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
+import { freePort } from '../freePort';
+import { migrate } from './migrate';
+
+export interface Store {
+  pool: pg.Pool;
+  /** 'postgres' for DATABASE_URL, 'embedded' for the PGlite fallback. */
+  kind: 'postgres' | 'embedded';
+  /** Throws when the database does not answer (for /readyz). */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the metadata store and brings its schema up to date. With DATABASE_URL it is that
+ * PostgreSQL; without, an embedded PostgreSQL (PGlite, kept under `home`) served on a loopback
+ * port through pglite-socket, so the very same `pg` code and SQL run against both.
+ */
+export async function openStore(options: { databaseUrl?: string; home: string }): Promise<Store> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+    return finish(pool, 'postgres', async () => pool.end());
+  }
+  const dataDir = join(options.home, 'pgdata');
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const port = await freePort();
+  // PGlite runs one query at a time; the socket server queues queries from several connections.
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
+  await server.start();
+  const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 4, connectionTimeoutMillis: 5_000 });
+  return finish(pool, 'embedded', async () => {
+    await pool.end();
+    await server.stop();
+    await db.close();
+  });
+}
+
+async function finish(pool: pg.Pool, kind: Store['kind'], close: () => Promise<void>): Promise<Store> {
+  // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    pool,
+    kind,
+    check: async () => {
+      await pool.query('SELECT 1');
+    },
+    close,
+  };
+}

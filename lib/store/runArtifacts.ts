@@ -1,0 +1,42 @@
+import type { Pool } from 'pg';
+import type { ArtifactRef } from '../artifacts/artifactRef';
+import { artifactUri } from '../artifacts/artifactRef';
+
+export interface RunArtifact extends ArtifactRef {
+  runId: string;
+  step: string;
+  name: string;
+  createdAt: string;
+}
+
+/** Records that a run's step produced an artifact. Idempotent: a retried activity records nothing new. */
+export async function recordRunArtifact(pool: Pool, entry: { runId: string; step: string; name: string; ref: ArtifactRef }): Promise<void> {
+  const { runId, step, name, ref } = entry;
+  await pool.query(
+    `WITH artifact AS (
+       INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES ($4, $5, $6) ON CONFLICT (sha256) DO NOTHING
+     )
+     INSERT INTO run_artifacts (run_id, step, name, sha256) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (run_id, step, name) DO NOTHING`,
+    [runId, step, name, ref.sha256, ref.size, ref.mediaType],
+  );
+}
+
+export async function listRunArtifacts(pool: Pool, runId: string): Promise<RunArtifact[]> {
+  const { rows } = await pool.query<{ run_id: string; step: string; name: string; sha256: string; size_bytes: string; media_type: string; created_at: Date }>(
+    `SELECT r.run_id, r.step, r.name, a.sha256, a.size_bytes, a.media_type, r.created_at
+       FROM run_artifacts r JOIN artifacts a USING (sha256)
+      WHERE r.run_id = $1 ORDER BY r.created_at, r.step, r.name`,
+    [runId],
+  );
+  return rows.map((r) => ({
+    runId: r.run_id,
+    step: r.step,
+    name: r.name,
+    uri: artifactUri(r.sha256),
+    sha256: r.sha256,
+    size: Number(r.size_bytes),
+    mediaType: r.media_type,
+    createdAt: r.created_at.toISOString(),
+  }));
+}
