@@ -45,6 +45,7 @@ export function apiClient(options: ApiClientOptions) {
   return {
     get: <T>(path: string) => request<T>('GET', path),
     post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+    delete: <T>(path: string) => request<T>('DELETE', path),
   };
 }
 

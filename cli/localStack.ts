@@ -9,7 +9,10 @@ import { openStore } from '../lib/store/openStore';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
 import { createApp } from '../server/app';
+import { safeBindHost } from '../server/bindHost';
 import { startApiServer } from '../server/serve';
+import { securityFromConfig } from '../server/securityFromConfig';
+import { listApiKeys } from '../lib/store/apiKeysTable';
 import { createPipelineWorker } from '../workers/createWorker';
 
 export interface LocalStackOptions {
@@ -85,8 +88,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
   const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME });
-  const app = createApp({ client, registry, store, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl });
-  const api = await startApiServer(app, options.apiHost, options.apiPort);
+  const app = createApp({ client, registry, store, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
+  const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
+  const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);
 
   return {
     temporalAddress: options.temporalAddress,

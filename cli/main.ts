@@ -4,6 +4,7 @@ import { CairnError } from '../lib/errors';
 import { CliError } from './cliError';
 import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
+import { registerKeyCommands } from './commands/keys';
 import { registerPipelineCommands } from './commands/pipelines';
 import { registerRunHistoryCommands } from './commands/runHistory';
 import { registerRunCommands } from './commands/runs';
@@ -20,6 +21,7 @@ registerPipelineCommands(program, context);
 registerRunCommands(program, context);
 registerRunHistoryCommands(program, context);
 registerScheduleCommands(program, context);
+registerKeyCommands(program, context);
 registerDevCommand(program, context);
 registerDemoCommand(program, context);
 

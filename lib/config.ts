@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnvApiKeys } from './auth/apiKeys';
 import { ConfigError } from './errors';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -22,6 +23,26 @@ export const ConfigSchema = z.object({
   CAIRN_HOME: z.string().min(1).default('.cairn'),
   CAIRN_API_URL: z.url().default('http://127.0.0.1:8080'),
   CAIRN_API_KEY: z.string().min(1).optional(),
+  /** API keys as `role:key,role:key` (roles: viewer, operator, admin); more with `cairn keys create`. */
+  CAIRN_API_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return text ? parseEnvApiKeys(text) : [];
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Origins allowed to call the API from a browser, comma-separated; none by default. */
+  CAIRN_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text) => (text ? text.split(',').map((o) => o.trim()).filter(Boolean) : [])),
+  CAIRN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
+  /** Requests per minute per key (or per client address without keys) on routes that start work. */
+  CAIRN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -35,7 +56,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = ConfigSchema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      // Never echo a secret back into logs.
+      const shown = name === 'CAIRN_API_KEYS' || name === 'CAIRN_API_KEY' ? '(hidden)' : JSON.stringify(present[name]);
+      return `${name}=${shown}: ${i.message}`;
+    });
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   return parsed.data;

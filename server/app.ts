@@ -1,20 +1,93 @@
-import { Hono } from 'hono';
-import type { AppDeps } from './deps';
-import { errorBody, handleError } from './httpErrors';
-import { healthRoutes } from './routes/health';
-import { pipelineRoutes } from './routes/pipelines';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { type z } from 'zod';
+import { describeIssues } from '../lib/dsl/compile';
+import { DEFAULT_SECURITY, type AppDeps } from './deps';
+import { errorBody, handleError, HttpError } from './httpErrors';
+import { openApiDocument } from './openapi';
+import { defineRoute, type RouteDef } from './routeDef';
 import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { keyRoutes } from './routes/keys';
+import { pipelineRoutes } from './routes/pipelines';
 import { runRoutes } from './routes/runs';
 import { scheduleRoutes } from './routes/schedules';
+import { KeyRing } from './security/keyRing';
+import { authorize, rateLimit, requestLog, type AppEnv } from './security/middleware';
+import { RateLimiter } from './security/rateLimiter';
+import { jsonBody } from './validate';
 
-/** The HTTP API: one router per resource. */
+export const API_VERSION = '0.1.0';
+
+/** Every route of the API, one file per resource; the app and the OpenAPI document both come from this list. */
+export function apiRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
+  const routes = [
+    ...healthRoutes(deps),
+    ...pipelineRoutes(deps),
+    ...runRoutes(deps),
+    ...scheduleRoutes(deps),
+    ...eventRoutes(deps),
+    ...keyRoutes(deps, keyRing),
+  ];
+  let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, from the full list
+  const all: RouteDef[] = [
+    ...routes,
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/openapi.json',
+      access: 'viewer',
+      summary: 'This document',
+      responses: { 200: 'the OpenAPI 3.1 document' },
+      handler: (c) => c.json((document ??= openApiDocument(all, API_VERSION))),
+    }),
+  ];
+  return all;
+}
+
+/** Validates path params (400), query (422) and body (400/422) with the route's schemas, then calls it. */
+async function callRoute(route: RouteDef, c: Context, deps: AppDeps, timeoutMs: number): Promise<Response> {
+  const check = <S extends z.ZodType | undefined>(schema: S, raw: unknown, status: 400 | 422, code: string) => {
+    if (!schema) return undefined;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new HttpError(status, code, `invalid ${code.replace('invalid_', '')}`, describeIssues(parsed.error));
+    return parsed.data;
+  };
+  const input = {
+    params: check(route.params, c.req.param(), 400, 'invalid_path'),
+    query: check(route.query, c.req.query(), 422, 'invalid_query'),
+    body: route.body ? await jsonBody(c, route.body) : undefined,
+  };
+  // Every Temporal call this request makes shares one deadline: a slow cluster gives a clear error, not a hung request.
+  return deps.client.connection.withDeadline(Date.now() + timeoutMs, async () => route.handler(c, input as never));
+}
+
+/** The HTTP API. */
 export function createApp(deps: AppDeps) {
-  const app = new Hono();
-  app.route('/', healthRoutes(deps));
-  app.route('/api/v1/pipelines', pipelineRoutes(deps));
-  app.route('/api/v1/runs', runRoutes(deps));
-  app.route('/api/v1/schedules', scheduleRoutes(deps));
-  app.route('/api/v1/events', eventRoutes(deps));
+  const security = { ...DEFAULT_SECURITY, ...deps.security };
+  const keyRing = new KeyRing(security.envApiKeys, deps.store);
+  const limiter = new RateLimiter(security.rateLimitPerMinute);
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(requestLog());
+  app.use(secureHeaders());
+  if (security.corsOrigins.length > 0) {
+    app.use('*', cors({ origin: security.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-api-key'], exposeHeaders: ['x-request-id'] }));
+  }
+  app.use(
+    bodyLimit({
+      maxSize: security.maxBodyBytes,
+      onError: (c) => c.json(errorBody('payload_too_large', `request body is over ${security.maxBodyBytes} bytes`), 413),
+    }),
+  );
+  for (const route of apiRoutes(deps, keyRing)) {
+    app.on(route.method, route.path, authorize(route.access, keyRing), ...(route.rateLimited ? [rateLimit(limiter)] : []), (c) =>
+      callRoute(route, c, deps, security.temporalTimeoutMs),
+    );
+  }
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);
   return app;

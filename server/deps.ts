@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { EnvApiKey } from '../lib/auth/apiKeys';
 import type { Registry } from '../lib/dsl/registry';
 import type { Store } from '../lib/store/openStore';
 
@@ -12,4 +13,24 @@ export interface AppDeps {
   temporalUiUrl: string | null;
   /** The metadata store (PostgreSQL or the embedded one); routes that need it answer 503 without it. */
   store?: Store;
+  security?: Partial<SecurityOptions>;
 }
+
+export interface SecurityOptions {
+  /** Keys from CAIRN_API_KEYS; keys in the store are read too. With none anywhere, the API is open (loopback only). */
+  envApiKeys: EnvApiKey[];
+  /** Browser origins allowed by CORS; none by default. */
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  rateLimitPerMinute: number;
+  /** Deadline for the Temporal calls a request makes. */
+  temporalTimeoutMs: number;
+}
+
+export const DEFAULT_SECURITY: SecurityOptions = {
+  envApiKeys: [],
+  corsOrigins: [],
+  maxBodyBytes: 1024 * 1024,
+  rateLimitPerMinute: 120,
+  temporalTimeoutMs: 15_000,
+};

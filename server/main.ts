@@ -5,15 +5,19 @@ import { logger } from '../lib/logger';
 import { openStore } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
 import { runMain } from '../lib/runMain';
+import { listApiKeys } from '../lib/store/apiKeysTable';
 import { createApp } from './app';
+import { safeBindHost } from './bindHost';
+import { securityFromConfig } from './securityFromConfig';
 import { startApiServer } from './serve';
 
 runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
   const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME });
-  const app = createApp({ client, registry, store, taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null });
-  const api = await startApiServer(app, cfg.CAIRN_HOST, cfg.CAIRN_PORT);
+  const app = createApp({ client, registry, store, taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
+  const keyCount = cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
+  const api = await startApiServer(app, safeBindHost(cfg.CAIRN_HOST, keyCount), cfg.CAIRN_PORT);
   logger.info({ url: api.url }, 'Cairn API listening');
   const stop = async () => {
     await api.close();

@@ -1,5 +1,4 @@
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 export interface RunningApi {
   url: string;
@@ -7,7 +6,7 @@ export interface RunningApi {
 }
 
 /** Serves the app on host:port; resolves once it listens. */
-export function startApiServer(app: Hono, host: string, port: number): Promise<RunningApi> {
+export function startApiServer(app: { fetch: (request: Request) => Response | Promise<Response> }, host: string, port: number): Promise<RunningApi> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       resolve({

@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { deliverEvent, subscriptions } from '../../lib/events/deliverEvent';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
-import { jsonBody } from '../validate';
+import { EventName } from '../pathParams';
+import { defineRoute, type RouteDef } from '../routeDef';
 
 const EventBody = z.strictObject({
   /** The sender's id for this event: a repeated delivery with the same id starts nothing new. */
@@ -12,15 +12,25 @@ const EventBody = z.strictObject({
 });
 
 /** POST /api/v1/events/:name starts every pipeline subscribed with onEvent(name), once per event id. */
-export function eventRoutes(deps: AppDeps) {
-  return new Hono().post('/:name', async (c) => {
-    const name = c.req.param('name');
-    const known = subscriptions(deps.registry);
-    if (!known[name]) {
-      throw new HttpError(404, 'event_not_found', `no pipeline listens to '${name}'; events: ${Object.keys(known).join(', ') || '(none)'}`);
-    }
-    const body = await jsonBody(c, EventBody);
-    const delivery = await deliverEvent(deps.client, deps.registry, deps.taskQueue, { event: name, eventId: body.id, payload: body.payload });
-    return c.json(delivery, delivery.started.length > 0 ? 201 : 200);
-  });
+export function eventRoutes(deps: AppDeps): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/events/:name',
+      access: 'operator',
+      rateLimited: true,
+      summary: 'Deliver an event: starts every subscribed pipeline once per event id',
+      params: z.object({ name: EventName }),
+      body: EventBody,
+      responses: { 201: 'runs started', 200: 'every run already existed for this event id', 404: 'no pipeline listens to this event', 422: 'the payload makes bad params' },
+      handler: async (c, { params: { name }, body }) => {
+        const known = subscriptions(deps.registry);
+        if (!known[name]) {
+          throw new HttpError(404, 'event_not_found', `no pipeline listens to '${name}'; events: ${Object.keys(known).join(', ') || '(none)'}`);
+        }
+        const delivery = await deliverEvent(deps.client, deps.registry, deps.taskQueue, { event: name, eventId: body.id, payload: body.payload });
+        return c.json(delivery, delivery.started.length > 0 ? 201 : 200);
+      },
+    }),
+  ];
 }

@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { startRun } from '../../lib/runs/startRun';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
-import { jsonBody } from '../validate';
+import { PipelineId } from '../pathParams';
+import { defineRoute, type RouteDef } from '../routeDef';
 import { runLinks } from './runLinks';
 
 const StartRunBody = z.strictObject({
@@ -29,35 +29,45 @@ function describePipeline(pipeline: Pipeline) {
   };
 }
 
-export function pipelineRoutes(deps: AppDeps) {
+export function pipelineRoutes(deps: AppDeps): RouteDef[] {
   const find = (id: string) => {
     const pipeline = deps.registry.pipelines.get(id);
     if (!pipeline) throw new HttpError(404, 'pipeline_not_found', `no pipeline '${id}'; known: ${[...deps.registry.pipelines.keys()].join(', ')}`);
     return pipeline;
   };
-  return new Hono()
-    .get('/', (c) => c.json({ pipelines: [...deps.registry.pipelines.values()].map(describePipeline) }))
-    .get('/:id', (c) => c.json(describePipeline(find(c.req.param('id')))))
-    .post('/:id/runs', async (c) => {
-      const pipeline = find(c.req.param('id'));
-      const body = await jsonBody(c, StartRunBody);
-      const run = await startRun(deps.client, {
-        pipeline,
-        params: body.params,
-        trigger: body.trigger,
-        key: body.key,
-        taskQueue: deps.taskQueue,
-      });
-      return c.json(
-        {
-          runId: run.runId,
-          temporalRunId: run.temporalRunId,
-          pipeline: run.pipeline,
-          specHash: run.specHash,
-          params: run.params,
-          links: runLinks(deps, run.runId),
-        },
-        201,
-      );
-    });
+  const params = z.object({ id: PipelineId });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/pipelines',
+      access: 'viewer',
+      summary: 'List pipelines with their params schema and steps',
+      responses: { 200: 'the pipelines' },
+      handler: (c) => c.json({ pipelines: [...deps.registry.pipelines.values()].map(describePipeline) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/pipelines/:id',
+      access: 'viewer',
+      summary: 'One pipeline',
+      params,
+      responses: { 200: 'the pipeline', 404: 'no such pipeline' },
+      handler: (c, input) => c.json(describePipeline(find(input.params.id))),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/pipelines/:id/runs',
+      access: 'operator',
+      rateLimited: true,
+      summary: 'Start a run; params are validated by the pipeline schema',
+      params,
+      body: StartRunBody,
+      responses: { 201: 'run started', 404: 'no such pipeline', 409: 'a run with this key exists', 422: 'invalid params, naming each field' },
+      handler: async (c, { params: { id }, body }) => {
+        const run = await startRun(deps.client, { pipeline: find(id), params: body.params, trigger: body.trigger, key: body.key, taskQueue: deps.taskQueue });
+        const { handle: _handle, ...started } = run;
+        return c.json({ ...started, links: runLinks(deps, run.runId) }, 201);
+      },
+    }),
+  ];
 }

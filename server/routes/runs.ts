@@ -1,6 +1,4 @@
-import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { describeIssues } from '../../lib/dsl/compile';
 import { describeRun } from '../../lib/runs/describeRun';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
@@ -8,30 +6,23 @@ import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { abortRunUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
-import { jsonBody } from '../validate';
+import { RunId, StepName } from '../pathParams';
+import { defineRoute, type RouteDef } from '../routeDef';
 import { runLinks } from './runLinks';
 
 const ReasonBody = z.strictObject({ reason: z.string().max(500).optional() });
-const RerunBody = z.strictObject({ fromStep: z.string() });
+const RerunBody = z.strictObject({ fromStep: StepName });
 const RunListQuery = z.strictObject({
   pipeline: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a pipeline id').optional(),
   status: z.enum(RUN_STATUSES).optional(),
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
-const RUN_ID = /^[\w:.-]{1,255}$/;
-const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+const RunParams = z.object({ runId: RunId });
+const StepParams = z.object({ runId: RunId, step: StepName });
 
-/** Operations on one run: inspect it, and act on a step awaiting an operator, or on the whole run. */
-export function runRoutes(deps: AppDeps) {
-  const runId = (raw: string) => {
-    if (!RUN_ID.test(raw)) throw new HttpError(400, 'invalid_run_id', 'run ids are letters, digits and : . _ -');
-    return raw;
-  };
-  const stepName = (raw: string) => {
-    if (!STEP_NAME.test(raw)) throw new HttpError(400, 'invalid_step', 'step names are letters, digits, _ and -');
-    return raw;
-  };
+/** Runs: list, inspect, act on a step awaiting an operator, abort, cancel, re-run. */
+export function runRoutes(deps: AppDeps): RouteDef[] {
   /** A handle to a run that is still open: 404 for an unknown run, 409 for a finished one. */
   const openRun = async (id: string) => {
     const handle = deps.client.workflow.getHandle(id);
@@ -41,49 +32,95 @@ export function runRoutes(deps: AppDeps) {
     }
     return handle;
   };
-  const stepDecision = (update: typeof retryStepUpdate) => async (c: Context) => {
-    const id = runId(c.req.param('runId') ?? '');
-    const step = stepName(c.req.param('step') ?? '');
-    const { reason } = await jsonBody(c, ReasonBody);
-    const handle = await openRun(id);
-    const state = await handle.executeUpdate(update, { args: [{ step, ...(reason ? { reason } : {}) }] });
-    return c.json({ runId: id, step: state });
-  };
-
-  return new Hono()
-    .get('/', async (c) => {
-      const parsed = RunListQuery.safeParse(c.req.query());
-      if (!parsed.success) throw new HttpError(422, 'invalid_query', 'invalid query', describeIssues(parsed.error));
-      return c.json({ runs: await listRuns(deps.client, parsed.data) });
-    })
-    .get('/:runId', async (c) => {
-      const id = runId(c.req.param('runId'));
-      return c.json({ ...(await describeRun(deps.client, id)), links: runLinks(deps, id) });
-    })
-    .get('/:runId/artifacts', async (c) => {
-      const id = runId(c.req.param('runId'));
-      if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured');
-      return c.json({ runId: id, artifacts: await listRunArtifacts(deps.store.pool, id) });
-    })
-    .post('/:runId/steps/:step/retry', stepDecision(retryStepUpdate))
-    .post('/:runId/steps/:step/skip', stepDecision(skipStepUpdate))
-    .post('/:runId/abort', async (c) => {
-      const id = runId(c.req.param('runId'));
-      const { reason } = await jsonBody(c, ReasonBody);
-      const handle = await openRun(id);
-      const snapshot = await handle.executeUpdate(abortRunUpdate, { args: [reason ? { reason } : {}] });
-      return c.json({ runId: id, status: 'aborting', abortReason: snapshot.abortReason });
-    })
-    .post('/:runId/rerun', async (c) => {
-      const id = runId(c.req.param('runId'));
-      const { fromStep } = await jsonBody(c, RerunBody);
-      const rerun = await rerunFromStep(deps.client, id, stepName(fromStep), deps.taskQueue);
-      const { handle: _handle, ...body } = rerun;
-      return c.json({ ...body, links: runLinks(deps, rerun.runId) }, 201);
-    })
-    .post('/:runId/cancel', async (c) => {
-      const id = runId(c.req.param('runId'));
-      await (await openRun(id)).cancel();
-      return c.json({ runId: id, status: 'cancelling' }, 202);
+  const stepDecision = (decision: 'retry' | 'skip') =>
+    defineRoute({
+      method: 'POST',
+      path: `/api/v1/runs/:runId/steps/:step/${decision}`,
+      access: 'operator',
+      summary: decision === 'retry' ? 'Run a step that awaits an operator again' : 'Skip a step that awaits an operator',
+      params: StepParams,
+      body: ReasonBody,
+      responses: { 200: 'decision accepted', 404: 'no such run', 409: 'the step is not awaiting an operator, or the run is finished' },
+      handler: async (c, { params: { runId, step }, body: { reason } }) => {
+        const handle = await openRun(runId);
+        const update = decision === 'retry' ? retryStepUpdate : skipStepUpdate;
+        const state = await handle.executeUpdate(update, { args: [{ step, ...(reason ? { reason } : {}) }] });
+        return c.json({ runId, step: state });
+      },
     });
+
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs',
+      access: 'viewer',
+      summary: 'Runs, newest first, filtered by pipeline, status and start time',
+      query: RunListQuery,
+      responses: { 200: 'the runs', 422: 'a bad filter, named' },
+      handler: async (c, { query }) => c.json({ runs: await listRuns(deps.client, query) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs/:runId',
+      access: 'viewer',
+      summary: 'A run: status and every step',
+      params: RunParams,
+      responses: { 200: 'the run', 404: 'no such run' },
+      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId)), links: runLinks(deps, runId) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs/:runId/artifacts',
+      access: 'viewer',
+      summary: "The artifacts a run's steps recorded",
+      params: RunParams,
+      responses: { 200: 'the artifacts', 503: 'no metadata store configured' },
+      handler: async (c, { params: { runId } }) => {
+        if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured');
+        return c.json({ runId, artifacts: await listRunArtifacts(deps.store.pool, runId) });
+      },
+    }),
+    stepDecision('retry'),
+    stepDecision('skip'),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/runs/:runId/abort',
+      access: 'operator',
+      summary: 'End a run as failed, cancelling its running steps',
+      params: RunParams,
+      body: ReasonBody,
+      responses: { 200: 'aborting', 404: 'no such run', 409: 'the run is finished' },
+      handler: async (c, { params: { runId }, body: { reason } }) => {
+        const snapshot = await (await openRun(runId)).executeUpdate(abortRunUpdate, { args: [reason ? { reason } : {}] });
+        return c.json({ runId, status: 'aborting', abortReason: snapshot.abortReason });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/runs/:runId/cancel',
+      access: 'operator',
+      summary: 'Cancel a run; its running steps are cancelled',
+      params: RunParams,
+      responses: { 202: 'cancelling', 404: 'no such run', 409: 'the run is finished' },
+      handler: async (c, { params: { runId } }) => {
+        await (await openRun(runId)).cancel();
+        return c.json({ runId, status: 'cancelling' }, 202);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/runs/:runId/rerun',
+      access: 'operator',
+      rateLimited: true,
+      summary: 'Start a new run from a step, reusing the outputs of the other steps that succeeded',
+      params: RunParams,
+      body: RerunBody,
+      responses: { 201: 're-run started', 404: 'no such run', 422: 'no such step' },
+      handler: async (c, { params: { runId }, body: { fromStep } }) => {
+        const rerun = await rerunFromStep(deps.client, runId, fromStep, deps.taskQueue);
+        const { handle: _handle, ...body } = rerun;
+        return c.json({ ...body, links: runLinks(deps, rerun.runId) }, 201);
+      },
+    }),
+  ];
 }

@@ -120,7 +120,7 @@ describe('HTTP API', () => {
       [await post('/api/v1/pipelines/api-pipeline/runs', undefined, '{"params": '), 400, 'invalid_json'],
       [await post('/api/v1/pipelines/nope/runs', {}), 404, 'pipeline_not_found'],
       [await app.request('/api/v1/runs/cairn:none:api:missing'), 404, 'run_not_found'],
-      [await app.request('/api/v1/runs/bad%20id%2F..'), 400, 'invalid_run_id'],
+      [await app.request('/api/v1/runs/bad%20id%2F..'), 400, 'invalid_path'],
       [await app.request('/api/v1/nothing'), 404, 'not_found'],
     ];
     for (const [response, status, code] of cases) {

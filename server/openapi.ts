@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { RouteDef } from './routeDef';
+
+const ErrorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+/** Parameters from a zod object schema (path or query). */
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  const json = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+/** The OpenAPI 3.1 document, generated from the route definitions the app itself serves. */
+export function openApiDocument(routes: RouteDef[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      summary: route.summary,
+      ...(route.access === 'public' ? { security: [] } : { 'x-cairn-role': route.access }),
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+      responses: Object.fromEntries(
+        Object.entries({
+          ...route.responses,
+          ...(route.access === 'public' ? {} : { 401: 'no or unknown API key (once keys exist)', 403: 'the key lacks the role' }),
+          ...(route.rateLimited ? { 429: 'rate limit reached; see Retry-After' } : {}),
+        }).map(([status, description]) => [
+          status,
+          Number(status) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
+        ]),
+      ),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Cairn API', version, description: 'Durable ML pipelines on Temporal. Errors always have the Error shape.' },
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key> (or X-API-Key)' } },
+      schemas: { Error: ErrorBody },
+    },
+    paths,
+  };
+}

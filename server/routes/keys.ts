@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { API_ROLES } from '../../lib/auth/apiKeys';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../lib/store/apiKeysTable';
+import type { AppDeps } from '../deps';
+import { HttpError } from '../httpErrors';
+import { KeyId } from '../pathParams';
+import { defineRoute, type RouteDef } from '../routeDef';
+import type { KeyRing } from '../security/keyRing';
+
+const CreateKeyBody = z.strictObject({
+  role: z.enum(API_ROLES),
+  name: z.string().min(1).max(100).regex(/^[\w .@-]+$/, 'letters, digits, space, . @ _ -'),
+});
+
+/** API keys kept in the metadata store (admin only). The first key can be made while no key exists, on loopback. */
+export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
+  const pool = () => {
+    if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured: keys come from CAIRN_API_KEYS only');
+    return deps.store.pool;
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/keys',
+      access: 'admin',
+      summary: 'Active API keys (never the keys themselves)',
+      responses: { 200: 'the keys' },
+      handler: async (c) => c.json({ keys: (await listApiKeys(pool())).map(({ sha256: _hash, ...key }) => key) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/keys',
+      access: 'admin',
+      summary: 'Create an API key; the key is in this answer and nowhere else',
+      body: CreateKeyBody,
+      responses: { 201: 'the new key', 422: 'a bad role or name' },
+      handler: async (c, { body }) => {
+        const created = await createApiKey(pool(), body.role, body.name);
+        keyRing.invalidate();
+        return c.json(created, 201);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/keys/:id',
+      access: 'admin',
+      summary: 'Revoke an API key',
+      params: z.object({ id: KeyId }),
+      responses: { 200: 'revoked', 404: 'no such active key' },
+      handler: async (c, { params: { id } }) => {
+        if (!(await revokeApiKey(pool(), id))) throw new HttpError(404, 'key_not_found', `no active key '${id}'`);
+        keyRing.invalidate();
+        return c.json({ id, revoked: true });
+      },
+    }),
+  ];
+}

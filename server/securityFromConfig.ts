@@ -1,0 +1,11 @@
+import type { Config } from '../lib/config';
+import type { SecurityOptions } from './deps';
+
+export function securityFromConfig(cfg: Config): Partial<SecurityOptions> {
+  return {
+    envApiKeys: cfg.CAIRN_API_KEYS,
+    corsOrigins: cfg.CAIRN_CORS_ORIGINS,
+    maxBodyBytes: cfg.CAIRN_MAX_BODY_BYTES,
+    rateLimitPerMinute: cfg.CAIRN_RATE_LIMIT_PER_MINUTE,
+  };
+}

@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseEnvApiKeys, roleAllows, type ApiRole } from '../../lib/auth/apiKeys';
+import { definePipeline, defineRegistry } from '../../lib/dsl';
+import { openStore, type Store } from '../../lib/store/openStore';
+import { apiRoutes, createApp } from '../../server/app';
+import type { AppDeps } from '../../server/deps';
+import { KeyRing } from '../../server/security/keyRing';
+import { createTestDatabase } from '../helpers/postgres';
+import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
+
+const KEYS = { viewer: 'viewer-key-0123456789', operator: 'operator-key-0123456789', admin: 'admin-key-0123456789' } as const;
+const registry = defineRegistry({
+  pipelines: [definePipeline({ id: 'secure-p', params: z.object({ token: z.string().length(40) }), steps: { a: { activity: 'noop' } } })],
+});
+
+let env: TestWorkflowEnvironment;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let store: Store;
+let deps: AppDeps;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  database = await createTestDatabase();
+  store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-sec-')) });
+  deps = {
+    client: env.client,
+    registry,
+    store,
+    taskQueue: uniqueQueue('secure'),
+    temporalUiUrl: null,
+    security: { envApiKeys: parseEnvApiKeys(Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',')) },
+  };
+});
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+  await env?.teardown();
+});
+
+/** A concrete URL for a route path, with valid-looking but non-existent ids. */
+function concrete(path: string): string {
+  const values: Record<string, string> = {
+    runId: 'cairn:none:test:x',
+    step: 'a',
+    scheduleId: 'cairn:nope:none',
+    name: 'no-such-event',
+    pipeline: 'secure-p',
+    id: path.startsWith('/api/v1/keys') ? '0123456789abcdef' : 'secure-p',
+  };
+  return path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x'));
+}
+
+describe('the auth matrix, over every route the app registers', () => {
+  it('has a definition (and so an access rule) for every registered route, and no definition left unregistered', () => {
+    const app = createApp(deps);
+    const registered = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
+    const defined = new Set(apiRoutes(deps, new KeyRing([], undefined)).map((r) => `${r.method} ${r.path}`));
+    expect([...registered].sort()).toEqual([...defined].sort());
+  });
+
+  it('answers 401 without or with a wrong key, 403 for a role too low, and lets enough roles through', async () => {
+    const app = createApp(deps);
+    const routes = apiRoutes(deps, new KeyRing([], undefined));
+    const callers: [string, string | undefined, ApiRole | undefined][] = [
+      ['no key', undefined, undefined],
+      ['wrong key', 'not-a-key-0123456789', undefined],
+      ...(Object.entries(KEYS) as [ApiRole, string][]).map(([role, key]): [string, string, ApiRole] => [role, key, role]),
+    ];
+    const failures: string[] = [];
+    for (const route of routes) {
+      for (const [caller, key, role] of callers) {
+        const response = await app.request(concrete(route.path), {
+          method: route.method,
+          headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+          ...(route.method === 'POST' ? { body: '{}' } : {}),
+        });
+        const expected =
+          route.access === 'public' ? 'allowed' : !role ? 401 : roleAllows(role, route.access) ? 'allowed' : 403;
+        const ok = expected === 'allowed' ? ![401, 403].includes(response.status) && response.status < 500 : response.status === expected;
+        if (!ok) failures.push(`${route.method} ${route.path} as ${caller}: ${response.status}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('accepts a key as X-API-Key too, and keys created through the API until revoked', async () => {
+    const app = createApp(deps);
+    expect((await app.request('/api/v1/pipelines', { headers: { 'x-api-key': KEYS.viewer } })).status).toBe(200);
+    const created = await app.request('/api/v1/keys', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'operator', name: 'ci pipeline' }),
+    });
+    expect(created.status).toBe(201);
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    expect(key).toMatch(/^cairn_/);
+    const stored = await store.pool.query('SELECT key_sha256 FROM api_keys WHERE id = $1', [id]);
+    expect(stored.rows[0].key_sha256).not.toContain(key); // only a hash is kept
+    expect((await app.request('/api/v1/runs', { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    const listed = (await (await app.request('/api/v1/keys', { headers: { authorization: `Bearer ${KEYS.admin}` } })).json()) as { keys: object[] };
+    expect(JSON.stringify(listed)).not.toContain(key);
+    expect((await app.request(`/api/v1/keys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${KEYS.admin}` } })).status).toBe(200);
+    expect((await app.request('/api/v1/runs', { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+  });
+});
+
+describe('hardening', () => {
+  const open = () => createApp({ ...deps, security: { maxBodyBytes: 2048, rateLimitPerMinute: 3 } });
+
+  it('sends a request id and secure headers with every response, and no CORS headers unless configured', async () => {
+    const response = await open().request('/api/v1/nowhere', { headers: { origin: 'https://evil.example' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const withCors = createApp({ ...deps, security: { corsOrigins: ['https://dash.example'] } });
+    const preflight = await withCors.request('/api/v1/pipelines', { method: 'OPTIONS', headers: { origin: 'https://dash.example', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://dash.example');
+  });
+
+  it('refuses a body over the limit, also when it comes chunked without a length', async () => {
+    const app = open();
+    const big = JSON.stringify({ params: { token: 'x'.repeat(5000) } });
+    const sized = await app.request('/api/v1/pipelines/secure-p/runs', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+    expect(sized.status).toBe(413);
+    expect(await sized.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(1000)));
+        controller.close();
+      },
+    });
+    const chunked = await app.request('/api/v1/pipelines/secure-p/runs', { method: 'POST', body: chunks, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
+  it('rate-limits routes that start work, per client, with Retry-After', async () => {
+    const app = open();
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const response = await app.request('/api/v1/pipelines/secure-p/runs', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      statuses.push(response.status);
+      retryAfter ??= response.headers.get('retry-after');
+    }
+    expect(statuses).toEqual([422, 422, 422, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect((await app.request('/api/v1/pipelines')).status).toBe(200); // reads are not limited
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes every route, with its schemas, and the README lists every route', async () => {
+    const app = createApp({ ...deps, security: {} });
+    const document = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown; parameters: unknown[] }>> };
+    const routes = apiRoutes(deps, new KeyRing([], undefined));
+    for (const route of routes) {
+      const operation = document.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      if (route.body) expect(operation?.requestBody, `${route.method} ${route.path} body`).toBeDefined();
+    }
+    const startRun = document.paths['/api/v1/pipelines/{id}/runs']?.post as { requestBody: { content: { 'application/json': { schema: { properties: object } } } } };
+    expect(Object.keys(startRun.requestBody.content['application/json'].schema.properties)).toEqual(['params', 'trigger', 'key']);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const missing = routes.map((r) => `${r.method} ${r.path}`).filter((line) => !readme.includes(line));
+    expect(missing, 'routes missing from the README API reference').toEqual([]);
+  });
+});
