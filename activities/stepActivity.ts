@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AnyStepFunction } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
 import { ConfigError } from '../lib/errors';
+import { stepDuration, stepRetries } from '../lib/metrics/metrics';
 
 /** Step outputs travel through Temporal history: keep them small and put data in artifacts. */
 export const MAX_STEP_OUTPUT_BYTES = 256 * 1024;
@@ -35,6 +36,10 @@ export function toActivity(step: AnyStepFunction): StepActivity {
       config = parsed.data;
     }
     const timer = setInterval(() => context.heartbeat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
+    const labels = { pipeline: input.run.pipeline, step: input.run.step, activity: step.name };
+    if (context.info.attempt > 1) stepRetries.inc({ pipeline: labels.pipeline, step: labels.step });
+    const timing = stepDuration.startTimer(labels);
+    let outcome = 'failed';
     try {
       const output = await step.run(
         { ...input, config },
@@ -44,9 +49,15 @@ export function toActivity(step: AnyStepFunction): StepActivity {
           attempt: context.info.attempt,
         },
       );
-      return checkOutput(input.run.step, output);
+      const checked = checkOutput(input.run.step, output);
+      outcome = 'succeeded';
+      return checked;
+    } catch (error) {
+      if (context.cancellationSignal.aborted) outcome = 'cancelled';
+      throw error;
     } finally {
       clearInterval(timer);
+      timing({ outcome });
     }
   };
 }

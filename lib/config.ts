@@ -43,6 +43,10 @@ export const ConfigSchema = z.object({
   CAIRN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
   /** Requests per minute per key (or per client address without keys) on routes that start work. */
   CAIRN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Serve /metrics without an API key even when keys exist. */
+  CAIRN_METRICS_OPEN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** A standalone worker serves Cairn's metrics on this port (/metrics); the Temporal SDK's on the next port. */
+  CAIRN_WORKER_METRICS_PORT: port.optional(),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

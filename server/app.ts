@@ -12,6 +12,7 @@ import { defineRoute, type RouteDef } from './routeDef';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
+import { metricsRoutes } from './routes/metrics';
 import { pipelineRoutes } from './routes/pipelines';
 import { runRoutes } from './routes/runs';
 import { scheduleRoutes } from './routes/schedules';
@@ -23,7 +24,7 @@ import { jsonBody } from './validate';
 export const API_VERSION = '0.1.0';
 
 /** Every route of the API, one file per resource; the app and the OpenAPI document both come from this list. */
-export function apiRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
+export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false): RouteDef[] {
   const routes = [
     ...healthRoutes(deps),
     ...pipelineRoutes(deps),
@@ -31,6 +32,7 @@ export function apiRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
     ...scheduleRoutes(deps),
     ...eventRoutes(deps),
     ...keyRoutes(deps, keyRing),
+    ...metricsRoutes(deps, metricsOpen),
   ];
   let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, from the full list
   const all: RouteDef[] = [
@@ -83,7 +85,7 @@ export function createApp(deps: AppDeps) {
       onError: (c) => c.json(errorBody('payload_too_large', `request body is over ${security.maxBodyBytes} bytes`), 413),
     }),
   );
-  for (const route of apiRoutes(deps, keyRing)) {
+  for (const route of apiRoutes(deps, keyRing, security.metricsOpen)) {
     app.on(route.method, route.path, authorize(route.access, keyRing), ...(route.rateLimited ? [rateLimit(limiter)] : []), (c) =>
       callRoute(route, c, deps, security.temporalTimeoutMs),
     );

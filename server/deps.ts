@@ -25,6 +25,8 @@ export interface SecurityOptions {
   rateLimitPerMinute: number;
   /** Deadline for the Temporal calls a request makes. */
   temporalTimeoutMs: number;
+  /** Serve /metrics without a key even when keys exist (for a scraper inside a trusted network). */
+  metricsOpen: boolean;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -33,4 +35,5 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   maxBodyBytes: 1024 * 1024,
   rateLimitPerMinute: 120,
   temporalTimeoutMs: 15_000,
+  metricsOpen: false,
 };

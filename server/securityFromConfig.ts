@@ -7,5 +7,6 @@ export function securityFromConfig(cfg: Config): Partial<SecurityOptions> {
     corsOrigins: cfg.CAIRN_CORS_ORIGINS,
     maxBodyBytes: cfg.CAIRN_MAX_BODY_BYTES,
     rateLimitPerMinute: cfg.CAIRN_RATE_LIMIT_PER_MINUTE,
+    metricsOpen: cfg.CAIRN_METRICS_OPEN,
   };
 }

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
+import { runsFinished, runsStarted } from '../lib/metrics/metrics';
+import type { RunMetricsSinks } from '../workflows/metricsSink';
 import type { StepActivity } from '../activities/stepActivity';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -18,6 +20,14 @@ export interface PipelineWorkerOptions {
   stickyQueueScheduleToStartTimeout?: string;
 }
 
+/** Turns runPipeline's sink calls into Prometheus counters in this process (not called on replay). */
+const runMetricsSinks: InjectedSinks<RunMetricsSinks> = {
+  runMetrics: {
+    started: { fn: (_info, pipeline, trigger) => runsStarted.inc({ pipeline, trigger }) },
+    finished: { fn: (_info, pipeline, trigger, outcome) => runsFinished.inc({ pipeline, trigger, outcome }) },
+  },
+};
+
 /** One Temporal worker for one task queue, configured the same way by every entry point and test. */
 export async function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
   const workflows = options.runWorkflows
@@ -35,6 +45,7 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     // In-flight steps get this long to finish on SIGTERM/SIGINT before they are cancelled (and retried elsewhere).
     shutdownGraceTime: '10s',
     stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '5s',
+    sinks: runMetricsSinks,
   });
 }
 

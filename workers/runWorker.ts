@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { createServer } from 'node:http';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
@@ -13,6 +15,7 @@ import { createPipelineWorker } from './createWorker';
  */
 export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
   const cfg = config();
+  const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   try {
     const worker = await createPipelineWorker({
@@ -32,5 +35,27 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
     logger.info({ taskQueue }, 'worker stopped');
   } finally {
     await connection.close();
+    metricsServer?.close();
   }
+}
+
+/**
+ * Cairn's metrics of this worker (steps, runs) on `port`, and the Temporal SDK's own worker metrics
+ * (task latencies, slots, polls) on `port + 1`, both at /metrics.
+ */
+async function serveWorkerMetrics(host: string, port: number) {
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${host}:${port + 1}` } } } });
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    metricsRegistry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  logger.info({ cairn: `http://${host}:${port}/metrics`, sdk: `http://${host}:${port + 1}/metrics` }, 'worker metrics');
+  return server;
 }

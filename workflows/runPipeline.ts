@@ -8,6 +8,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxySinks,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -18,6 +19,7 @@ import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
+import type { RunMetricsSinks } from './metricsSink';
 import {
   assertAwaitingOperator,
   assertRunOpen,
@@ -33,6 +35,8 @@ import {
   type RunState,
 } from './runState';
 import type { AbortRequest, RunInput, RunResult, RunStatus, StepError } from './runTypes';
+
+const { runMetrics } = proxySinks<RunMetricsSinks>();
 
 /** Thrown inside the DAG when an operator aborts, so every branch stops. */
 class RunAborted extends Error {}
@@ -78,6 +82,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     { validator: (_request: AbortRequest) => assertRunOpen(run) },
   );
 
+  runMetrics.started(input.spec.pipeline, input.trigger);
   const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse };
   const dagScope = new CancellationScope();
   const dag = dagScope.run(() => runAllSteps(run, context, publishStatus));
@@ -92,6 +97,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     }
     run.finalStatus = 'succeeded';
     publishStatus();
+    runMetrics.finished(run.spec.pipeline, run.trigger, 'succeeded');
     const outputs = Object.fromEntries([...run.steps.values()].map((s) => [s.name, s.output]));
     return { pipeline: run.spec.pipeline, status: 'succeeded', outputs, steps: snapshot(run).steps };
   } catch (error) {
@@ -101,10 +107,12 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       run.finalStatus = 'cancelled';
       for (const step of run.steps.values()) if (step.status === 'running') step.status = 'cancelled';
       publishStatus();
+      runMetrics.finished(run.spec.pipeline, run.trigger, 'cancelled');
       throw error;
     }
     run.finalStatus = 'failed';
     publishStatus();
+    runMetrics.finished(run.spec.pipeline, run.trigger, 'failed');
     if (error instanceof RunAborted || run.abortReason !== null) {
       throw ApplicationFailure.nonRetryable(`run aborted: ${run.abortReason}`, 'RunAborted');
     }

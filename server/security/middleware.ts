@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { roleAllows } from '../../lib/auth/apiKeys';
 import { logger } from '../../lib/logger';
+import { httpRequests } from '../../lib/metrics/metrics';
 import { HttpError } from '../httpErrors';
 import type { Access } from '../routeDef';
 import type { KeyRing } from './keyRing';
@@ -51,6 +52,8 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
+    // The route pattern, not the URL, so label values stay bounded.
+    httpRequests.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - started) / 1000);
     logger.info(
       { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), key: c.get('apiKeyId') },
       'request',

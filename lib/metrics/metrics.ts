@@ -1,0 +1,40 @@
+import client from 'prom-client';
+
+/**
+ * Cairn's Prometheus metrics, in prom-client's default registry: the API serves them at /metrics,
+ * a standalone worker on CAIRN_WORKER_METRICS_PORT. Labels are bounded: pipeline, step, trigger and
+ * outcome come from definitions/, never from request data.
+ */
+export const registry = client.register;
+
+export const runsStarted = new client.Counter({
+  name: 'cairn_runs_started_total',
+  help: 'Pipeline runs started, by pipeline and trigger',
+  labelNames: ['pipeline', 'trigger'] as const,
+});
+
+export const runsFinished = new client.Counter({
+  name: 'cairn_runs_finished_total',
+  help: 'Pipeline runs finished, by pipeline, trigger and outcome',
+  labelNames: ['pipeline', 'trigger', 'outcome'] as const,
+});
+
+export const stepDuration = new client.Histogram({
+  name: 'cairn_step_duration_seconds',
+  help: 'Duration of one step execution (one attempt), by pipeline, step, activity and outcome',
+  labelNames: ['pipeline', 'step', 'activity', 'outcome'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800, 7200],
+});
+
+export const stepRetries = new client.Counter({
+  name: 'cairn_step_retries_total',
+  help: 'Step executions that were a retry (Temporal attempt > 1), by pipeline and step',
+  labelNames: ['pipeline', 'step'] as const,
+});
+
+export const httpRequests = new client.Histogram({
+  name: 'cairn_http_request_duration_seconds',
+  help: 'API requests, by method, route pattern and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+});

@@ -1,0 +1,19 @@
+import { registerRunGauges } from '../../lib/metrics/runGauges';
+import { registry } from '../../lib/metrics/metrics';
+import type { AppDeps } from '../deps';
+import { defineRoute, type RouteDef } from '../routeDef';
+
+/** Prometheus metrics of this process (API, and in `cairn dev` the workers too) and run counts from Temporal. */
+export function metricsRoutes(deps: AppDeps, open: boolean): RouteDef[] {
+  registerRunGauges(deps.client, () => [...deps.registry.pipelines.keys()]);
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/metrics',
+      access: open ? 'public' : 'viewer',
+      summary: 'Prometheus metrics',
+      responses: { 200: 'metrics in the Prometheus text format' },
+      handler: async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }),
+    }),
+  ];
+}
