@@ -8,6 +8,8 @@ export default defineConfig({
     // Forks, not threads: the Temporal worker's native addon is not safe in worker threads.
     pool: 'forks',
     reporters: ['default', './test/summaryReporter.ts'],
+    // Request and step log lines are for operators; tests read their assertions instead.
+    env: { LOG_LEVEL: 'warn' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

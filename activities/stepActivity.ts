@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AnyStepFunction } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
 import { ConfigError } from '../lib/errors';
+import { logger } from '../lib/logger';
 import { stepDuration, stepRetries } from '../lib/metrics/metrics';
 
 /** Step outputs travel through Temporal history: keep them small and put data in artifacts. */
@@ -57,7 +58,8 @@ export function toActivity(step: AnyStepFunction): StepActivity {
       throw error;
     } finally {
       clearInterval(timer);
-      timing({ outcome });
+      const seconds = timing({ outcome });
+      logger.info({ runId: input.run.runId, pipeline: labels.pipeline, step: labels.step, activity: step.name, attempt: context.info.attempt, outcome, ms: Math.round(seconds * 1000) }, 'step execution');
     }
   };
 }

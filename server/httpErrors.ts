@@ -40,6 +40,6 @@ export function toHttpError(error: unknown): HttpError {
 export function handleError(error: unknown, c: Context) {
   const httpError = toHttpError(error);
   // Only the unexpected is logged with its stack; answers the API chose itself are not errors of the server.
-  if (!(error instanceof HttpError) && httpError.status >= 500) logger.error({ err: error, path: c.req.path }, 'request failed');
+  if (!(error instanceof HttpError) && httpError.status >= 500) logger.error({ err: error, path: c.req.path, requestId: c.get('requestId') as string | undefined }, 'request failed');
   return c.json(errorBody(httpError.code, httpError.message, httpError.details), httpError.status);
 }

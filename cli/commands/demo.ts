@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/freePort';
+import { logger } from '../../lib/logger';
 import type { RunView } from '../../lib/runs/describeRun';
 import { newRunKey } from '../../lib/temporal';
 import { apiClient, runPath, type ApiClient } from '../apiClient';
@@ -26,6 +27,8 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .description('run the end-to-end demo on a private local stack, then stop it')
     .action(async () => {
       const cfg = config();
+      // The demo tells its own story; request and step log lines would bury it.
+      logger.level = 'warn';
       const began = Date.now();
       const stack = await startLocalStack({
         cfg,

@@ -1,19 +1,10 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../../lib/dsl/duration';
 import type { RunSummary } from '../../lib/runs/listRuns';
 import { runPath } from '../apiClient';
 import { CliError } from '../cliError';
+import { parseTimeFlag } from '../timeFlags';
 import type { CliContext } from '../context';
 import { showRun } from './runs';
-
-/** `--since 2h` (a duration back from now) or `--since 2026-11-01T00:00:00Z`. */
-export function parseSince(text: string, now = Date.now()): string {
-  const ms = parseDuration(text);
-  if (ms !== undefined) return new Date(now - ms).toISOString();
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw new CliError(`--since ${text}: expected a duration such as 2h or 7d, or a time such as 2026-11-01`);
-  return at.toISOString();
-}
 
 export function registerRunHistoryCommands(program: Command, context: CliContext): void {
   const runs = program.command('runs').description('find and inspect runs (Temporal visibility on the Cairn search attributes)');
@@ -30,7 +21,7 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
       const query = new URLSearchParams({ limit: options.limit });
       if (options.pipeline) query.set('pipeline', options.pipeline);
       if (options.status) query.set('status', options.status);
-      if (options.since) query.set('since', parseSince(options.since));
+      if (options.since) query.set('since', parseTimeFlag(options.since, '--since', { durationBack: true }));
       const { runs: list } = await context.api().get<{ runs: RunSummary[] }>(`/api/v1/runs?${query}`);
       if (options.json) return context.printJson({ runs: list });
       if (list.length === 0) context.print('no runs match');

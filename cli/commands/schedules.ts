@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { SyncResult } from '../../lib/schedules/syncSchedules';
 import type { ScheduleView } from '../../lib/schedules/listSchedules';
-import { CliError } from '../cliError';
 import type { CliContext } from '../context';
+import { parseTimeFlag } from '../timeFlags';
 
 type ListedSchedule = Partial<ScheduleView> & { scheduleId: string; trigger: string | null; synced?: boolean };
 interface NextFireTimes {
@@ -11,12 +11,6 @@ interface NextFireTimes {
 }
 
 const schedulePath = (id: string, action: string) => `/api/v1/schedules/${encodeURIComponent(id)}/${action}`;
-
-function parseTime(text: string, flag: string): string {
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw new CliError(`${flag} ${text}: expected a date or time such as 2026-11-01 or 2026-11-01T03:00:00Z`);
-  return at.toISOString();
-}
 
 export function registerScheduleCommands(program: Command, context: CliContext): void {
   const schedules = program.command('schedules').description('Temporal Schedules made from the cron and interval triggers in definitions/');
@@ -97,7 +91,7 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .requiredOption('--to <time>', 'end (exclusive), e.g. 2026-11-08')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { from: string; to: string; json?: boolean }) => {
-      const body = { start: parseTime(options.from, '--from'), end: parseTime(options.to, '--to') };
+      const body = { start: parseTimeFlag(options.from, '--from'), end: parseTimeFlag(options.to, '--to') };
       const result = await context.api().post<object>(schedulePath(id, 'backfill'), body);
       if (options.json) return context.printJson(result);
       context.print(`${id}: backfill from ${body.start} to ${body.end} requested`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseSince } from '../../cli/commands/runHistory';
+import { parseTimeFlag } from '../../cli/timeFlags';
 import { cron, definePipeline, defineRegistry, every, nextFireTimes, onEvent } from '../../lib/dsl';
 import { downstreamOf } from '../../lib/dsl/graph';
 import { runListQuery } from '../../lib/runs/listRuns';
@@ -64,9 +64,10 @@ describe('run operations helpers', () => {
 
   it('reads --since as a duration back from now or as a time', () => {
     const now = Date.parse('2026-11-26T12:00:00Z');
-    expect(parseSince('2h', now)).toBe('2026-11-26T10:00:00.000Z');
-    expect(parseSince('2026-11-01', now)).toBe('2026-11-01T00:00:00.000Z');
-    expect(() => parseSince('yesterday-ish', now)).toThrow(/expected a duration/);
+    expect(parseTimeFlag('2h', '--since', { durationBack: true, now })).toBe('2026-11-26T10:00:00.000Z');
+    expect(parseTimeFlag('2026-11-01', '--since', { durationBack: true, now })).toBe('2026-11-01T00:00:00.000Z');
+    expect(() => parseTimeFlag('yesterday-ish', '--since', { durationBack: true, now })).toThrow(/expected a duration/);
+    expect(() => parseTimeFlag('2h', '--from')).toThrow('--from 2h: expected a time such as 2026-11-01');
   });
 
   it('finds a step and everything downstream of it', () => {

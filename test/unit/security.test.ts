@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { hashKey, parseEnvApiKeys, roleAllows, sameHash } from '../../lib/auth/apiKeys';
+import { parseConfig } from '../../lib/config';
+import { safeBindHost } from '../../server/bindHost';
+import { RateLimiter } from '../../server/security/rateLimiter';
+
+describe('API keys', () => {
+  it('parses CAIRN_API_KEYS, keeping only hashes, and names a bad entry without echoing secrets', () => {
+    const keys = parseEnvApiKeys('viewer:0123456789abcdef, admin:fedcba9876543210');
+    expect(keys).toEqual([
+      { role: 'viewer', sha256: hashKey('0123456789abcdef') },
+      { role: 'admin', sha256: hashKey('fedcba9876543210') },
+    ]);
+    expect(() => parseEnvApiKeys('root:0123456789abcdef')).toThrow('entry 1: expected role:key with role one of viewer, operator, admin');
+    expect(() => parseEnvApiKeys('viewer:short')).toThrow('entry 1 (viewer): a key must be at least 16 characters');
+    expect(() => parseConfig({ CAIRN_API_KEYS: 'viewer:short-secret' })).toThrow('CAIRN_API_KEYS=(hidden): entry 1 (viewer)');
+  });
+
+  it('orders roles and compares hashes', () => {
+    expect(roleAllows('admin', 'operator')).toBe(true);
+    expect(roleAllows('viewer', 'operator')).toBe(false);
+    expect(sameHash(hashKey('a'), hashKey('a'))).toBe(true);
+    expect(sameHash(hashKey('a'), hashKey('b'))).toBe(false);
+    expect(sameHash(hashKey('a'), 'abcd')).toBe(false);
+  });
+});
+
+describe('binding without keys', () => {
+  it('keeps an open API on loopback, and listens where asked once keys exist', () => {
+    expect(safeBindHost('0.0.0.0', 0)).toBe('127.0.0.1');
+    expect(safeBindHost('127.0.0.1', 0)).toBe('127.0.0.1');
+    expect(safeBindHost('0.0.0.0', 1)).toBe('0.0.0.0');
+  });
+});
+
+describe('the rate limiter', () => {
+  it('allows perMinute requests at once, then refills over time, per client', () => {
+    const limiter = new RateLimiter(60);
+    const t0 = 1_000_000;
+    for (let i = 0; i < 60; i++) expect(limiter.take('a', t0)).toBe(0);
+    expect(limiter.take('a', t0)).toBe(1); // one more token after a second
+    expect(limiter.take('b', t0)).toBe(0); // another client has its own bucket
+    expect(limiter.take('a', t0 + 1_000)).toBe(0);
+  });
+});
