@@ -1,15 +1,16 @@
-import type { AnyStepFunction } from '../lib/dsl/defineStep';
+import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { Registry } from '../lib/dsl/registry';
+import { ingest } from './ingest';
 import { noop } from './noop';
 import { sleep } from './sleep';
 import { toActivity, type StepActivity } from './stepActivity';
 
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
-export const builtinSteps: AnyStepFunction[] = [noop, sleep];
+export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest];
 
 /** Every activity a worker registers: the built-in stages and the registry's own steps. */
-export function createActivities(registry: Pick<Registry, 'steps'>): Record<string, StepActivity> {
+export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {
   const activities: Record<string, StepActivity> = {};
-  for (const step of [...builtinSteps, ...registry.steps.values()]) activities[step.name] = toActivity(step);
+  for (const step of [...builtinSteps, ...registry.steps.values()]) activities[step.name] = toActivity(step, services);
   return activities;
 }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import type { AnyStepFunction } from '../lib/dsl/defineStep';
+import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
 import { ConfigError } from '../lib/errors';
 import { logger } from '../lib/logger';
@@ -24,7 +24,7 @@ export type StepActivity = (input: StepInput) => Promise<StepOutput>;
  * naming the field), heartbeats while it runs so a dead worker is noticed and cancellation reaches
  * it, and refuses outputs too large to belong in workflow history.
  */
-export function toActivity(step: AnyStepFunction): StepActivity {
+export function toActivity(step: AnyStepFunction, services: StepServices): StepActivity {
   return async (input) => {
     const context = Context.current();
     let config = input.config;
@@ -45,6 +45,7 @@ export function toActivity(step: AnyStepFunction): StepActivity {
       const output = await step.run(
         { ...input, config },
         {
+          ...services,
           heartbeat: (details) => context.heartbeat(details),
           signal: context.cancellationSignal,
           attempt: context.info.attempt,

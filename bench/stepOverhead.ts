@@ -14,6 +14,7 @@ import { definePipeline, defineRegistry } from '../lib/dsl';
 import { config } from '../lib/config';
 import { freePort } from '../lib/freePort';
 import { startRun } from '../lib/runs/startRun';
+import { scratchServices } from '../lib/services';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { createPipelineWorker } from '../workers/createWorker';
@@ -45,7 +46,7 @@ export async function stepOverhead(): Promise<string> {
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(defineRegistry({ pipelines: [] })), bareNoop: async () => null },
+    activities: { ...createActivities(defineRegistry({ pipelines: [] }), scratchServices()), bareNoop: async () => null },
     runWorkflows: true,
     workflowBundle: { codePath: writeBundle(bundle.code) },
   });

@@ -5,6 +5,7 @@ import { registry } from '../definitions';
 import type { Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
+import { servicesFromConfig } from '../lib/services';
 import { openStore } from '../lib/store/openStore';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
@@ -68,9 +69,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const temporalUiUrl = devServer ? devServer.uiUrl : (options.cfg.TEMPORAL_UI_URL ?? null);
 
+  say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
+  const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME });
+
   Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  const activities = createActivities(registry);
+  const activities = createActivities(registry, servicesFromConfig(options.cfg, store));
   const workerOptions = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities };
   say('starting workers (bundling workflow code)');
   const workers: Worker[] = [
@@ -86,8 +90,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
-  say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
-  const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME });
   const app = createApp({ client, registry, store, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
   const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);

@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   CAIRN_HOST: z.string().min(1).default('127.0.0.1'),
   /** Local state: the dev server's SQLite file, artifacts, logs. */
   CAIRN_HOME: z.string().min(1).default('.cairn'),
+  /** Root of the content-addressed artifact store; default CAIRN_HOME/artifacts. Shared storage when workers are on several machines. */
+  CAIRN_ARTIFACTS_DIR: z.string().min(1).optional(),
   CAIRN_API_URL: z.url().default('http://127.0.0.1:8080'),
   CAIRN_API_KEY: z.string().min(1).optional(),
   /** API keys as `role:key,role:key` (roles: viewer, operator, admin); more with `cairn keys create`. */
@@ -77,4 +79,9 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** Where artifacts live for this configuration. */
+export function artifactsDir(cfg: Config): string {
+  return cfg.CAIRN_ARTIFACTS_DIR ?? `${cfg.CAIRN_HOME}/artifacts`;
 }

@@ -17,6 +17,7 @@ import { config } from '../lib/config';
 import { freePort } from '../lib/freePort';
 import { rerunFromStep } from '../lib/runs/rerunFromStep';
 import { startRun } from '../lib/runs/startRun';
+import { scratchServices } from '../lib/services';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../workflows/messages';
@@ -56,7 +57,7 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(registry), [alwaysFails.name]: toActivity(alwaysFails) },
+    activities: { ...createActivities(registry, scratchServices()), [alwaysFails.name]: toActivity(alwaysFails, scratchServices()) },
     runWorkflows: true,
   });
   const running = worker.run();

@@ -9,6 +9,7 @@ import { DEFAULT_SECURITY, type AppDeps } from './deps';
 import { errorBody, handleError, HttpError } from './httpErrors';
 import { openApiDocument } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
+import { datasetRoutes } from './routes/datasets';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
@@ -31,6 +32,7 @@ export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false):
     ...runRoutes(deps),
     ...scheduleRoutes(deps),
     ...eventRoutes(deps),
+    ...datasetRoutes(deps),
     ...keyRoutes(deps, keyRing),
     ...metricsRoutes(deps, metricsOpen),
   ];

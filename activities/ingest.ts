@@ -1,0 +1,99 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { z } from 'zod';
+import { defineStep } from '../lib/dsl/defineStep';
+import { loadTable, sqlString, TABULAR_FORMATS, withDuckDb, type TabularFormat } from '../lib/data/duckdb';
+import { fetchToFile } from '../lib/data/fetchAllowed';
+import { profileTable } from '../lib/data/profile';
+import { querySqlToJsonl } from '../lib/data/sqlSource';
+import { ConfigError, DataError } from '../lib/errors';
+import { recordDataset } from '../lib/store/datasets';
+import { recordRunArtifact } from '../lib/store/runArtifacts';
+
+export const IngestConfigSchema = z.strictObject({
+  /** A file path, an http(s) URL, or a postgres:// URL (with `query`). */
+  source: z.string().min(1),
+  format: z.enum(TABULAR_FORMATS).optional(),
+  /** For postgres:// sources: the SELECT to run (read-only). */
+  query: z.string().min(1).optional(),
+  /** For URLs: hosts that may be fetched from (`*.example.com` for subdomains). */
+  allowHosts: z.array(z.string()).default([]),
+  /** For URLs: hosts allowed to resolve to private or loopback addresses. */
+  privateHostsAllowed: z.array(z.string()).default([]),
+  maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
+  maxRows: z.number().int().positive().default(10_000_000),
+  timeoutMs: z.number().int().positive().default(300_000),
+});
+export type IngestConfig = z.output<typeof IngestConfigSchema>;
+
+function formatOf(config: IngestConfig, path: string): TabularFormat {
+  if (config.format) return config.format;
+  const extension = extname(path).toLowerCase();
+  if (extension === '.csv' || extension === '.tsv' || extension === '.txt') return 'csv';
+  if (extension === '.parquet' || extension === '.pq') return 'parquet';
+  if (extension === '.jsonl' || extension === '.ndjson' || extension === '.json') return 'jsonl';
+  throw new ConfigError(`cannot tell the format of '${path}' from its extension: set format to ${TABULAR_FORMATS.join(', ')}`);
+}
+
+/** Brings the source to a local file; returns the file and its format. */
+async function acquire(config: IngestConfig, dir: string): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
+  if (/^postgres(ql)?:\/\//.test(config.source)) {
+    if (!config.query) throw new ConfigError('a postgres:// source needs a query');
+    const path = join(dir, 'query.jsonl');
+    await querySqlToJsonl(config.source, config.query, path, { maxRows: config.maxRows, timeoutMs: config.timeoutMs });
+    return { path, format: 'jsonl', kind: 'sql' };
+  }
+  if (/^https?:\/\//i.test(config.source)) {
+    const format = formatOf(config, new URL(config.source).pathname);
+    const path = join(dir, `download.${format}`);
+    await fetchToFile(config.source, path, { allowHosts: config.allowHosts, privateHostsAllowed: config.privateHostsAllowed, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs });
+    return { path, format, kind: 'url' };
+  }
+  const info = await stat(config.source).catch(() => undefined);
+  if (!info?.isFile()) throw new DataError(`no file at '${config.source}'`);
+  if (info.size > config.maxBytes) throw new DataError(`'${config.source}' is ${info.size} bytes, over maxBytes ${config.maxBytes}`);
+  return { path: config.source, format: formatOf(config, config.source), kind: 'file' };
+}
+
+/**
+ * ingest: reads CSV, Parquet or JSON lines from a file, an allowed URL or a PostgreSQL query, and
+ * stores it as a Parquet dataset artifact with a profile (rows, types, nulls, statistics, categories).
+ */
+export const ingest = defineStep({
+  name: 'ingest',
+  config: IngestConfigSchema,
+  run: async ({ run, config }, runtime) => {
+    if (!runtime.store) throw new ConfigError('ingest records datasets in the metadata store: run the worker with DATABASE_URL');
+    const store = runtime.store;
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-ingest-'));
+    try {
+      runtime.heartbeat({ phase: 'acquire' });
+      const source = await acquire(config, dir);
+      runtime.heartbeat({ phase: 'read', format: source.format });
+      const parquet = join(dir, 'dataset.parquet');
+      const profile = await withDuckDb(async (connection) => {
+        await loadTable(connection, source.path, source.format);
+        const profiled = await profileTable(connection);
+        if (profiled.rows === 0) throw new DataError('the source has no rows');
+        await connection.run(`COPY data TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+        return profiled;
+      });
+      runtime.heartbeat({ phase: 'store', rows: profile.rows });
+      const dataset = await runtime.artifacts.putFile(parquet, 'application/vnd.apache.parquet');
+      const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
+      await recordDataset(store.pool, dataset, profile);
+      await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'dataset', ref: dataset });
+      await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'profile', ref: profileRef });
+      return {
+        dataset,
+        profile: profileRef,
+        rows: profile.rows,
+        columns: profile.columns.map((c) => ({ name: c.name, type: c.type })),
+        source: { kind: source.kind, format: source.format },
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+});

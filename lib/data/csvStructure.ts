@@ -1,0 +1,26 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { DataError } from '../errors';
+
+/**
+ * Reads a CSV strictly for its structure (every record the header's width, quotes closed) and
+ * counts its data rows. DuckDB's sniffer is lenient enough to drop or reshape rows of a malformed
+ * file; this check makes such a file a DataError naming the line, and gives the row count that
+ * the loaded table must match.
+ */
+export async function checkCsvStructure(path: string): Promise<{ rows: number; columns: number }> {
+  let records = 0;
+  let columns = 0;
+  const parser = createReadStream(path).pipe(parse({ relax_column_count: false, skip_empty_lines: true, bom: true }));
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (records === 0) columns = record.length;
+      records += 1;
+    }
+  } catch (error) {
+    const e = error as Error & { lines?: number; code?: string };
+    throw new DataError(`malformed CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}`);
+  }
+  if (records === 0) throw new DataError('the CSV file is empty: it has no header row');
+  return { rows: records - 1, columns };
+}

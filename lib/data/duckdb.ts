@@ -1,0 +1,48 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DataError } from '../errors';
+import { checkCsvStructure } from './csvStructure';
+
+/** A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL). */
+export async function withDuckDb<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const connection = await instance.connect();
+  try {
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A SQL string literal. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A SQL identifier (column names come from data files, so they are always quoted). */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export const TABULAR_FORMATS = ['csv', 'parquet', 'jsonl'] as const;
+export type TabularFormat = (typeof TABULAR_FORMATS)[number];
+
+/** Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where. */
+export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat): Promise<void> {
+  const reader = {
+    // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected.
+    csv: `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', sample_size = -1, strict_mode = true)`,
+    parquet: `read_parquet(${sqlString(path)})`,
+    jsonl: `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`,
+  }[format];
+  const expected = format === 'csv' ? await checkCsvStructure(path) : undefined;
+  try {
+    await connection.run(`CREATE TABLE data AS SELECT * FROM ${reader}`);
+  } catch (error) {
+    throw new DataError(`cannot read ${format} file: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`);
+  }
+  if (expected) {
+    const loaded = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM data')).getRowObjectsJS()[0]?.n);
+    if (loaded !== expected.rows) throw new DataError(`the CSV has ${expected.rows} data rows but only ${loaded} could be read: check its quoting`);
+  }
+}

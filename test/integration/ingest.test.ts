@@ -1,0 +1,206 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createActivities } from '../../activities';
+import { ingest } from '../../activities/ingest';
+import { toActivity } from '../../activities/stepActivity';
+import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { sqlString, withDuckDb } from '../../lib/data/duckdb';
+import type { Profile } from '../../lib/data/profile';
+import { definePipeline, defineRegistry } from '../../lib/dsl';
+import type { StepInput } from '../../lib/dsl/stepIo';
+import { freePort } from '../../lib/freePort';
+import { startRun } from '../../lib/runs/startRun';
+import { openStore, type Store } from '../../lib/store/openStore';
+import { listRunArtifacts } from '../../lib/store/runArtifacts';
+import { createApp } from '../../server/app';
+import { createTestDatabase } from '../helpers/postgres';
+import { connectTestEnv, startTestWorker } from '../helpers/temporal';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let store: Store;
+let artifacts: ArtifactStore;
+let dir: string;
+let http: Server;
+let httpPort: number;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dir = mkdtempSync(join(tmpdir(), 'cairn-ingest-test-'));
+  store = await openStore({ databaseUrl: database.url, home: dir });
+  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  httpPort = await freePort();
+  http = createServer((request, response) => {
+    if (request.url === '/data.csv') return void response.writeHead(200, { 'content-type': 'text/csv' }).end('day,temp\n2015-01-01,4.5\n2015-01-02,5.1\n');
+    if (request.url === '/elsewhere.csv') return void response.writeHead(302, { location: 'https://not-allowed.example/data.csv' }).end();
+    if (request.url === '/to-private.csv') return void response.writeHead(302, { location: `http://127.0.0.1:${httpPort}/data.csv` }).end();
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => http.listen(httpPort, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  http?.close();
+  await store?.close();
+  await database?.drop();
+});
+
+const ingestActivity = () => toActivity(ingest, { artifacts, store });
+type IngestOutput = { dataset: { uri: string; sha256: string }; rows: number; columns: { name: string; type: string }[]; profile: { uri: string } };
+
+async function runIngest(config: Record<string, unknown>, runId = 'cairn:test:api:ingest'): Promise<IngestOutput> {
+  const input: StepInput = {
+    run: { runId, temporalRunId: 'r', pipeline: 'test', specHash: 'h', trigger: 'test', params: {}, logicalDate: new Date().toISOString(), step: 'ingest' },
+    config: config as StepInput['config'],
+    upstream: {},
+  };
+  // The SDK's activity context (heartbeats, cancellation) around the real activity code.
+  const activity = ingestActivity() as unknown as (input: StepInput) => Promise<IngestOutput>;
+  return new MockActivityEnvironment().run(activity, input);
+}
+
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('ingest from files', () => {
+  it('turns a CSV into a Parquet dataset with a profile, recorded in the store, the same way twice', async () => {
+    const path = file('weather.csv', 'date,temp_max,weather\n2015-01-01,7.2,rain\n2015-01-02,NaN,sun\n2015-01-03,inf,rain\n2015-01-04,,fog\n');
+    const first = await runIngest({ source: path });
+    expect(first.rows).toBe(4);
+    expect(first.columns).toEqual([
+      { name: 'date', type: 'DATE' },
+      { name: 'temp_max', type: 'DOUBLE' },
+      { name: 'weather', type: 'VARCHAR' },
+    ]);
+    const profile = JSON.parse((await artifacts.read(first.profile)).toString()) as Profile;
+    const temp = profile.columns.find((c) => c.name === 'temp_max');
+    expect(temp).toMatchObject({ nulls: 1, numeric: { min: 7.2, max: 7.2, nonFinite: 2 } });
+    expect(profile.columns.find((c) => c.name === 'weather')?.categories).toEqual([
+      { value: 'rain', count: 2 },
+      { value: 'fog', count: 1 },
+      { value: 'sun', count: 1 },
+    ]);
+    // The dataset artifact is real Parquet holding the same rows.
+    const back = await withDuckDb(async (c) => (await c.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet(${sqlString(await artifacts.verifiedPath(first.dataset))})`)).getRowObjectsJS());
+    expect(back).toEqual([{ n: 4 }]);
+    const again = await runIngest({ source: path });
+    expect(again.dataset.sha256).toBe(first.dataset.sha256);
+    const { rows } = await store.pool.query('SELECT count(*)::int AS n FROM datasets WHERE sha256 = $1', [first.dataset.sha256]);
+    expect(rows[0].n).toBe(1);
+    expect((await listRunArtifacts(store.pool, 'cairn:test:api:ingest')).map((a) => a.name)).toEqual(['dataset', 'profile']);
+  });
+
+  it('reads Parquet and JSON lines', async () => {
+    const parquet = join(dir, 'penguins.parquet');
+    await withDuckDb((c) => c.run(`COPY (SELECT 'Adelie' AS species, 39.1 AS bill_length_mm UNION ALL SELECT 'Gentoo', 46.1) TO ${sqlString(parquet)} (FORMAT parquet)`).then(() => undefined));
+    expect((await runIngest({ source: parquet })).rows).toBe(2);
+    const jsonl = file('events.jsonl', '{"user": "a", "clicks": 3}\n{"user": "b", "clicks": 5}\n{"user": "c", "clicks": null}\n');
+    const output = await runIngest({ source: jsonl });
+    expect(output.columns).toEqual([
+      { name: 'user', type: 'VARCHAR' },
+      { name: 'clicks', type: 'BIGINT' },
+    ]);
+  });
+
+  it('names what is wrong with a malformed CSV, a missing file, an unknown format, an empty file', async () => {
+    await expect(runIngest({ source: file('ragged.csv', 'a,b\n1,2\n3,4,5,6\n') })).rejects.toThrow(/malformed CSV at line 3: Invalid Record Length: expect 2, got 4/);
+    await expect(runIngest({ source: file('quote.csv', 'a,b\n1,2\n3,"unterminated\n') })).rejects.toThrow(/malformed CSV.*Quote Not Closed/);
+    await expect(runIngest({ source: join(dir, 'nope.csv') })).rejects.toThrow(/no file at '.*nope\.csv'/);
+    await expect(runIngest({ source: file('data.xlsx', 'x') })).rejects.toThrow(/cannot tell the format of '.*data\.xlsx'/);
+    await expect(runIngest({ source: file('empty.csv', 'a,b\n') })).rejects.toThrow('the source has no rows');
+    await expect(runIngest({ source: file('nothing.csv', '') })).rejects.toThrow('the CSV file is empty');
+    await expect(runIngest({ source: 'x', formatt: 'csv' })).rejects.toThrow(/config\.: Unrecognized key: "formatt"/);
+  });
+});
+
+describe('ingest from URLs', () => {
+  const url = (path: string) => `http://127.0.0.1:${httpPort}${path}`;
+
+  it('downloads from an allowed host', async () => {
+    const output = await runIngest({ source: url('/data.csv'), allowHosts: ['127.0.0.1'], privateHostsAllowed: ['127.0.0.1'] });
+    expect(output.rows).toBe(2);
+  });
+
+  it('refuses a host not on the allow-list, a private address, and redirects that leave the rules', async () => {
+    await expect(runIngest({ source: url('/data.csv'), allowHosts: ['data.example.com'] })).rejects.toThrow(/host '127\.0\.0\.1' is not in the allow-list/);
+    await expect(runIngest({ source: url('/data.csv'), allowHosts: ['127.0.0.1'] })).rejects.toThrow(/resolves to the private address 127\.0\.0\.1/);
+    await expect(runIngest({ source: url('/elsewhere.csv'), allowHosts: ['127.0.0.1'], privateHostsAllowed: ['127.0.0.1'] })).rejects.toThrow(
+      /host 'not-allowed\.example' is not in the allow-list/,
+    );
+    const viaLocalhost = `http://localhost:${httpPort}/to-private.csv`;
+    await expect(runIngest({ source: viaLocalhost, allowHosts: ['localhost', '127.0.0.1'], privateHostsAllowed: ['localhost'] })).rejects.toThrow(
+      /host '127\.0\.0\.1' resolves to the private address 127\.0\.0\.1/,
+    );
+    await expect(runIngest({ source: 'ftp://example.com/x.csv' })).rejects.toThrow(/no file at 'ftp:/);
+  });
+});
+
+describe('ingest from a PostgreSQL query', () => {
+  it('runs a read-only query and refuses a bad one or too many rows', async () => {
+    const source = await createTestDatabase();
+    try {
+      const client = new pg.Client({ connectionString: source.url });
+      await client.connect();
+      await client.query('CREATE SEQUENCE order_ids; CREATE TABLE orders (id int, amount numeric, country text); INSERT INTO orders SELECT g, g * 1.5, CASE WHEN g % 2 = 0 THEN $$FR$$ ELSE $$DE$$ END FROM generate_series(1, 50) g');
+      await client.end();
+      const output = await runIngest({ source: source.url, query: 'SELECT id, amount::float8 AS amount, country FROM orders' });
+      expect(output.rows).toBe(50);
+      await expect(runIngest({ source: source.url, query: 'SELECT nope FROM orders' })).rejects.toThrow(/the source query failed: column "nope" does not exist/);
+      await expect(runIngest({ source: source.url, query: "SELECT nextval('order_ids')" })).rejects.toThrow(/cannot execute nextval\(\) in a read-only transaction/);
+      await expect(runIngest({ source: source.url, query: 'SELECT * FROM orders', maxRows: 10 })).rejects.toThrow('more than maxRows (10) rows');
+      await expect(runIngest({ source: source.url })).rejects.toThrow('a postgres:// source needs a query');
+    } finally {
+      await source.drop();
+    }
+  });
+});
+
+describe('ingest as a pipeline step on Temporal', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('fails a bad source at once (no retries), and serves the profile of a good one', async () => {
+    const registry = defineRegistry({
+      pipelines: [definePipeline({ id: 'ingest-only', params: z.object({ path: z.string() }), steps: { load: { activity: 'ingest', config: (p) => ({ source: p.path }), retry: { attempts: 3 } } } })],
+    });
+    const worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+    try {
+      const pipeline = registry.pipelines.get('ingest-only')!;
+      const good = await startRun(env.client, { pipeline, params: { path: file('ok.csv', 'x,y\n1,2\n3,4\n') }, trigger: 'test', taskQueue: worker.taskQueue });
+      const result = await good.handle.result();
+      const output = result.outputs.load as unknown as IngestOutput;
+      const app = createApp({ client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null });
+      const profile = (await (await app.request(`/api/v1/datasets/${output.dataset.sha256}/profile`)).json()) as { profile: Profile };
+      expect(profile.profile.rows).toBe(2);
+      expect((await app.request(`/api/v1/datasets/${'0'.repeat(64)}/profile`)).status).toBe(404);
+
+      const bad = await startRun(env.client, { pipeline, params: { path: join(dir, 'missing.csv') }, trigger: 'test', taskQueue: worker.taskQueue });
+      const state = await (async () => {
+        for (;;) {
+          const snapshot = await bad.handle.query('runState');
+          const step = (snapshot as { steps: { status: string; error: { type: string; message: string } | null }[] }).steps[0];
+          if (step?.status === 'awaiting_operator') return step;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      expect(state.error).toMatchObject({ type: 'DataError', message: expect.stringContaining('no file at') });
+      const attempts = (await bad.handle.fetchHistory()).events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
+      expect(attempts).toEqual([1]);
+      await bad.handle.terminate('test over');
+    } finally {
+      await worker.stop();
+    }
+  });
+});
