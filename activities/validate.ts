@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
+import { checkContract, type ContractReport } from '../lib/data/checkContract';
+import { ContractSchema } from '../lib/data/contract';
+import { sqlString, withDuckDb } from '../lib/data/duckdb';
+import { defineStep } from '../lib/dsl/defineStep';
+import { ConfigError, DataError } from '../lib/errors';
+import { recordRunArtifact } from '../lib/store/runArtifacts';
+
+export const ValidateConfigSchema = z.strictObject({
+  contract: ContractSchema,
+  /** The upstream step whose output holds the `dataset` to check; default: the only upstream step. */
+  from: z.string().optional(),
+});
+
+const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
+
+/** A one-paragraph account of what broke, for the step's error and the operator. */
+export function describeFailures(report: ContractReport): string {
+  const parts = report.violations.map((v) => {
+    const examples = v.examples.length ? ` (e.g. ${v.examples.map((e) => `row ${e.row}: ${e.value ?? 'null'}`).join(', ')})` : '';
+    return `${v.message}${examples}`;
+  });
+  const share = `${report.invalidRows} of ${report.rows} rows invalid (${(report.invalidFraction * 100).toFixed(2)}%, tolerance ${(report.maxInvalidFraction * 100).toFixed(2)}%)`;
+  return `data contract failed: ${parts.join('; ')}; ${share}`;
+}
+
+/**
+ * validate: checks the upstream dataset against the pipeline's data contract. A report artifact is
+ * kept either way; past the tolerance the step fails with a non-retryable DataError naming the
+ * columns, the rules and example rows.
+ */
+export const validate = defineStep({
+  name: 'validate',
+  config: ValidateConfigSchema,
+  run: async ({ run, config, upstream }, runtime) => {
+    const names = Object.keys(upstream);
+    const from = config.from ?? (names.length === 1 ? names[0] : undefined);
+    if (!from) throw new ConfigError(`validate needs 'from' when it has ${names.length} upstream steps (${names.join(', ') || 'none'})`);
+    const parsed = DatasetOutput.safeParse(upstream[from]);
+    if (!parsed.success) throw new ConfigError(`upstream step '${from}' did not produce a dataset (an ingest-like output with 'dataset')`);
+    const path = await runtime.artifacts.verifiedPath(parsed.data.dataset);
+    const report = await withDuckDb(async (connection) => {
+      await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);
+      return checkContract(connection, 'data', config.contract);
+    });
+    const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
+    if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'validation-report', ref: reportRef });
+    if (!report.passed) throw new DataError(`${describeFailures(report)} [report ${reportRef.uri}]`);
+    return { dataset: parsed.data.dataset, report: reportRef, rows: report.rows, invalidRows: report.invalidRows, invalidFraction: report.invalidFraction, passed: true };
+  },
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const COLUMN_TYPES = ['number', 'integer', 'string', 'boolean', 'date'] as const;
+
+export const ColumnRuleSchema = z.strictObject({
+  type: z.enum(COLUMN_TYPES),
+  nullable: z.boolean().default(false),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** Allowed values of a string column. */
+  allowed: z.array(z.string()).min(1).optional(),
+  unique: z.boolean().default(false),
+});
+
+/** A data contract, declared in the pipeline: what every row and column must be. */
+export const ContractSchema = z.strictObject({
+  columns: z.record(z.string(), ColumnRuleSchema),
+  rows: z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().positive().optional() }).default({}),
+  /** The fraction of rows that may break a row rule (nulls, ranges, categories) before the step fails. */
+  maxInvalidFraction: z.number().min(0).max(1).default(0),
+  /** Columns the contract does not name are allowed (default) or a violation. */
+  allowExtraColumns: z.boolean().default(true),
+});
+export type Contract = z.output<typeof ContractSchema>;
+export type ColumnRule = z.output<typeof ColumnRuleSchema>;
+
+const TYPE_PATTERNS: Record<(typeof COLUMN_TYPES)[number], RegExp> = {
+  number: /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/,
+  integer: /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/,
+  string: /^VARCHAR$/,
+  boolean: /^BOOLEAN$/,
+  date: /^(DATE|TIMESTAMP)/,
+};
+
+export function typeMatches(rule: ColumnRule['type'], duckdbType: string): boolean {
+  return TYPE_PATTERNS[rule].test(duckdbType);
+}
