@@ -1,8 +1,12 @@
 /** `npm run bench -- <name>`: runs one benchmark; it prints its figures and ends with `RESULT <name> key=value ...`. */
+import { ingest } from './ingest';
 import { stepOverhead } from './stepOverhead';
+import { validation } from './validation';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'step-overhead': stepOverhead,
+  validation,
+  ingest,
 };
 
 const name = process.argv[2];

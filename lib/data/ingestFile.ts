@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import type { ArtifactRef } from '../artifacts/artifactRef';
+import type { ArtifactStore } from '../artifacts/artifactStore';
+import { DataError } from '../errors';
+import { loadTable, sqlString, withDuckDb, type TabularFormat } from './duckdb';
+import { profileTable, type Profile } from './profile';
+
+/**
+ * The data path of ingest: reads a local file (strictly, for CSV), profiles it, and stores it as a
+ * zstd-compressed Parquet artifact. `workDir` holds the temporary Parquet file.
+ */
+export async function ingestFile(
+  path: string,
+  format: TabularFormat,
+  artifacts: ArtifactStore,
+  workDir: string,
+): Promise<{ dataset: ArtifactRef; profile: Profile }> {
+  const parquet = join(workDir, 'dataset.parquet');
+  const profile = await withDuckDb(async (connection) => {
+    await loadTable(connection, path, format);
+    const profiled = await profileTable(connection);
+    if (profiled.rows === 0) throw new DataError('the source has no rows');
+    await connection.run(`COPY data TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    return profiled;
+  });
+  return { dataset: await artifacts.putFile(parquet, 'application/vnd.apache.parquet'), profile };
+}
