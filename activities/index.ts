@@ -4,10 +4,11 @@ import { ingest } from './ingest';
 import { noop } from './noop';
 import { sleep } from './sleep';
 import { toActivity, type StepActivity } from './stepActivity';
+import { train } from './train';
 import { validate } from './validate';
 
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
-export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate];
+export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train];
 
 /** Every activity a worker registers: the built-in stages and the registry's own steps. */
 export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {

@@ -32,7 +32,8 @@ function formatOf(config: IngestConfig, path: string): TabularFormat {
   const extension = extname(path).toLowerCase();
   if (extension === '.csv' || extension === '.tsv' || extension === '.txt') return 'csv';
   if (extension === '.parquet' || extension === '.pq') return 'parquet';
-  if (extension === '.jsonl' || extension === '.ndjson' || extension === '.json') return 'jsonl';
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  if (extension === '.json') return 'json';
   throw new ConfigError(`cannot tell the format of '${path}' from its extension: set format to ${TABULAR_FORMATS.join(', ')}`);
 }
 

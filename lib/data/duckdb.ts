@@ -24,7 +24,7 @@ export function sqlIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export const TABULAR_FORMATS = ['csv', 'parquet', 'jsonl'] as const;
+export const TABULAR_FORMATS = ['csv', 'parquet', 'jsonl', 'json'] as const;
 export type TabularFormat = (typeof TABULAR_FORMATS)[number];
 
 /** Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where. */
@@ -34,6 +34,7 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
     csv: `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', sample_size = -1, strict_mode = true)`,
     parquet: `read_parquet(${sqlString(path)})`,
     jsonl: `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`,
+    json: `read_json(${sqlString(path)}, format = 'array', sample_size = -1)`,
   }[format];
   const expected = format === 'csv' ? await checkCsvStructure(path) : undefined;
   try {

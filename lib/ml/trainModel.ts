@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { sqlString, withDuckDb } from '../data/duckdb';
+import { DataError } from '../errors';
+import { fitLogisticRegression } from './logisticRegression';
+import { predict, type ModelDocument } from './model';
+import { fitRidgeRegression } from './ridgeRegression';
+import { stratifiedSplit } from './split';
+import { encodeRows, fitPreprocessing, loadTrainingData } from './trainingData';
+
+export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression'] as const;
+
+export const TrainConfigSchema = z.strictObject({
+  target: z.string().min(1),
+  /** Feature columns; default: every other numeric, text or boolean column. */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  algorithm: z.enum(TRAIN_ALGORITHMS).default('logistic-regression'),
+  /** L2 penalty on the weights (per row: the loss is a mean). */
+  l2: z.number().min(0).default(1e-3),
+  maxIterations: z.number().int().min(1).max(10_000).default(500),
+  /** Held out for evaluation, by a seeded stratified split. */
+  testFraction: z.number().gt(0).lt(1).default(0.2),
+  seed: z.number().int().default(42),
+});
+export type TrainConfig = z.output<typeof TrainConfigSchema>;
+
+export interface TrainResult {
+  model: ModelDocument;
+  split: { train: number[]; test: number[] };
+  metrics: { trainRows: number; testRows: number; droppedRows: number; iterations: number; trainScore: number; holdoutScore: number; metric: 'accuracy' | 'rmse' };
+}
+
+function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (string | number)[]): number {
+  const predictions = predict(model, rows);
+  if (model.task === 'classification') return predictions.filter((p, i) => p.label === targets[i]).length / Math.max(1, rows.length);
+  const squared = predictions.reduce((sum, p, i) => sum + ((p.value as number) - (targets[i] as number)) ** 2, 0);
+  return Math.sqrt(squared / Math.max(1, rows.length));
+}
+
+/**
+ * Trains on a Parquet dataset: seeded stratified split, preprocessing learned from the training
+ * rows only, then the algorithm. Same data, config and seed give the same model.
+ */
+export async function trainModel(datasetPath: string, config: TrainConfig, onProgress?: (iteration: number, loss: number) => void): Promise<TrainResult> {
+  const task = config.algorithm === 'ridge-regression' ? 'regression' : 'classification';
+  const data = await withDuckDb(async (connection) => {
+    await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
+    return loadTrainingData(connection, config.target, config.features, task);
+  });
+  const strata = task === 'classification' ? data.targets.map(String) : data.targets.map(() => 'all');
+  const split = stratifiedSplit(strata, config.testFraction, config.seed);
+  if (split.train.length === 0 || split.test.length === 0) throw new DataError(`too few rows (${data.rows.length}) for a ${config.testFraction} holdout`);
+  const trainRows = split.train.map((i) => data.rows[i] as Record<string, unknown>);
+  const preprocessing = fitPreprocessing(trainRows, data.features);
+  const { x, width } = encodeRows(preprocessing, trainRows);
+  const labels = task === 'classification' ? [...new Set(split.train.map((i) => String(data.targets[i])))].sort() : [];
+  let weights: number[][];
+  let bias: number[];
+  let iterations = 1;
+  if (task === 'classification') {
+    if (labels.length < 2) throw new DataError(`target '${config.target}' has only one value in the training rows`);
+    const y = Int32Array.from(split.train.map((i) => labels.indexOf(String(data.targets[i]))));
+    const fit = fitLogisticRegression(x, y, width, labels.length, { l2: config.l2, maxIterations: config.maxIterations, ...(onProgress ? { onIteration: onProgress } : {}) });
+    ({ weights, bias, iterations } = fit);
+  } else {
+    const y = Float64Array.from(split.train.map((i) => data.targets[i] as number));
+    const fit = fitRidgeRegression(x, y, width, config.l2);
+    weights = [fit.weights];
+    bias = [fit.bias];
+  }
+  const model: ModelDocument = {
+    formatVersion: 1,
+    algorithm: config.algorithm,
+    task,
+    target: config.target,
+    features: data.features,
+    preprocessing,
+    weights,
+    bias,
+    labels,
+    hyperparameters: { l2: config.l2, maxIterations: config.maxIterations, testFraction: config.testFraction, seed: config.seed },
+  };
+  const testRows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
+  return {
+    model,
+    split,
+    metrics: {
+      trainRows: split.train.length,
+      testRows: split.test.length,
+      droppedRows: data.droppedRows,
+      iterations,
+      trainScore: score(model, trainRows, split.train.map((i) => data.targets[i] as string | number)),
+      holdoutScore: score(model, testRows, split.test.map((i) => data.targets[i] as string | number)),
+      metric: task === 'classification' ? 'accuracy' : 'rmse',
+    },
+  };
+}

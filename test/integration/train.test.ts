@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toActivity } from '../../activities/stepActivity';
+import { train } from '../../activities/train';
+import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
+import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import type { ArtifactRef } from '../../lib/artifacts/artifactRef';
+import { ingestFile } from '../../lib/data/ingestFile';
+import type { StepInput } from '../../lib/dsl/stepIo';
+import { ModelDocumentSchema, predict } from '../../lib/ml/model';
+import { trainModel } from '../../lib/ml/trainModel';
+import { seededNormal } from '../../lib/seededRandom';
+
+const REFERENCE = new URL('../fixtures/reference/', import.meta.url);
+const sklearn = JSON.parse(readFileSync(new URL('sklearn-accuracy.json', REFERENCE), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
+let dir: string;
+let artifacts: ArtifactStore;
+const datasets: Record<string, ArtifactRef> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cairn-train-'));
+  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  for (const example of Object.values(EXAMPLE_DATASETS)) {
+    datasets[example.name] = (await ingestFile(example.path, example.format, artifacts, mkdtempSync(join(dir, 'w-')))).dataset;
+  }
+});
+
+const config = { algorithm: 'logistic-regression' as const, l2: 1e-3, maxIterations: 500, testFraction: 0.2, seed: 42 };
+
+describe('logistic regression on real data', () => {
+  for (const example of Object.values(EXAMPLE_DATASETS)) {
+    it(`${example.name}: holdout accuracy within 1.5 points of scikit-learn on the same split`, async () => {
+      const result = await trainModel(await artifacts.verifiedPath(datasets[example.name]!), { ...config, target: example.target });
+      const fixture = JSON.parse(readFileSync(new URL(`${example.name}-split.json`, REFERENCE), 'utf8')) as { train: number[]; test: number[] };
+      expect(result.split).toEqual({ train: fixture.train, test: fixture.test }); // the reference was computed on exactly this split
+      const reference = sklearn.datasets[example.name]!.accuracy;
+      expect(Math.abs(result.metrics.holdoutScore - reference)).toBeLessThanOrEqual(0.015);
+      expect(result.metrics.holdoutScore).toBeGreaterThan(0.8);
+    });
+  }
+
+  it('is reproducible: the same data, config and seed give the same model document', async () => {
+    const path = await artifacts.verifiedPath(datasets['seattle-weather']!);
+    const [a, b] = [await trainModel(path, { ...config, target: 'weather' }), await trainModel(path, { ...config, target: 'weather' })];
+    expect(JSON.stringify(a.model)).toBe(JSON.stringify(b.model));
+    expect(ModelDocumentSchema.parse(a.model).features.map((f) => f.name)).toEqual(['precipitation', 'temp_max', 'temp_min', 'wind']); // the date column is left out
+  });
+});
+
+describe('the model document and predict()', () => {
+  it('predicts with unknown categories and missing numbers, from the JSON document alone', async () => {
+    const result = await trainModel(await artifacts.verifiedPath(datasets.penguins!), { ...config, target: 'Species' });
+    const model = ModelDocumentSchema.parse(JSON.parse(JSON.stringify(result.model)));
+    const [known, odd] = predict(model, [
+      { Island: 'Biscoe', 'Beak Length (mm)': 47.5, 'Beak Depth (mm)': 14.2, 'Flipper Length (mm)': 217, 'Body Mass (g)': 5200, Sex: 'MALE' },
+      { Island: 'Atlantis', 'Beak Length (mm)': null, 'Beak Depth (mm)': 18, 'Flipper Length (mm)': 190, 'Body Mass (g)': 3700, Sex: null },
+    ]);
+    expect(known?.label).toBe('Gentoo');
+    expect(known?.probabilities?.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    expect(model.labels).toContain(odd?.label);
+  });
+});
+
+describe('ridge regression', () => {
+  it('recovers a known linear relation', async () => {
+    const noise = seededNormal(3);
+    const lines = ['a,b,group,y'];
+    for (let i = 0; i < 2000; i++) {
+      const a = noise() * 2;
+      const b = noise() * 5 + 10;
+      const group = i % 3 === 0 ? 'x' : 'z';
+      lines.push(`${a},${b},${group},${3 * a - 2 * b + (group === 'x' ? 4 : 0) + 5 + noise() * 0.1}`);
+    }
+    const csv = join(dir, 'linear.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const { dataset } = await ingestFile(csv, 'csv', artifacts, mkdtempSync(join(dir, 'w-')));
+    const result = await trainModel(await artifacts.verifiedPath(dataset), { ...config, algorithm: 'ridge-regression', target: 'y', l2: 1e-8 });
+    expect(result.metrics.metric).toBe('rmse');
+    expect(result.metrics.holdoutScore).toBeLessThan(0.12); // the noise is 0.1
+    expect(predict(result.model, [{ a: 1, b: 10, group: 'x' }])[0]?.value).toBeCloseTo(3 - 20 + 4 + 5, 1);
+  });
+});
+
+describe('the train stage', () => {
+  const input = (config: object, upstream: object): StepInput => ({
+    run: { runId: 'cairn:t:test:1', temporalRunId: 'r', pipeline: 't', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'train' },
+    config: config as StepInput['config'],
+    upstream: upstream as StepInput['upstream'],
+  });
+
+  it('stores the model as an artifact and heartbeats its progress', async () => {
+    const environment = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    environment.on('heartbeat', (details: unknown) => beats.push(details));
+    const activity = toActivity(train, { artifacts, store: undefined }) as unknown as (i: StepInput) => Promise<{ model: ArtifactRef; metrics: { holdoutScore: number } }>;
+    const output = (await environment.run(activity, input({ target: "weather" }, { load: { dataset: datasets["seattle-weather"] } }))) as { model: ArtifactRef };
+    const model = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(output.model)).toString()));
+    expect(model.labels).toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
+    expect(beats.some((b) => typeof (b as { iteration?: number })?.iteration === 'number' && typeof (b as { loss?: number }).loss === 'number')).toBe(true);
+  });
+
+  it('names a missing target, a text target for regression, and a missing dataset', async () => {
+    const activity = toActivity(train, { artifacts, store: undefined }) as unknown as (i: StepInput) => Promise<unknown>;
+    const run = (config: object, upstream: object = { load: { dataset: datasets.penguins } }) => new MockActivityEnvironment().run(activity, input(config, upstream));
+    await expect(run({ target: 'species' })).rejects.toThrow(/target column 'species' is not in the dataset; columns: Species, Island/);
+    await expect(run({ target: 'Island', algorithm: 'ridge-regression' })).rejects.toThrow("target column 'Island' is VARCHAR: regression needs a numeric target");
+    await expect(run({ target: 'Species', features: ['Wingspan'] })).rejects.toThrow("feature column 'Wingspan' is not in the dataset");
+    await expect(run({ target: 'Species' }, { load: { rows: 3 } })).rejects.toThrow(/needs an upstream step that produced a dataset/);
+  });
+});
