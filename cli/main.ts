@@ -5,6 +5,7 @@ import { CliError } from './cliError';
 import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
 import { registerKeyCommands } from './commands/keys';
+import { registerModelCommands } from './commands/models';
 import { registerPipelineCommands } from './commands/pipelines';
 import { registerRunHistoryCommands } from './commands/runHistory';
 import { registerRunCommands } from './commands/runs';
@@ -22,6 +23,7 @@ registerRunCommands(program, context);
 registerRunHistoryCommands(program, context);
 registerScheduleCommands(program, context);
 registerKeyCommands(program, context);
+registerModelCommands(program, context);
 registerDevCommand(program, context);
 registerDemoCommand(program, context);
 

@@ -1,8 +1,10 @@
 import { defineRegistry } from '../lib/dsl';
+import { penguins, seattleWeather } from './examples';
 import { landingCheck } from './landingCheck';
 import { quickstart } from './quickstart';
+import { tabularClassification, tabularRegression } from './tabular';
 
 /** Every pipeline Cairn knows. Building it validates them all: a bad definition stops start-up. */
 export const registry = defineRegistry({
-  pipelines: [quickstart, landingCheck],
+  pipelines: [quickstart, landingCheck, tabularClassification, tabularRegression, seattleWeather, penguins],
 });

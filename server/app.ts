@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
 import { metricsRoutes } from './routes/metrics';
+import { modelRoutes } from './routes/models';
 import { pipelineRoutes } from './routes/pipelines';
 import { runRoutes } from './routes/runs';
 import { scheduleRoutes } from './routes/schedules';
@@ -33,6 +34,7 @@ export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false):
     ...scheduleRoutes(deps),
     ...eventRoutes(deps),
     ...datasetRoutes(deps),
+    ...modelRoutes(deps),
     ...keyRoutes(deps, keyRing),
     ...metricsRoutes(deps, metricsOpen),
   ];

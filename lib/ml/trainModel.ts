@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { sqlString, withDuckDb } from '../data/duckdb';
 import { DataError } from '../errors';
 import { fitLogisticRegression } from './logisticRegression';
 import { predict, type ModelDocument } from './model';
 import { fitRidgeRegression } from './ridgeRegression';
-import { stratifiedSplit } from './split';
-import { encodeRows, fitPreprocessing, loadTrainingData } from './trainingData';
+import { loadAndSplit } from './holdout';
+import { encodeRows, fitPreprocessing } from './trainingData';
 
 export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression'] as const;
 
@@ -42,13 +41,7 @@ function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (
  */
 export async function trainModel(datasetPath: string, config: TrainConfig, onProgress?: (iteration: number, loss: number) => void): Promise<TrainResult> {
   const task = config.algorithm === 'ridge-regression' ? 'regression' : 'classification';
-  const data = await withDuckDb(async (connection) => {
-    await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
-    return loadTrainingData(connection, config.target, config.features, task);
-  });
-  const strata = task === 'classification' ? data.targets.map(String) : data.targets.map(() => 'all');
-  const split = stratifiedSplit(strata, config.testFraction, config.seed);
-  if (split.train.length === 0 || split.test.length === 0) throw new DataError(`too few rows (${data.rows.length}) for a ${config.testFraction} holdout`);
+  const { data, split } = await loadAndSplit(datasetPath, { target: config.target, features: config.features, task, testFraction: config.testFraction, seed: config.seed });
   const trainRows = split.train.map((i) => data.rows[i] as Record<string, unknown>);
   const preprocessing = fitPreprocessing(trainRows, data.features);
   const { x, width } = encodeRows(preprocessing, trainRows);

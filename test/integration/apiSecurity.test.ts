@@ -50,7 +50,8 @@ function concrete(path: string): string {
     step: 'a',
     scheduleId: 'cairn:nope:none',
     name: 'no-such-event',
-    pipeline: 'secure-p',
+    pipeline: "secure-p",
+    version: "1",
     id: path.startsWith('/api/v1/keys') ? '0123456789abcdef' : 'secure-p',
   };
   return path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x'));

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
+import { defineStep } from '../lib/dsl/defineStep';
+import { ConfigError, DataError } from '../lib/errors';
+import { gateFailures, isBetter, primaryMetric, scoreModel } from '../lib/ml/evaluateModel';
+import { loadAndSplit } from '../lib/ml/holdout';
+import { ModelDocumentSchema } from '../lib/ml/model';
+import { resolveAlias } from '../lib/registry/registry';
+import { recordRunArtifact } from '../lib/store/runArtifacts';
+
+const TrainOutput = z.object({
+  model: ArtifactRefSchema,
+  dataset: ArtifactRefSchema,
+  split: z.object({ testFraction: z.number(), seed: z.number() }),
+});
+
+export const EvaluateConfigSchema = z.strictObject({
+  /** Thresholds per metric (accuracy, macroF1, logLoss, rocAuc; rmse, mae, r2): a miss fails the step. */
+  gate: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })).default({}),
+  /** Compare with the version an alias points at, on the same holdout. */
+  against: z.strictObject({ model: z.string().min(1), alias: z.string().min(1).default('production') }).optional(),
+  /** The upstream train step, when there are several upstream steps. */
+  from: z.string().optional(),
+});
+
+/**
+ * evaluate: scores the trained model on the holdout rows it never saw (the same seeded split),
+ * checks the gate, and compares with the version an alias points at on the same rows.
+ */
+export const evaluate = defineStep({
+  name: 'evaluate',
+  config: EvaluateConfigSchema,
+  run: async ({ run, config, upstream }, runtime) => {
+    const names = Object.keys(upstream);
+    const from = config.from ?? names.find((name) => TrainOutput.safeParse(upstream[name]).success);
+    const trained = TrainOutput.safeParse(from ? upstream[from] : undefined);
+    if (!trained.success) throw new ConfigError(`evaluate needs an upstream train step; upstream: ${names.join(', ') || 'none'}`);
+    const model = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(trained.data.model)).toString()));
+    const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.data.dataset), {
+      target: model.target,
+      features: model.features.map((f) => f.name),
+      task: model.task,
+      ...trained.data.split,
+    });
+    const rows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
+    const targets = split.test.map((i) => data.targets[i] as string | number);
+    const metrics = scoreModel(model, rows, targets);
+    const primary = primaryMetric(model.task);
+
+    let comparison: { model: string; alias: string; version: number | null; metrics: unknown; candidateIsBetter: boolean | null } | null = null;
+    if (config.against) {
+      if (!runtime.store) throw new ConfigError('comparing against an alias needs the metadata store: run the worker with DATABASE_URL');
+      const incumbent = await resolveAlias(runtime.store.pool, config.against.model, config.against.alias);
+      if (incumbent) {
+        const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(`cas://sha256/${incumbent.modelSha256}`)).toString()));
+        const incumbentMetrics = scoreModel(document, rows, targets);
+        const candidateValue = (metrics as unknown as Record<string, number>)[primary] as number;
+        const incumbentValue = (incumbentMetrics as unknown as Record<string, number>)[primary] as number;
+        comparison = { ...config.against, version: incumbent.version, metrics: incumbentMetrics, candidateIsBetter: isBetter(primary, candidateValue, incumbentValue) };
+      } else {
+        comparison = { ...config.against, version: null, metrics: null, candidateIsBetter: null };
+      }
+    }
+    const report = { metrics, holdoutRows: rows.length, gate: config.gate, comparison };
+    const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
+    if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'evaluation', ref: reportRef });
+    const failures = gateFailures(metrics, config.gate);
+    if (failures.length > 0) throw new DataError(`gate failed: ${failures.join('; ')} [report ${reportRef.uri}]`);
+    return { model: trained.data.model, dataset: trained.data.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, comparison: comparison as never, report: reportRef };
+  },
+});

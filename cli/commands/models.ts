@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { ModelVersion } from '../../lib/registry/registry';
+import type { CliContext } from '../context';
+
+const metricText = (metrics: Record<string, unknown>) =>
+  Object.entries(metrics)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
+    .join(', ');
+
+export function registerModelCommands(program: Command, context: CliContext): void {
+  program
+    .command('models')
+    .description('registered models, or the versions of one model with their metrics')
+    .argument('[name]')
+    .option('--json', 'print JSON')
+    .action(async (name: string | undefined, options: { json?: boolean }) => {
+      if (!name) {
+        const { models } = await context.api().get<{ models: { name: string; latestVersion: number | null; aliases: Record<string, number> }[] }>('/api/v1/models');
+        if (options.json) return context.printJson({ models });
+        if (models.length === 0) context.print('no models registered yet');
+        for (const m of models) context.print(`${m.name}  latest v${m.latestVersion ?? '-'}  ${Object.entries(m.aliases).map(([a, v]) => `${a}=v${v}`).join(' ')}`);
+        return;
+      }
+      const { versions } = await context.api().get<{ versions: ModelVersion[] }>(`/api/v1/models/${encodeURIComponent(name)}/versions`);
+      if (options.json) return context.printJson({ model: name, versions });
+      for (const v of versions) context.print(`v${v.version}  ${v.createdAt}  ${v.algorithm}  ${metricText(v.metrics)}${v.aliases.length ? `  [${v.aliases.join(', ')}]` : ''}`);
+    });
+
+  program
+    .command('model')
+    .description('one model version: metrics, params and lineage')
+    .argument('<name>')
+    .argument('<version>')
+    .option('--json', 'print JSON')
+    .action(async (name: string, version: string, options: { json?: boolean }) => {
+      const v = await context.api().get<ModelVersion>(`/api/v1/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
+      if (options.json) return context.printJson(v);
+      context.print(`${v.model} v${v.version} (${v.algorithm})${v.aliases.length ? ` [${v.aliases.join(', ')}]` : ''}`);
+      context.print(`  metrics: ${metricText(v.metrics)}`);
+      context.print(`  params:  ${JSON.stringify(v.params)}`);
+      context.print(`  run:     ${v.lineage.runId} (step ${v.lineage.step}, pipeline ${v.lineage.pipeline}, spec ${v.lineage.specHash.slice(0, 12)})`);
+      context.print(`  dataset: sha256 ${v.lineage.datasetSha256}`);
+      context.print(`  model:   cas://sha256/${v.modelSha256}  (${v.lineage.codeVersion})`);
+    });
+}

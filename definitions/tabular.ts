@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { definePipeline, type JsonObject } from '../lib/dsl';
+
+const modelName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
+
+/**
+ * ingest -> train -> evaluate (gate, comparison with `production`) -> register, on any table.
+ * `defaults` pre-fills params, which is how the examples below reuse it.
+ */
+function tabularPipeline(options: {
+  id: string;
+  description: string;
+  task: 'classification' | 'regression';
+  defaults?: { dataset?: string; target?: string; model?: string };
+}) {
+  const classification = options.task === 'classification';
+  const text = (fallback: string | undefined) => (fallback ? z.string().min(1).default(fallback) : z.string().min(1));
+  return definePipeline({
+    id: options.id,
+    description: options.description,
+    params: z.object({
+      /** A file path (CSV, Parquet, JSON lines or JSON array) or an http(s) URL. */
+      dataset: text(options.defaults?.dataset),
+      target: text(options.defaults?.target),
+      /** Feature columns; default: every other numeric, text or boolean column. */
+      features: z.array(z.string().min(1)).min(1).optional(),
+      algorithm: classification ? z.enum(['logistic-regression']).default('logistic-regression') : z.enum(['ridge-regression']).default('ridge-regression'),
+      l2: z.number().min(0).default(1e-3),
+      testFraction: z.number().gt(0).lt(1).default(0.2),
+      seed: z.number().int().default(42),
+      /** The registry name the model is registered under. */
+      model: options.defaults?.model ? modelName.default(options.defaults.model) : modelName,
+      /** The evaluation gate: minimum accuracy (classification) or maximum RMSE (regression). */
+      gate: z.number().min(0).optional(),
+      /** Hosts an http(s) dataset may come from. */
+      allowHosts: z.array(z.string()).default([]),
+    }),
+    steps: {
+      data: { activity: 'ingest', config: (p) => ({ source: p.dataset, allowHosts: p.allowHosts }) },
+      fit: {
+        activity: 'train',
+        after: ['data'],
+        heartbeat: '2m',
+        config: (p) => ({ target: p.target, algorithm: p.algorithm, l2: p.l2, testFraction: p.testFraction, seed: p.seed, ...(p.features ? { features: p.features } : {}) }),
+      },
+      score: {
+        activity: 'evaluate',
+        after: ['fit'],
+        config: (p) => {
+          const gate: JsonObject = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
+          return { gate, against: { model: p.model, alias: 'production' } };
+        },
+      },
+      entry: { activity: 'register', after: ['score'], config: (p) => ({ model: p.model }) },
+    },
+  });
+}
+
+export const tabularClassification = tabularPipeline({
+  id: 'tabular-classification',
+  description: 'Trains, evaluates and registers a classifier on your table: --param dataset=./my.csv --param target=label --param model=my-model',
+  task: 'classification',
+});
+
+export const tabularRegression = tabularPipeline({
+  id: 'tabular-regression',
+  description: 'Trains, evaluates and registers a ridge regression on your table: --param dataset=./my.csv --param target=price --param model=my-model',
+  task: 'regression',
+});
+
+export { tabularPipeline };

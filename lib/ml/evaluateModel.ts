@@ -1,0 +1,43 @@
+import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from './metrics';
+import { predict, type ModelDocument } from './model';
+
+export type ModelMetrics = ClassificationMetrics | RegressionMetrics;
+
+/** Scores a model document on rows with known targets. */
+export function scoreModel(model: ModelDocument, rows: Record<string, unknown>[], targets: (string | number)[]): ModelMetrics {
+  const predictions = predict(model, rows);
+  if (model.task === 'classification') {
+    return classificationMetrics(
+      model.labels,
+      targets.map(String),
+      predictions.map((p) => p.probabilities as number[]),
+    );
+  }
+  return regressionMetrics(targets as number[], predictions.map((p) => p.value as number));
+}
+
+/** Higher is better for these; lower for the rest (logLoss, rmse, mae). */
+const HIGHER_IS_BETTER = new Set(['accuracy', 'macroF1', 'rocAuc', 'r2']);
+
+export function primaryMetric(task: ModelDocument['task']): 'accuracy' | 'rmse' {
+  return task === 'classification' ? 'accuracy' : 'rmse';
+}
+
+export function isBetter(metric: string, candidate: number, incumbent: number): boolean {
+  return HIGHER_IS_BETTER.has(metric) ? candidate > incumbent : candidate < incumbent;
+}
+
+/** Checks gate thresholds; returns the failures in words (metric, value, threshold). */
+export function gateFailures(metrics: ModelMetrics, gate: Record<string, { min?: number | undefined; max?: number | undefined }>): string[] {
+  const failures: string[] = [];
+  for (const [name, { min, max }] of Object.entries(gate)) {
+    const value = (metrics as unknown as Record<string, unknown>)[name];
+    if (typeof value !== 'number') {
+      failures.push(`${name} is not a metric of this model (metrics: ${Object.keys(metrics).filter((k) => typeof (metrics as unknown as Record<string, unknown>)[k] === 'number').join(', ')})`);
+      continue;
+    }
+    if (min !== undefined && value < min) failures.push(`${name} ${value.toFixed(4)} is below min ${min}`);
+    if (max !== undefined && value > max) failures.push(`${name} ${value.toFixed(4)} is above max ${max}`);
+  }
+  return failures;
+}

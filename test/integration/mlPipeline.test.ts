@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { register } from '../../activities/register';
+import { toActivity } from '../../activities/stepActivity';
+import { registry } from '../../definitions';
+import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import type { StepInput } from '../../lib/dsl/stepIo';
+import { startRun } from '../../lib/runs/startRun';
+import { getVersion, setAlias } from '../../lib/registry/registry';
+import { openStore, type Store } from '../../lib/store/openStore';
+import { createApp } from '../../server/app';
+import { runStateQuery } from '../../workflows/messages';
+import { createTestDatabase } from '../helpers/postgres';
+import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { waitFor } from '../helpers/waitFor';
+
+const sklearn = JSON.parse(readFileSync(new URL('../fixtures/reference/sklearn-accuracy.json', import.meta.url), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let store: Store;
+let artifacts: ArtifactStore;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  database = await createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-ml-'));
+  store = await openStore({ databaseUrl: database.url, home: dir });
+  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+});
+afterAll(async () => {
+  await worker?.stop();
+  await store?.close();
+  await database?.drop();
+  await env?.teardown();
+});
+
+type Outputs = Record<string, Record<string, unknown>>;
+
+describe('the seattle-weather example, end to end on Temporal and PostgreSQL', () => {
+  it('ingests, trains, evaluates and registers a model whose lineage points at the exact dataset and run', async () => {
+    const run = await startRun(env.client, { pipeline: registry.pipelines.get('seattle-weather')!, trigger: 'test', taskQueue: worker.taskQueue });
+    const result = await run.handle.result();
+    const outputs = result.outputs as unknown as Outputs;
+    const datasetSha = (outputs.data!.dataset as { sha256: string }).sha256;
+    expect(outputs.entry).toMatchObject({ model: 'weather', version: 1, created: true });
+    const version = await getVersion(store.pool, 'weather', 1);
+    expect(version?.lineage).toMatchObject({ runId: run.runId, step: 'entry', pipeline: 'seattle-weather', specHash: run.specHash, datasetSha256: datasetSha, codeVersion: 'cairn@0.1.0' });
+    expect(Math.abs((version?.metrics.accuracy as number) - sklearn.datasets['seattle-weather']!.accuracy)).toBeLessThanOrEqual(0.015);
+    expect(version?.params).toMatchObject({ target: 'weather', seed: 42, features: ['precipitation', 'temp_max', 'temp_min', 'wind'] });
+
+    const app = createApp({ client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null });
+    const listed = (await (await app.request('/api/v1/models/weather/versions/1')).json()) as { lineage: { datasetSha256: string } };
+    expect(listed.lineage.datasetSha256).toBe(datasetSha);
+    expect((await app.request('/api/v1/models/weather/versions/9')).status).toBe(404);
+    expect(((await (await app.request('/api/v1/models')).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toContain('weather');
+  });
+
+  it('compares a new version with production on the same holdout, and numbers it 2', async () => {
+    await setAlias(store.pool, 'weather', 'production', 1);
+    const run = await startRun(env.client, { pipeline: registry.pipelines.get('seattle-weather')!, params: { l2: 0.05 }, trigger: 'test', taskQueue: worker.taskQueue });
+    const outputs = (await run.handle.result()).outputs as unknown as Outputs;
+    expect(outputs.entry).toMatchObject({ version: 2 });
+    const comparison = (outputs.score as unknown as { comparison: { version: number; metrics: { accuracy: number }; candidateIsBetter: boolean } }).comparison;
+    expect(comparison.version).toBe(1);
+    expect(comparison.metrics.accuracy).toBeCloseTo(sklearn.datasets['seattle-weather']!.accuracy, 2);
+    expect(typeof comparison.candidateIsBetter).toBe('boolean');
+  });
+
+  it('gives the same version when the same run registers twice', async () => {
+    const version = await getVersion(store.pool, 'weather', 1);
+    const input: StepInput = {
+      run: { runId: version!.lineage.runId, temporalRunId: version!.lineage.workflowRunId, pipeline: 'seattle-weather', specHash: version!.lineage.specHash, trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'entry' },
+      config: { model: 'weather' },
+      upstream: { score: { model: { uri: `cas://sha256/${version!.modelSha256}`, sha256: version!.modelSha256, size: 1, mediaType: 'application/json' }, dataset: { uri: `cas://sha256/${version!.lineage.datasetSha256}`, sha256: version!.lineage.datasetSha256, size: 1, mediaType: 'x' }, metrics: {} } },
+    };
+    const activity = toActivity(register, { artifacts, store }) as unknown as (i: StepInput) => Promise<{ version: number; created: boolean }>;
+    expect(await new MockActivityEnvironment().run(activity, input)).toMatchObject({ version: 1, created: false });
+    const { rows } = await store.pool.query("SELECT count(*)::int AS n FROM model_versions WHERE model = 'weather'");
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('stops at a failed gate with the metric named, without registering anything', async () => {
+    const run = await startRun(env.client, {
+      pipeline: registry.pipelines.get('tabular-classification')!,
+      params: { dataset: registry.pipelines.get('seattle-weather')!.params.parse({}).dataset, target: 'weather', model: 'strict-weather', gate: 0.99 },
+      trigger: 'test',
+      taskQueue: worker.taskQueue,
+    });
+    const state = await waitFor(async () => {
+      const snapshot = await run.handle.query(runStateQuery);
+      return snapshot.status === 'awaiting_operator' && snapshot;
+    }, 'the gate to stop the run');
+    const score = state.steps.find((s) => s.name === 'score');
+    expect(score?.error).toMatchObject({ type: 'DataError', nonRetryable: true });
+    expect(score?.error?.message).toMatch(/gate failed: accuracy 0\.8\d+ is below min 0\.99/);
+    expect(await getVersion(store.pool, 'strict-weather', 1)).toBeUndefined();
+    await run.handle.terminate('test over');
+  });
+});
