@@ -45,9 +45,11 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         const api = apiClient({ baseUrl: stack.apiUrl });
         const quick = await runQuickstart(api, context);
         const landing = await runLandingCheck(api, context, resolve(cfg.CAIRN_HOME, 'demo'));
-        context.print(`\nSummary: 2 runs succeeded in ${((Date.now() - began) / 1000).toFixed(1)} s on a real Temporal server`);
+        const weather = await runWeatherModel(api, context);
+        context.print(`\nSummary: 3 runs succeeded in ${((Date.now() - began) / 1000).toFixed(1)} s on a real Temporal server`);
         context.print(`  ${quick.runId}: ${quick.steps?.length} steps, 2 of them in parallel`);
         context.print(`  ${landing.runId}: failed step retried by an operator, then succeeded`);
+        context.print(`  ${weather.runId}: real data to a registered model with its lineage`);
       } finally {
         await stack.stop();
       }
@@ -83,5 +85,20 @@ async function runLandingCheck(api: ApiClient, context: CliContext, dir: string)
   if (run.status !== 'succeeded') throw new CliError(`landing-check ended ${run.status}`);
   const landed = run.steps?.find((s) => s.name === 'landed')?.output as { bytes: number; sha256: string };
   context.print(`   succeeded on round 2: ${landed.bytes} bytes, sha256 ${landed.sha256.slice(0, 16)}...`);
+  return run;
+}
+
+async function runWeatherModel(api: ApiClient, context: CliContext): Promise<RunView> {
+  context.print('\n3. seattle-weather: ingest 1,461 days of Seattle weather -> train -> evaluate -> register');
+  const started = await api.post<Started>('/api/v1/pipelines/seattle-weather/runs', { trigger: 'demo' });
+  const run = await waitForRun(api, started.runId, { live: false, quiet: true, out: process.stdout });
+  if (run.status !== 'succeeded') throw new CliError(`seattle-weather ended ${run.status}`);
+  const output = (name: string) => run.steps?.find((s) => s.name === name)?.output as Record<string, unknown>;
+  const data = output('data') as { rows: number; dataset: { sha256: string } };
+  const score = output('score') as { metrics: { accuracy: number; macroF1: number }; holdoutRows: number };
+  const entry = output('entry') as { model: string; version: number };
+  context.print(`   ${data.rows} rows -> dataset sha256 ${data.dataset.sha256.slice(0, 16)}...`);
+  context.print(`   holdout (${score.holdoutRows} days): accuracy ${score.metrics.accuracy.toFixed(3)}, macro-F1 ${score.metrics.macroF1.toFixed(3)}`);
+  context.print(`   registered ${entry.model} v${entry.version}: cairn model ${entry.model} ${entry.version}`);
   return run;
 }
