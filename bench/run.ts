@@ -1,5 +1,6 @@
 /** `npm run bench -- <name>`: runs one benchmark; it prints its figures and ends with `RESULT <name> key=value ...`. */
 import { ingest } from './ingest';
+import { logisticTraining } from './logisticTraining';
 import { stepOverhead } from './stepOverhead';
 import { validation } from './validation';
 
@@ -7,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'step-overhead': stepOverhead,
   validation,
   ingest,
+  'logistic-training': logisticTraining,
 };
 
 const name = process.argv[2];
