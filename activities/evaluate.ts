@@ -7,6 +7,7 @@ import { loadAndSplit } from '../lib/ml/holdout';
 import { ModelDocumentSchema } from '../lib/ml/model';
 import { resolveAlias } from '../lib/registry/registry';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
+import { upstreamOutput } from './upstreamOutput';
 
 const TrainOutput = z.object({
   model: ArtifactRefSchema,
@@ -31,16 +32,13 @@ export const evaluate = defineStep({
   name: 'evaluate',
   config: EvaluateConfigSchema,
   run: async ({ run, config, upstream }, runtime) => {
-    const names = Object.keys(upstream);
-    const from = config.from ?? names.find((name) => TrainOutput.safeParse(upstream[name]).success);
-    const trained = TrainOutput.safeParse(from ? upstream[from] : undefined);
-    if (!trained.success) throw new ConfigError(`evaluate needs an upstream train step; upstream: ${names.join(', ') || 'none'}`);
-    const model = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(trained.data.model)).toString()));
-    const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.data.dataset), {
+    const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');
+    const model = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(trained.model)).toString()));
+    const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.dataset), {
       target: model.target,
       features: model.features.map((f) => f.name),
       task: model.task,
-      ...trained.data.split,
+      ...trained.split,
     });
     const rows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
     const targets = split.test.map((i) => data.targets[i] as string | number);
@@ -66,6 +64,6 @@ export const evaluate = defineStep({
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'evaluation', ref: reportRef });
     const failures = gateFailures(metrics, config.gate);
     if (failures.length > 0) throw new DataError(`gate failed: ${failures.join('; ')} [report ${reportRef.uri}]`);
-    return { model: trained.data.model, dataset: trained.data.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, comparison: comparison as never, report: reportRef };
+    return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, comparison: comparison as never, report: reportRef };
   },
 });

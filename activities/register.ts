@@ -5,6 +5,7 @@ import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { ModelDocumentSchema } from '../lib/ml/model';
 import { registerVersion } from '../lib/registry/registry';
+import { upstreamOutput } from './upstreamOutput';
 
 const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSchema, metrics: z.record(z.string(), z.unknown()) });
 
@@ -21,16 +22,13 @@ export const register = defineStep({
   }),
   run: async ({ run, config, upstream }, runtime) => {
     if (!runtime.store) throw new ConfigError('register writes to the model registry in the metadata store: run the worker with DATABASE_URL');
-    const names = Object.keys(upstream);
-    const from = config.from ?? names.find((name) => ModelOutput.safeParse(upstream[name]).success);
-    const parsed = ModelOutput.safeParse(from ? upstream[from] : undefined);
-    if (!parsed.success) throw new ConfigError(`register needs an upstream evaluate or train step; upstream: ${names.join(', ') || 'none'}`);
-    const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(parsed.data.model)).toString()));
+    const source = upstreamOutput(upstream, ModelOutput, config.from, 'a model with metrics (an evaluate or train output)');
+    const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(source.model)).toString()));
     const { version, created } = await registerVersion(runtime.store.pool, {
       model: config.model,
-      modelSha256: parsed.data.model.sha256,
+      modelSha256: source.model.sha256,
       algorithm: document.algorithm,
-      metrics: parsed.data.metrics,
+      metrics: source.metrics,
       params: { ...document.hyperparameters, target: document.target, features: document.features.map((f) => f.name) },
       lineage: {
         runId: run.runId,
@@ -38,10 +36,10 @@ export const register = defineStep({
         step: run.step,
         pipeline: run.pipeline,
         specHash: run.specHash,
-        datasetSha256: parsed.data.dataset.sha256,
+        datasetSha256: source.dataset.sha256,
         codeVersion: CODE_VERSION,
       },
     });
-    return { model: config.model, version, created, modelRef: parsed.data.model };
+    return { model: config.model, version, created, modelRef: source.model };
   },
 });

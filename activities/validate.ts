@@ -4,8 +4,9 @@ import { checkContract, type ContractReport } from '../lib/data/checkContract';
 import { ContractSchema } from '../lib/data/contract';
 import { sqlString, withDuckDb } from '../lib/data/duckdb';
 import { defineStep } from '../lib/dsl/defineStep';
-import { ConfigError, DataError } from '../lib/errors';
+import { DataError } from '../lib/errors';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
+import { upstreamOutput } from './upstreamOutput';
 
 export const ValidateConfigSchema = z.strictObject({
   contract: ContractSchema,
@@ -34,12 +35,8 @@ export const validate = defineStep({
   name: 'validate',
   config: ValidateConfigSchema,
   run: async ({ run, config, upstream }, runtime) => {
-    const names = Object.keys(upstream);
-    const from = config.from ?? (names.length === 1 ? names[0] : undefined);
-    if (!from) throw new ConfigError(`validate needs 'from' when it has ${names.length} upstream steps (${names.join(', ') || 'none'})`);
-    const parsed = DatasetOutput.safeParse(upstream[from]);
-    if (!parsed.success) throw new ConfigError(`upstream step '${from}' did not produce a dataset (an ingest-like output with 'dataset')`);
-    const path = await runtime.artifacts.verifiedPath(parsed.data.dataset);
+    const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');
+    const path = await runtime.artifacts.verifiedPath(dataset);
     const report = await withDuckDb(async (connection) => {
       await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);
       return checkContract(connection, 'data', config.contract);
@@ -47,6 +44,6 @@ export const validate = defineStep({
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'validation-report', ref: reportRef });
     if (!report.passed) throw new DataError(`${describeFailures(report)} [report ${reportRef.uri}]`);
-    return { dataset: parsed.data.dataset, report: reportRef, rows: report.rows, invalidRows: report.invalidRows, invalidFraction: report.invalidFraction, passed: true };
+    return { dataset, report: reportRef, rows: report.rows, invalidRows: report.invalidRows, invalidFraction: report.invalidFraction, passed: true };
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { datasetProfile } from '../../lib/store/datasets';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
+import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
 
 /** Datasets that ingest produced, by the sha256 of their Parquet artifact. */
@@ -15,8 +16,7 @@ export function datasetRoutes(deps: AppDeps): RouteDef[] {
       params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits') }),
       responses: { 200: 'the profile', 404: 'no such dataset', 503: 'no metadata store configured' },
       handler: async (c, { params: { sha256 } }) => {
-        if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured');
-        const profile = await datasetProfile(deps.store.pool, sha256);
+        const profile = await datasetProfile(storePool(deps), sha256);
         if (!profile) throw new HttpError(404, 'dataset_not_found', `no dataset ${sha256}`);
         return c.json({ sha256, profile });
       },

@@ -4,6 +4,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../lib/store/apiKeys
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { KeyId } from '../pathParams';
+import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
 import type { KeyRing } from '../security/keyRing';
 
@@ -14,10 +15,7 @@ const CreateKeyBody = z.strictObject({
 
 /** API keys kept in the metadata store (admin only). The first key can be made while no key exists, on loopback. */
 export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
-  const pool = () => {
-    if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured: keys come from CAIRN_API_KEYS only');
-    return deps.store.pool;
-  };
+  const pool = () => storePool(deps);
   return [
     defineRoute({
       method: 'GET',

@@ -2,16 +2,14 @@ import { z } from 'zod';
 import { getVersion, listModels, listVersions } from '../../lib/registry/registry';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
+import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
 
 const ModelName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'model names are lower-case letters, digits and dashes');
 
 /** The model registry: models, versions with metrics and lineage, aliases. */
 export function modelRoutes(deps: AppDeps): RouteDef[] {
-  const pool = () => {
-    if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured');
-    return deps.store.pool;
-  };
+  const pool = () => storePool(deps);
   return [
     defineRoute({
       method: 'GET',

@@ -7,6 +7,7 @@ import { abortRunUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
+import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
 import { runLinks } from './runLinks';
 
@@ -76,8 +77,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       params: RunParams,
       responses: { 200: 'the artifacts', 503: 'no metadata store configured' },
       handler: async (c, { params: { runId } }) => {
-        if (!deps.store) throw new HttpError(503, 'store_unavailable', 'no metadata store is configured');
-        return c.json({ runId, artifacts: await listRunArtifacts(deps.store.pool, runId) });
+        return c.json({ runId, artifacts: await listRunArtifacts(storePool(deps), runId) });
       },
     }),
     stepDecision('retry'),

@@ -108,6 +108,6 @@ describe('the train stage', () => {
     await expect(run({ target: 'species' })).rejects.toThrow(/target column 'species' is not in the dataset; columns: Species, Island/);
     await expect(run({ target: 'Island', algorithm: 'ridge-regression' })).rejects.toThrow("target column 'Island' is VARCHAR: regression needs a numeric target");
     await expect(run({ target: 'Species', features: ['Wingspan'] })).rejects.toThrow("feature column 'Wingspan' is not in the dataset");
-    await expect(run({ target: 'Species' }, { load: { rows: 3 } })).rejects.toThrow(/needs an upstream step that produced a dataset/);
+    await expect(run({ target: 'Species' }, { load: { rows: 3 } })).rejects.toThrow('no upstream step produced a dataset (ingest or validate); upstream: load');
   });
 });
