@@ -1,12 +1,18 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
+import type { ArtifactRef } from '../lib/artifacts/artifactRef';
+import { ingestFile } from '../lib/data/ingestFile';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError, DataError } from '../lib/errors';
 import { gateFailures, isBetter, primaryMetric, scoreModel } from '../lib/ml/evaluateModel';
-import { loadAndSplit } from '../lib/ml/holdout';
+import { loadAll, loadAndSplit } from '../lib/ml/holdout';
 import { ModelDocumentSchema } from '../lib/ml/model';
 import { resolveAlias } from '../lib/registry/registry';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
+import { acquire, IngestConfigSchema } from './ingest';
 import { upstreamOutput } from './upstreamOutput';
 
 const TrainOutput = z.object({
@@ -20,6 +26,8 @@ export const EvaluateConfigSchema = z.strictObject({
   gate: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })).default({}),
   /** Compare with the version an alias points at, on the same holdout. */
   against: z.strictObject({ model: z.string().min(1), alias: z.string().min(1).default('production') }).optional(),
+  /** Evaluate on this data set (a path, URL or query, as for ingest) instead of the training split's holdout. */
+  evaluationDataset: IngestConfigSchema.optional(),
   /** The upstream train step, when there are several upstream steps. */
   from: z.string().optional(),
 });
@@ -34,14 +42,27 @@ export const evaluate = defineStep({
   run: async ({ run, config, upstream }, runtime) => {
     const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');
     const model = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(trained.model)).toString()));
-    const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.dataset), {
-      target: model.target,
-      features: model.features.map((f) => f.name),
-      task: model.task,
-      ...trained.split,
-    });
-    const rows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
-    const targets = split.test.map((i) => data.targets[i] as string | number);
+    const spec = { target: model.target, features: model.features.map((f) => f.name), task: model.task };
+    let rows: Record<string, unknown>[];
+    let targets: (string | number)[];
+    let evaluatedOn: { kind: 'holdout' | 'evaluation-dataset'; dataset: ArtifactRef };
+    if (config.evaluationDataset) {
+      const dir = await mkdtemp(join(tmpdir(), 'cairn-evaluate-'));
+      try {
+        const source = await acquire(config.evaluationDataset, dir);
+        const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir);
+        const data = await loadAll(await runtime.artifacts.verifiedPath(dataset), spec);
+        ({ rows, targets } = data);
+        evaluatedOn = { kind: 'evaluation-dataset', dataset };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    } else {
+      const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.dataset), { ...spec, ...trained.split });
+      rows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
+      targets = split.test.map((i) => data.targets[i] as string | number);
+      evaluatedOn = { kind: 'holdout', dataset: trained.dataset };
+    }
     const metrics = scoreModel(model, rows, targets);
     const primary = primaryMetric(model.task);
 
@@ -59,11 +80,11 @@ export const evaluate = defineStep({
         comparison = { ...config.against, version: null, metrics: null, candidateIsBetter: null };
       }
     }
-    const report = { metrics, holdoutRows: rows.length, gate: config.gate, comparison };
+    const report = { metrics, holdoutRows: rows.length, evaluatedOn, gate: config.gate, comparison };
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'evaluation', ref: reportRef });
     const failures = gateFailures(metrics, config.gate);
     if (failures.length > 0) throw new DataError(`gate failed: ${failures.join('; ')} [report ${reportRef.uri}]`);
-    return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, comparison: comparison as never, report: reportRef };
+    return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, evaluatedOn, comparison: comparison as never, report: reportRef };
   },
 });

@@ -38,7 +38,7 @@ function formatOf(config: IngestConfig, path: string): TabularFormat {
 }
 
 /** Brings the source to a local file; returns the file and its format. */
-async function acquire(config: IngestConfig, dir: string): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
+export async function acquire(config: IngestConfig, dir: string): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
   if (/^postgres(ql)?:\/\//.test(config.source)) {
     if (!config.query) throw new ConfigError('a postgres:// source needs a query');
     const path = join(dir, 'query.jsonl');

@@ -32,6 +32,8 @@ function tabularPipeline(options: {
       model: options.defaults?.model ? modelName.default(options.defaults.model) : modelName,
       /** The evaluation gate: minimum accuracy (classification) or maximum RMSE (regression). */
       gate: z.number().min(0).optional(),
+      /** Evaluate on this data set (path or URL) instead of a holdout of `dataset`. */
+      evaluationDataset: z.string().min(1).optional(),
       /** Hosts an http(s) dataset may come from. */
       allowHosts: z.array(z.string()).default([]),
     }),
@@ -48,7 +50,8 @@ function tabularPipeline(options: {
         after: ['fit'],
         config: (p) => {
           const gate: JsonObject = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
-          return { gate, against: { model: p.model, alias: 'production' } };
+          const evaluationDataset: JsonObject | undefined = p.evaluationDataset ? { source: p.evaluationDataset, allowHosts: p.allowHosts } : undefined;
+          return { gate, against: { model: p.model, alias: 'production' }, ...(evaluationDataset ? { evaluationDataset } : {}) };
         },
       },
       entry: { activity: 'register', after: ['score'], config: (p) => ({ model: p.model }) },

@@ -12,14 +12,19 @@ export interface SplitData {
  * Loads a Parquet dataset for a model and splits it with the seeded, stratified holdout. Train and
  * evaluate both call this, so evaluation always scores the rows training never saw.
  */
+/** Loads every row of a Parquet dataset for a model (an evaluation set: no split). */
+export async function loadAll(datasetPath: string, spec: { target: string; features?: string[]; task: 'classification' | 'regression' }): Promise<TrainingData> {
+  return withDuckDb(async (connection) => {
+    await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
+    return loadTrainingData(connection, spec.target, spec.features, spec.task);
+  });
+}
+
 export async function loadAndSplit(
   datasetPath: string,
   spec: { target: string; features?: string[]; task: 'classification' | 'regression'; testFraction: number; seed: number },
 ): Promise<SplitData> {
-  const data = await withDuckDb(async (connection) => {
-    await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
-    return loadTrainingData(connection, spec.target, spec.features, spec.task);
-  });
+  const data = await loadAll(datasetPath, spec);
   const strata = spec.task === 'classification' ? data.targets.map(String) : data.targets.map(() => 'all');
   const split = stratifiedSplit(strata, spec.testFraction, spec.seed);
   if (split.train.length === 0 || split.test.length === 0) throw new DataError(`too few rows (${data.rows.length}) for a ${spec.testFraction} holdout`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -7,6 +7,7 @@ import { createActivities } from '../../activities';
 import { register } from '../../activities/register';
 import { toActivity } from '../../activities/stepActivity';
 import { registry } from '../../definitions';
+import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { startRun } from '../../lib/runs/startRun';
@@ -101,5 +102,26 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
     expect(score?.error?.message).toMatch(/gate failed: accuracy 0\.8\d+ is below min 0\.99/);
     expect(await getVersion(store.pool, 'strict-weather', 1)).toBeUndefined();
     await run.handle.terminate('test over');
+  });
+
+  it('evaluates on a separate evaluation data set when one is given: train on 2012-2013, evaluate on 2014-2015', async () => {
+    const [header, ...days] = readFileSync(EXAMPLE_DATASETS.seattleWeather.path, 'utf8').trim().split('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-years-'));
+    const early = join(dir, 'early.csv');
+    const late = join(dir, 'late.csv');
+    writeFileSync(early, `${[header, ...days.filter((d) => d < '2014')].join('\n')}\n`);
+    writeFileSync(late, `${[header, ...days.filter((d) => d >= '2014')].join('\n')}\n`);
+    const run = await startRun(env.client, {
+      pipeline: registry.pipelines.get('tabular-classification')!,
+      params: { dataset: early, evaluationDataset: late, target: 'weather', model: 'weather-by-year' },
+      trigger: 'test',
+      taskQueue: worker.taskQueue,
+    });
+    const outputs = (await run.handle.result()).outputs as unknown as Outputs;
+    const score = outputs.score as { holdoutRows: number; evaluatedOn: { kind: string }; metrics: { accuracy: number } };
+    expect(score.evaluatedOn.kind).toBe('evaluation-dataset');
+    expect(score.holdoutRows).toBe(days.filter((d) => d >= '2014').length);
+    expect(score.metrics.accuracy).toBeGreaterThan(0.5);
+    expect(outputs.entry).toMatchObject({ model: 'weather-by-year', version: 1 });
   });
 });
