@@ -24,7 +24,9 @@ function tabularPipeline(options: {
       target: text(options.defaults?.target),
       /** Feature columns; default: every other numeric, text or boolean column. */
       features: z.array(z.string().min(1)).min(1).optional(),
-      algorithm: classification ? z.enum(['logistic-regression']).default('logistic-regression') : z.enum(['ridge-regression']).default('ridge-regression'),
+      algorithm: classification
+        ? z.enum(['logistic-regression', 'gradient-boosted-trees']).default('logistic-regression')
+        : z.enum(['ridge-regression']).default('ridge-regression'),
       l2: z.number().min(0).default(1e-3),
       testFraction: z.number().gt(0).lt(1).default(0.2),
       seed: z.number().int().default(42),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { leafValue, type TreeNode } from './gradientBoosting';
 
 /** How raw columns become model inputs; learned from the training split only. */
 export const PreprocessingSchema = z.object({
@@ -12,7 +13,7 @@ export const PreprocessingSchema = z.object({
  */
 export const ModelDocumentSchema = z.object({
   formatVersion: z.literal(1),
-  algorithm: z.enum(['logistic-regression', 'ridge-regression']),
+  algorithm: z.enum(['logistic-regression', 'ridge-regression', 'gradient-boosted-trees']),
   task: z.enum(['classification', 'regression']),
   target: z.string(),
   features: z.array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']) })),
@@ -21,6 +22,13 @@ export const ModelDocumentSchema = z.object({
   weights: z.array(z.array(z.number())),
   bias: z.array(z.number()),
   labels: z.array(z.string()),
+  /** Gradient-boosted trees: per round, one tree per label, as plain node arrays; scores start at baseScores. */
+  trees: z
+    .object({
+      baseScores: z.array(z.number()),
+      rounds: z.array(z.array(z.array(z.object({ feature: z.number().int(), threshold: z.number(), left: z.number().int(), right: z.number().int(), value: z.number() })))),
+    })
+    .optional(),
   hyperparameters: z.record(z.string(), z.json()),
 });
 export type ModelDocument = z.infer<typeof ModelDocumentSchema>;
@@ -50,7 +58,10 @@ export function predict(model: ModelDocument, rows: Record<string, unknown>[]): 
   const x = new Float64Array(width);
   return rows.map((row) => {
     encodeRow(model.preprocessing, row, x);
-    const scores = model.weights.map((w, c) => w.reduce((sum, wi, i) => sum + wi * (x[i] as number), model.bias[c] as number));
+    const trees = model.trees;
+    const scores = trees
+      ? trees.baseScores.map((base, c) => trees.rounds.reduce((sum, round) => sum + leafValue(round[c] as TreeNode[], x), base))
+      : model.weights.map((w, c) => w.reduce((sum, wi, i) => sum + wi * (x[i] as number), model.bias[c] as number));
     if (model.task === 'regression') return { value: scores[0] as number };
     const max = Math.max(...scores);
     const exp = scores.map((s) => Math.exp(s - max));

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { DataError } from '../errors';
+import { fitGradientBoosting } from './gradientBoosting';
 import { fitLogisticRegression } from './logisticRegression';
 import { predict, type ModelDocument } from './model';
 import { fitRidgeRegression } from './ridgeRegression';
 import { loadAndSplit } from './holdout';
 import { encodeRows, fitPreprocessing } from './trainingData';
 
-export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression'] as const;
+export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression', 'gradient-boosted-trees'] as const;
 
 export const TrainConfigSchema = z.strictObject({
   target: z.string().min(1),
@@ -16,6 +17,14 @@ export const TrainConfigSchema = z.strictObject({
   /** L2 penalty on the weights (per row: the loss is a mean). */
   l2: z.number().min(0).default(1e-3),
   maxIterations: z.number().int().min(1).max(10_000).default(500),
+  /** Gradient-boosted trees: rounds, shrinkage, depth, minimum hessian per leaf, quantile bins per input. */
+  rounds: z.number().int().min(1).max(5_000).default(100),
+  learningRate: z.number().gt(0).max(1).default(0.1),
+  maxDepth: z.number().int().min(1).max(12).default(4),
+  minChildWeight: z.number().min(0).default(1),
+  bins: z.number().int().min(2).max(1024).default(64),
+  /** Gradient-boosted trees: L2 on leaf values. */
+  leafL2: z.number().min(0).default(1),
   /** Held out for evaluation, by a seeded stratified split. */
   testFraction: z.number().gt(0).lt(1).default(0.2),
   seed: z.number().int().default(42),
@@ -39,7 +48,8 @@ function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (
  * Trains on a Parquet dataset: seeded stratified split, preprocessing learned from the training
  * rows only, then the algorithm. Same data, config and seed give the same model.
  */
-export async function trainModel(datasetPath: string, config: TrainConfig, onProgress?: (iteration: number, loss: number) => void): Promise<TrainResult> {
+export async function trainModel(datasetPath: string, options: z.input<typeof TrainConfigSchema>, onProgress?: (iteration: number, loss: number) => void): Promise<TrainResult> {
+  const config: TrainConfig = TrainConfigSchema.parse(options);
   const task = config.algorithm === 'ridge-regression' ? 'regression' : 'classification';
   const { data, split } = await loadAndSplit(datasetPath, { target: config.target, features: config.features, task, testFraction: config.testFraction, seed: config.seed });
   const trainRows = split.train.map((i) => data.rows[i] as Record<string, unknown>);
@@ -49,7 +59,24 @@ export async function trainModel(datasetPath: string, config: TrainConfig, onPro
   let weights: number[][];
   let bias: number[];
   let iterations = 1;
-  if (task === 'classification') {
+  let trees: ModelDocument['trees'];
+  if (config.algorithm === 'gradient-boosted-trees') {
+    if (labels.length < 2) throw new DataError(`target '${config.target}' has only one value in the training rows`);
+    const y = Int32Array.from(split.train.map((i) => labels.indexOf(String(data.targets[i]))));
+    const boosted = fitGradientBoosting(x, y, width, labels.length, {
+      rounds: config.rounds,
+      learningRate: config.learningRate,
+      maxDepth: config.maxDepth,
+      l2: config.leafL2,
+      minChildWeight: config.minChildWeight,
+      bins: config.bins,
+      ...(onProgress ? { onRound: onProgress } : {}),
+    });
+    trees = { baseScores: boosted.baseScores, rounds: boosted.trees };
+    weights = [];
+    bias = [];
+    iterations = config.rounds;
+  } else if (task === 'classification') {
     if (labels.length < 2) throw new DataError(`target '${config.target}' has only one value in the training rows`);
     const y = Int32Array.from(split.train.map((i) => labels.indexOf(String(data.targets[i]))));
     const fit = fitLogisticRegression(x, y, width, labels.length, { l2: config.l2, maxIterations: config.maxIterations, ...(onProgress ? { onIteration: onProgress } : {}) });
@@ -70,7 +97,11 @@ export async function trainModel(datasetPath: string, config: TrainConfig, onPro
     weights,
     bias,
     labels,
-    hyperparameters: { l2: config.l2, maxIterations: config.maxIterations, testFraction: config.testFraction, seed: config.seed },
+    ...(trees ? { trees } : {}),
+    hyperparameters:
+      config.algorithm === 'gradient-boosted-trees'
+        ? { leafL2: config.leafL2, rounds: config.rounds, learningRate: config.learningRate, maxDepth: config.maxDepth, minChildWeight: config.minChildWeight, bins: config.bins, testFraction: config.testFraction, seed: config.seed }
+        : { l2: config.l2, maxIterations: config.maxIterations, testFraction: config.testFraction, seed: config.seed },
   };
   const testRows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
   return {

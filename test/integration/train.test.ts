@@ -50,6 +50,22 @@ describe('logistic regression on real data', () => {
   });
 });
 
+describe('gradient-boosted trees on real data', () => {
+  for (const example of Object.values(EXAMPLE_DATASETS)) {
+    it(`${example.name}: holdout accuracy within 1.5 points of scikit-learn's HistGradientBoosting on the same split`, async () => {
+      const path = await artifacts.verifiedPath(datasets[example.name]!);
+      const result = await trainModel(path, { target: example.target, algorithm: 'gradient-boosted-trees', testFraction: 0.2, seed: 42 });
+      const reference = (sklearn.datasets[example.name] as unknown as { gbt_accuracy: number }).gbt_accuracy;
+      expect(Math.abs(result.metrics.holdoutScore - reference)).toBeLessThanOrEqual(0.015);
+      // The trees are plain JSON: the document alone predicts the same.
+      const again = ModelDocumentSchema.parse(JSON.parse(JSON.stringify(result.model)));
+      expect(predict(again, [{}]).length).toBe(1);
+      const second = await trainModel(path, { target: example.target, algorithm: 'gradient-boosted-trees', testFraction: 0.2, seed: 42 });
+      expect(JSON.stringify(second.model)).toBe(JSON.stringify(result.model));
+    });
+  }
+});
+
 describe('the model document and predict()', () => {
   it('predicts with unknown categories and missing numbers, from the JSON document alone', async () => {
     const result = await trainModel(await artifacts.verifiedPath(datasets.penguins!), { ...config, target: 'Species' });
