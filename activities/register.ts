@@ -26,7 +26,7 @@ export const register = defineStep({
     const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(source.model)).toString()));
     const { version, created } = await registerVersion(runtime.store.pool, {
       model: config.model,
-      modelSha256: source.model.sha256,
+      modelRef: source.model,
       algorithm: document.algorithm,
       metrics: source.metrics,
       params: { ...document.hyperparameters, target: document.target, features: document.features.map((f) => f.name) },

@@ -24,7 +24,8 @@ export type ModelVersion = z.infer<typeof ModelVersionSchema>;
 
 export interface RegisterRequest {
   model: string;
-  modelSha256: string;
+  /** The model document's artifact; recorded in the artifact table if no step recorded it yet. */
+  modelRef: { sha256: string; size: number; mediaType: string };
   algorithm: string;
   metrics: Record<string, unknown>;
   params: Record<string, unknown>;
@@ -40,6 +41,11 @@ export async function registerVersion(pool: Pool, request: RegisterRequest): Pro
   try {
     await client.query('BEGIN');
     await client.query('INSERT INTO models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.model]);
+    await client.query('INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
+      request.modelRef.sha256,
+      request.modelRef.size,
+      request.modelRef.mediaType,
+    ]);
     // Lock the model row so two registrations cannot take the same number.
     await client.query('SELECT name FROM models WHERE name = $1 FOR UPDATE', [request.model]);
     const existing = await client.query<{ version: number }>('SELECT version FROM model_versions WHERE model = $1 AND run_id = $2 AND step = $3', [
@@ -57,7 +63,7 @@ export async function registerVersion(pool: Pool, request: RegisterRequest): Pro
     await client.query(
       `INSERT INTO model_versions (model, version, model_sha256, algorithm, metrics, params, run_id, workflow_run_id, step, pipeline, spec_hash, dataset_sha256, code_version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [request.model, version, request.modelSha256, request.algorithm, JSON.stringify(request.metrics), JSON.stringify(request.params), l.runId, l.workflowRunId, l.step, l.pipeline, l.specHash, l.datasetSha256, l.codeVersion],
+      [request.model, version, request.modelRef.sha256, request.algorithm, JSON.stringify(request.metrics), JSON.stringify(request.params), l.runId, l.workflowRunId, l.step, l.pipeline, l.specHash, l.datasetSha256, l.codeVersion],
     );
     await client.query('COMMIT');
     return { version, created: true };

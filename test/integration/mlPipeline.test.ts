@@ -8,7 +8,11 @@ import { register } from '../../activities/register';
 import { toActivity } from '../../activities/stepActivity';
 import { registry } from '../../definitions';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
+import type { ArtifactRef } from '../../lib/artifacts/artifactRef';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { definePipeline, defineRegistry, defineStep } from '../../lib/dsl';
+import { trainModel } from '../../lib/ml/trainModel';
+import { z } from 'zod';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { startRun } from '../../lib/runs/startRun';
 import { getVersion, setAlias } from '../../lib/registry/registry';
@@ -123,5 +127,45 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
     expect(score.holdoutRows).toBe(days.filter((d) => d >= '2014').length);
     expect(score.metrics.accuracy).toBeGreaterThan(0.5);
     expect(outputs.entry).toMatchObject({ model: 'weather-by-year', version: 1 });
+  });
+
+  it("takes a user's own training step: evaluate and register work on what it produces", async () => {
+    // A user's step: a small search over the L2 penalty, keeping the best holdout score.
+    const searchL2 = defineStep({
+      name: 'search-l2',
+      config: z.strictObject({ target: z.string() }),
+      run: async ({ config, upstream }, runtime) => {
+        const { dataset } = upstream.data as { dataset: ArtifactRef };
+        const path = await runtime.artifacts.verifiedPath(dataset);
+        let best: Awaited<ReturnType<typeof trainModel>> | undefined;
+        for (const l2 of [1e-4, 1e-2, 1]) {
+          const result = await trainModel(path, { target: config.target, l2 });
+          if (!best || result.metrics.holdoutScore > best.metrics.holdoutScore) best = result;
+        }
+        const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(best!.model)), 'application/vnd.cairn.model+json');
+        return { model, dataset, split: { testFraction: 0.2, seed: 42 }, chosenL2: best!.model.hyperparameters.l2 as number };
+      },
+    });
+    const custom = definePipeline({
+      id: 'custom-trainer',
+      params: z.object({}),
+      steps: {
+        data: { activity: 'ingest', config: { source: EXAMPLE_DATASETS.penguins.path } },
+        fit: { activity: searchL2, after: ['data'], config: { target: 'Species' } },
+        score: { activity: 'evaluate', after: ['fit'], config: { gate: { accuracy: { min: 0.9 } } } },
+        entry: { activity: 'register', after: ['score'], config: { model: 'penguins-custom' } },
+      },
+    });
+    const customRegistry = defineRegistry({ pipelines: [custom] });
+    const customWorker = await startTestWorker(env, createActivities(customRegistry, { artifacts, store }));
+    try {
+      const run = await startRun(env.client, { pipeline: custom, trigger: 'test', taskQueue: customWorker.taskQueue });
+      const outputs = (await run.handle.result()).outputs as unknown as Outputs;
+      expect(outputs.entry).toMatchObject({ model: 'penguins-custom', version: 1 });
+      expect([1e-4, 1e-2, 1]).toContain(outputs.fit!.chosenL2);
+      expect((await getVersion(store.pool, 'penguins-custom', 1))?.metrics.accuracy).toBeGreaterThan(0.9);
+    } finally {
+      await customWorker.stop();
+    }
   });
 });
