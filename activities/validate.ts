@@ -4,12 +4,17 @@ import { checkContract, type ContractReport } from '../lib/data/checkContract';
 import { ContractSchema } from '../lib/data/contract';
 import { sqlString, withDuckDb } from '../lib/data/duckdb';
 import { defineStep } from '../lib/dsl/defineStep';
-import { DataError } from '../lib/errors';
+import { ConfigError, DataError } from '../lib/errors';
+import { distributionViolations, DistributionCheckSchema } from '../lib/data/distributionChecks';
+import { profileTable } from '../lib/data/profile';
+import { datasetProfile } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
 
 export const ValidateConfigSchema = z.strictObject({
   contract: ContractSchema,
+  /** Distribution checks against a reference dataset's profile (needs the metadata store). */
+  distribution: DistributionCheckSchema.optional(),
   /** The upstream step whose output holds the `dataset` to check; default: the only upstream step. */
   from: z.string().optional(),
 });
@@ -39,7 +44,13 @@ export const validate = defineStep({
     const path = await runtime.artifacts.verifiedPath(dataset);
     const report = await withDuckDb(async (connection) => {
       await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);
-      return checkContract(connection, 'data', config.contract);
+      const checked = await checkContract(connection, 'data', config.contract);
+      if (!config.distribution) return checked;
+      if (!runtime.store) throw new ConfigError('distribution checks read the reference profile from the metadata store: run the worker with DATABASE_URL');
+      const reference = await datasetProfile(runtime.store.pool, config.distribution.reference);
+      if (!reference) throw new ConfigError(`distribution.reference: no dataset ${config.distribution.reference} in the metadata store`);
+      const shifts = distributionViolations(await profileTable(connection), reference, config.distribution);
+      return { ...checked, passed: checked.passed && shifts.length === 0, violations: [...checked.violations, ...shifts] };
     });
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'validation-report', ref: reportRef });

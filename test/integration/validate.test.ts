@@ -104,6 +104,26 @@ describe('validate', () => {
   });
 });
 
+describe('validate with distribution checks against a reference profile', () => {
+  const rows = (mean: number, rainy: number) => {
+    const lines = ['temp,weather'];
+    for (let i = 0; i < 200; i++) lines.push(`${(mean + ((i % 21) - 10) / 2).toFixed(1)},${i % 100 < rainy ? 'rain' : 'sun'}`);
+    return `${lines.join('\n')}\n`;
+  };
+  const columns = { temp: { type: 'number' }, weather: { type: 'string' } };
+
+  it('passes data like the reference and names each shifted column', async () => {
+    const reference = (await ingested(rows(10, 30))) as { dataset: { sha256: string } };
+    const similar = await ingested(rows(10.5, 33));
+    await expect(validateWith(similar, { contract: { columns }, distribution: { reference: reference.dataset.sha256 } })).resolves.toMatchObject({ passed: true });
+    const shifted = await ingested(rows(30, 80));
+    const error = await validateWith(shifted, { contract: { columns }, distribution: { reference: reference.dataset.sha256, maxMeanShift: 3, maxCategoryShift: 0.2 } }).catch((e: Error) => e);
+    expect((error as Error).message).toContain("column 'temp': mean 29.8625 moved 6.60 standard deviations from the reference mean 9.8625 (limit 3)");
+    expect((error as Error).message).toContain("column 'weather': the share of 'rain' changed by 50.0 points from the reference (limit 20.0)");
+    await expect(validateWith(shifted, { contract: { columns }, distribution: { reference: 'f'.repeat(64) } })).rejects.toThrow(/no dataset f{64} in the metadata store/);
+  });
+});
+
 describe('ingest -> validate on Temporal', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
