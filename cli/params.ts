@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliError } from './cliError';
 
 type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
@@ -30,4 +32,16 @@ export function parseParamFlags(flags: string[], schema: JsonSchema): Record<str
     }
   }
   return params;
+}
+
+/**
+ * `./my.csv` means a file next to the user, not next to the worker: a string param that starts with
+ * ./ or ../ and names an existing local file is sent as an absolute path.
+ */
+export function resolveLocalPaths(params: Record<string, unknown>, cwd = process.cwd()): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) =>
+      typeof value === 'string' && /^\.\.?\//.test(value) && existsSync(resolve(cwd, value)) ? [key, resolve(cwd, value)] : [key, value],
+    ),
+  );
 }

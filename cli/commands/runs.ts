@@ -4,7 +4,7 @@ import { runPath } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 import { operatorHints, runLines } from '../format';
-import { parseParamFlags } from '../params';
+import { parseParamFlags, resolveLocalPaths } from '../params';
 import { waitForRun } from '../waitForRun';
 
 interface StartedRun {
@@ -36,7 +36,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .action(async (pipelineId: string, options: { param: string[]; key?: string; wait?: boolean; json?: boolean }) => {
       const api = context.api();
       const pipeline = await api.get<{ params: object }>(`/api/v1/pipelines/${encodeURIComponent(pipelineId)}`);
-      const params = parseParamFlags(options.param, pipeline.params);
+      const params = resolveLocalPaths(parseParamFlags(options.param, pipeline.params));
       const started = await api.post<StartedRun>(`/api/v1/pipelines/${encodeURIComponent(pipelineId)}/runs`, {
         params,
         trigger: 'cli',

@@ -66,6 +66,14 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
     expect(((await (await app.request('/api/v1/models')).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toContain('weather');
   });
 
+  it('runs the penguins example to a registered model', async () => {
+    const run = await startRun(env.client, { pipeline: registry.pipelines.get('penguins')!, params: { algorithm: 'gradient-boosted-trees' }, trigger: 'test', taskQueue: worker.taskQueue });
+    const outputs = (await run.handle.result()).outputs as unknown as Outputs;
+    expect(outputs.entry).toMatchObject({ model: 'penguins', version: 1 });
+    expect((outputs.score as { metrics: { accuracy: number } }).metrics.accuracy).toBeGreaterThan(0.95);
+    expect((await getVersion(store.pool, 'penguins', 1))?.algorithm).toBe('gradient-boosted-trees');
+  });
+
   it('compares a new version with production on the same holdout, and numbers it 2', async () => {
     await setAlias(store.pool, 'weather', 'production', 1);
     const run = await startRun(env.client, { pipeline: registry.pipelines.get('seattle-weather')!, params: { l2: 0.05 }, trigger: 'test', taskQueue: worker.taskQueue });

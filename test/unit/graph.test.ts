@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCycle, topologicalOrder } from '../../lib/dsl/graph';
 import { parseDuration } from '../../lib/dsl/duration';
-import { parseParamFlags } from '../../cli/params';
+import { parseParamFlags, resolveLocalPaths } from '../../cli/params';
 
 describe('graph helpers', () => {
   it('finds no cycle in a DAG and a closed path in a cyclic graph', () => {
@@ -39,5 +39,17 @@ describe('cli --param parsing', () => {
   it('passes unparseable values through for the server to name, and rejects a flag without =', () => {
     expect(parseParamFlags(['rows=many'], schema)).toEqual({ rows: 'many' });
     expect(() => parseParamFlags(['rows'], schema)).toThrow(/expected key=value/);
+  });
+});
+
+describe('cli local paths', () => {
+  it('sends ./relative paths to existing files as absolute paths, and leaves everything else alone', () => {
+    const cwd = new URL('../..', import.meta.url).pathname;
+    expect(resolveLocalPaths({ dataset: './package.json', target: 'label', other: './missing.csv', url: 'https://x/y.csv' }, cwd)).toEqual({
+      dataset: `${cwd}package.json`,
+      target: 'label',
+      other: './missing.csv',
+      url: 'https://x/y.csv',
+    });
   });
 });
