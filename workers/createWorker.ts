@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
+import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
 import { runsFinished, runsStarted } from '../lib/metrics/metrics';
 import type { RunMetricsSinks } from '../workflows/metricsSink';
 import type { StepActivity } from '../activities/stepActivity';
@@ -49,4 +49,3 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
   });
 }
 
-export { NativeConnection };
