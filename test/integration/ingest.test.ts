@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ import { openStore, type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { createApp } from '../../server/app';
 import { createTestDatabase } from '../helpers/postgres';
-import { connectTestEnv, startTestWorker } from '../helpers/temporal';
+import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let store: Store;
@@ -60,7 +60,7 @@ async function runIngest(config: Record<string, unknown>, runId = 'cairn:test:ap
   };
   // The SDK's activity context (heartbeats, cancellation) around the real activity code.
   const activity = ingestActivity() as unknown as (input: StepInput) => Promise<IngestOutput>;
-  return new MockActivityEnvironment().run(activity, input);
+  return activityEnvironment().run(activity, input);
 }
 
 const file = (name: string, content: string) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { register } from '../../activities/register';
@@ -20,7 +20,7 @@ import { openStore, type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { runStateQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/postgres';
-import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
 const sklearn = JSON.parse(readFileSync(new URL('../fixtures/reference/sklearn-accuracy.json', import.meta.url), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
@@ -93,7 +93,7 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
       upstream: { score: { model: { uri: `cas://sha256/${version!.modelSha256}`, sha256: version!.modelSha256, size: 1, mediaType: 'application/json' }, dataset: { uri: `cas://sha256/${version!.lineage.datasetSha256}`, sha256: version!.lineage.datasetSha256, size: 1, mediaType: 'x' }, metrics: {} } },
     };
     const activity = toActivity(register, { artifacts, store }) as unknown as (i: StepInput) => Promise<{ version: number; created: boolean }>;
-    expect(await new MockActivityEnvironment().run(activity, input)).toMatchObject({ version: 1, created: false });
+    expect(await activityEnvironment().run(activity, input)).toMatchObject({ version: 1, created: false });
     const { rows } = await store.pool.query("SELECT count(*)::int AS n FROM model_versions WHERE model = 'weather'");
     expect(rows[0].n).toBe(2);
   });

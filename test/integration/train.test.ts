@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toActivity } from '../../activities/stepActivity';
 import { train } from '../../activities/train';
@@ -13,6 +12,7 @@ import type { StepInput } from '../../lib/dsl/stepIo';
 import { ModelDocumentSchema, predict } from '../../lib/ml/model';
 import { trainModel } from '../../lib/ml/trainModel';
 import { seededNormal } from '../../lib/seededRandom';
+import { activityEnvironment } from '../helpers/temporal';
 
 const REFERENCE = new URL('../fixtures/reference/', import.meta.url);
 const sklearn = JSON.parse(readFileSync(new URL('sklearn-accuracy.json', REFERENCE), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
@@ -108,7 +108,7 @@ describe('the train stage', () => {
   });
 
   it('stores the model as an artifact and heartbeats its progress', async () => {
-    const environment = new MockActivityEnvironment();
+    const environment = activityEnvironment();
     const beats: unknown[] = [];
     environment.on('heartbeat', (details: unknown) => beats.push(details));
     const activity = toActivity(train, { artifacts, store: undefined }) as unknown as (i: StepInput) => Promise<{ model: ArtifactRef; metrics: { holdoutScore: number } }>;
@@ -120,7 +120,7 @@ describe('the train stage', () => {
 
   it('names a missing target, a text target for regression, and a missing dataset', async () => {
     const activity = toActivity(train, { artifacts, store: undefined }) as unknown as (i: StepInput) => Promise<unknown>;
-    const run = (config: object, upstream: object = { load: { dataset: datasets.penguins } }) => new MockActivityEnvironment().run(activity, input(config, upstream));
+    const run = (config: object, upstream: object = { load: { dataset: datasets.penguins } }) => activityEnvironment().run(activity, input(config, upstream));
     await expect(run({ target: 'species' })).rejects.toThrow(/target column 'species' is not in the dataset; columns: Species, Island/);
     await expect(run({ target: 'Island', algorithm: 'ridge-regression' })).rejects.toThrow("target column 'Island' is VARCHAR: regression needs a numeric target");
     await expect(run({ target: 'Species', features: ['Wingspan'] })).rejects.toThrow("feature column 'Wingspan' is not in the dataset");

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
@@ -17,7 +17,7 @@ import { openStore, type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { runStateQuery } from '../../workflows/messages';
 import { createTestDatabase } from '../helpers/postgres';
-import { connectTestEnv, startTestWorker } from '../helpers/temporal';
+import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 const context = (step: string): StepInput['run'] => ({ runId: 'cairn:v:test:1', temporalRunId: 'r', pipeline: 'v', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step });
 const run = <T>(activity: (input: StepInput) => Promise<unknown>, input: StepInput): Promise<T> =>
-  new MockActivityEnvironment().run(activity as (input: StepInput) => Promise<T>, input);
+  activityEnvironment().run(activity as (input: StepInput) => Promise<T>, input);
 
 async function ingested(csv: string) {
   const path = join(dir, `${Math.random().toString(36).slice(2)}.csv`);
