@@ -1,5 +1,6 @@
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { Registry } from '../lib/dsl/registry';
+import { deploy } from './deploy';
 import { evaluate } from './evaluate';
 import { ingest } from './ingest';
 import { register } from './register';
@@ -10,7 +11,7 @@ import { train } from './train';
 import { validate } from './validate';
 
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
-export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register];
+export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy];
 
 /** Every activity a worker registers: the built-in stages and the registry's own steps. */
 export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {

@@ -90,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
-  const app = createApp({ client, registry, store, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
+  const app = createApp({ client, registry, store, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
   const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);
 

@@ -18,6 +18,7 @@ import { modelRoutes } from './routes/models';
 import { pipelineRoutes } from './routes/pipelines';
 import { runRoutes } from './routes/runs';
 import { scheduleRoutes } from './routes/schedules';
+import { servingRoutes } from './routes/serving';
 import { KeyRing } from './security/keyRing';
 import { authorize, rateLimit, requestLog, type AppEnv } from './security/middleware';
 import { RateLimiter } from './security/rateLimiter';
@@ -35,6 +36,7 @@ export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false):
     ...eventRoutes(deps),
     ...datasetRoutes(deps),
     ...modelRoutes(deps),
+    ...servingRoutes(deps),
     ...keyRoutes(deps, keyRing),
     ...metricsRoutes(deps, metricsOpen),
   ];

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { EnvApiKey } from '../lib/auth/apiKeys';
 import type { Registry } from '../lib/dsl/registry';
 import type { Store } from '../lib/store/openStore';
+import type { ArtifactStore } from '../lib/artifacts/artifactStore';
 
 /** What the API needs; tests pass their own (a real client to a test server, a test registry). */
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   temporalUiUrl: string | null;
   /** The metadata store (PostgreSQL or the embedded one); routes that need it answer 503 without it. */
   store?: Store;
+  /** Where model documents are read from for serving. */
+  artifacts?: ArtifactStore;
   security?: Partial<SecurityOptions>;
 }
 

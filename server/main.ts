@@ -1,6 +1,7 @@
 /** The API process: `npm run server`. Needs a reachable Temporal (TEMPORAL_ADDRESS). */
 import { registry } from '../definitions';
-import { config } from '../lib/config';
+import { ArtifactStore } from '../lib/artifacts/artifactStore';
+import { artifactsDir, config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { openStore } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
@@ -15,7 +16,7 @@ runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
   const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME });
-  const app = createApp({ client, registry, store, taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
+  const app = createApp({ client, registry, store, artifacts: new ArtifactStore(artifactsDir(cfg)), taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
   const keyCount = cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(cfg.CAIRN_HOST, keyCount), cfg.CAIRN_PORT);
   logger.info({ url: api.url }, 'Cairn API listening');

@@ -43,4 +43,19 @@ export function registerModelCommands(program: Command, context: CliContext): vo
       context.print(`  dataset: sha256 ${v.lineage.datasetSha256}`);
       context.print(`  model:   cas://sha256/${v.modelSha256}  (${v.lineage.codeVersion})`);
     });
+
+  program
+    .command('rollback')
+    .description("move a model's alias back to the version it pointed at before its latest move (admin)")
+    .argument('<model>')
+    .option('--alias <alias>', 'the alias to move back', 'production')
+    .option('--reason <text>', 'recorded in the alias history')
+    .option('--json', 'print JSON')
+    .action(async (model: string, options: { alias: string; reason?: string; json?: boolean }) => {
+      const moved = await context
+        .api()
+        .post<{ version: number; previous: number }>(`/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(options.alias)}/rollback`, options.reason ? { reason: options.reason } : {});
+      if (options.json) return context.printJson(moved);
+      context.print(`${model} ${options.alias}: v${moved.previous} -> v${moved.version}`);
+    });
 }

@@ -38,3 +38,16 @@ export const httpRequests = new client.Histogram({
   labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
 });
+
+export const predictions = new client.Counter({
+  name: 'cairn_predictions_total',
+  help: 'Instances predicted, by model, version and alias (alias "" for a pinned version)',
+  labelNames: ['model', 'version', 'alias'] as const,
+});
+
+export const predictionDuration = new client.Histogram({
+  name: 'cairn_prediction_duration_seconds',
+  help: 'Server time of one prediction request, by model, version and alias',
+  labelNames: ['model', 'version', 'alias'] as const,
+  buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5],
+});

@@ -39,7 +39,7 @@ beforeAll(async () => {
   worker = await startTestWorker(env, createActivities(registry, scratchServices()));
   database = await createTestDatabase();
   store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-fuzz-')) });
-  deps = { client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };
+  deps = { client: env.client, registry, store, artifacts: scratchServices().artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };
 });
 afterAll(async () => {
   await worker?.stop();

@@ -1,0 +1,29 @@
+import type { ModelDocument } from '../ml/model';
+
+/**
+ * Checks prediction inputs against the model's feature schema: every feature present (null allowed:
+ * it becomes the training mean or no category), numbers finite, categories text or boolean.
+ * Returns one `{ path, message }` per problem, naming the instance and the field.
+ */
+export function instanceProblems(model: ModelDocument, instances: unknown[]): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  instances.forEach((instance, index) => {
+    if (typeof instance !== 'object' || instance === null || Array.isArray(instance)) {
+      problems.push({ path: `instances.${index}`, message: 'expected an object of feature values' });
+      return;
+    }
+    const row = instance as Record<string, unknown>;
+    for (const feature of model.features) {
+      const path = `instances.${index}.${feature.name}`;
+      if (!(feature.name in row)) {
+        problems.push({ path, message: 'missing (send null for an unknown value)' });
+        continue;
+      }
+      const value = row[feature.name];
+      if (value === null) continue;
+      if (feature.kind === 'numeric' && (typeof value !== 'number' || !Number.isFinite(value))) problems.push({ path, message: `expected a finite number, got ${JSON.stringify(value)}` });
+      if (feature.kind === 'categorical' && typeof value !== 'string' && typeof value !== 'boolean') problems.push({ path, message: `expected text, got ${JSON.stringify(value)}` });
+    }
+  });
+  return problems;
+}
