@@ -49,7 +49,9 @@ export const validate = defineStep({
       if (!runtime.store) throw new ConfigError('distribution checks read the reference profile from the metadata store: run the worker with DATABASE_URL');
       const reference = await datasetProfile(runtime.store.pool, config.distribution.reference);
       if (!reference) throw new ConfigError(`distribution.reference: no dataset ${config.distribution.reference} in the metadata store`);
-      const shifts = distributionViolations(await profileTable(connection), reference, config.distribution);
+      // ingest recorded this dataset's profile; profile it here only if it came from elsewhere.
+      const current = (await datasetProfile(runtime.store.pool, dataset.sha256)) ?? (await profileTable(connection));
+      const shifts = distributionViolations(current, reference, config.distribution);
       return { ...checked, passed: checked.passed && shifts.length === 0, violations: [...checked.violations, ...shifts] };
     });
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { recordArtifact } from '../store/artifactsTable';
 
 export const ModelVersionSchema = z.object({
   model: z.string(),
@@ -41,11 +42,7 @@ export async function registerVersion(pool: Pool, request: RegisterRequest): Pro
   try {
     await client.query('BEGIN');
     await client.query('INSERT INTO models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.model]);
-    await client.query('INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
-      request.modelRef.sha256,
-      request.modelRef.size,
-      request.modelRef.mediaType,
-    ]);
+    await recordArtifact(client, request.modelRef);
     // Lock the model row so two registrations cannot take the same number.
     await client.query('SELECT name FROM models WHERE name = $1 FOR UPDATE', [request.model]);
     const existing = await client.query<{ version: number }>('SELECT version FROM model_versions WHERE model = $1 AND run_id = $2 AND step = $3', [
@@ -126,13 +123,4 @@ export async function listModels(pool: Pool): Promise<{ name: string; latestVers
 export async function resolveAlias(pool: Pool, model: string, alias: string): Promise<ModelVersion | undefined> {
   const { rows } = await pool.query<{ version: number }>('SELECT version FROM model_aliases WHERE model = $1 AND alias = $2', [model, alias]);
   return rows[0] ? getVersion(pool, model, rows[0].version) : undefined;
-}
-
-/** Points an alias at a version (the deploy issue adds history, approvals and rollback on top). */
-export async function setAlias(pool: Pool, model: string, alias: string, version: number): Promise<void> {
-  await pool.query(
-    `INSERT INTO model_aliases (model, alias, version) VALUES ($1, $2, $3)
-     ON CONFLICT (model, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
-    [model, alias, version],
-  );
 }

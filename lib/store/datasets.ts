@@ -1,16 +1,12 @@
 import type { Pool } from 'pg';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import { ProfileSchema, type Profile } from '../data/profile';
+import { recordArtifact } from './artifactsTable';
 
 /** Records a dataset and its profile. Idempotent: the same bytes are the same dataset. */
 export async function recordDataset(pool: Pool, ref: ArtifactRef, profile: Profile): Promise<void> {
-  await pool.query(
-    `WITH artifact AS (
-       INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING
-     )
-     INSERT INTO datasets (sha256, row_count, profile) VALUES ($1, $4, $5) ON CONFLICT (sha256) DO NOTHING`,
-    [ref.sha256, ref.size, ref.mediaType, profile.rows, JSON.stringify(profile)],
-  );
+  await recordArtifact(pool, ref);
+  await pool.query('INSERT INTO datasets (sha256, row_count, profile) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [ref.sha256, profile.rows, JSON.stringify(profile)]);
 }
 
 export async function datasetProfile(pool: Pool, sha256: string): Promise<Profile | undefined> {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import { artifactUri } from '../artifacts/artifactRef';
+import { recordArtifact } from './artifactsTable';
 
 export interface RunArtifact extends ArtifactRef {
   runId: string;
@@ -12,14 +13,13 @@ export interface RunArtifact extends ArtifactRef {
 /** Records that a run's step produced an artifact. Idempotent: a retried activity records nothing new. */
 export async function recordRunArtifact(pool: Pool, entry: { runId: string; step: string; name: string; ref: ArtifactRef }): Promise<void> {
   const { runId, step, name, ref } = entry;
-  await pool.query(
-    `WITH artifact AS (
-       INSERT INTO artifacts (sha256, size_bytes, media_type) VALUES ($4, $5, $6) ON CONFLICT (sha256) DO NOTHING
-     )
-     INSERT INTO run_artifacts (run_id, step, name, sha256) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (run_id, step, name) DO NOTHING`,
-    [runId, step, name, ref.sha256, ref.size, ref.mediaType],
-  );
+  await recordArtifact(pool, ref);
+  await pool.query('INSERT INTO run_artifacts (run_id, step, name, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id, step, name) DO NOTHING', [
+    runId,
+    step,
+    name,
+    ref.sha256,
+  ]);
 }
 
 export async function listRunArtifacts(pool: Pool, runId: string): Promise<RunArtifact[]> {

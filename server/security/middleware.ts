@@ -26,7 +26,7 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
     }
     const presented = presentedKey(c);
     if (!presented) throw new HttpError(401, 'unauthorized', 'this route needs an API key: Authorization: Bearer <key>');
-    const identity = await keyRing.identify(presented);
+    const identity = keyRing.identify(presented, keys);
     if (!identity) throw new HttpError(401, 'unauthorized', 'API key not recognised');
     if (!roleAllows(identity.role, access)) throw new HttpError(403, 'forbidden', `this route needs the ${access} role; the key has ${identity.role}`);
     c.set('apiKeyId', identity.id);

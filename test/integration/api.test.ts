@@ -1,15 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { definePipeline, defineRegistry } from '../../lib/dsl';
 import type { RunView } from '../../lib/runs/describeRun';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { type Store } from '../../lib/store/openStore';
 import { recordRunArtifact } from '../../lib/store/runArtifacts';
 import { createApp, type App } from '../../server/app';
-import { createTestDatabase } from '../helpers/postgres';
+import { openTestStore, type TestStore } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
@@ -35,21 +32,20 @@ const pipelines = [
   }),
 ];
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 
 beforeAll(async () => {
   env = await connectTestEnv();
   worker = await startTestWorker(env, steps.activities);
-  database = await createTestDatabase();
-  store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-api-')) });
+  testStore = await openTestStore();
+  store = testStore.store;
   app = createApp({ client: env.client, registry: defineRegistry({ pipelines }), store, taskQueue: worker.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233' });
 });
 afterAll(async () => {
   await worker?.stop();
   await env?.teardown();
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
 });
 beforeEach(() => steps.failuresLeft.clear());
 

@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { cron, definePipeline, defineRegistry, onEvent } from '../../lib/dsl';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { type Store } from '../../lib/store/openStore';
 import { apiRoutes, createApp } from '../../server/app';
 import type { AppDeps } from '../../server/deps';
 import { KeyRing } from '../../server/security/keyRing';
-import { createTestDatabase } from '../helpers/postgres';
+import { openTestStore, type TestStore } from '../helpers/postgres';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { scratchServices } from '../../lib/services';
 
@@ -30,21 +27,20 @@ const registry = defineRegistry({
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 let deps: AppDeps;
 
 beforeAll(async () => {
   env = await connectTestEnv();
   worker = await startTestWorker(env, createActivities(registry, scratchServices()));
-  database = await createTestDatabase();
-  store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-fuzz-')) });
+  testStore = await openTestStore();
+  store = testStore.store;
   deps = { client: env.client, registry, store, artifacts: scratchServices().artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };
 });
 afterAll(async () => {
   await worker?.stop();
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
   await env?.teardown();
 });
 

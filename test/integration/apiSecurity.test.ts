@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseEnvApiKeys, roleAllows, type ApiRole } from '../../lib/auth/apiKeys';
 import { definePipeline, defineRegistry } from '../../lib/dsl';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { type Store } from '../../lib/store/openStore';
 import { apiRoutes, createApp } from '../../server/app';
 import type { AppDeps } from '../../server/deps';
 import { KeyRing } from '../../server/security/keyRing';
-import { createTestDatabase } from '../helpers/postgres';
+import { openTestStore, type TestStore } from '../helpers/postgres';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
 
 const KEYS = { viewer: 'viewer-key-0123456789', operator: 'operator-key-0123456789', admin: 'admin-key-0123456789' } as const;
@@ -19,14 +17,14 @@ const registry = defineRegistry({
 });
 
 let env: TestWorkflowEnvironment;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 let deps: AppDeps;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  database = await createTestDatabase();
-  store = await openStore({ databaseUrl: database.url, home: mkdtempSync(join(tmpdir(), 'cairn-sec-')) });
+  testStore = await openTestStore();
+  store = testStore.store;
   deps = {
     client: env.client,
     registry,
@@ -37,8 +35,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
   await env?.teardown();
 });
 

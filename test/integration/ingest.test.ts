@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
@@ -9,20 +8,20 @@ import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { ingest } from '../../activities/ingest';
 import { toActivity } from '../../activities/stepActivity';
-import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { sqlString, withDuckDb } from '../../lib/data/duckdb';
 import type { Profile } from '../../lib/data/profile';
 import { definePipeline, defineRegistry } from '../../lib/dsl';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { freePort } from '../../lib/freePort';
 import { startRun } from '../../lib/runs/startRun';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { createApp } from '../../server/app';
-import { createTestDatabase } from '../helpers/postgres';
+import { createTestDatabase, openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 let artifacts: ArtifactStore;
 let dir: string;
@@ -30,10 +29,10 @@ let http: Server;
 let httpPort: number;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dir = mkdtempSync(join(tmpdir(), 'cairn-ingest-test-'));
-  store = await openStore({ databaseUrl: database.url, home: dir });
-  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  testStore = await openTestStore();
+  store = testStore.store;
+  dir = testStore.dir;
+  artifacts = testStore.artifacts;
   httpPort = await freePort();
   http = createServer((request, response) => {
     if (request.url === '/data.csv') return void response.writeHead(200, { 'content-type': 'text/csv' }).end('day,temp\n2015-01-01,4.5\n2015-01-02,5.1\n');
@@ -45,8 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   http?.close();
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
 });
 
 const ingestActivity = () => toActivity(ingest, { artifacts, store });

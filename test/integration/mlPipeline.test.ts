@@ -9,39 +9,38 @@ import { toActivity } from '../../activities/stepActivity';
 import { registry } from '../../definitions';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import type { ArtifactRef } from '../../lib/artifacts/artifactRef';
-import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { definePipeline, defineRegistry, defineStep } from '../../lib/dsl';
 import { trainModel } from '../../lib/ml/trainModel';
 import { z } from 'zod';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { startRun } from '../../lib/runs/startRun';
-import { getVersion, setAlias } from '../../lib/registry/registry';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { moveAlias } from '../../lib/registry/aliases';
+import { getVersion } from '../../lib/registry/registry';
+import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { runStateQuery } from '../../workflows/messages';
-import { createTestDatabase } from '../helpers/postgres';
+import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
 const sklearn = JSON.parse(readFileSync(new URL('../fixtures/reference/sklearn-accuracy.json', import.meta.url), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 let artifacts: ArtifactStore;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  database = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-ml-'));
-  store = await openStore({ databaseUrl: database.url, home: dir });
-  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  testStore = await openTestStore();
+  store = testStore.store;
+  artifacts = testStore.artifacts;
   worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
 });
 afterAll(async () => {
   await worker?.stop();
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
   await env?.teardown();
 });
 
@@ -75,7 +74,7 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
   });
 
   it('compares a new version with production on the same holdout, and numbers it 2', async () => {
-    await setAlias(store.pool, 'weather', 'production', 1);
+    await moveAlias(store.pool, { model: 'weather', alias: 'production', version: 1, actor: 'test', reason: 'set up production' });
     const run = await startRun(env.client, { pipeline: registry.pipelines.get('seattle-weather')!, params: { l2: 0.05 }, trigger: 'test', taskQueue: worker.taskQueue });
     const outputs = (await run.handle.result()).outputs as unknown as Outputs;
     expect(outputs.entry).toMatchObject({ version: 2 });

@@ -6,20 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../activities/deploy';
 import { toActivity } from '../../activities/stepActivity';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
-import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { ingestFile } from '../../lib/data/ingestFile';
 import { defineRegistry } from '../../lib/dsl';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { trainModel } from '../../lib/ml/trainModel';
 import { aliasHistory, moveAlias } from '../../lib/registry/aliases';
 import { registerVersion } from '../../lib/registry/registry';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
-import { createTestDatabase } from '../helpers/postgres';
+import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 let artifacts: ArtifactStore;
 let app: ReturnType<typeof createApp>;
@@ -41,17 +41,15 @@ async function registerPenguins(l2: number, runId: string) {
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  database = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-serve-'));
-  store = await openStore({ databaseUrl: database.url, home: dir });
-  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  testStore = await openTestStore();
+  store = testStore.store;
+  artifacts = testStore.artifacts;
   await registerPenguins(1e-3, 'run-1');
   await registerPenguins(1, 'run-2');
   app = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
 });
 afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
   await env?.teardown();
 });
 

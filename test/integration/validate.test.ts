@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,32 +7,31 @@ import { createActivities } from '../../activities';
 import { ingest } from '../../activities/ingest';
 import { toActivity } from '../../activities/stepActivity';
 import { validate } from '../../activities/validate';
-import { ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import type { ContractReport } from '../../lib/data/checkContract';
 import { definePipeline, defineRegistry } from '../../lib/dsl';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { startRun } from '../../lib/runs/startRun';
-import { openStore, type Store } from '../../lib/store/openStore';
+import { type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { runStateQuery } from '../../workflows/messages';
-import { createTestDatabase } from '../helpers/postgres';
+import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let testStore: TestStore;
 let store: Store;
 let artifacts: ArtifactStore;
 let dir: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dir = mkdtempSync(join(tmpdir(), 'cairn-validate-'));
-  store = await openStore({ databaseUrl: database.url, home: dir });
-  artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  testStore = await openTestStore();
+  store = testStore.store;
+  dir = testStore.dir;
+  artifacts = testStore.artifacts;
 });
 afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+  await testStore?.close();
 });
 
 const context = (step: string): StepInput['run'] => ({ runId: 'cairn:v:test:1', temporalRunId: 'r', pipeline: 'v', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step });
