@@ -1,9 +1,10 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStep } from '../lib/dsl/defineStep';
 import { TABULAR_FORMATS, type TabularFormat } from '../lib/data/duckdb';
+import { formatOf } from '../lib/data/formatOf';
 import { fetchToFile } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
 import { querySqlToJsonl } from '../lib/data/sqlSource';
@@ -27,16 +28,6 @@ export const IngestConfigSchema = z.strictObject({
 });
 export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
-function formatOf(config: IngestConfig, path: string): TabularFormat {
-  if (config.format) return config.format;
-  const extension = extname(path).toLowerCase();
-  if (extension === '.csv' || extension === '.tsv' || extension === '.txt') return 'csv';
-  if (extension === '.parquet' || extension === '.pq') return 'parquet';
-  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
-  if (extension === '.json') return 'json';
-  throw new ConfigError(`cannot tell the format of '${path}' from its extension: set format to ${TABULAR_FORMATS.join(', ')}`);
-}
-
 /** Brings the source to a local file; returns the file and its format. */
 export async function acquire(config: IngestConfig, dir: string): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
   if (/^postgres(ql)?:\/\//.test(config.source)) {
@@ -46,7 +37,7 @@ export async function acquire(config: IngestConfig, dir: string): Promise<{ path
     return { path, format: 'jsonl', kind: 'sql' };
   }
   if (/^https?:\/\//i.test(config.source)) {
-    const format = formatOf(config, new URL(config.source).pathname);
+    const format = formatOf(new URL(config.source).pathname, config.format);
     const path = join(dir, `download.${format}`);
     await fetchToFile(config.source, path, { allowHosts: config.allowHosts, privateHostsAllowed: config.privateHostsAllowed, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs });
     return { path, format, kind: 'url' };
@@ -54,7 +45,7 @@ export async function acquire(config: IngestConfig, dir: string): Promise<{ path
   const info = await stat(config.source).catch(() => undefined);
   if (!info?.isFile()) throw new DataError(`no file at '${config.source}'`);
   if (info.size > config.maxBytes) throw new DataError(`'${config.source}' is ${info.size} bytes, over maxBytes ${config.maxBytes}`);
-  return { path: config.source, format: formatOf(config, config.source), kind: 'file' };
+  return { path: config.source, format: formatOf(config.source, config.format), kind: 'file' };
 }
 
 /**

@@ -4,6 +4,7 @@ import { CairnError } from '../lib/errors';
 import { CliError } from './cliError';
 import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
+import { registerDriftCommand } from './commands/drift';
 import { registerKeyCommands } from './commands/keys';
 import { registerModelCommands } from './commands/models';
 import { registerPipelineCommands } from './commands/pipelines';
@@ -24,6 +25,7 @@ registerRunHistoryCommands(program, context);
 registerScheduleCommands(program, context);
 registerKeyCommands(program, context);
 registerModelCommands(program, context);
+registerDriftCommand(program, context);
 registerDevCommand(program, context);
 registerDemoCommand(program, context);
 

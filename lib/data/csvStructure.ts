@@ -11,7 +11,10 @@ import { DataError } from '../errors';
 export async function checkCsvStructure(path: string): Promise<{ rows: number; columns: number }> {
   let records = 0;
   let columns = 0;
-  const parser = createReadStream(path).pipe(parse({ relax_column_count: false, skip_empty_lines: true, bom: true }));
+  const source = createReadStream(path);
+  const parser = source.pipe(parse({ relax_column_count: false, skip_empty_lines: true, bom: true }));
+  // pipe() does not forward a read error (a missing or unreadable file): hand it to the parser, whose loop below throws it.
+  source.on('error', (error) => parser.destroy(error));
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (records === 0) columns = record.length;
@@ -19,6 +22,7 @@ export async function checkCsvStructure(path: string): Promise<{ rows: number; c
     }
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };
+    if (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') throw new DataError(`cannot read '${path}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     throw new DataError(`malformed CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}`);
   }
   if (records === 0) throw new DataError('the CSV file is empty: it has no header row');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,5 +149,32 @@ describe('the cairn CLI', () => {
     expect(rerun.stdout).toContain(`reused from ${runId}: landed`);
     expect(rerun.stdout).toContain('running again: report');
     expect((await cairn(['event', 'export-landed', '--id', 'x', '--payload', '{not json'])).stderr).toBe('cairn: --payload: not valid JSON\n');
+  });
+  it('compares two data files with `cairn drift`: per-column statistics, the decision, and an exit status for CI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-cli-drift-'));
+    const weather = readFileSync(fileURLToPath(new URL('../../node_modules/vega-datasets/data/seattle-weather.csv', import.meta.url)), 'utf8').trim().split('\n');
+    const slice = (name: string, pattern: RegExp) => {
+      writeFileSync(join(dir, name), [weather[0], ...weather.slice(1).filter((line) => pattern.test(line))].join('\n'));
+      return join(dir, name);
+    };
+    const reference = slice('2012-2013.csv', /^201[23]-/);
+    const summer = slice('summer-2014.csv', /^2014-0[678]-/);
+    const text = await cairn(['drift', reference, summer]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^temp_max\s+numeric\s+4\.166\s+0\.601\s/m);
+    expect(text.stdout).toMatch(/DRIFT in 5 of 5 columns/);
+    const json = JSON.parse((await cairn(['drift', reference, summer, '--json', '--columns', 'temp_max,weather'])).stdout);
+    expect(json.features.map((f: { feature: string }) => f.feature)).toEqual(['temp_max', 'weather']);
+    expect(json.features[1].statistics.chiSquare.dof).toBeGreaterThan(0);
+    const gated = await cairn(['drift', reference, summer, '--fail-on-drift']);
+    expect(gated.code).toBe(3);
+    expect(gated.stderr).toMatch(/drift in precipitation, temp_max/);
+    const same = await cairn(['drift', reference, reference, '--fail-on-drift']);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/no drift/);
+    const missing = await cairn(['drift', reference, join(dir, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`cairn: cannot read '${join(dir, 'nope.csv')}': no such file\n`);
+    expect((await cairn(['drift', reference, summer, '--psi', '-1'])).stderr).toMatch(/thresholds: psi: /);
   });
 });

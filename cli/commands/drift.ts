@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { formatOf } from '../../lib/data/formatOf';
+import { compareSamples, DriftThresholdsSchema, type FeatureDrift } from '../../lib/drift/driftReport';
+import { readColumns } from '../../lib/drift/readColumns';
+import { CliError } from '../cliError';
+import type { CliContext } from '../context';
+import { driftLines } from '../driftLines';
+
+interface DriftOptions {
+  json?: boolean;
+  columns?: string;
+  psi?: string;
+  ksPValue?: string;
+  failOnDrift?: boolean;
+}
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new CliError(`${flag} ${text}: expected a number`);
+  return value;
+}
+
+export function registerDriftCommand(program: Command, context: CliContext): void {
+  program
+    .command('drift')
+    .description('compare two data files column by column: PSI, KS (D, p), Jensen-Shannon, Wasserstein, chi-square')
+    .argument('<reference>', 'the reference data (CSV, Parquet, JSON lines or JSON)')
+    .argument('<current>', 'the data to compare with it')
+    .option('--columns <list>', 'only these columns, comma-separated')
+    .option('--psi <n>', 'PSI threshold (default 0.2)')
+    .option('--ks-p-value <n>', 'KS p-value threshold (default 0.001)')
+    .option('--fail-on-drift', 'exit with status 3 when the data drifted (for CI)')
+    .option('--json', 'print JSON')
+    .action(async (referencePath: string, currentPath: string, options: DriftOptions) => {
+      const parsed = DriftThresholdsSchema.safeParse({
+        ...(options.psi !== undefined ? { psi: number('--psi', options.psi) } : {}),
+        ...(options.ksPValue !== undefined ? { ksPValue: number('--ks-p-value', options.ksPValue) } : {}),
+      });
+      if (!parsed.success) throw new CliError(`thresholds: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`);
+      const only = options.columns?.split(',').map((c) => c.trim()).filter(Boolean);
+      const [reference, current] = await Promise.all([readColumns(referencePath, formatOf(referencePath)), readColumns(currentPath, formatOf(currentPath))]);
+      for (const name of only ?? []) if (!reference.columns.has(name)) throw new CliError(`--columns: '${name}' is not a comparable column of ${referencePath}`);
+      const wanted = only ? new Map([...reference.columns].filter(([name]) => only.includes(name))) : reference.columns;
+      const comparison = compareSamples(wanted, current.columns, parsed.data);
+      const drifted = comparison.driftedFeatures.length >= parsed.data.minDriftedFeatures;
+      const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, drifted, ...comparison, skipped: reference.skipped };
+      if (options.json) context.printJson(result);
+      else printComparison(context, result);
+      if (drifted && options.failOnDrift) throw new CliError(`drift in ${comparison.driftedFeatures.join(', ')}`, 3);
+    });
+}
+
+function printComparison(
+  context: CliContext,
+  result: { reference: { path: string; rows: number }; current: { path: string; rows: number }; drifted: boolean; features: FeatureDrift[]; missingColumns: string[]; driftedFeatures: string[]; skipped: string[] },
+): void {
+  context.print(`reference ${result.reference.path} (${result.reference.rows} rows)  vs  current ${result.current.path} (${result.current.rows} rows)`);
+  for (const line of driftLines(result.features)) context.print(line);
+  if (result.missingColumns.length > 0) context.print(`missing from current: ${result.missingColumns.join(', ')}`);
+  if (result.skipped.length > 0) context.print(`not compared: ${result.skipped.join(', ')}`);
+  context.print(result.drifted ? `DRIFT in ${result.driftedFeatures.length} of ${result.features.length + result.missingColumns.length} columns: ${result.driftedFeatures.join(', ')}` : 'no drift');
+}

@@ -1,0 +1,14 @@
+import { extname } from 'node:path';
+import { ConfigError } from '../errors';
+import { TABULAR_FORMATS, type TabularFormat } from './duckdb';
+
+/** The tabular format a file path's extension says, unless one is given explicitly. */
+export function formatOf(path: string, explicit?: TabularFormat): TabularFormat {
+  if (explicit) return explicit;
+  const extension = extname(path).toLowerCase();
+  if (extension === '.csv' || extension === '.tsv' || extension === '.txt') return 'csv';
+  if (extension === '.parquet' || extension === '.pq') return 'parquet';
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  if (extension === '.json') return 'json';
+  throw new ConfigError(`cannot tell the format of '${path}' from its extension: set format to ${TABULAR_FORMATS.join(', ')}`);
+}
