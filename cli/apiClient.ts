@@ -46,6 +46,7 @@ export function apiClient(options: ApiClientOptions) {
     get: <T>(path: string) => request<T>('GET', path),
     post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
     delete: <T>(path: string) => request<T>('DELETE', path),
+    put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   };
 }
 

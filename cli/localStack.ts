@@ -1,3 +1,4 @@
+import { PredictionLog } from '../lib/serving/predictionLog';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -90,7 +91,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
-  const app = createApp({ client, registry, store, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
+  const predictionLog = new PredictionLog(store.pool);
+  const app = createApp({ client, registry, store, predictionLog, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
   const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);
 
@@ -101,6 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     apiUrl: api.url,
     stop: async () => {
       await api.close();
+      await predictionLog.close();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.allSettled(running);
       await client.connection.close();

@@ -9,6 +9,7 @@ import { DEFAULT_SECURITY, type AppDeps } from './deps';
 import { errorBody, handleError, HttpError } from './httpErrors';
 import { openApiDocument } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
+import { aliasRoutes } from './routes/aliases';
 import { datasetRoutes } from './routes/datasets';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -37,6 +38,7 @@ export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false):
     ...datasetRoutes(deps),
     ...modelRoutes(deps),
     ...servingRoutes(deps),
+    ...aliasRoutes(deps),
     ...keyRoutes(deps, keyRing),
     ...metricsRoutes(deps, metricsOpen),
   ];

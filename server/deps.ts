@@ -3,6 +3,7 @@ import type { EnvApiKey } from '../lib/auth/apiKeys';
 import type { Registry } from '../lib/dsl/registry';
 import type { Store } from '../lib/store/openStore';
 import type { ArtifactStore } from '../lib/artifacts/artifactStore';
+import type { PredictionLog } from '../lib/serving/predictionLog';
 
 /** What the API needs; tests pass their own (a real client to a test server, a test registry). */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   store?: Store;
   /** Where model documents are read from for serving. */
   artifacts?: ArtifactStore;
+  /** Where served predictions are logged (created on first use from the store when not given). */
+  predictionLog?: PredictionLog;
   security?: Partial<SecurityOptions>;
 }
 

@@ -3,6 +3,7 @@ import { registry } from '../definitions';
 import { ArtifactStore } from '../lib/artifacts/artifactStore';
 import { artifactsDir, config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { PredictionLog } from '../lib/serving/predictionLog';
 import { openStore } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
 import { runMain } from '../lib/runMain';
@@ -16,12 +17,14 @@ runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
   const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME });
-  const app = createApp({ client, registry, store, artifacts: new ArtifactStore(artifactsDir(cfg)), taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
+  const predictionLog = new PredictionLog(store.pool);
+  const app = createApp({ client, registry, store, predictionLog, artifacts: new ArtifactStore(artifactsDir(cfg)), taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
   const keyCount = cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(cfg.CAIRN_HOST, keyCount), cfg.CAIRN_PORT);
   logger.info({ url: api.url }, 'Cairn API listening');
   const stop = async () => {
     await api.close();
+    await predictionLog.close();
     await client.connection.close();
     await store.close();
   };

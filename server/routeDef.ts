@@ -15,7 +15,7 @@ type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
  * OpenAPI document is generated from the very same definitions, so the two cannot drift apart.
  */
 export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefined, Q extends AnySchema | undefined = AnySchema | undefined, B extends AnySchema | undefined = AnySchema | undefined> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Hono path, e.g. /api/v1/runs/:runId */
   path: string;
   access: Access;

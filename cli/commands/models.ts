@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ModelVersion } from '../../lib/registry/registry';
+import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 
 const metricText = (metrics: Record<string, unknown>) =>
@@ -42,6 +43,29 @@ export function registerModelCommands(program: Command, context: CliContext): vo
       context.print(`  run:     ${v.lineage.runId} (step ${v.lineage.step}, pipeline ${v.lineage.pipeline}, spec ${v.lineage.specHash.slice(0, 12)})`);
       context.print(`  dataset: sha256 ${v.lineage.datasetSha256}`);
       context.print(`  model:   cas://sha256/${v.modelSha256}  (${v.lineage.codeVersion})`);
+    });
+
+  program
+    .command('deploy')
+    .description('point an alias at a model version (admin); --alias canary --weight 0.1 sends it 10% of the default traffic')
+    .argument('<model>')
+    .argument('<version>')
+    .option('--alias <alias>', 'the alias to move', 'production')
+    .option('--weight <share>', 'traffic share 0-1 for a canary alias (0 stops the split)')
+    .option('--reason <text>', 'recorded in the alias history')
+    .option('--json', 'print JSON')
+    .action(async (model: string, version: string, options: { alias: string; weight?: string; reason?: string; json?: boolean }) => {
+      const number = Number(version.replace(/^v/, ''));
+      if (!Number.isInteger(number) || number < 1) throw new CliError(`version '${version}': expected a version number such as 3 or v3`);
+      const weight = options.weight === undefined ? undefined : Number(options.weight);
+      if (weight !== undefined && !(weight >= 0 && weight <= 1)) throw new CliError(`--weight ${options.weight}: expected a share between 0 and 1`);
+      const moved = await context.api().put<{ moved: boolean; previous?: number | null }>(`/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(options.alias)}`, {
+        version: number,
+        ...(weight !== undefined ? { weight } : {}),
+        ...(options.reason ? { reason: options.reason } : {}),
+      });
+      if (options.json) return context.printJson(moved);
+      context.print(moved.moved ? `${model} ${options.alias}: ${moved.previous ? `v${moved.previous}` : '(none)'} -> v${number}${weight !== undefined ? ` at weight ${weight}` : ''}` : `${model} ${options.alias} already at v${number}`);
     });
 
   program

@@ -51,3 +51,13 @@ export const predictionDuration = new client.Histogram({
   labelNames: ['model', 'version', 'alias'] as const,
   buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5],
 });
+
+export const predictionLogWritten = new client.Counter({
+  name: 'cairn_prediction_log_written_total',
+  help: 'Served predictions written to the prediction log',
+});
+
+export const predictionLogDropped = new client.Counter({
+  name: 'cairn_prediction_log_dropped_total',
+  help: 'Served predictions not logged because the log buffer was full (PostgreSQL slow or down)',
+});

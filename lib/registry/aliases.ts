@@ -6,38 +6,55 @@ export interface AliasMove {
   alias: string;
   version: number;
   previous: number | null;
+  /** Share of the default traffic (canary aliases); null for an alias served only when asked for. */
+  weight: number | null;
   actor: string;
   reason: string;
   movedAt: string;
 }
 
+export interface MoveRequest {
+  model: string;
+  alias: string;
+  version: number;
+  /** Traffic share for a canary alias (0 turns the split off); omitted keeps the alias's current weight. */
+  weight?: number | null;
+  actor: string;
+  reason: string;
+}
+
 /**
- * Points an alias at a version and records the move (actor, reason) in the alias history, in one
- * transaction. Moving an alias to where it already points records nothing.
+ * Points an alias at a version (and sets its traffic weight) and records the move (actor, reason) in
+ * the alias history, in one transaction. A move that changes nothing records nothing.
  */
-export async function moveAlias(pool: Pool, move: { model: string; alias: string; version: number; actor: string; reason: string }): Promise<AliasMove | undefined> {
+export async function moveAlias(pool: Pool, request: MoveRequest): Promise<AliasMove | undefined> {
+  const { weight: requestedWeight, ...move } = request;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const exists = await client.query('SELECT 1 FROM model_versions WHERE model = $1 AND version = $2', [move.model, move.version]);
     if (exists.rowCount === 0) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
-    const current = await client.query<{ version: number }>('SELECT version FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE', [move.model, move.alias]);
+    const current = await client.query<{ version: number; traffic_weight: number | null }>(
+      'SELECT version, traffic_weight FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE',
+      [move.model, move.alias],
+    );
     const previous = current.rows[0]?.version ?? null;
-    if (previous === move.version) {
+    const weight = requestedWeight === undefined ? (current.rows[0]?.traffic_weight ?? null) : requestedWeight;
+    if (previous === move.version && weight === (current.rows[0]?.traffic_weight ?? null)) {
       await client.query('COMMIT');
       return undefined;
     }
     await client.query(
-      `INSERT INTO model_aliases (model, alias, version) VALUES ($1, $2, $3)
-       ON CONFLICT (model, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
-      [move.model, move.alias, move.version],
+      `INSERT INTO model_aliases (model, alias, version, traffic_weight) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (model, alias) DO UPDATE SET version = EXCLUDED.version, traffic_weight = EXCLUDED.traffic_weight, updated_at = now()`,
+      [move.model, move.alias, move.version, weight],
     );
     const { rows } = await client.query<{ moved_at: Date }>(
-      'INSERT INTO model_alias_history (model, alias, version, previous, actor, reason) VALUES ($1, $2, $3, $4, $5, $6) RETURNING moved_at',
-      [move.model, move.alias, move.version, previous, move.actor, move.reason],
+      'INSERT INTO model_alias_history (model, alias, version, previous, traffic_weight, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING moved_at',
+      [move.model, move.alias, move.version, previous, weight, move.actor, move.reason],
     );
     await client.query('COMMIT');
-    return { ...move, previous, movedAt: (rows[0]?.moved_at as Date).toISOString() };
+    return { ...move, previous, weight, movedAt: (rows[0]?.moved_at as Date).toISOString() };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -47,11 +64,11 @@ export async function moveAlias(pool: Pool, move: { model: string; alias: string
 }
 
 export async function aliasHistory(pool: Pool, model: string, alias: string): Promise<AliasMove[]> {
-  const { rows } = await pool.query<{ version: number; previous: number | null; actor: string; reason: string; moved_at: Date }>(
-    'SELECT version, previous, actor, reason, moved_at FROM model_alias_history WHERE model = $1 AND alias = $2 ORDER BY id DESC',
+  const { rows } = await pool.query<{ version: number; previous: number | null; traffic_weight: number | null; actor: string; reason: string; moved_at: Date }>(
+    'SELECT version, previous, traffic_weight, actor, reason, moved_at FROM model_alias_history WHERE model = $1 AND alias = $2 ORDER BY id DESC',
     [model, alias],
   );
-  return rows.map((r) => ({ model, alias, version: r.version, previous: r.previous, actor: r.actor, reason: r.reason, movedAt: r.moved_at.toISOString() }));
+  return rows.map((r) => ({ model, alias, version: r.version, previous: r.previous, weight: r.traffic_weight, actor: r.actor, reason: r.reason, movedAt: r.moved_at.toISOString() }));
 }
 
 /** Moves the alias back to the version it pointed at before its latest move. */

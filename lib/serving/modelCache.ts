@@ -2,7 +2,15 @@ import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
-import { getVersion, resolveAlias } from '../registry/registry';
+import { getVersion } from '../registry/registry';
+import { CANARY_ALIAS, stableBucket } from './trafficSplit';
+
+export interface AliasEntry {
+  version: number | undefined;
+  sha256: string | undefined;
+  weight: number | null;
+  at: number;
+}
 
 export interface ServedModel {
   model: string;
@@ -18,7 +26,7 @@ export interface ServedModel {
  */
 export class ModelCache {
   private readonly documents = new Map<string, ModelDocument>();
-  private readonly aliases = new Map<string, { version: number | undefined; sha256: string | undefined; at: number }>();
+  private readonly aliases = new Map<string, AliasEntry>();
 
   constructor(
     private readonly pool: Pool,
@@ -26,22 +34,24 @@ export class ModelCache {
     private readonly aliasTtlMs = 2_000,
   ) {}
 
-  async resolve(model: string, selector: { version?: number; alias?: string }): Promise<ServedModel | undefined> {
+  /**
+   * The version a request means: `version` pins one; `alias` names one; neither means production,
+   * except for the share of routing keys a weighted canary alias takes.
+   */
+  async resolve(model: string, selector: { version?: number; alias?: string; routingKey?: string }): Promise<ServedModel | undefined> {
     let version: number | undefined;
     let sha256: string | undefined;
-    const alias = selector.version === undefined ? (selector.alias ?? 'production') : null;
-    if (alias) {
-      const key = `${model}\u0000${alias}`;
-      let entry = this.aliases.get(key);
-      if (!entry || Date.now() - entry.at > this.aliasTtlMs) {
-        const found = await resolveAlias(this.pool, model, alias);
-        entry = { version: found?.version, sha256: found?.modelSha256, at: Date.now() };
-        this.aliases.set(key, entry);
-      }
-      ({ version, sha256 } = entry);
-    } else {
-      const found = await getVersion(this.pool, model, selector.version as number);
+    let alias: string | null = null;
+    if (selector.version !== undefined) {
+      const found = await getVersion(this.pool, model, selector.version);
       ({ version, modelSha256: sha256 } = found ?? { version: undefined, modelSha256: undefined });
+    } else {
+      alias = selector.alias ?? 'production';
+      if (!selector.alias && selector.routingKey !== undefined) {
+        const canary = await this.aliasEntry(model, CANARY_ALIAS);
+        if (canary.version !== undefined && canary.weight && stableBucket(`${model}\u0000${selector.routingKey}`) < canary.weight) alias = CANARY_ALIAS;
+      }
+      ({ version, sha256 } = await this.aliasEntry(model, alias));
     }
     if (version === undefined || sha256 === undefined) return undefined;
     let document = this.documents.get(sha256);
@@ -50,5 +60,20 @@ export class ModelCache {
       this.documents.set(sha256, document);
     }
     return { model, version, alias, document };
+  }
+
+  private async aliasEntry(model: string, alias: string): Promise<AliasEntry> {
+    const key = `${model}\u0000${alias}`;
+    const cached = this.aliases.get(key);
+    if (cached && Date.now() - cached.at <= this.aliasTtlMs) return cached;
+    const { rows } = await this.pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
+      `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
+         JOIN model_versions v ON v.model = a.model AND v.version = a.version
+        WHERE a.model = $1 AND a.alias = $2`,
+      [model, alias],
+    );
+    const entry = { version: rows[0]?.version, sha256: rows[0]?.model_sha256, weight: rows[0]?.traffic_weight ?? null, at: Date.now() };
+    this.aliases.set(key, entry);
+    return entry;
   }
 }

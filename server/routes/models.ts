@@ -3,9 +3,8 @@ import { getVersion, listModels, listVersions } from '../../lib/registry/registr
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
+import { ModelName } from './names';
 import { defineRoute, type RouteDef } from '../routeDef';
-
-const ModelName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'model names are lower-case letters, digits and dashes');
 
 /** The model registry: models, versions with metrics and lineage, aliases. */
 export function modelRoutes(deps: AppDeps): RouteDef[] {

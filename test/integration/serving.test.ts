@@ -13,6 +13,7 @@ import type { StepInput } from '../../lib/dsl/stepIo';
 import { trainModel } from '../../lib/ml/trainModel';
 import { aliasHistory, moveAlias } from '../../lib/registry/aliases';
 import { registerVersion } from '../../lib/registry/registry';
+import { PredictionLog } from '../../lib/serving/predictionLog';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { openTestStore, type TestStore } from '../helpers/postgres';
@@ -23,6 +24,7 @@ let testStore: TestStore;
 let store: Store;
 let artifacts: ArtifactStore;
 let app: ReturnType<typeof createApp>;
+let predictionLog: PredictionLog;
 
 async function registerPenguins(l2: number, runId: string) {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-serve-w-'));
@@ -46,9 +48,11 @@ beforeAll(async () => {
   artifacts = testStore.artifacts;
   await registerPenguins(1e-3, 'run-1');
   await registerPenguins(1, 'run-2');
-  app = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
+  predictionLog = new PredictionLog(store.pool);
+  app = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
 });
 afterAll(async () => {
+  await predictionLog?.close();
   await testStore?.close();
   await env?.teardown();
 });
@@ -135,6 +139,69 @@ describe('serving predictions', () => {
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/cairn_predictions_total\{model="penguins",version="2",alias="production"\} \d+/);
     expect(metrics).toMatch(/cairn_prediction_duration_seconds_count\{model="penguins",version="1",alias="production"\} \d+/);
+  });
+});
+
+const json = (method: string, path: string, body: unknown) => app.request(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+describe('canary traffic split', () => {
+  it('sends the canary its weight of the default traffic by a stable hash of the routing key, never an explicit alias or version', async () => {
+    expect((await json('PUT', '/api/v1/models/penguins/aliases/production', { version: 1, reason: 'baseline' })).status).toBe(200);
+    const put = await json('PUT', '/api/v1/models/penguins/aliases/canary', { version: 2, weight: 0.25, reason: 'try v2 on a quarter' });
+    expect(await put.json()).toMatchObject({ moved: true, weight: 0.25 });
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // alias moves reach a server within its 2 s alias TTL
+    const served: Record<string, number> = {};
+    const byKey = new Map<string, number>();
+    for (let i = 0; i < 400; i++) {
+      const body = (await (await predictRequest({ instance: gentoo, routingKey: `user-${i}` })).json()) as { version: number; alias: string };
+      served[body.alias] = (served[body.alias] ?? 0) + 1;
+      byKey.set(`user-${i}`, body.version);
+    }
+    // 400 keys at p = 0.25: mean 100, sd 8.7; 60..140 is more than four sd.
+    expect(served.canary).toBeGreaterThan(60);
+    expect(served.canary).toBeLessThan(140);
+    for (const key of ['user-1', 'user-2', 'user-3']) {
+      const again = (await (await predictRequest({ instance: gentoo, routingKey: key })).json()) as { version: number };
+      expect(again.version).toBe(byKey.get(key));
+    }
+    expect(((await (await predictRequest({ instance: gentoo, routingKey: 'x' }, '?alias=production')).json()) as { alias: string }).alias).toBe('production');
+    expect(((await (await predictRequest({ instance: gentoo }, '?version=1')).json()) as { alias: null }).alias).toBeNull();
+    const off = await json('PUT', '/api/v1/models/penguins/aliases/canary', { version: 2, weight: 0, reason: 'stop the canary' });
+    expect(await off.json()).toMatchObject({ moved: true, weight: 0 });
+    const history = await aliasHistory(store.pool, 'penguins', 'canary');
+    expect(history.map((h) => h.weight)).toEqual([0, 0.25]);
+    expect((await json('PUT', '/api/v1/models/penguins/aliases/canary', { version: 99 })).status).toBe(422);
+    expect((await json('PUT', '/api/v1/models/penguins/aliases/canary', { version: 2, weight: 1.5 })).status).toBe(422);
+  });
+});
+
+describe('prediction log and feedback', () => {
+  it('logs every served instance in batches off the request path, and records true labels by request id', async () => {
+    await predictionLog.flush();
+    const before = Number((await store.pool.query("SELECT count(*) AS n FROM prediction_log WHERE model = 'penguins'")).rows[0].n);
+    const response = await predictRequest({ instances: [gentoo, { ...gentoo, Island: 'Dream' }] });
+    const { requestId } = (await response.json()) as { requestId: string };
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    // Feedback right away: the prediction may still be buffered, and must be found anyway.
+    const feedback = await json('POST', '/api/v1/models/penguins/feedback', { items: [{ requestId, item: 0, label: 'Gentoo' }, { requestId, item: 1, label: 'Chinstrap' }] });
+    expect(await feedback.json()).toEqual({ model: 'penguins', recorded: 2 });
+    const logged = await store.pool.query('SELECT item, prediction, features FROM prediction_log WHERE request_id = $1 ORDER BY item', [requestId]);
+    expect(logged.rows.map((r) => [r.item, r.prediction])).toEqual([
+      [0, 'Gentoo'],
+      [1, 'Gentoo'],
+    ]);
+    expect(logged.rows[1].features.Island).toBe('Dream');
+    const after = Number((await store.pool.query("SELECT count(*) AS n FROM prediction_log WHERE model = 'penguins'")).rows[0].n);
+    expect(after - before).toBe(2);
+    const labels = await store.pool.query('SELECT item, label FROM prediction_feedback WHERE request_id = $1 ORDER BY item', [requestId]);
+    expect(labels.rows).toEqual([
+      { item: 0, label: 'Gentoo' },
+      { item: 1, label: 'Chinstrap' },
+    ]);
+    const unknown = await json('POST', '/api/v1/models/penguins/feedback', { requestId: 'no-such-request', label: 'Adelie' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'prediction_not_found', details: [{ requestId: 'no-such-request', item: 0 }] } });
+    expect((await json('POST', '/api/v1/models/penguins/feedback', { requestId, label: null })).status).toBe(422);
   });
 });
 

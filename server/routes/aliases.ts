@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { aliasHistory, moveAlias, rollbackAlias } from '../../lib/registry/aliases';
+import type { AppDeps } from '../deps';
+import { storePool } from '../requireStore';
+import { defineRoute, type RouteDef } from '../routeDef';
+import { AliasName, ModelName } from './names';
+
+/** Aliases: move one (with a canary traffic weight), its history, and rollback. */
+export function aliasRoutes(deps: AppDeps): RouteDef[] {
+  const actor = (keyId: unknown) => `api key ${String(keyId)}`;
+  return [
+    defineRoute({
+      method: 'PUT',
+      path: '/api/v1/models/:name/aliases/:alias',
+      access: 'admin',
+      summary: 'Point an alias at a version; weight (0-1) makes it a canary taking that share of the default traffic',
+      params: z.object({ name: ModelName, alias: AliasName }),
+      body: z.strictObject({ version: z.number().int().min(1), weight: z.number().min(0).max(1).nullable().optional(), reason: z.string().max(500).optional() }),
+      responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version' },
+      handler: async (c, { params: { name, alias }, body }) => {
+        const moved = await moveAlias(storePool(deps), { model: name, alias, version: body.version, weight: body.weight, actor: actor(c.get('apiKeyId')), reason: body.reason ?? '' });
+        return c.json({ model: name, alias, version: body.version, moved: moved !== undefined, ...(moved ? { previous: moved.previous, weight: moved.weight } : {}) });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/models/:name/aliases/:alias/history',
+      access: 'viewer',
+      summary: "An alias's moves: version, previous version, traffic weight, who or what, why, when",
+      params: z.object({ name: ModelName, alias: AliasName }),
+      responses: { 200: 'the history, newest first' },
+      handler: async (c, { params: { name, alias } }) => c.json({ model: name, alias, history: await aliasHistory(storePool(deps), name, alias) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/models/:name/aliases/:alias/rollback',
+      access: 'admin',
+      summary: 'Move an alias back to the version it pointed at before its latest move',
+      params: z.object({ name: ModelName, alias: AliasName }),
+      body: z.strictObject({ reason: z.string().max(500).optional() }),
+      responses: { 200: 'the move', 422: 'nothing to roll back to' },
+      handler: async (c, { params: { name, alias }, body: { reason } }) => c.json(await rollbackAlias(storePool(deps), name, alias, actor(c.get('apiKeyId')), reason ?? '')),
+    }),
+  ];
+}
