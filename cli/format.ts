@@ -2,6 +2,7 @@ import type { RunView, StepView } from '../lib/runs/describeRun';
 
 const MARK: Record<StepView['status'], string> = {
   pending: '·',
+  awaiting_approval: '?',
   running: '▸',
   awaiting_operator: '!',
   succeeded: '✔',
@@ -34,10 +35,9 @@ export function runLines(run: RunView, now = Date.now()): string[] {
 
 /** What an operator can do about a run that waits: the exact commands. */
 export function operatorHints(run: RunView): string[] {
-  return (run.steps ?? [])
-    .filter((s) => s.status === 'awaiting_operator')
-    .map(
-      (s) =>
-        `step '${s.name}' awaits an operator: cairn retry ${run.runId} ${s.name} | cairn skip ${run.runId} ${s.name} | cairn abort ${run.runId}`,
-    );
+  return (run.steps ?? []).flatMap((s) => {
+    if (s.status === 'awaiting_operator') return [`step '${s.name}' awaits an operator: cairn retry ${run.runId} ${s.name} | cairn skip ${run.runId} ${s.name} | cairn abort ${run.runId}`];
+    if (s.status === 'awaiting_approval') return [`step '${s.name}' awaits approval: cairn approve ${run.runId} ${s.name} | cairn reject ${run.runId} ${s.name} --reason '...'`];
+    return [];
+  });
 }

@@ -20,7 +20,7 @@ import { startRun } from '../lib/runs/startRun';
 import { scratchServices } from '../lib/services';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
-import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../workflows/messages';
+import { abortRunUpdate, approveStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../workflows/messages';
 import { createPipelineWorker } from '../workers/createWorker';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
@@ -45,6 +45,7 @@ const scenarios: Record<string, Pipeline> = {
   }),
   abort: definePipeline({ id: 'abort', params: noParams, steps: { wait: { activity: 'sleep', config: { ms: 60_000 }, heartbeat: '2s' } } }),
   cancel: definePipeline({ id: 'cancel', params: noParams, steps: { wait: { activity: 'sleep', config: { ms: 60_000 }, heartbeat: '2s' } } }),
+  approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
 async function main() {
@@ -77,6 +78,9 @@ async function main() {
         await handle.executeUpdate(retryStepUpdate, { args: [{ step: 'fetch', reason: 'try again' }] });
         await waitFor(async () => (await handle.query(runStateQuery)).steps[0]?.round === 2 && (await stepStatus('fetch')) === 'awaiting_operator');
         await handle.executeUpdate(skipStepUpdate, { args: [{ step: 'fetch', reason: 'give up' }] });
+      } else if (name === 'approve') {
+        await waitFor(async () => (await stepStatus('ship')) === 'awaiting_approval');
+        await handle.executeUpdate(approveStepUpdate, { args: [{ step: 'ship', by: 'alice', reason: 'looks right' }] });
       } else if (name === 'abort' || name === 'cancel') {
         await waitFor(async () => (await stepStatus('wait')) === 'running');
         await new Promise((r) => setTimeout(r, 500));

@@ -9,3 +9,7 @@ export const retryStepUpdate = defineUpdate<StepState, [StepDecisionRequest]>('r
 export const skipStepUpdate = defineUpdate<StepState, [StepDecisionRequest]>('skipStep');
 /** Ends the run as failed, cancelling whatever is running. */
 export const abortRunUpdate = defineUpdate<RunSnapshot, [AbortRequest]>('abortRun');
+/** Lets a step that waits for approval run. */
+export const approveStepUpdate = defineUpdate<StepState, [StepDecisionRequest]>('approveStep');
+/** Refuses a step that waits for approval: the step fails (ApprovalRejected) and so does the run. */
+export const rejectStepUpdate = defineUpdate<StepState, [StepDecisionRequest]>('rejectStep');

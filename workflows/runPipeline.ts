@@ -18,9 +18,10 @@ import type { StepInput } from '../lib/dsl/stepIo';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
-import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
+import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
 import type { RunMetricsSinks } from './metricsSink';
 import {
+  assertAwaitingApproval,
   assertAwaitingOperator,
   assertRunOpen,
   createRunState,
@@ -60,17 +61,19 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   };
 
   setHandler(runStateQuery, () => snapshot(run));
-  for (const [update, decision] of [
-    [retryStepUpdate, 'retry'],
-    [skipStepUpdate, 'skip'],
+  for (const [update, decision, validate] of [
+    [retryStepUpdate, 'retry', assertAwaitingOperator],
+    [skipStepUpdate, 'skip', assertAwaitingOperator],
+    [approveStepUpdate, 'approve', assertAwaitingApproval],
+    [rejectStepUpdate, 'reject', assertAwaitingApproval],
   ] as const) {
     setHandler(
       update,
-      ({ step, reason }) => {
-        run.decisions.set(step, { decision, reason: reason ?? '' });
+      ({ step, reason, by }) => {
+        run.decisions.set(step, { decision, reason: reason?.trim() ?? '', by: by?.trim() || null });
         return stepState(run, step);
       },
-      { validator: ({ step }) => assertAwaitingOperator(run, step) },
+      { validator: ({ step }) => validate(run, step) },
     );
   }
   setHandler(
@@ -171,6 +174,8 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
     upstream,
   };
 
+  if (step.approval) await awaitApproval(run, step.name, step.approval.timeoutMs, publishStatus);
+
   for (;;) {
     markRunning(state, new Date());
     try {
@@ -203,9 +208,9 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
           'OperatorTimeout',
         );
       }
-      const { decision, reason } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string };
+      const { decision, reason, by } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string; by: string | null };
       run.decisions.delete(step.name);
-      const note = `${decision} by operator${reason ? `: ${reason}` : ''}`;
+      const note = `${decision} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
       if (decision === 'skip') {
         markSkipped(state, note, new Date());
         publishStatus();
@@ -215,6 +220,31 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       publishStatus();
     }
   }
+}
+
+/**
+ * Holds a step until an operator approves it (it then runs) or rejects it, or the approval expires
+ * (both fail the step and the run). The wait is a durable timer: it survives worker restarts.
+ */
+async function awaitApproval(run: RunState, name: string, timeoutMs: number, publishStatus: () => void): Promise<void> {
+  const state = stepState(run, name);
+  state.status = 'awaiting_approval';
+  publishStatus();
+  const decided = await condition(() => run.decisions.has(name) || run.abortReason !== null, timeoutMs);
+  if (run.abortReason !== null) throw new RunAborted(run.abortReason);
+  const fail = (type: string, message: string) => {
+    markFailed(state, { message, type, nonRetryable: true }, new Date(), false);
+    publishStatus();
+    return ApplicationFailure.nonRetryable(`step '${name}' ${message}`, type);
+  };
+  if (!decided) throw fail('ApprovalExpired', `was not approved within ${Math.round(timeoutMs / 1000)} s`);
+  const { decision, reason, by } = run.decisions.get(name) as { decision: 'approve' | 'reject'; reason: string; by: string | null };
+  run.decisions.delete(name);
+  const note = `${decision === 'approve' ? 'approved' : 'rejected'} by ${by ?? 'an operator'}${reason ? `: ${reason}` : ''}`;
+  state.operatorNotes.push(note);
+  if (decision === 'reject') throw fail('ApprovalRejected', `was ${note}`);
+  state.status = 'pending';
+  publishStatus();
 }
 
 /** An activity stub with this step's own options; the activity type is the step's activity name. */

@@ -1,7 +1,7 @@
 import type { PipelineSpec, JsonValue } from '../lib/dsl/spec';
 import type { RunSnapshot, RunStatus, StepError, StepState } from './runTypes';
 
-export type OperatorDecision = 'retry' | 'skip';
+export type OperatorDecision = 'retry' | 'skip' | 'approve' | 'reject';
 
 /** The mutable state of one run: pure data and pure functions, so it is unit-testable and deterministic. */
 export interface RunState {
@@ -9,7 +9,7 @@ export interface RunState {
   trigger: string;
   logicalDate: string;
   steps: Map<string, StepState>;
-  decisions: Map<string, { decision: OperatorDecision; reason: string }>;
+  decisions: Map<string, { decision: OperatorDecision; reason: string; by: string | null }>;
   abortReason: string | null;
   finalStatus: RunStatus | null;
   rerunOf: string | null;
@@ -43,7 +43,8 @@ export function stepState(run: RunState, name: string): StepState {
 /** The run's status as the search attribute CairnStatus shows it. */
 export function runStatus(run: RunState): RunStatus {
   if (run.finalStatus) return run.finalStatus;
-  for (const step of run.steps.values()) if (step.status === 'awaiting_operator') return 'awaiting_operator';
+  // A step waiting for approval waits for an operator too: both count as runs awaiting an operator.
+  for (const step of run.steps.values()) if (step.status === 'awaiting_operator' || step.status === 'awaiting_approval') return 'awaiting_operator';
   return 'running';
 }
 
@@ -106,6 +107,16 @@ export function assertAwaitingOperator(run: RunState, step: unknown): void {
   if (state.status !== 'awaiting_operator') {
     throw new Error(`step '${step}' is ${state.status}, not awaiting an operator`);
   }
+  if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
+}
+
+/** Like assertAwaitingOperator, for approveStep / rejectStep. */
+export function assertAwaitingApproval(run: RunState, step: unknown): void {
+  if (typeof step !== 'string' || !run.steps.has(step)) {
+    throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
+  }
+  const state = stepState(run, step);
+  if (state.status !== 'awaiting_approval') throw new Error(`step '${step}' is ${state.status}, not awaiting approval`);
   if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
 }
 

@@ -1,7 +1,7 @@
 import type { PipelineSpec, JsonObject, JsonValue } from '../lib/dsl/spec';
 
 export type RunStatus = 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'cancelled';
-export type StepStatus = 'pending' | 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export type StepStatus = 'pending' | 'awaiting_approval' | 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 export interface RunInput {
   spec: PipelineSpec;
@@ -59,6 +59,8 @@ export interface RunResult {
 export interface StepDecisionRequest {
   step: string;
   reason?: string;
+  /** Who decided (the API passes its key's id); recorded in the step's notes. */
+  by?: string;
 }
 
 export interface AbortRequest {

@@ -64,10 +64,16 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .option('--json', 'print JSON')
     .action(showRun(context));
 
-  for (const decision of ['retry', 'skip'] as const) {
+  const descriptions = {
+    retry: 'run a step that awaits an operator again',
+    skip: 'skip a step that awaits an operator',
+    approve: 'approve a step that waits for approval, e.g. a deploy (admin)',
+    reject: 'reject a step that waits for approval: it and the run fail (admin)',
+  };
+  for (const decision of ['retry', 'skip', 'approve', 'reject'] as const) {
     program
       .command(decision)
-      .description(decision === 'retry' ? 'run a step that awaits an operator again' : 'skip a step that awaits an operator')
+      .description(descriptions[decision])
       .argument('<runId>')
       .argument('<step>')
       .option('--reason <text>', 'recorded on the step')

@@ -174,6 +174,10 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
     heartbeatTimeoutMs: options.heartbeat === 'none' ? null : (parseDuration(options.heartbeat) ?? STEP_DEFAULTS.heartbeatMs),
     taskQueue: options.queue ?? null,
     whenUpstreamSkipped: options.whenUpstreamSkipped ?? STEP_DEFAULTS.whenUpstreamSkipped,
+    // Only set when asked for, so the hashes of pipelines without approvals stay as they were.
+    ...(options.approval
+      ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }
+      : {}),
   };
 }
 

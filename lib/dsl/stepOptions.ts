@@ -30,6 +30,8 @@ export const StepOptionsSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9-]{0,62}$/, 'queue names are lower-case letters, digits and dashes')
     .optional(),
   whenUpstreamSkipped: z.enum(['run', 'skip']).optional(),
+  /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
+  approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),
 });
 
 export type StepOptions = z.input<typeof StepOptionsSchema>;
@@ -42,6 +44,7 @@ export const STEP_DEFAULTS = {
   timeoutMs: 60 * 60_000,
   heartbeatMs: 60_000,
   whenUpstreamSkipped: 'run',
+  approvalTimeoutMs: 86_400_000,
 } as const;
 
 export const FailureOptionsSchema = z.strictObject({

@@ -3,7 +3,7 @@ import { describeRun } from '../../lib/runs/describeRun';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
-import { abortRunUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
+import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
@@ -33,19 +33,25 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
     }
     return handle;
   };
-  const stepDecision = (decision: 'retry' | 'skip') =>
+  const DECISIONS = {
+    retry: { update: retryStepUpdate, access: 'operator', summary: 'Run a step that awaits an operator again', waiting: 'awaiting an operator' },
+    skip: { update: skipStepUpdate, access: 'operator', summary: 'Skip a step that awaits an operator', waiting: 'awaiting an operator' },
+    approve: { update: approveStepUpdate, access: 'admin', summary: 'Approve a step that waits for approval (e.g. a deploy): it runs', waiting: 'awaiting approval' },
+    reject: { update: rejectStepUpdate, access: 'admin', summary: 'Reject a step that waits for approval: it and the run fail', waiting: 'awaiting approval' },
+  } as const;
+  const stepDecision = (decision: keyof typeof DECISIONS) =>
     defineRoute({
       method: 'POST',
       path: `/api/v1/runs/:runId/steps/:step/${decision}`,
-      access: 'operator',
-      summary: decision === 'retry' ? 'Run a step that awaits an operator again' : 'Skip a step that awaits an operator',
+      access: DECISIONS[decision].access,
+      summary: DECISIONS[decision].summary,
       params: StepParams,
       body: ReasonBody,
-      responses: { 200: 'decision accepted', 404: 'no such run', 409: 'the step is not awaiting an operator, or the run is finished' },
+      responses: { 200: 'decision accepted', 404: 'no such run', 409: `the step is not ${DECISIONS[decision].waiting}, or the run is finished` },
       handler: async (c, { params: { runId, step }, body: { reason } }) => {
         const handle = await openRun(runId);
-        const update = decision === 'retry' ? retryStepUpdate : skipStepUpdate;
-        const state = await handle.executeUpdate(update, { args: [{ step, ...(reason ? { reason } : {}) }] });
+        const by = `api key ${c.get('apiKeyId') as string}`;
+        const state = await handle.executeUpdate(DECISIONS[decision].update, { args: [{ step, by, ...(reason ? { reason } : {}) }] });
         return c.json({ runId, step: state });
       },
     });
@@ -82,6 +88,8 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
     }),
     stepDecision('retry'),
     stepDecision('skip'),
+    stepDecision('approve'),
+    stepDecision('reject'),
     defineRoute({
       method: 'POST',
       path: '/api/v1/runs/:runId/abort',

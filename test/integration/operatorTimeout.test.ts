@@ -9,7 +9,8 @@ import { config } from '../../lib/config';
 import { resolveTestServer } from '../../lib/temporalDevServer';
 import { CAIRN_SEARCH_ATTRIBUTES } from '../../lib/searchAttributes';
 import { temporal } from '@temporalio/proto';
-import { retryStepUpdate, runStateQuery } from '../../workflows/messages';
+import { approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery } from '../../workflows/messages';
+import { noop } from '../../activities/noop';
 import { createPipelineWorker } from '../../workers/createWorker';
 import { installQuietRuntime, uniqueQueue } from '../helpers/temporal';
 import { scratchServices } from '../../lib/services';
@@ -29,6 +30,19 @@ const pipeline = definePipeline({
   id: 'seven-days',
   params: z.object({}),
   steps: { export: { activity: unavailable, retry: { attempts: 1 } } },
+});
+let shipped = 0;
+const ship = defineStep({
+  name: 'ship',
+  run: () => {
+    shipped += 1;
+    return { shipped: true };
+  },
+});
+const gated = definePipeline({
+  id: 'gated',
+  params: z.object({}),
+  steps: { prepare: { activity: 'noop' }, ship: { activity: ship, after: ['prepare'], approval: { timeout: '2d' } } },
 });
 
 beforeAll(async () => {
@@ -52,18 +66,18 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: { unavailable: toActivity(unavailable, scratchServices()) },
+    activities: { unavailable: toActivity(unavailable, scratchServices()), ship: toActivity(ship, scratchServices()), noop: toActivity(noop, scratchServices()) },
     runWorkflows: true,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   return worker.runUntil(fn(taskQueue));
 }
 
-const start = (taskQueue: string) =>
+const start = (taskQueue: string, which = pipeline) =>
   env.client.workflow.start('runPipeline', {
     taskQueue,
-    workflowId: uniqueQueue('cairn:seven-days:test'),
-    args: [{ ...compile(pipeline), trigger: 'test' }],
+    workflowId: uniqueQueue(`cairn:${which.id}:test`),
+    args: [{ ...compile(which), trigger: 'test' }],
   });
 
 describe('the default operator timeout (time-skipping)', () => {
@@ -88,5 +102,56 @@ describe('the default operator timeout (time-skipping)', () => {
     });
     expect(state.status).toBe('awaiting_operator');
     expect(executions).toBe(2);
+  });
+});
+
+describe('the approval gate (time-skipping)', () => {
+  const awaitingApproval = async (handle: Awaited<ReturnType<typeof start>>) => {
+    for (;;) {
+      const state = await handle.query(runStateQuery);
+      if (state.steps.find((s) => s.name === 'ship')?.status === 'awaiting_approval') return state;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('runs the step once approved, a day into the wait, and records who approved', async () => {
+    shipped = 0;
+    const result = await withWorker(async (taskQueue) => {
+      const handle = await start(taskQueue, gated);
+      const waiting = await awaitingApproval(handle);
+      expect(waiting.status).toBe('awaiting_operator');
+      expect(shipped).toBe(0);
+      await env.sleep('1 day');
+      const refused = (await handle.executeUpdate(approveStepUpdate, { args: [{ step: 'prepare' }] }).catch((e: unknown) => e)) as Error & { cause?: Error };
+      expect(refused.cause?.message).toBe("step 'prepare' is succeeded, not awaiting approval");
+      await handle.executeUpdate(approveStepUpdate, { args: [{ step: 'ship', by: 'alice', reason: 'metrics look right' }] });
+      return handle.result();
+    });
+    expect(shipped).toBe(1);
+    expect(result.steps.find((s: { name: string }) => s.name === 'ship')).toMatchObject({ status: 'succeeded', operatorNotes: ['approved by alice: metrics look right'] });
+  });
+
+  it('fails the step and the run when rejected, without running it', async () => {
+    shipped = 0;
+    const error = await withWorker(async (taskQueue) => {
+      const handle = await start(taskQueue, gated);
+      await awaitingApproval(handle);
+      await handle.executeUpdate(rejectStepUpdate, { args: [{ step: 'ship', by: 'bob', reason: 'wrong week' }] });
+      return handle.result().catch((e: unknown) => e);
+    });
+    expect(shipped).toBe(0);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(String((error as WorkflowFailedError).cause?.message)).toBe("step 'ship' was rejected by bob: wrong week");
+  });
+
+  it('expires after its timeout, durably, and the step never runs', async () => {
+    shipped = 0;
+    const error = await withWorker(async (taskQueue) => {
+      const handle = await start(taskQueue, gated);
+      await awaitingApproval(handle);
+      return handle.result().catch((e: unknown) => e);
+    });
+    expect(shipped).toBe(0);
+    expect(String((error as WorkflowFailedError).cause?.message)).toBe("step 'ship' was not approved within 172800 s");
   });
 });
