@@ -26,6 +26,8 @@ export const EvaluateConfigSchema = z.strictObject({
   gate: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })).default({}),
   /** Compare with the version an alias points at, on the same holdout. */
   against: z.strictObject({ model: z.string().min(1), alias: z.string().min(1).default('production') }).optional(),
+  /** Fail the gate unless the candidate beats the version `against` names (when there is one). */
+  requireImprovement: z.boolean().default(false),
   /** Evaluate on this data set (a path, URL or query, as for ingest) instead of the training split's holdout. */
   evaluationDataset: IngestConfigSchema.optional(),
   /** The upstream train step, when there are several upstream steps. */
@@ -84,6 +86,10 @@ export const evaluate = defineStep({
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'evaluation', ref: reportRef });
     const failures = gateFailures(metrics, config.gate);
+    if (config.requireImprovement && comparison?.candidateIsBetter === false) {
+      const incumbent = (comparison.metrics as Record<string, number>)[primary] as number;
+      failures.push(`${primary} ${((metrics as unknown as Record<string, number>)[primary] as number).toFixed(4)} does not beat ${comparison.alias} v${comparison.version}'s ${incumbent.toFixed(4)}`);
+    }
     if (failures.length > 0) throw new DataError(`gate failed: ${failures.join('; ')} [report ${reportRef.uri}]`);
     return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, evaluatedOn, comparison: comparison as never, report: reportRef };
   },

@@ -1,6 +1,7 @@
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { Registry } from '../lib/dsl/registry';
 import { deploy } from './deploy';
+import { driftActivities } from './driftActivities';
 import { evaluate } from './evaluate';
 import { ingest } from './ingest';
 import { register } from './register';
@@ -13,9 +14,10 @@ import { validate } from './validate';
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
 export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy];
 
-/** Every activity a worker registers: the built-in stages and the registry's own steps. */
+/** Every activity a worker registers: the built-in stages, the registry's own steps, and the drift watcher's. */
 export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {
   const activities: Record<string, StepActivity> = {};
   for (const step of [...builtinSteps, ...registry.steps.values()]) activities[step.name] = toActivity(step, services);
-  return activities;
+  // Temporal calls every activity with JSON arguments; the watcher's two take their own input types.
+  return { ...(driftActivities(services) as unknown as Record<string, StepActivity>), ...activities };
 }

@@ -3,8 +3,9 @@ import { penguins, seattleWeather } from './examples';
 import { landingCheck } from './landingCheck';
 import { quickstart } from './quickstart';
 import { tabularClassification, tabularRegression } from './tabular';
+import { weatherLoop } from './weatherLoop';
 
 /** Every pipeline Cairn knows. Building it validates them all: a bad definition stops start-up. */
 export const registry = defineRegistry({
-  pipelines: [quickstart, landingCheck, tabularClassification, tabularRegression, seattleWeather, penguins],
+  pipelines: [quickstart, landingCheck, tabularClassification, tabularRegression, seattleWeather, penguins, weatherLoop],
 });

@@ -1,17 +1,20 @@
 import { z } from 'zod';
-import { definePipeline, type JsonObject } from '../lib/dsl';
+import { definePipeline, type JsonObject, type Trigger } from '../lib/dsl';
 
 const modelName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
 /**
- * ingest -> train -> evaluate (gate, comparison with `production`) -> register, on any table.
- * `defaults` pre-fills params, which is how the examples below reuse it.
+ * ingest -> train -> evaluate (gate, comparison with `production`) -> register, on any table; with
+ * `promote`, the candidate must also beat production, and a deploy step moves production to it.
+ * `defaults` pre-fills params, which is how the examples reuse it.
  */
 function tabularPipeline(options: {
   id: string;
   description: string;
   task: 'classification' | 'regression';
-  defaults?: { dataset?: string; target?: string; model?: string };
+  defaults?: { dataset?: string; target?: string; model?: string; algorithm?: 'logistic-regression' | 'gradient-boosted-trees'; gate?: number; evaluationDataset?: string };
+  promote?: boolean;
+  triggers?: Trigger[];
 }) {
   const classification = options.task === 'classification';
   const text = (fallback: string | undefined) => (fallback ? z.string().min(1).default(fallback) : z.string().min(1));
@@ -25,7 +28,7 @@ function tabularPipeline(options: {
       /** Feature columns; default: every other numeric, text or boolean column. */
       features: z.array(z.string().min(1)).min(1).optional(),
       algorithm: classification
-        ? z.enum(['logistic-regression', 'gradient-boosted-trees']).default('logistic-regression')
+        ? z.enum(['logistic-regression', 'gradient-boosted-trees']).default(options.defaults?.algorithm ?? 'logistic-regression')
         : z.enum(['ridge-regression']).default('ridge-regression'),
       l2: z.number().min(0).default(1e-3),
       testFraction: z.number().gt(0).lt(1).default(0.2),
@@ -33,9 +36,9 @@ function tabularPipeline(options: {
       /** The registry name the model is registered under. */
       model: options.defaults?.model ? modelName.default(options.defaults.model) : modelName,
       /** The evaluation gate: minimum accuracy (classification) or maximum RMSE (regression). */
-      gate: z.number().min(0).optional(),
+      gate: options.defaults?.gate === undefined ? z.number().min(0).optional() : z.number().min(0).default(options.defaults.gate),
       /** Evaluate on this data set (path or URL) instead of a holdout of `dataset`. */
-      evaluationDataset: z.string().min(1).optional(),
+      evaluationDataset: options.defaults?.evaluationDataset ? z.string().min(1).default(options.defaults.evaluationDataset) : z.string().min(1).optional(),
       /** Hosts an http(s) dataset may come from. */
       allowHosts: z.array(z.string()).default([]),
     }),
@@ -53,11 +56,14 @@ function tabularPipeline(options: {
         config: (p) => {
           const gate: JsonObject = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
           const evaluationDataset: JsonObject | undefined = p.evaluationDataset ? { source: p.evaluationDataset, allowHosts: p.allowHosts } : undefined;
-          return { gate, against: { model: p.model, alias: 'production' }, ...(evaluationDataset ? { evaluationDataset } : {}) };
+          return { gate, against: { model: p.model, alias: 'production' }, requireImprovement: options.promote ?? false, ...(evaluationDataset ? { evaluationDataset } : {}) };
         },
       },
       entry: { activity: 'register', after: ['score'], config: (p) => ({ model: p.model }) },
+      // Only with `promote`; typed as always present so the object keeps one shape for definePipeline.
+      ...((options.promote ? { ship: { activity: 'deploy', after: ['entry'], config: () => ({ alias: 'production' }) } } : {}) as { ship: { activity: 'deploy'; after: ['entry']; config: () => JsonObject } }),
     },
+    ...(options.triggers ? { triggers: options.triggers } : {}),
   });
 }
 

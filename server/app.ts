@@ -10,6 +10,7 @@ import { errorBody, handleError, HttpError } from './httpErrors';
 import { openApiDocument } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
 import { aliasRoutes } from './routes/aliases';
+import { driftRoutes } from './routes/drift';
 import { datasetRoutes } from './routes/datasets';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -39,6 +40,7 @@ export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false):
     ...modelRoutes(deps),
     ...servingRoutes(deps),
     ...aliasRoutes(deps),
+    ...driftRoutes(deps),
     ...keyRoutes(deps, keyRing),
     ...metricsRoutes(deps, metricsOpen),
   ];

@@ -1,1 +1,2 @@
 export { runPipeline } from './runPipeline';
+export { watchDrift } from './watchDrift';

@@ -5,3 +5,6 @@
  */
 export const BUILTIN_STAGES = ['noop', 'sleep', 'ingest', 'validate', 'train', 'evaluate', 'register', 'deploy'] as const;
 export type BuiltinStage = (typeof BUILTIN_STAGES)[number];
+
+/** Activities of Cairn's own workflows (the drift watcher): no step may take these names. */
+export const RESERVED_ACTIVITIES = ['checkDrift', 'claimRetrain'] as const;

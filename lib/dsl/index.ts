@@ -5,4 +5,4 @@ export { compile, validatePipeline, parseParams, type CompiledRun } from './comp
 export type { PipelineSpec, StepSpec, JsonObject, JsonValue } from './spec';
 export type { StepInput, StepOutput, RunContext } from './stepIo';
 export { BUILTIN_STAGES } from './builtinStages';
-export { cron, every, onEvent, nextFireTimes, type Trigger, type ScheduleTrigger, type EventTrigger } from './triggers';
+export { cron, every, onEvent, onDrift, nextFireTimes, type Trigger, type ScheduleTrigger, type EventTrigger, type DriftTrigger } from './triggers';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { BUILTIN_STAGES } from './builtinStages';
+import { BUILTIN_STAGES, RESERVED_ACTIVITIES } from './builtinStages';
 import { validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
 import type { AnyStepFunction, StepFunction } from './defineStep';
@@ -18,6 +18,9 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
   const pipelines = new Map<string, Pipeline>();
   const steps = new Map<string, StepFunction>();
   const addStep = (fn: AnyStepFunction, where: string) => {
+    if ((RESERVED_ACTIVITIES as readonly string[]).includes(fn.name) || (BUILTIN_STAGES as readonly string[]).includes(fn.name)) {
+      throw new ConfigError(`step name '${fn.name}' is taken by Cairn's own ${(BUILTIN_STAGES as readonly string[]).includes(fn.name) ? 'stage' : 'drift watcher'} (${where})`);
+    }
     const known = steps.get(fn.name);
     if (known && known !== (fn as unknown)) throw new ConfigError(`two different steps are named '${fn.name}' (${where})`);
     steps.set(fn.name, fn as unknown as StepFunction);

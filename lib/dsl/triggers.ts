@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { DriftThresholdsSchema, type DriftThresholdsInput } from '../drift/driftReport';
 import { parseDuration, type Duration } from './duration';
 import type { JsonObject } from './spec';
 import { durationSchema } from './stepOptions';
@@ -28,13 +29,33 @@ export interface IntervalTrigger extends ScheduleOptions {
   kind: 'interval';
   every: Duration;
 }
+/**
+ * Watches a served model for drift every `every`; past the thresholds, starts this pipeline
+ * (trigger=drift) with `params`, at most once per `cooldown` for the model.
+ */
+export interface DriftTrigger extends ScheduleOptions {
+  kind: 'drift';
+  model: string;
+  alias: string;
+  every: Duration;
+  /** How far back logged predictions count (never before the alias's last move). */
+  window: Duration;
+  /** Fewer logged predictions than this in the window: no verdict. */
+  minRows: number;
+  maxRows: number;
+  cooldown: Duration;
+  thresholds: DriftThresholdsInput;
+}
+export type DriftOptions = ScheduleOptions & Partial<Omit<DriftTrigger, 'kind' | 'model' | keyof ScheduleOptions>>;
+
 export interface EventTrigger {
   kind: 'event';
   event: string;
   /** Turns the event's payload into params (validated by the pipeline's schema); default: no params. */
   params?: (payload: unknown) => JsonObject;
 }
-export type ScheduleTrigger = CronTrigger | IntervalTrigger;
+/** Every trigger Cairn keeps as a Temporal Schedule (a drift trigger's schedule runs the watcher). */
+export type ScheduleTrigger = CronTrigger | IntervalTrigger | DriftTrigger;
 export type Trigger = ScheduleTrigger | EventTrigger;
 
 /** Runs on a cron expression (five fields: minute hour day-of-month month day-of-week) in a time zone. */
@@ -52,9 +73,40 @@ export function onEvent(event: string, options: { params?: (payload: unknown) =>
   return { kind: 'event', event, ...(options.params ? { params: options.params } : {}) };
 }
 
-export function isScheduleTrigger(trigger: Trigger): trigger is ScheduleTrigger {
-  return trigger.kind === 'cron' || trigger.kind === 'interval';
+/** Watches `model` (its `production` alias unless told) for drift and retrains with this pipeline when it drifts. */
+export function onDrift(model: string, options: DriftOptions = {}): DriftTrigger {
+  return {
+    alias: 'production',
+    every: '1h',
+    window: '7d',
+    minRows: 100,
+    maxRows: 100_000,
+    cooldown: '1d',
+    thresholds: {},
+    name: `drift-${model}`.slice(0, 41),
+    ...options,
+    kind: 'drift',
+    model,
+  };
 }
+
+export function isScheduleTrigger(trigger: Trigger): trigger is ScheduleTrigger {
+  return trigger.kind === 'cron' || trigger.kind === 'interval' || trigger.kind === 'drift';
+}
+
+const name = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, `${what} names are lower-case letters, digits and dashes`);
+const atLeastOneSecond = z.custom<Duration>((v) => (parseDuration(v) ?? 0) >= 1000, { message: "expected a duration of at least 1s, such as '30m' or '1d'" });
+const DriftFieldsSchema = z.strictObject({
+  model: name('model'),
+  alias: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'aliases are lower-case letters, digits and dashes'),
+  every: atLeastOneSecond,
+  window: atLeastOneSecond,
+  minRows: z.number().int().min(1),
+  maxRows: z.number().int().min(1).max(1_000_000),
+  cooldown: atLeastOneSecond,
+  thresholds: DriftThresholdsSchema,
+});
+const DRIFT_FIELDS = Object.keys(DriftFieldsSchema.shape);
 
 /** Default names: schedule-1, schedule-2... in declaration order among a pipeline's schedule triggers. */
 export function scheduleName(trigger: ScheduleTrigger, index: number): string {
@@ -78,9 +130,15 @@ export function triggerProblem(trigger: Trigger): string | undefined {
   if (trigger.kind === 'event') {
     return /^[a-z][a-z0-9._-]{0,62}$/.test(trigger.event) ? undefined : `event name '${trigger.event}' must be lower-case letters, digits, '.', '_' or '-'`;
   }
-  const options = Object.fromEntries(Object.entries(trigger).filter(([key]) => !['kind', 'expression', 'timezone', 'every'].includes(key)));
+  const own = trigger.kind === 'drift' ? DRIFT_FIELDS : ['expression', 'timezone', 'every'];
+  const options = Object.fromEntries(Object.entries(trigger).filter(([key]) => key !== 'kind' && !own.includes(key)));
   const parsed = ScheduleOptionsSchema.safeParse(options);
   if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  if (trigger.kind === 'drift') {
+    const drift = DriftFieldsSchema.safeParse(Object.fromEntries(Object.entries(trigger).filter(([key]) => DRIFT_FIELDS.includes(key))));
+    if (!drift.success) return drift.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return trigger.minRows <= trigger.maxRows ? undefined : `minRows ${trigger.minRows} is more than maxRows ${trigger.maxRows}`;
+  }
   if (trigger.kind === 'interval') {
     const ms = parseDuration(trigger.every);
     return ms !== undefined && ms >= 1000 ? undefined : `every: '${String(trigger.every)}' is not a duration of at least 1s`;
@@ -103,7 +161,7 @@ export function nextFireTimes(trigger: ScheduleTrigger, count: number, from = ne
     const expression = CronExpressionParser.parse(trigger.expression, { tz: trigger.timezone, currentDate: from });
     return Array.from({ length: count }, () => expression.next().toDate());
   }
-  // Temporal aligns intervals to the Unix epoch (plus offset, which Cairn does not set).
+  // Temporal aligns intervals (a drift watcher's too) to the Unix epoch (plus offset, which Cairn does not set).
   const ms = parseDuration(trigger.every) as number;
   const first = Math.floor(from.getTime() / ms) * ms + ms;
   return Array.from({ length: count }, (_, i) => new Date(first + i * ms));

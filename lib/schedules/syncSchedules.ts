@@ -4,6 +4,8 @@ import { parseDuration } from '../dsl/duration';
 import type { Registry } from '../dsl/registry';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import type { RunInput } from '../../workflows/runTypes';
+import type { WatchDriftInput } from '../../workflows/watchDrift';
+import type { DriftTrigger } from '../dsl/triggers';
 import { desiredSchedules, type DesiredSchedule } from './desiredSchedules';
 import { managedScheduleIds } from './listSchedules';
 
@@ -35,20 +37,31 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleO
       trigger.kind === 'cron'
         ? { cronExpressions: [trigger.expression], timezone: trigger.timezone }
         : { intervals: [{ every: parseDuration(trigger.every) as number }] },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'runPipeline',
-      workflowId: `cairn:${desired.pipeline}:schedule:${desired.name}`,
-      taskQueue,
-      args: [input],
-      memo: { cairnScheduleHash: desired.hash },
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: CAIRN_PIPELINE, value: desired.pipeline },
-        { key: CAIRN_TRIGGER, value: 'schedule' },
-        { key: CAIRN_STATUS, value: 'running' },
-      ]),
-      staticSummary: `${desired.pipeline} (schedule ${desired.name}) ${JSON.stringify(desired.params)}`.slice(0, 400),
-    },
+    action:
+      trigger.kind === 'drift'
+        ? {
+            type: 'startWorkflow',
+            workflowType: 'watchDrift',
+            workflowId: `cairn:${desired.pipeline}:drift-watch:${desired.name}`,
+            taskQueue,
+            args: [watchDriftInput(desired, trigger)],
+            memo: { cairnScheduleHash: desired.hash },
+            staticSummary: `watch ${trigger.model} (${trigger.alias}) for drift; retrain with ${desired.pipeline}`.slice(0, 400),
+          }
+        : {
+            type: 'startWorkflow',
+            workflowType: 'runPipeline',
+            workflowId: `cairn:${desired.pipeline}:schedule:${desired.name}`,
+            taskQueue,
+            args: [input],
+            memo: { cairnScheduleHash: desired.hash },
+            typedSearchAttributes: new TypedSearchAttributes([
+              { key: CAIRN_PIPELINE, value: desired.pipeline },
+              { key: CAIRN_TRIGGER, value: 'schedule' },
+              { key: CAIRN_STATUS, value: 'running' },
+            ]),
+            staticSummary: `${desired.pipeline} (schedule ${desired.name}) ${JSON.stringify(desired.params)}`.slice(0, 400),
+          },
     policies: {
       overlap: OVERLAP[trigger.overlap ?? 'skip'],
       catchupWindow: parseDuration(trigger.catchupWindow) ?? DEFAULT_CATCHUP_WINDOW_MS,
@@ -56,6 +69,21 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleO
     state: { note: trigger.note ?? `managed by Cairn from definitions/ (pipeline ${desired.pipeline})` },
     // Set once at creation: marks the schedule as Cairn's, for the deployment serving `taskQueue`.
     memo: { cairnManaged: true, cairnScope: taskQueue, cairnPipeline: desired.pipeline },
+  };
+}
+
+/** What the drift watcher needs: the model, window and thresholds, and the compiled retrain run. */
+export function watchDriftInput(desired: DesiredSchedule, trigger: DriftTrigger): WatchDriftInput {
+  return {
+    pipeline: desired.pipeline,
+    retrain: { spec: desired.spec, params: desired.params, trigger: 'drift' },
+    model: trigger.model,
+    alias: trigger.alias,
+    windowMs: parseDuration(trigger.window) as number,
+    minRows: trigger.minRows,
+    maxRows: trigger.maxRows,
+    cooldownMs: parseDuration(trigger.cooldown) as number,
+    thresholds: trigger.thresholds,
   };
 }
 

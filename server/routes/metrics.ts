@@ -1,3 +1,4 @@
+import { registerDriftGauges } from '../../lib/metrics/driftGauges';
 import { registerRunGauges } from '../../lib/metrics/runGauges';
 import { registry } from '../../lib/metrics/metrics';
 import type { AppDeps } from '../deps';
@@ -6,6 +7,7 @@ import { defineRoute, type RouteDef } from '../routeDef';
 /** Prometheus metrics of this process (API, and in `cairn dev` the workers too) and run counts from Temporal. */
 export function metricsRoutes(deps: AppDeps, open: boolean): RouteDef[] {
   registerRunGauges(deps.client, () => [...deps.registry.pipelines.keys()]);
+  registerDriftGauges(() => deps.store?.pool);
   return [
     defineRoute({
       method: 'GET',

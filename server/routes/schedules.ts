@@ -17,6 +17,7 @@ const BackfillBody = z
 const ScheduleParams = z.object({ scheduleId: ScheduleId });
 
 export function describeTrigger(trigger: ScheduleTrigger): string {
+  if (trigger.kind === 'drift') return `drift of model '${trigger.model}' (${trigger.alias}), checked every ${String(trigger.every)}`;
   return trigger.kind === 'cron' ? `cron '${trigger.expression}' (${trigger.timezone})` : `every ${String(trigger.every)}`;
 }
 

@@ -1,0 +1,34 @@
+import { heartbeat } from '@temporalio/activity';
+import type { StepServices } from '../lib/dsl/defineStep';
+import { claimRetrain, type RetrainClaim } from '../lib/drift/claimRetrain';
+import { checkModelDrift, type ModelDriftRequest } from '../lib/drift/modelDrift';
+import { ConfigError } from '../lib/errors';
+
+export interface DriftCheckResult {
+  reportId: number;
+  status: 'checked' | 'insufficient-data';
+  version: number;
+  drifted: boolean;
+  driftedFeatures: string[];
+  currentRows: number;
+}
+
+/** The activities of the watchDrift workflow (not steps: they have no pipeline of their own). */
+export function driftActivities(services: StepServices) {
+  const pool = () => {
+    if (!services.store) throw new ConfigError('drift watching reads the prediction log: run the worker with DATABASE_URL');
+    return services.store.pool;
+  };
+  return {
+    async checkDrift(request: Omit<ModelDriftRequest, 'now'> & { now: string }): Promise<DriftCheckResult> {
+      heartbeat();
+      const report = await checkModelDrift(pool(), services.artifacts, { ...request, now: new Date(request.now) });
+      return { reportId: report.id, status: report.status, version: report.version, drifted: report.drifted, driftedFeatures: report.driftedFeatures, currentRows: report.current.rows };
+    },
+    async claimRetrain(request: { model: string; pipeline: string; reportId: number; cooldownMs: number }): Promise<RetrainClaim> {
+      return claimRetrain(pool(), request);
+    },
+  };
+}
+
+export type DriftActivities = ReturnType<typeof driftActivities>;

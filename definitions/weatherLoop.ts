@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { onDrift } from '../lib/dsl';
+import { tabularPipeline } from './tabular';
+
+const data = (file: string) => join(import.meta.dirname, 'data', file);
+
+/** Where the weather-loop demo's data comes from: yearly slices of seattle-weather (definitions/data). */
+export const WEATHER_LOOP_DATA = {
+  initial: data('seattle-weather-2012-2013.csv'),
+  retrain: data('seattle-weather-2012-2014.csv'),
+  served: data('seattle-weather-2014.csv'),
+  evaluation: data('seattle-weather-2015.csv'),
+};
+
+/**
+ * The closed loop: trains the "weather-loop" model on 2012-2013, evaluates it on 2015 and promotes it
+ * to production when it beats the version serving now. A drift trigger watches production's served
+ * inputs; when they drift past the thresholds, it retrains on 2012-2014 (the year since, labelled),
+ * at most once a day.
+ */
+export const weatherLoop = tabularPipeline({
+  id: 'weather-loop',
+  description: 'Trains, evaluates against production, registers and deploys the "weather-loop" model; retrains itself when its served inputs drift',
+  task: 'classification',
+  defaults: { dataset: WEATHER_LOOP_DATA.initial, target: 'weather', model: 'weather-loop', algorithm: 'gradient-boosted-trees', gate: 0.7, evaluationDataset: WEATHER_LOOP_DATA.evaluation },
+  promote: true,
+  triggers: [
+    onDrift('weather-loop', {
+      name: 'drift',
+      every: '1h',
+      window: '30d',
+      minRows: 60,
+      cooldown: '1d',
+      thresholds: { psi: 0.25, minDriftedFeatures: 1 },
+      params: { dataset: WEATHER_LOOP_DATA.retrain },
+    }),
+  ],
+});

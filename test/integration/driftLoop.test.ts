@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { registry } from '../../definitions';
+import { WEATHER_LOOP_DATA } from '../../definitions/weatherLoop';
+import type { ModelDriftReport } from '../../lib/drift/modelDrift';
+import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
+import { defineRegistry } from '../../lib/dsl';
+import type { DriftTrigger } from '../../lib/dsl/triggers';
+import { aliasHistory } from '../../lib/registry/aliases';
+import { resolveAlias } from '../../lib/registry/registry';
+import { CAIRN_STATUS, CAIRN_TRIGGER } from '../../lib/searchAttributes';
+import { startRun } from '../../lib/runs/startRun';
+import { desiredSchedules } from '../../lib/schedules/desiredSchedules';
+import { syncSchedules, watchDriftInput } from '../../lib/schedules/syncSchedules';
+import { PredictionLog } from '../../lib/serving/predictionLog';
+import { type Store } from '../../lib/store/openStore';
+import { createApp } from '../../server/app';
+import type { RunResult } from '../../workflows/runTypes';
+import type { watchDrift, WatchDriftInput, WatchDriftResult } from '../../workflows/watchDrift';
+import { openTestStore, type TestStore } from '../helpers/postgres';
+import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { waitFor } from '../helpers/waitFor';
+
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let testStore: TestStore;
+let store: Store;
+let artifacts: ArtifactStore;
+let app: ReturnType<typeof createApp>;
+let predictionLog: PredictionLog;
+const loop = registry.pipelines.get('weather-loop')!;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  testStore = await openTestStore();
+  ({ store, artifacts } = testStore);
+  worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+  predictionLog = new PredictionLog(store.pool);
+  app = createApp({ client: env.client, registry, store, artifacts, predictionLog, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
+});
+afterAll(async () => {
+  await predictionLog?.close();
+  await worker?.stop();
+  await testStore?.close();
+  await env?.teardown();
+});
+
+const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+/** Days of the served year as rows: the model's inputs, and the weather that day (the feedback label). */
+function servedDays(fromMonth: string, toMonth: string): { instance: Record<string, number>; label: string }[] {
+  const [, ...lines] = readFileSync(WEATHER_LOOP_DATA.served, 'utf8').trim().split('\n');
+  return lines
+    .map((line) => line.split(','))
+    .filter(([date]) => (date as string).slice(5, 7) >= fromMonth && (date as string).slice(5, 7) <= toMonth)
+    .map(([, precipitation, tempMax, tempMin, wind, weather]) => ({
+      instance: { precipitation: Number(precipitation), temp_max: Number(tempMax), temp_min: Number(tempMin), wind: Number(wind) },
+      label: weather as string,
+    }));
+}
+
+function watcherInput(): WatchDriftInput {
+  const desired = desiredSchedules(defineRegistry({ pipelines: [loop] }), worker.taskQueue).find((d) => d.trigger.kind === 'drift')!;
+  return watchDriftInput(desired, desired.trigger as DriftTrigger);
+}
+
+const runWatcher = (id: string) => env.client.workflow.execute<typeof watchDrift>('watchDrift', { workflowId: `test-watch-${id}-${Date.now()}`, taskQueue: worker.taskQueue, args: [watcherInput()] });
+
+describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => {
+  it('retrains exactly once for one drift episode and promotes the better version; a worse one is not promoted', async () => {
+    // 1. Train on 2012-2013, evaluate on 2015, deploy: production = v1.
+    const first = await startRun(env.client, { pipeline: loop, trigger: 'test', taskQueue: worker.taskQueue });
+    const firstResult = await first.handle.result();
+    expect(firstResult.outputs.ship).toMatchObject({ model: 'weather-loop', alias: 'production', version: 1, moved: true });
+    expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(1);
+
+    // 2. Serve the summer of 2014, one request per week, and send the true weather back as feedback.
+    const days = servedDays('06', '08');
+    for (let week = 0; week < days.length; week += 7) {
+      const batch = days.slice(week, week + 7);
+      const response = await post('/api/v1/models/weather-loop/predict', { instances: batch.map((d) => d.instance) });
+      expect(response.status).toBe(200);
+      const { requestId, version } = (await response.json()) as { requestId: string; version: number };
+      expect(version).toBe(1);
+      const feedback = await post('/api/v1/models/weather-loop/feedback', { items: batch.map((d, item) => ({ requestId, item, label: d.label })) });
+      expect(feedback.status).toBe(200);
+    }
+    await predictionLog.flush();
+
+    // 3. Two watchers look at the same moment (say, two deployments): both see the drift, one retrain starts.
+    const [a, b] = await Promise.all([runWatcher('a'), runWatcher('b')]);
+    for (const watched of [a, b]) {
+      expect(watched).toMatchObject({ status: 'checked', drifted: true });
+      expect(watched.driftedFeatures).toEqual(expect.arrayContaining(['temp_max', 'temp_min']));
+    }
+    expect([a, b].filter((w) => w.retrain?.startedHere)).toHaveLength(1);
+    expect(a.retrain?.workflowId).toBe(b.retrain?.workflowId);
+    const retrains = await store.pool.query("SELECT workflow_id FROM drift_retrains WHERE model = 'weather-loop'");
+    expect(retrains.rows).toEqual([{ workflow_id: a.retrain?.workflowId }]);
+
+    // 4. The retrain (trigger=drift, 2012-2014 data) beats v1 on 2015 and is promoted.
+    const retrain = env.client.workflow.getHandle(a.retrain!.workflowId);
+    const retrained = (await retrain.result()) as RunResult;
+    expect((await retrain.describe()).typedSearchAttributes.get(CAIRN_TRIGGER)).toBe('drift');
+    const score = retrained.outputs.score as { comparison: { version: number; candidateIsBetter: boolean } };
+    expect(score.comparison).toMatchObject({ version: 1, candidateIsBetter: true });
+    expect(retrained.outputs.ship).toMatchObject({ version: 2, previous: 1, moved: true });
+    expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(2);
+    expect((await aliasHistory(store.pool, 'weather-loop', 'production'))[0]?.actor).toBe(`run ${a.retrain!.workflowId}`);
+
+    // 5. The report is served, and its scores are in /metrics.
+    const drift = (await (await app.request('/api/v1/models/weather-loop/drift?limit=3')).json()) as { reports: (ModelDriftReport & { retrain: { workflowId: string } | null })[] };
+    const owner = drift.reports.find((r) => r.id === (a.retrain?.startedHere ? a.reportId : b.reportId))!;
+    expect(owner.retrain).toMatchObject({ workflowId: a.retrain!.workflowId });
+    expect((owner.features.find((f) => f.feature === 'temp_max')!.statistics as { psi: number }).psi).toBeGreaterThan(1);
+    expect(owner.accuracy).toMatchObject({ labelled: days.length });
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(/cairn_drift_score\{model="weather-loop",feature="temp_max",statistic="psi"\} [1-9]/);
+    expect(metrics).toMatch(/cairn_drift_detected\{model="weather-loop",version="1"\} 1/);
+
+    // 6. v2 has served nothing yet: the next look gives no verdict and starts nothing.
+    const after = await runWatcher('c');
+    expect(after).toMatchObject({ status: 'insufficient-data', drifted: false, retrain: null });
+
+    // 7. A candidate that does not beat production (2012-2013 again) fails its gate and is not deployed.
+    const worse = await startRun(env.client, { pipeline: loop, trigger: 'test', key: 'worse', taskQueue: worker.taskQueue });
+    await waitFor(async () => (await worse.handle.describe()).typedSearchAttributes.get(CAIRN_STATUS) === 'awaiting_operator', 'the worse candidate to fail its gate', 60_000);
+    const state = await app.request(`/api/v1/runs/${encodeURIComponent(worse.runId)}`);
+    const view = (await state.json()) as { steps: { name: string; status: string; error: { message: string } | null }[] };
+    expect(view.steps.find((s) => s.name === 'score')).toMatchObject({ status: 'awaiting_operator' });
+    expect(view.steps.find((s) => s.name === 'score')?.error?.message).toMatch(/does not beat production v2/);
+    expect(view.steps.find((s) => s.name === 'ship')?.status).toBe('pending');
+    expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(2);
+    await worse.handle.terminate('test done');
+  }, 180_000);
+
+  it('keeps the drift watcher as a Temporal Schedule that runs watchDrift', async () => {
+    const only = defineRegistry({ pipelines: [loop] });
+    const synced = await syncSchedules(env.client, only, worker.taskQueue);
+    expect(synced.created).toEqual(['cairn:weather-loop:drift']);
+    const handle = env.client.schedule.getHandle('cairn:weather-loop:drift');
+    const described = await handle.describe();
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'watchDrift' });
+    expect(described.spec.intervals?.[0]?.every).toBe(3_600_000);
+    await handle.trigger();
+    await waitFor(async () => (await handle.describe()).info.recentActions.length > 0, 'the schedule to start the watcher', 30_000);
+    const started = (await handle.describe()).info.recentActions[0]!.action.workflow;
+    const result = (await env.client.workflow.getHandle(started.workflowId, started.firstExecutionRunId).result()) as WatchDriftResult;
+    expect(result.status).toMatch(/checked|insufficient-data/);
+    await handle.delete();
+  }, 60_000);
+});

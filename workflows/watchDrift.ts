@@ -1,0 +1,78 @@
+import { ParentClosePolicy, WorkflowIdReusePolicy, log, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { DriftActivities } from '../activities/driftActivities';
+import type { DriftThresholdsInput } from '../lib/drift/driftReport';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../lib/searchAttributes';
+import { runPipeline } from './runPipeline';
+import type { RunInput } from './runTypes';
+
+export interface WatchDriftInput {
+  /** The pipeline that retrains the model, with the run input compiled when schedules were synced. */
+  pipeline: string;
+  retrain: RunInput;
+  model: string;
+  alias: string;
+  windowMs: number;
+  minRows: number;
+  maxRows: number;
+  cooldownMs: number;
+  thresholds: DriftThresholdsInput;
+}
+
+export interface WatchDriftResult {
+  reportId: number;
+  status: 'checked' | 'insufficient-data';
+  drifted: boolean;
+  driftedFeatures: string[];
+  /** The retrain this drift led to: started by this watcher, or already started within the cooldown. */
+  retrain: { workflowId: string; startedHere: boolean } | null;
+}
+
+const { checkDrift, claimRetrain } = proxyActivities<DriftActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+});
+
+/**
+ * One look at a served model: compares its recent inputs with its training data, stores the report,
+ * and on drift starts the retraining pipeline (trigger=drift) unless a retrain already started
+ * within the cooldown. The retrain runs on as its own workflow after this one ends.
+ */
+export async function watchDrift(input: WatchDriftInput): Promise<WatchDriftResult> {
+  const check = await checkDrift({
+    model: input.model,
+    alias: input.alias,
+    windowMs: input.windowMs,
+    minRows: input.minRows,
+    maxRows: input.maxRows,
+    thresholds: input.thresholds,
+    now: new Date().toISOString(),
+  });
+  const result: WatchDriftResult = { reportId: check.reportId, status: check.status, drifted: check.drifted, driftedFeatures: check.driftedFeatures, retrain: null };
+  if (!check.drifted) return result;
+  const claim = await claimRetrain({ model: input.model, pipeline: input.pipeline, reportId: check.reportId, cooldownMs: input.cooldownMs });
+  if (!claim.claimed) {
+    log.info('drift seen again within the cooldown; no second retrain', { model: input.model, retrain: claim.workflowId });
+    return { ...result, retrain: { workflowId: claim.workflowId, startedHere: false } };
+  }
+  try {
+    await startChild(runPipeline, {
+      workflowId: claim.workflowId,
+      taskQueue: workflowInfo().taskQueue,
+      args: [{ ...input.retrain, trigger: 'drift' }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      staticSummary: `retrain ${input.model} after drift in ${check.driftedFeatures.join(', ') || 'its predictions'} (report ${check.reportId})`.slice(0, 400),
+      typedSearchAttributes: [
+        { key: CAIRN_PIPELINE, value: input.pipeline },
+        { key: CAIRN_TRIGGER, value: 'drift' },
+        { key: CAIRN_STATUS, value: 'running' },
+      ],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return { ...result, retrain: { workflowId: claim.workflowId, startedHere: true } };
+}
