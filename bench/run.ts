@@ -1,6 +1,8 @@
 /** `npm run bench -- <name>`: runs one benchmark; it prints its figures and ends with `RESULT <name> key=value ...`. */
+import { drift } from './drift';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
+import { predict } from './predict';
 import { stepOverhead } from './stepOverhead';
 import { validation } from './validation';
 
@@ -9,6 +11,8 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   validation,
   ingest,
   'logistic-training': logisticTraining,
+  drift,
+  predict,
 };
 
 const name = process.argv[2];

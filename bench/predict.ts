@@ -1,0 +1,121 @@
+/**
+ * predict: single-row POST /api/v1/models/penguins/predict on the full Cairn app (request ids,
+ * secure headers, auth check, rate limiter, zod validation, feature-schema checks, inference,
+ * prediction log and metrics) beside a bare Hono route returning a constant, each served by
+ * @hono/node-server in this process and loaded by autocannon in a child process (32 connections,
+ * 8 s, rounds alternating). Server time is measured around app.fetch; latency and req/s by autocannon.
+ * Needs PostgreSQL (DATABASE_URL, else the local server on 127.0.0.1:5432): the prediction log writes there.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { Hono } from 'hono';
+import { EXAMPLE_DATASETS } from '../definitions/exampleData';
+import { ArtifactStore } from '../lib/artifacts/artifactStore';
+import { config } from '../lib/config';
+import { ingestFile } from '../lib/data/ingestFile';
+import { defineRegistry } from '../lib/dsl';
+import { freePort } from '../lib/freePort';
+import { logger } from '../lib/logger';
+import { trainModel } from '../lib/ml/trainModel';
+import { moveAlias } from '../lib/registry/aliases';
+import { registerVersion } from '../lib/registry/registry';
+import { PredictionLog } from '../lib/serving/predictionLog';
+import { openStore } from '../lib/store/openStore';
+import { createScratchDatabase } from '../lib/store/scratchDatabase';
+import { createApp } from '../server/app';
+import { startApiServer } from '../server/serve';
+import { percentile, round } from './stats';
+
+const CONNECTIONS = 32;
+const SECONDS = 8;
+const ROUNDS = 2;
+const AUTOCANNON = join(createRequire(import.meta.url).resolve('autocannon'), '..', 'autocannon.js');
+const instance = { Island: 'Biscoe', 'Beak Length (mm)': 47.5, 'Beak Depth (mm)': 14.2, 'Flipper Length (mm)': 217, 'Body Mass (g)': 5200, Sex: 'MALE' };
+
+type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** Wraps an app's fetch to record the time each request spends inside it (passing on the Node request in `env`). */
+function timed(fetch: Fetch, samples: number[]): Fetch {
+  return async (request, env) => {
+    const t0 = performance.now();
+    const response = await fetch(request, env);
+    samples.push(performance.now() - t0);
+    return response;
+  };
+}
+
+async function load(url: string): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ instance }), '--json', url],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const result = JSON.parse(stdout) as { latency: { p50: number; p99: number }; requests: { average: number }; errors: number; non2xx: number };
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
+}
+
+export async function predict(): Promise<string> {
+  logger.level = 'warn'; // one info line per request would measure the terminal, not the server
+  const database = await createScratchDatabase(config().DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'cairn_bench');
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-predict-'));
+  const store = await openStore({ databaseUrl: database.url, home: dir });
+  const artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  const { dataset } = await ingestFile(EXAMPLE_DATASETS.penguins.path, 'json', artifacts, dir);
+  const trained = await trainModel(await artifacts.verifiedPath(dataset), { target: 'Species' });
+  const modelRef = await artifacts.put(Buffer.from(JSON.stringify(trained.model)), 'application/vnd.cairn.model+json');
+  const lineage = { runId: 'bench', workflowRunId: 'bench', step: 'entry', pipeline: 'bench', specHash: 'bench', datasetSha256: dataset.sha256, codeVersion: 'bench' };
+  await registerVersion(store.pool, { model: 'penguins', modelRef, algorithm: trained.model.algorithm, metrics: {}, params: {}, lineage });
+  await moveAlias(store.pool, { model: 'penguins', alias: 'production', version: 1, actor: 'bench', reason: 'bench' });
+
+  // The API checks a Temporal deadline on every call; prediction routes never call Temporal, so a lazy client suffices.
+  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const predictionLog = new PredictionLog(store.pool);
+  const app = createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9 } });
+  const bare = new Hono().post('/predict', (c) => c.json({ label: 'Gentoo' }));
+  const serverTimes = { cairn: [] as number[], bare: [] as number[] };
+  const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
+  const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
+  const cairnUrl = `${cairnServer.url}/api/v1/models/penguins/predict`;
+  const bareUrl = `${bareServer.url}/predict`;
+  try {
+    const check = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
+    if (check.status !== 200) throw new Error(`predict answered ${check.status}: ${await check.text()}`);
+    await load(cairnUrl); // warm-up (JIT, connection pools), not counted
+    serverTimes.cairn.length = 0;
+    const runs = { cairn: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      runs.bare.push(await load(bareUrl));
+      runs.cairn.push(await load(cairnUrl));
+    }
+    await predictionLog.flush();
+    const logged = Number((await store.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);
+    const median = (xs: number[]) => percentile(xs, 50);
+    const figures = (name: 'cairn' | 'bare') => ({
+      serverP50: percentile(serverTimes[name], 50),
+      serverP99: percentile(serverTimes[name], 99),
+      p50: median(runs[name].map((x) => x.p50)),
+      p99: median(runs[name].map((x) => x.p99)),
+      rps: median(runs[name].map((x) => x.rps)),
+      failed: runs[name].reduce((n, x) => n + x.errors + x.non2xx, 0),
+    });
+    const c = figures('cairn');
+    const b = figures('bare');
+    console.log(`single-row predict, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per side (autocannon in a child process; 2 cores)`);
+    for (const [name, f] of [['Cairn /predict', c], ['bare Hono    ', b]] as const) {
+      console.log(`  ${name}: server p50 ${round(f.serverP50, 3)} ms p99 ${round(f.serverP99, 3)} ms | client p50 ${f.p50} ms p99 ${f.p99} ms | ${Math.round(f.rps)} req/s | failed ${f.failed}`);
+    }
+    console.log(`  latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
+    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} failed=${c.failed} logged=${logged}`;
+  } finally {
+    await cairnServer.close();
+    await bareServer.close();
+    await predictionLog.close();
+    await store.close();
+    await database.drop();
+  }
+}
