@@ -22,6 +22,8 @@ export interface RouteDef<P extends AnySchema | undefined = AnySchema | undefine
   summary: string;
   /** Routes that start work share a per-key rate limit. */
   rateLimited?: boolean;
+  /** False for routes that never call Temporal (they then run outside a Temporal deadline context). */
+  callsTemporal?: boolean;
   params?: P;
   query?: Q;
   body?: B;

@@ -2,10 +2,11 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { describeIssues } from '../lib/dsl/compile';
 import { HttpError } from './httpErrors';
+import { readBody } from './readBody';
 
-/** Parses a JSON body (an empty body counts as `{}`) with a zod schema: 400 for bad JSON, 422 naming each bad field. */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const text = await c.req.text();
+/** Parses a JSON body (an empty body counts as `{}`) with a zod schema: 413 over maxBytes, 400 for bad JSON, 422 naming each bad field. */
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes: number): Promise<z.output<S>> {
+  const text = await readBody(c, maxBytes);
   let raw: unknown = {};
   if (text.trim() !== '') {
     try {

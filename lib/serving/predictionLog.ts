@@ -78,20 +78,14 @@ export class PredictionLog {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.maxBatch);
       try {
+        // One JSON document per batch: a single JSON.stringify is several times cheaper for this
+        // process than pg's escaping of eight parallel arrays, and PostgreSQL unpacks it on its own core.
         await this.pool.query(
           `INSERT INTO prediction_log (model, version, alias, request_id, item, features, prediction, predicted_at)
-           SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
+           SELECT model, version, alias, "requestId", item, features, prediction, "predictedAt"
+             FROM jsonb_to_recordset($1::jsonb) AS x(model text, version int, alias text, "requestId" text, item int, features jsonb, prediction jsonb, "predictedAt" timestamptz)
            ON CONFLICT (model, request_id, item) DO NOTHING`,
-          [
-            batch.map((r) => r.model),
-            batch.map((r) => r.version),
-            batch.map((r) => r.alias),
-            batch.map((r) => r.requestId),
-            batch.map((r) => r.item),
-            batch.map((r) => JSON.stringify(r.features)),
-            batch.map((r) => JSON.stringify(r.prediction)),
-            batch.map((r) => r.predictedAt),
-          ],
+          [JSON.stringify(batch)],
         );
       } catch (error) {
         logger.warn({ err: error, buffered: this.buffer.length }, 'prediction log write failed; will retry');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,6 +9,8 @@ import { type Store } from '../../lib/store/openStore';
 import { apiRoutes, createApp } from '../../server/app';
 import type { AppDeps } from '../../server/deps';
 import { KeyRing } from '../../server/security/keyRing';
+import { startApiServer } from '../../server/serve';
+import { freePort } from '../../lib/freePort';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
 
@@ -136,6 +139,29 @@ describe('hardening', () => {
     });
     const chunked = await app.request('/api/v1/pipelines/secure-p/runs', { method: 'POST', body: chunks, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
     expect(chunked.status).toBe(413);
+    // Over a real socket the body is read from Node's request directly: the limit holds there too.
+    const server = await startApiServer(createApp({ ...deps, security: { maxBodyBytes: 2048 } }), '127.0.0.1', await freePort());
+    try {
+      const overSocket = (chunkedBody: boolean) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const request = httpRequest(`${server.url}/api/v1/pipelines/secure-p/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...(chunkedBody ? {} : { 'content-length': String(big.length) }) } }, (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          });
+          request.on('error', reject);
+          if (chunkedBody) for (let i = 0; i < 10; i++) request.write('x'.repeat(1000));
+          else request.write(big);
+          request.end();
+        });
+      for (const chunkedBody of [true, false]) {
+        const answer = await overSocket(chunkedBody);
+        expect(answer.status).toBe(413);
+        expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'payload_too_large' } });
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('rate-limits routes that start work, per client, with Retry-After', async () => {
