@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/freePort';
@@ -12,21 +13,26 @@ import type { CliContext } from '../context';
 import { startLocalStack } from '../localStack';
 import { waitForRun } from '../waitForRun';
 import { waitUntil } from '../waitUntil';
+import { runWeatherLoop } from './demoLoop';
 
 interface Started {
   runId: string;
 }
 
 /**
- * The end-to-end demo: a private Temporal dev server, workers and the API on free ports; a diamond
- * pipeline; then a run whose step fails until an operator retries it. Exits 0 only if all worked.
+ * The end-to-end demo on a private stack (Temporal dev server, workers, API on free ports, and a
+ * fresh embedded store, so it tells the same story every time): a diamond pipeline; a run whose step
+ * fails until an operator retries it; a model trained and registered; and the closed loop of deploy,
+ * serve, drift and retrain. `--loop` runs only the last. Exits 0 only if all worked.
  */
 export function registerDemoCommand(program: Command, context: CliContext): void {
   program
     .command('demo')
     .description('run the end-to-end demo on a private local stack, then stop it')
-    .action(async () => {
-      const cfg = config();
+    .option('--loop', 'only the closed loop: deploy, serve, watch drift, retrain, promote')
+    .action(async (options: { loop?: boolean }) => {
+      const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
+      const cfg = { ...config(), CAIRN_HOME: home, DATABASE_URL: undefined, CAIRN_ARTIFACTS_DIR: undefined };
       // The demo tells its own story; request and step log lines would bury it.
       logger.level = 'warn';
       const began = Date.now();
@@ -34,7 +40,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         cfg,
         temporalAddress: `127.0.0.1:${await freePort()}`,
         reuseTemporal: false,
-        syncSchedules: false,
+        syncSchedules: true, // the drift watcher runs on its Temporal Schedule
         withWebUi: false,
         apiHost: '127.0.0.1',
         apiPort: await freePort(),
@@ -43,13 +49,19 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       });
       try {
         const api = apiClient({ baseUrl: stack.apiUrl });
-        const quick = await runQuickstart(api, context);
-        const landing = await runLandingCheck(api, context, resolve(cfg.CAIRN_HOME, 'demo'));
-        const weather = await runWeatherModel(api, context);
-        context.print(`\nSummary: 3 runs succeeded in ${((Date.now() - began) / 1000).toFixed(1)} s on a real Temporal server`);
-        context.print(`  ${quick.runId}: ${quick.steps?.length} steps, 2 of them in parallel`);
-        context.print(`  ${landing.runId}: failed step retried by an operator, then succeeded`);
-        context.print(`  ${weather.runId}: real data to a registered model with its lineage`);
+        const lines: string[] = [];
+        if (!options.loop) {
+          const quick = await runQuickstart(api, context);
+          const landing = await runLandingCheck(api, context, join(home, 'landing'));
+          const weather = await runWeatherModel(api, context);
+          lines.push(`  ${quick.runId}: ${quick.steps?.length} steps, 2 of them in parallel`);
+          lines.push(`  ${landing.runId}: failed step retried by an operator, then succeeded`);
+          lines.push(`  ${weather.runId}: real data to a registered model with its lineage`);
+        }
+        const loop = await runWeatherLoop(api, context);
+        lines.push(`  ${loop.runId}: started by drift, evaluated against production, promoted`);
+        context.print(`\nSummary: ${lines.length} ${lines.length === 1 ? "story" : "stories"} succeeded in ${((Date.now() - began) / 1000).toFixed(1)} s on a real Temporal server`);
+        for (const line of lines) context.print(line);
       } finally {
         await stack.stop();
       }

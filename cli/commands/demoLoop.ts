@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { WEATHER_LOOP_DATA } from '../../definitions/weatherLoop';
+import type { ModelDriftReport } from '../../lib/drift/modelDrift';
+import type { RunView } from '../../lib/runs/describeRun';
+import { runPath, type ApiClient } from '../apiClient';
+import { CliError } from '../cliError';
+import type { CliContext } from '../context';
+import { waitForRun } from '../waitForRun';
+import { waitUntil } from '../waitUntil';
+
+type Report = ModelDriftReport & { retrain: { workflowId: string } | null };
+interface Score {
+  metrics: { accuracy: number };
+  comparison: { version: number | null; metrics: { accuracy: number } | null } | null;
+}
+
+const SCHEDULE = 'cairn:weather-loop:drift';
+const MODEL = 'weather-loop';
+
+/** The served year's summer days: the model's inputs and the weather that day (sent back as feedback). */
+function summerOf2014(): { instance: Record<string, number>; label: string }[] {
+  const [, ...lines] = readFileSync(WEATHER_LOOP_DATA.served, 'utf8').trim().split('\n');
+  return lines
+    .map((line) => line.split(','))
+    .filter(([date]) => ['06', '07', '08'].includes((date as string).slice(5, 7)))
+    .map(([, precipitation, tempMax, tempMin, wind, weather]) => ({
+      instance: { precipitation: Number(precipitation), temp_max: Number(tempMax), temp_min: Number(tempMin), wind: Number(wind) },
+      label: weather as string,
+    }));
+}
+
+async function finishedRun(api: ApiClient, runId: string, what: string): Promise<RunView> {
+  const run = await waitForRun(api, runId, { live: false, quiet: true, out: process.stdout });
+  if (run.status !== 'succeeded') throw new CliError(`${what} ended ${run.status}`);
+  return run;
+}
+
+const output = <T>(run: RunView, step: string) => run.steps?.find((s) => s.name === step)?.output as T;
+
+/** Triggers the drift watcher's schedule and waits for the report it stores. */
+async function watchOnce(api: ApiClient, after: number): Promise<Report> {
+  await api.post(`/api/v1/schedules/${encodeURIComponent(SCHEDULE)}/trigger`, {});
+  const { reports } = await waitUntil(
+    () => api.get<{ reports: Report[] }>(`/api/v1/models/${MODEL}/drift`),
+    // A drifted report gets its retrain a moment after it is stored: wait for both.
+    ({ reports: [latest] }) => latest !== undefined && latest.id > after && (!latest.drifted || latest.retrain !== null),
+    60_000,
+  );
+  return reports[0] as Report;
+}
+
+/** Chapter 4 of the demo: deploy, serve, watch drift, retrain, promote, all through the API. */
+export async function runWeatherLoop(api: ApiClient, context: CliContext): Promise<RunView> {
+  context.print('\n4. weather-loop: train on 2012-2013, serve 2014, watch for drift, retrain, promote');
+  const first = await finishedRun(api, (await api.post<{ runId: string }>('/api/v1/pipelines/weather-loop/runs', { trigger: 'demo' })).runId, 'weather-loop');
+  const firstScore = output<Score>(first, 'score');
+  context.print(`   v1 trained on 731 days (2012-2013): accuracy ${firstScore.metrics.accuracy.toFixed(3)} on 2015 -> production v${output<{ version: number }>(first, 'ship').version}`);
+
+  const days = summerOf2014();
+  let requests = 0;
+  for (let week = 0; week < days.length; week += 7, requests++) {
+    const batch = days.slice(week, week + 7);
+    const { requestId } = await api.post<{ requestId: string }>(`/api/v1/models/${MODEL}/predict`, { instances: batch.map((d) => d.instance) });
+    await api.post(`/api/v1/models/${MODEL}/feedback`, { items: batch.map((d, item) => ({ requestId, item, label: d.label })) });
+  }
+  context.print(`   served June-August 2014: ${days.length} days in ${requests} requests; the true weather went back as feedback`);
+
+  const report = await watchOnce(api, 0);
+  if (!report.drifted || !report.retrain) throw new CliError(`the drift watcher found no drift: ${JSON.stringify(report.driftedFeatures)}`);
+  const worst = report.features
+    .filter((f) => f.drifted)
+    .map((f) => `${f.feature} (PSI ${(f.statistics as { psi: number }).psi.toFixed(2)})`)
+    .join(', ');
+  const accuracy = report.accuracy ? `; accuracy on feedback ${report.accuracy.current.toFixed(2)}` : '';
+  context.print(`   drift watcher (schedule ${SCHEDULE}): DRIFT in ${worst}${accuracy}`);
+  context.print(`   retrain started by the drift trigger: ${report.retrain.workflowId}`);
+
+  const retrain = await finishedRun(api, report.retrain.workflowId, 'the retrain');
+  const score = output<Score>(retrain, 'score');
+  const shipped = output<{ version: number; previous: number | null }>(retrain, 'ship');
+  context.print(
+    `   v${shipped.version} trained on 1,096 days (2012-2014): accuracy ${score.metrics.accuracy.toFixed(3)} on 2015 beats v${score.comparison?.version}'s ` +
+      `${score.comparison?.metrics?.accuracy.toFixed(3)} -> production v${shipped.version} (rollback: cairn rollback ${MODEL})`,
+  );
+
+  const next = await watchOnce(api, report.id);
+  context.print(`   next check: ${next.status === 'insufficient-data' ? `no verdict yet (${next.current.rows} rows served by v${next.version})` : next.drifted ? 'drift' : 'no drift'}, so no second retrain`);
+  const run = await api.get<RunView>(runPath(retrain.runId));
+  return run;
+}
