@@ -240,7 +240,7 @@ async function awaitApproval(run: RunState, name: string, timeoutMs: number, pub
   if (!decided) throw fail('ApprovalExpired', `was not approved within ${Math.round(timeoutMs / 1000)} s`);
   const { decision, reason, by } = run.decisions.get(name) as { decision: 'approve' | 'reject'; reason: string; by: string | null };
   run.decisions.delete(name);
-  const note = `${decision === 'approve' ? 'approved' : 'rejected'} by ${by ?? 'an operator'}${reason ? `: ${reason}` : ''}`;
+  const note = `${decision === 'approve' ? 'approved' : 'rejected'} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
   state.operatorNotes.push(note);
   if (decision === 'reject') throw fail('ApprovalRejected', `was ${note}`);
   state.status = 'pending';

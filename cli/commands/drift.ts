@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatOf } from '../../lib/data/formatOf';
 import { compareSamples, DriftThresholdsSchema, type FeatureDrift } from '../../lib/drift/driftReport';
+import type { ModelDriftReport } from '../../lib/drift/modelDrift';
 import { readColumns } from '../../lib/drift/readColumns';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
@@ -48,6 +49,30 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       if (options.json) context.printJson(result);
       else printComparison(context, result);
       if (drifted && options.failOnDrift) throw new CliError(`drift in ${comparison.driftedFeatures.join(', ')}`, 3);
+    });
+
+  program
+    .command('drift-report')
+    .description('the latest drift reports the drift watcher stored for a served model')
+    .argument('<model>')
+    .option('--limit <n>', 'how many reports, newest first', '1')
+    .option('--json', 'print JSON')
+    .action(async (model: string, options: { limit: string; json?: boolean }) => {
+      const { reports } = await context
+        .api()
+        .get<{ reports: (ModelDriftReport & { retrain: { workflowId: string } | null })[] }>(`/api/v1/models/${encodeURIComponent(model)}/drift?limit=${encodeURIComponent(options.limit)}`);
+      if (options.json) return context.printJson({ model, reports });
+      if (reports.length === 0) context.print(`no drift report for ${model} yet: its drift watcher has not run`);
+      for (const report of reports) {
+        context.print(`report ${report.id} at ${report.createdAt}: ${model} v${report.version} (${report.alias}), ${report.current.rows} served rows since ${report.window.from} vs ${report.reference.rows} training rows`);
+        if (report.status === 'insufficient-data') {
+          context.print('  no verdict: too few predictions served in the window');
+          continue;
+        }
+        for (const line of driftLines([...report.features, ...(report.prediction ? [report.prediction] : [])])) context.print(`  ${line}`);
+        if (report.accuracy) context.print(`  accuracy on ${report.accuracy.labelled} labelled predictions: ${report.accuracy.current.toFixed(3)} (evaluation: ${report.accuracy.reference?.toFixed(3) ?? 'unknown'})`);
+        context.print(`  ${report.drifted ? `DRIFT in ${report.driftedFeatures.join(', ') || 'the predictions or accuracy'}` : 'no drift'}${report.retrain ? `; retrain ${report.retrain.workflowId}` : ''}`);
+      }
     });
 }
 

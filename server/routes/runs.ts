@@ -50,8 +50,10 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       responses: { 200: 'decision accepted', 404: 'no such run', 409: `the step is not ${DECISIONS[decision].waiting}, or the run is finished` },
       handler: async (c, { params: { runId, step }, body: { reason } }) => {
         const handle = await openRun(runId);
-        const by = `api key ${c.get('apiKeyId') as string}`;
-        const state = await handle.executeUpdate(DECISIONS[decision].update, { args: [{ step, by, ...(reason ? { reason } : {}) }] });
+        // With no keys configured every caller is 'anonymous': the note then says "by operator".
+        const keyId = c.get('apiKeyId') as string;
+        const by = keyId === 'anonymous' ? {} : { by: `api key ${keyId}` };
+        const state = await handle.executeUpdate(DECISIONS[decision].update, { args: [{ step, ...by, ...(reason ? { reason } : {}) }] });
         return c.json({ runId, step: state });
       },
     });

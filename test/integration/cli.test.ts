@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +10,10 @@ import { freePort } from '../../lib/freePort';
 import { createApp } from '../../server/app';
 import { startApiServer, type RunningApi } from '../../server/serve';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { runCairn } from '../helpers/cli';
 import { waitFor } from '../helpers/waitFor';
 import { scratchServices } from '../../lib/services';
 
-const CAIRN = fileURLToPath(new URL('../../cli/cairn.js', import.meta.url));
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
 let api: RunningApi;
@@ -31,17 +30,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Runs the real `cairn` binary against the API; never throws, returns what a user would see. */
-function cairn(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CAIRN, ...args],
-      { env: { PATH: process.env.PATH, CAIRN_API_URL: api.url, LOG_LEVEL: 'silent', ...extraEnv }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cairn = (args: string[], extraEnv: Record<string, string> = {}) => runCairn(api.url, args, extraEnv);
 
 describe('the cairn CLI', () => {
   it('lists pipelines, as text and as JSON', async () => {

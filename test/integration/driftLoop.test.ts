@@ -17,8 +17,11 @@ import { syncSchedules, watchDriftInput } from '../../lib/schedules/syncSchedule
 import { PredictionLog } from '../../lib/serving/predictionLog';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
+import { startApiServer } from '../../server/serve';
+import { freePort } from '../../lib/freePort';
 import type { RunResult } from '../../workflows/runTypes';
 import type { watchDrift, WatchDriftInput, WatchDriftResult } from '../../workflows/watchDrift';
+import { runCairn } from '../helpers/cli';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
@@ -119,6 +122,21 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/cairn_drift_score\{model="weather-loop",feature="temp_max",statistic="psi"\} [1-9]/);
     expect(metrics).toMatch(/cairn_drift_detected\{model="weather-loop",version="1"\} 1/);
+
+    // The operator's view of the same: `cairn drift-report`, and a canary with `cairn deploy`.
+    const server = await startApiServer(app, '127.0.0.1', await freePort());
+    try {
+      const report = await runCairn(server.url, ['drift-report', 'weather-loop', '--limit', '3']);
+      expect(report.code).toBe(0);
+      expect(report.stdout).toMatch(/^  temp_max\s+numeric\s+\d+\.\d+ .*DRIFT  psi/m);
+      expect(report.stdout).toContain(`retrain ${a.retrain!.workflowId}`);
+      const canary = await runCairn(server.url, ['deploy', 'weather-loop', 'v1', '--alias', 'canary', '--weight', '0.2', '--reason', 'compare']);
+      expect(canary.stdout).toBe('weather-loop canary: (none) -> v1 at weight 0.2\n');
+      expect((await runCairn(server.url, ['deploy', 'weather-loop', '1', '--weight', '2'])).stderr).toMatch(/--weight 2: expected a share between 0 and 1/);
+      expect((await runCairn(server.url, ['deploy', 'weather-loop', '7'])).stderr).toMatch(/model 'weather-loop' has no version 7/);
+    } finally {
+      await server.close();
+    }
 
     // 6. v2 has served nothing yet: the next look gives no verdict and starts nothing.
     const after = await runWatcher('c');
