@@ -128,7 +128,7 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     try {
       const report = await runCairn(server.url, ['drift-report', 'weather-loop', '--limit', '3']);
       expect(report.code).toBe(0);
-      expect(report.stdout).toMatch(/^  temp_max\s+numeric\s+\d+\.\d+ .*DRIFT  psi/m);
+      expect(report.stdout).toMatch(/^ {2}temp_max\s+numeric\s+\d+\.\d+ .*DRIFT {2}psi/m);
       expect(report.stdout).toContain(`retrain ${a.retrain!.workflowId}`);
       const canary = await runCairn(server.url, ['deploy', 'weather-loop', 'v1', '--alias', 'canary', '--weight', '0.2', '--reason', 'compare']);
       expect(canary.stdout).toBe('weather-loop canary: (none) -> v1 at weight 0.2\n');
