@@ -5,9 +5,9 @@ import { checkModelDrift, type ModelDriftRequest } from '../lib/drift/modelDrift
 import { ConfigError } from '../lib/errors';
 
 export interface DriftCheckResult {
-  reportId: number;
-  status: 'checked' | 'insufficient-data';
-  version: number;
+  reportId: number | null;
+  status: 'checked' | 'insufficient-data' | 'not-deployed';
+  version: number | null;
   drifted: boolean;
   driftedFeatures: string[];
   currentRows: number;
@@ -23,6 +23,7 @@ export function driftActivities(services: StepServices) {
     async checkDrift(request: Omit<ModelDriftRequest, 'now'> & { now: string }): Promise<DriftCheckResult> {
       heartbeat();
       const report = await checkModelDrift(pool(), services.artifacts, { ...request, now: new Date(request.now) });
+      if (!report) return { reportId: null, status: 'not-deployed', version: null, drifted: false, driftedFeatures: [], currentRows: 0 };
       return { reportId: report.id, status: report.status, version: report.version, drifted: report.drifted, driftedFeatures: report.driftedFeatures, currentRows: report.current.rows };
     },
     async claimRetrain(request: { model: string; pipeline: string; reportId: number; cooldownMs: number }): Promise<RetrainClaim> {

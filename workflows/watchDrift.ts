@@ -21,8 +21,8 @@ export interface WatchDriftInput {
 }
 
 export interface WatchDriftResult {
-  reportId: number;
-  status: 'checked' | 'insufficient-data';
+  reportId: number | null;
+  status: 'checked' | 'insufficient-data' | 'not-deployed';
   drifted: boolean;
   driftedFeatures: string[];
   /** The retrain this drift led to: started by this watcher, or already started within the cooldown. */
@@ -51,7 +51,7 @@ export async function watchDrift(input: WatchDriftInput): Promise<WatchDriftResu
     now: new Date().toISOString(),
   });
   const result: WatchDriftResult = { reportId: check.reportId, status: check.status, drifted: check.drifted, driftedFeatures: check.driftedFeatures, retrain: null };
-  if (!check.drifted) return result;
+  if (!check.drifted || check.reportId === null) return result;
   const claim = await claimRetrain({ model: input.model, pipeline: input.pipeline, reportId: check.reportId, cooldownMs: input.cooldownMs });
   if (!claim.claimed) {
     log.info('drift seen again within the cooldown; no second retrain', { model: input.model, retrain: claim.workflowId });

@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
-import { ConfigError } from '../errors';
 import { ModelDocumentSchema, predict, type ModelDocument } from '../ml/model';
 import { resolveAlias } from '../registry/registry';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
@@ -44,14 +43,15 @@ const REFERENCE_PREDICTION_ROWS = 20_000;
 const MIN_LABELS = 20;
 
 /**
- * Compares the inputs a served model saw recently (the prediction log) with the data it was trained
+ * Compares the inputs a served model saw recently (undefined while the alias points nowhere) (the prediction log) with the data it was trained
  * on (its version's dataset in the artifact store), plus its predictions and, where feedback exists,
  * its accuracy; stores the report in drift_reports and returns it.
  */
-export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, request: ModelDriftRequest): Promise<ModelDriftReport> {
+export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, request: ModelDriftRequest): Promise<ModelDriftReport | undefined> {
   const thresholds = DriftThresholdsSchema.parse(request.thresholds);
   const version = await resolveAlias(pool, request.model, request.alias);
-  if (!version) throw new ConfigError(`model '${request.model}' has no alias '${request.alias}' to watch`);
+  // Watching a model before its first deploy is normal (the schedule exists from the start): nothing to compare yet.
+  if (!version) return undefined;
   const document = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(artifactUri(version.modelSha256))).toString()));
   const movedAt = await aliasMovedAt(pool, request.model, request.alias);
   const from = new Date(Math.max(request.now.getTime() - request.windowMs, movedAt?.getTime() ?? 0));

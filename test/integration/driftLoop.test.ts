@@ -168,5 +168,8 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     const result = (await env.client.workflow.getHandle(started.workflowId, started.firstExecutionRunId).result()) as WatchDriftResult;
     expect(result.status).toMatch(/checked|insufficient-data/);
     await handle.delete();
+    // A watcher whose model is not deployed yet (the schedule exists from the first sync) has nothing to say, and does not fail.
+    const undeployed = await env.client.workflow.execute<typeof watchDrift>('watchDrift', { workflowId: `test-watch-none-${Date.now()}`, taskQueue: worker.taskQueue, args: [{ ...watcherInput(), model: 'not-deployed-yet' }] });
+    expect(undeployed).toEqual({ reportId: null, status: 'not-deployed', drifted: false, driftedFeatures: [], retrain: null });
   }, 60_000);
 });
