@@ -13,6 +13,13 @@ export interface DriftCheckResult {
   currentRows: number;
 }
 
+/** One look at the prediction-log window ending `now` (the workflow's time, so a replay asks the same). */
+export interface WindowCheck extends Omit<ModelDriftRequest, 'current'> {
+  windowMs: number;
+  maxRows: number;
+  now: string;
+}
+
 /** The activities of the watchDrift workflow (not steps: they have no pipeline of their own). */
 export function driftActivities(services: StepServices) {
   const pool = () => {
@@ -20,9 +27,10 @@ export function driftActivities(services: StepServices) {
     return services.store.pool;
   };
   return {
-    async checkDrift(request: Omit<ModelDriftRequest, 'now'> & { now: string }): Promise<DriftCheckResult> {
+    async checkDrift(request: WindowCheck): Promise<DriftCheckResult> {
       heartbeat();
-      const report = await checkModelDrift(pool(), services.artifacts, { ...request, now: new Date(request.now) });
+      const { windowMs, maxRows, now, ...rest } = request;
+      const report = await checkModelDrift(pool(), services.artifacts, { ...rest, current: { kind: 'prediction-log', windowMs, maxRows, now: new Date(now) } });
       if (!report) return { reportId: null, status: 'not-deployed', version: null, drifted: false, driftedFeatures: [], currentRows: 0 };
       return { reportId: report.id, status: report.status, version: report.version, drifted: report.drifted, driftedFeatures: report.driftedFeatures, currentRows: report.current.rows };
     },

@@ -4,6 +4,7 @@ import { deploy } from './deploy';
 import { driftActivities } from './driftActivities';
 import { evaluate } from './evaluate';
 import { ingest } from './ingest';
+import { monitor } from './monitor';
 import { register } from './register';
 import { noop } from './noop';
 import { sleep } from './sleep';
@@ -12,7 +13,7 @@ import { train } from './train';
 import { validate } from './validate';
 
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
-export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy];
+export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy, monitor];
 
 /** Every activity a worker registers: the built-in stages, the registry's own steps, and the drift watcher's. */
 export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {

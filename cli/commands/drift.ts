@@ -64,7 +64,7 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       if (options.json) return context.printJson({ model, reports });
       if (reports.length === 0) context.print(`no drift report for ${model} yet: its drift watcher has not run`);
       for (const report of reports) {
-        context.print(`report ${report.id} at ${report.createdAt}: ${model} v${report.version} (${report.alias}), ${report.current.rows} served rows since ${report.window.from} vs ${report.reference.rows} training rows`);
+        context.print(`report ${report.id} at ${report.createdAt}: ${model} v${report.version} (${report.alias}), ${report.window ? `${report.current.rows} served rows since ${report.window.from}` : `${report.current.rows} rows of dataset ${report.current.dataset?.slice(0, 12) ?? '?'}`} vs ${report.reference.rows} training rows`);
         if (report.status === 'insufficient-data') {
           context.print('  no verdict: too few predictions served in the window');
           continue;

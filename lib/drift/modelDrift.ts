@@ -1,21 +1,23 @@
 import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
-import { ModelDocumentSchema, predict, type ModelDocument } from '../ml/model';
+import { DataError } from '../errors';
+import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
 import { resolveAlias } from '../registry/registry';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
+import { fromDataFile, fromPredictionLog, predictSample, type CurrentSample } from './currentSample';
 import { readColumns } from './readColumns';
+
+/** Compare with the inputs served in a window of the prediction log, or with a dataset (a new batch). */
+export type DriftCurrent = { kind: 'prediction-log'; windowMs: number; maxRows: number; now: Date } | { kind: 'dataset'; sha256: string };
 
 export interface ModelDriftRequest {
   model: string;
   alias: string;
-  /** Only predictions served in this window before `now` count (and only since the alias last moved). */
-  windowMs: number;
-  /** Fewer logged predictions than this: no verdict yet. */
+  current: DriftCurrent;
+  /** Fewer rows than this: no verdict yet. */
   minRows: number;
-  maxRows: number;
   thresholds: DriftThresholdsInput;
-  now: Date;
 }
 
 export interface ModelDriftReport {
@@ -24,9 +26,10 @@ export interface ModelDriftReport {
   model: string;
   version: number;
   alias: string;
-  window: { from: string; to: string };
+  /** The prediction-log window compared (from is never before the alias's last move), or null for a dataset. */
+  window: { from: string; to: string } | null;
   reference: { dataset: string; rows: number };
-  current: { rows: number; labelled: number };
+  current: { rows: number; labelled: number; dataset: string | null };
   features: FeatureDrift[];
   missingColumns: string[];
   prediction: FeatureDrift | null;
@@ -37,15 +40,14 @@ export interface ModelDriftReport {
   createdAt: string;
 }
 
-/** Predictions on at most this many reference rows are the baseline for prediction drift. */
-const REFERENCE_PREDICTION_ROWS = 20_000;
-/** Accuracy from feedback is judged from this many labels on. */
+/** Accuracy from labels is judged from this many labels on. */
 const MIN_LABELS = 20;
 
 /**
- * Compares the inputs a served model saw recently (undefined while the alias points nowhere) (the prediction log) with the data it was trained
- * on (its version's dataset in the artifact store), plus its predictions and, where feedback exists,
- * its accuracy; stores the report in drift_reports and returns it.
+ * Compares what a served model sees now (the inputs it served recently, from the prediction log, or a
+ * newly ingested dataset) with the data its version was trained on (the version's dataset in the
+ * artifact store), plus its predictions and, where true labels exist, its accuracy; stores the report
+ * in drift_reports and returns it. Undefined while the alias points nowhere.
  */
 export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, request: ModelDriftRequest): Promise<ModelDriftReport | undefined> {
   const thresholds = DriftThresholdsSchema.parse(request.thresholds);
@@ -53,40 +55,40 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   // Watching a model before its first deploy is normal (the schedule exists from the start): nothing to compare yet.
   if (!version) return undefined;
   const document = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(artifactUri(version.modelSha256))).toString()));
-  const movedAt = await aliasMovedAt(pool, request.model, request.alias);
-  const from = new Date(Math.max(request.now.getTime() - request.windowMs, movedAt?.getTime() ?? 0));
-  const { rows: logged } = await pool.query<{ features: Record<string, unknown>; prediction: string | number; label: string | number | null }>(
-    `SELECT l.features, l.prediction, f.label FROM prediction_log l
-       LEFT JOIN prediction_feedback f ON f.model = l.model AND f.request_id = l.request_id AND f.item = l.item
-      WHERE l.model = $1 AND l.predicted_at >= $2 AND l.predicted_at <= $3
-      ORDER BY l.predicted_at DESC LIMIT $4`,
-    [request.model, from, request.now, request.maxRows],
-  );
+  const current = await currentSample(pool, artifacts, document, request);
   const reference = await readColumns(await artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256)), 'parquet', document.features);
   const base = {
     model: request.model,
     version: version.version,
     alias: request.alias,
-    window: { from: from.toISOString(), to: request.now.toISOString() },
+    window: current.source.kind === 'prediction-log' ? { from: current.source.from, to: current.source.to } : null,
     reference: { dataset: version.lineage.datasetSha256, rows: reference.rows },
-    current: { rows: logged.length, labelled: logged.filter((r) => r.label !== null).length },
+    current: { rows: current.rows, labelled: current.labelled.length, dataset: current.source.kind === 'dataset' ? current.source.sha256 : null },
     thresholds,
   };
-  if (logged.length < request.minRows) {
+  if (current.rows < request.minRows) {
     return store(pool, { ...base, status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
   }
-  const current = new Map<string, ColumnSample>(
-    document.features.map(({ name, kind }) => [
-      name,
-      kind === 'numeric' ? { kind, values: Float64Array.from(logged, (r) => (typeof r.features[name] === 'number' ? (r.features[name] as number) : NaN)) } : { kind, values: logged.map((r) => r.features[name]) },
-    ]),
-  );
-  const comparison = compareSamples(reference.columns, current, thresholds);
-  const prediction = featureDrift('prediction', referencePredictions(document, reference.columns, reference.rows), predictionSample(document, logged.map((r) => r.prediction)), thresholds);
-  const accuracy = accuracyFromFeedback(document, logged, version.metrics.accuracy, thresholds.accuracyDrop);
+  const comparison = compareSamples(reference.columns, current.columns, thresholds);
+  const referencePredictions = predictSample(document, reference.columns, reference.rows).predictions;
+  const prediction = featureDrift('prediction', predictionSample(document, referencePredictions), predictionSample(document, current.predictions), thresholds);
+  const accuracy = accuracyFromLabels(document, current.labelled, version.metrics.accuracy, thresholds.accuracyDrop);
   const driftedFeatures = comparison.driftedFeatures;
   const drifted = driftedFeatures.length >= thresholds.minDriftedFeatures || prediction.drifted || (accuracy?.dropped ?? false);
   return store(pool, { ...base, status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
+}
+
+async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ModelDocument, request: ModelDriftRequest): Promise<CurrentSample> {
+  if (request.current.kind === 'dataset') {
+    const path = await artifacts.verifiedPath(artifactUri(request.current.sha256)).catch(() => {
+      throw new DataError(`dataset ${request.current.kind === 'dataset' ? request.current.sha256 : ''} is not in the artifact store`);
+    });
+    return fromDataFile(path, document, request.current.sha256);
+  }
+  const { windowMs, maxRows, now } = request.current;
+  const movedAt = await aliasMovedAt(pool, request.model, request.alias);
+  const from = new Date(Math.max(now.getTime() - windowMs, movedAt?.getTime() ?? 0));
+  return fromPredictionLog(pool, document, { model: request.model, from, to: now, maxRows });
 }
 
 async function aliasMovedAt(pool: Pool, model: string, alias: string): Promise<Date | undefined> {
@@ -94,31 +96,12 @@ async function aliasMovedAt(pool: Pool, model: string, alias: string): Promise<D
   return rows[0]?.moved_at ?? undefined;
 }
 
-/** The model's predictions on (an evenly spaced sample of) its reference rows. */
-function referencePredictions(document: ModelDocument, columns: Map<string, ColumnSample>, rowCount: number): ColumnSample {
-  const step = Math.max(1, Math.ceil(rowCount / REFERENCE_PREDICTION_ROWS));
-  const rows: Record<string, unknown>[] = [];
-  for (let i = 0; i < rowCount; i += step) {
-    const row: Record<string, unknown> = {};
-    for (const [name, column] of columns) row[name] = (column.values as ArrayLike<unknown>)[i];
-    rows.push(row);
-  }
-  return predictionSample(document, predict(document, rows).map((r) => (r.label ?? r.value) as string | number));
-}
-
 function predictionSample(document: ModelDocument, values: (string | number)[]): ColumnSample {
   return document.task === 'classification' ? { kind: 'categorical', values } : { kind: 'numeric', values: Float64Array.from(values, Number) };
 }
 
-function accuracyFromFeedback(
-  document: ModelDocument,
-  logged: { prediction: string | number; label: string | number | null }[],
-  referenceAccuracy: unknown,
-  allowedDrop: number | null,
-): ModelDriftReport['accuracy'] {
-  if (document.task !== 'classification') return null;
-  const labelled = logged.filter((r) => r.label !== null);
-  if (labelled.length < MIN_LABELS) return null;
+function accuracyFromLabels(document: ModelDocument, labelled: CurrentSample['labelled'], referenceAccuracy: unknown, allowedDrop: number | null): ModelDriftReport['accuracy'] {
+  if (document.task !== 'classification' || labelled.length < MIN_LABELS) return null;
   const current = labelled.filter((r) => String(r.prediction) === String(r.label)).length / labelled.length;
   const reference = typeof referenceAccuracy === 'number' ? referenceAccuracy : null;
   const dropped = reference !== null && allowedDrop !== null && reference - current >= allowedDrop;
@@ -129,7 +112,7 @@ async function store(pool: Pool, report: Omit<ModelDriftReport, 'id' | 'createdA
   const { rows } = await pool.query<{ id: string; created_at: Date }>(
     `INSERT INTO drift_reports (model, version, alias, reference_dataset, reference_rows, current_rows, window_start, window_end, drifted, report)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-    [report.model, report.version, report.alias, report.reference.dataset, report.reference.rows, report.current.rows, report.window.from, report.window.to, report.drifted, JSON.stringify(report)],
+    [report.model, report.version, report.alias, report.reference.dataset, report.reference.rows, report.current.rows, report.window?.from ?? null, report.window?.to ?? null, report.drifted, JSON.stringify(report)],
   );
   return { ...report, id: Number(rows[0]?.id), createdAt: (rows[0]?.created_at as Date).toISOString() };
 }

@@ -3,7 +3,7 @@
  * checks each step's activity against these and the steps declared with defineStep, so a typo in
  * an activity name fails when definitions load, not when a run is stuck waiting for a worker.
  */
-export const BUILTIN_STAGES = ['noop', 'sleep', 'ingest', 'validate', 'train', 'evaluate', 'register', 'deploy'] as const;
+export const BUILTIN_STAGES = ['noop', 'sleep', 'ingest', 'validate', 'train', 'evaluate', 'register', 'deploy', 'monitor'] as const;
 export type BuiltinStage = (typeof BUILTIN_STAGES)[number];
 
 /** Activities of Cairn's own workflows (the drift watcher): no step may take these names. */

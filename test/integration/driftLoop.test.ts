@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { monitor } from '../../activities/monitor';
+import { toActivity } from '../../activities/stepActivity';
+import { ingestFile } from '../../lib/data/ingestFile';
+import type { StepInput } from '../../lib/dsl/stepIo';
+import type { JsonValue } from '../../lib/dsl/spec';
+import type { ArtifactRef } from '../../lib/artifacts/artifactRef';
 import { registry } from '../../definitions';
 import { WEATHER_LOOP_DATA } from '../../definitions/weatherLoop';
 import type { ModelDriftReport } from '../../lib/drift/modelDrift';
@@ -23,7 +30,7 @@ import type { RunResult } from '../../workflows/runTypes';
 import type { watchDrift, WatchDriftInput, WatchDriftResult } from '../../workflows/watchDrift';
 import { runCairn } from '../helpers/cli';
 import { openTestStore, type TestStore } from '../helpers/postgres';
-import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
 let env: TestWorkflowEnvironment;
@@ -153,6 +160,33 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(2);
     await worse.handle.terminate('test done');
   }, 180_000);
+
+  it('monitors a newly ingested batch against production with the monitor stage, accuracy from its target column', async () => {
+    type Monitored = { reportId: number; status: string; drifted: boolean; driftedFeatures: string[]; rows: number; accuracy: number | null };
+    const step = toActivity(monitor, { artifacts, store }) as unknown as (input: StepInput) => Promise<Monitored>;
+    const monitorStep = (stepInput: StepInput) => activityEnvironment().run(step, stepInput) as Promise<Monitored>;
+    const batch = async (name: string, months: RegExp) => {
+      const [header, ...lines] = readFileSync(WEATHER_LOOP_DATA.served, 'utf8').trim().split('\n');
+      const path = join(testStore.dir, name);
+      writeFileSync(path, [header, ...lines.filter((line) => months.test(line.slice(5, 7)))].join('\n'));
+      return (await ingestFile(path, 'csv', artifacts, testStore.dir)).dataset;
+    };
+    const input = (dataset: ArtifactRef, config: Record<string, unknown> = {}): StepInput => ({
+      run: { runId: 'cairn:weather-loop:test:monitor', temporalRunId: 'r', pipeline: 'weather-loop', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'watch' },
+      config: { model: 'weather-loop', thresholds: { psi: 0.25 }, minRows: 50, ...config },
+      upstream: { data: { dataset: dataset as unknown as JsonValue } },
+    });
+    const summer = await monitorStep(input(await batch('summer.csv', /0[678]/)));
+    expect(summer).toMatchObject({ drifted: true, rows: 92 });
+    expect(summer.driftedFeatures).toEqual(expect.arrayContaining(['temp_max', 'temp_min']));
+    expect(summer.accuracy).toBeGreaterThan(0.5);
+    const [stored] = ((await (await app.request('/api/v1/models/weather-loop/drift')).json()) as { reports: ModelDriftReport[] }).reports;
+    expect(stored).toMatchObject({ id: summer.reportId, window: null, current: { rows: 92, labelled: 92 } });
+    const year = await monitorStep(input(await batch('year.csv', /\d\d/)));
+    expect(year).toMatchObject({ drifted: false, rows: 365 });
+    const failing = await monitorStep(input(await batch('summer-again.csv', /0[678]/), { failOnDrift: true })).catch((e: unknown) => e as Error);
+    expect(String(failing)).toMatch(/drift against weather-loop v2: .*temp_max.*\[drift report \d+\]/);
+  }, 60_000);
 
   it('keeps the drift watcher as a Temporal Schedule that runs watchDrift', async () => {
     const only = defineRegistry({ pipelines: [loop] });

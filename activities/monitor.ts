@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
+import { defineStep } from '../lib/dsl/defineStep';
+import { DriftThresholdsSchema } from '../lib/drift/driftReport';
+import { checkModelDrift } from '../lib/drift/modelDrift';
+import { ConfigError, DataError } from '../lib/errors';
+import { upstreamOutput } from './upstreamOutput';
+
+const Ingested = z.object({ dataset: ArtifactRefSchema });
+
+/**
+ * monitor: compares a newly ingested batch (the upstream ingest's dataset) with the data the
+ * version behind `alias` was trained on: the same statistics, report and metrics as the drift
+ * watcher, plus accuracy when the batch has the target column. With `failOnDrift`, drift fails
+ * the step (to the operator) instead of only being reported.
+ */
+export const monitor = defineStep({
+  name: 'monitor',
+  config: z.strictObject({
+    model: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/),
+    alias: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).default('production'),
+    thresholds: DriftThresholdsSchema.optional(),
+    minRows: z.number().int().min(1).default(100),
+    failOnDrift: z.boolean().default(false),
+    from: z.string().optional(),
+  }),
+  run: async ({ config, upstream }, runtime) => {
+    if (!runtime.store) throw new ConfigError('monitor reads the model registry and stores drift reports: run the worker with DATABASE_URL');
+    const { dataset } = upstreamOutput(upstream, Ingested, config.from, 'a dataset (an ingest output)');
+    const report = await checkModelDrift(runtime.store.pool, runtime.artifacts, {
+      model: config.model,
+      alias: config.alias,
+      minRows: config.minRows,
+      thresholds: config.thresholds ?? {},
+      current: { kind: 'dataset', sha256: dataset.sha256 },
+    });
+    if (!report) throw new ConfigError(`model '${config.model}' has no alias '${config.alias}': deploy a version before monitoring it`);
+    if (report.drifted && config.failOnDrift) {
+      throw new DataError(`drift against ${config.model} v${report.version}: ${report.driftedFeatures.join(', ') || 'predictions or accuracy'} [drift report ${report.id}]`);
+    }
+    return {
+      reportId: report.id,
+      status: report.status,
+      model: config.model,
+      version: report.version,
+      drifted: report.drifted,
+      driftedFeatures: report.driftedFeatures,
+      rows: report.current.rows,
+      accuracy: report.accuracy?.current ?? null,
+    };
+  },
+});
