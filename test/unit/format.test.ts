@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { operatorHints, runLines } from '../../cli/format';
+import type { RunView, StepView } from '../../lib/runs/describeRun';
+
+const step = (name: string, status: StepView['status']): StepView => ({
+  name,
+  activity: 'noop',
+  status,
+  round: status === 'pending' || status === 'awaiting_approval' ? 0 : 1,
+  startedAt: null,
+  finishedAt: null,
+  error: status === 'awaiting_operator' ? { message: 'warehouse unavailable', type: 'Error', nonRetryable: false } : null,
+  output: null,
+  operatorNotes: [],
+  reusedFrom: null,
+  attempt: null,
+  lastFailure: null,
+});
+
+const run = (steps: StepView[]): RunView => ({
+  runId: 'cairn:p:cli:1',
+  temporalRunId: 'r',
+  pipeline: 'p',
+  trigger: 'cli',
+  status: 'awaiting_operator',
+  temporalStatus: 'RUNNING',
+  startTime: '2026-11-27T00:00:00Z',
+  closeTime: null,
+  logicalDate: null,
+  specHash: null,
+  abortReason: null,
+  steps,
+});
+
+describe('what `cairn status` shows an operator', () => {
+  it('gives the exact commands for a failed step and for a step waiting for approval', () => {
+    const view = run([step('export', 'awaiting_operator'), step('ship', 'awaiting_approval'), step('after', 'pending')]);
+    expect(operatorHints(view)).toEqual([
+      "step 'export' awaits an operator: cairn retry cairn:p:cli:1 export | cairn skip cairn:p:cli:1 export | cairn abort cairn:p:cli:1",
+      "step 'ship' awaits approval: cairn approve cairn:p:cli:1 ship | cairn reject cairn:p:cli:1 ship --reason '...'",
+    ]);
+    const lines = runLines(view);
+    expect(lines[2]).toMatch(/^ {2}\? ship\s+awaiting_approval/);
+    expect(lines[1]).toMatch(/warehouse unavailable/);
+  });
+});
