@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -64,6 +65,8 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         for (const line of lines) context.print(line);
       } finally {
         await stack.stop();
+        // The demo's store and artifacts were private to it (41 MB): nothing to keep.
+        await rm(home, { recursive: true, force: true });
       }
     });
 }
