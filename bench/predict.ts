@@ -11,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
@@ -35,6 +36,8 @@ const CONNECTIONS = 32;
 const SECONDS = 8;
 const ROUNDS = 2;
 const AUTOCANNON = join(createRequire(import.meta.url).resolve('autocannon'), '..', 'autocannon.js');
+const ROUND_TRIP_CLIENT = fileURLToPath(new URL('./roundTripClient.ts', import.meta.url));
+const ROUND_TRIPS = 3_000;
 const instance = { Island: 'Biscoe', 'Beak Length (mm)': 47.5, 'Beak Depth (mm)': 14.2, 'Flipper Length (mm)': 217, 'Body Mass (g)': 5200, Sex: 'MALE' };
 
 type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -57,6 +60,12 @@ async function load(url: string): Promise<{ p50: number; p99: number; rps: numbe
   );
   const result = JSON.parse(stdout) as { latency: { p50: number; p99: number }; requests: { average: number }; errors: number; non2xx: number };
   return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
+}
+
+/** Unloaded latency: one connection, one request at a time, from a client process of its own. */
+async function roundTrips(url: string): Promise<{ p50: number; p99: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ROUND_TRIP_CLIENT, url, String(ROUND_TRIPS), JSON.stringify({ instance })]);
+  return JSON.parse(stdout) as { p50: number; p99: number };
 }
 
 export async function predict(): Promise<string> {
@@ -87,6 +96,11 @@ export async function predict(): Promise<string> {
     if (check.status !== 200) throw new Error(`predict answered ${check.status}: ${await check.text()}`);
     await load(cairnUrl); // warm-up (JIT, connection pools), not counted
     serverTimes.cairn.length = 0;
+    const unloaded = { cairn: [] as { p50: number; p99: number }[], bare: [] as { p50: number; p99: number }[] };
+    for (let r = 0; r < 3; r++) {
+      unloaded.bare.push(await roundTrips(bareUrl));
+      unloaded.cairn.push(await roundTrips(cairnUrl));
+    }
     const runs = { cairn: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
     for (let r = 0; r < ROUNDS; r++) {
       runs.bare.push(await load(bareUrl));
@@ -102,6 +116,8 @@ export async function predict(): Promise<string> {
       p99: median(runs[name].map((x) => x.p99)),
       rps: median(runs[name].map((x) => x.rps)),
       failed: runs[name].reduce((n, x) => n + x.errors + x.non2xx, 0),
+      unloadedP50: median(unloaded[name].map((x) => x.p50)),
+      unloadedP99: median(unloaded[name].map((x) => x.p99)),
     });
     const c = figures('cairn');
     const b = figures('bare');
@@ -109,8 +125,9 @@ export async function predict(): Promise<string> {
     for (const [name, f] of [['Cairn /predict', c], ['bare Hono    ', b]] as const) {
       console.log(`  ${name}: server p50 ${round(f.serverP50, 3)} ms p99 ${round(f.serverP99, 3)} ms | client p50 ${f.p50} ms p99 ${f.p99} ms | ${Math.round(f.rps)} req/s | failed ${f.failed}`);
     }
-    console.log(`  latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
-    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} failed=${c.failed} logged=${logged}`;
+    console.log(`  unloaded (1 connection, ${ROUND_TRIPS} sequential requests x 3, own client process): Cairn p50 ${round(c.unloadedP50, 3)} ms p99 ${round(c.unloadedP99, 3)} ms | bare p50 ${round(b.unloadedP50, 3)} ms p99 ${round(b.unloadedP99, 3)} ms | ratio p50 ${round(c.unloadedP50 / b.unloadedP50)}x`);
+    console.log(`  under load: latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
+    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged}`;
   } finally {
     await cairnServer.close();
     await bareServer.close();
