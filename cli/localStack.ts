@@ -1,3 +1,4 @@
+import { AliasNotifications } from '../lib/serving/aliasNotifications';
 import { PredictionLog } from '../lib/serving/predictionLog';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -92,7 +93,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
   const predictionLog = new PredictionLog(store.pool);
-  const app = createApp({ client, registry, store, predictionLog, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
+  const aliasNotifications = AliasNotifications.forPool(store.pool);
+  await aliasNotifications.start();
+  const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
   const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);
 
@@ -104,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stop: async () => {
       await api.close();
       await predictionLog.close();
+      await aliasNotifications.stop();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.allSettled(running);
       await client.connection.close();

@@ -3,6 +3,7 @@ import type { EnvApiKey } from '../lib/auth/apiKeys';
 import type { Registry } from '../lib/dsl/registry';
 import type { Store } from '../lib/store/openStore';
 import type { ArtifactStore } from '../lib/artifacts/artifactStore';
+import type { AliasNotifications } from '../lib/serving/aliasNotifications';
 import type { PredictionLog } from '../lib/serving/predictionLog';
 
 /** What the API needs; tests pass their own (a real client to a test server, a test registry). */
@@ -17,6 +18,8 @@ export interface AppDeps {
   store?: Store;
   /** Where model documents are read from for serving. */
   artifacts?: ArtifactStore;
+  /** Alias moves as they happen (LISTEN/NOTIFY); without it, serving re-reads aliases every 2 s. */
+  aliasNotifications?: AliasNotifications;
   /** Where served predictions are logged (created on first use from the store when not given). */
   predictionLog?: PredictionLog;
   security?: Partial<SecurityOptions>;

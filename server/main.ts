@@ -3,6 +3,7 @@ import { registry } from '../definitions';
 import { ArtifactStore } from '../lib/artifacts/artifactStore';
 import { artifactsDir, config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { AliasNotifications } from '../lib/serving/aliasNotifications';
 import { PredictionLog } from '../lib/serving/predictionLog';
 import { openStore } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
@@ -18,13 +19,16 @@ runMain(async () => {
   const client = await connectClient(cfg);
   const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME });
   const predictionLog = new PredictionLog(store.pool);
-  const app = createApp({ client, registry, store, predictionLog, artifacts: new ArtifactStore(artifactsDir(cfg)), taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
+  const aliasNotifications = AliasNotifications.forPool(store.pool);
+  await aliasNotifications.start();
+  const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: new ArtifactStore(artifactsDir(cfg)), taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });
   const keyCount = cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(cfg.CAIRN_HOST, keyCount), cfg.CAIRN_PORT);
   logger.info({ url: api.url }, 'Cairn API listening');
   const stop = async () => {
     await api.close();
     await predictionLog.close();
+    await aliasNotifications.stop();
     await client.connection.close();
     await store.close();
   };

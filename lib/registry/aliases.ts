@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { ConfigError } from '../errors';
+import { ALIAS_CHANNEL } from '../serving/aliasNotifications';
 
 export interface AliasMove {
   model: string;
@@ -53,6 +54,8 @@ export async function moveAlias(pool: Pool, request: MoveRequest): Promise<Alias
       'INSERT INTO model_alias_history (model, alias, version, previous, traffic_weight, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING moved_at',
       [move.model, move.alias, move.version, previous, weight, move.actor, move.reason],
     );
+    // Delivered on commit to every API process listening (lib/serving/aliasNotifications.ts).
+    await client.query('SELECT pg_notify($1, $2)', [ALIAS_CHANNEL, `${move.model}/${move.alias}`]);
     await client.query('COMMIT');
     return { ...move, previous, weight, movedAt: (rows[0]?.moved_at as Date).toISOString() };
   } catch (error) {

@@ -62,6 +62,11 @@ export class ModelCache {
     return { model, version, alias, document };
   }
 
+  /** Drops what is known of an alias, so the next request reads it again (an alias-move notification). */
+  forget(model: string, alias: string): void {
+    this.aliases.delete(`${model}\u0000${alias}`);
+  }
+
   private async aliasEntry(model: string, alias: string): Promise<AliasEntry> {
     const key = `${model}\u0000${alias}`;
     const cached = this.aliases.get(key);

@@ -30,7 +30,11 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
   let cache: ModelCache | undefined;
   const models = () => {
     if (!deps.artifacts) throw new HttpError(503, 'artifacts_unavailable', 'no artifact store is configured');
-    cache ??= new ModelCache(storePool(deps), deps.artifacts);
+    if (!cache) {
+      const created = new ModelCache(storePool(deps), deps.artifacts);
+      deps.aliasNotifications?.subscribe((model, alias) => created.forget(model, alias));
+      cache = created;
+    }
     return cache;
   };
   // The server's main creates (and closes) the log; an app built without one still logs, flushing on a timer.

@@ -13,6 +13,7 @@ import type { StepInput } from '../../lib/dsl/stepIo';
 import { trainModel } from '../../lib/ml/trainModel';
 import { aliasHistory, moveAlias } from '../../lib/registry/aliases';
 import { registerVersion } from '../../lib/registry/registry';
+import { AliasNotifications } from '../../lib/serving/aliasNotifications';
 import { PredictionLog } from '../../lib/serving/predictionLog';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
@@ -143,6 +144,28 @@ describe('serving predictions', () => {
 });
 
 const json = (method: string, path: string, body: unknown) => app.request(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+describe('alias moves by LISTEN/NOTIFY', () => {
+  it('reaches a server within milliseconds of the commit, well before the 2 s re-read', async () => {
+    const notifications = AliasNotifications.forPool(store.pool);
+    await notifications.start();
+    const listening = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, aliasNotifications: notifications, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
+    const served = async () => ((await (await listening.request('/api/v1/models/penguins/predict', { method: 'POST', body: JSON.stringify({ instance: gentoo }), headers: { 'content-type': 'application/json' } })).json()) as { version: number }).version;
+    try {
+      const before = await served();
+      const target = before === 1 ? 2 : 1;
+      await moveAlias(store.pool, { model: 'penguins', alias: 'production', version: target, actor: 'test', reason: 'notify' });
+      const moved = Date.now();
+      while ((await served()) !== target) {
+        expect(Date.now() - moved).toBeLessThan(1_000);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(Date.now() - moved).toBeLessThan(1_000);
+    } finally {
+      await notifications.stop();
+    }
+  });
+});
 
 describe('canary traffic split', () => {
   it('sends the canary its weight of the default traffic by a stable hash of the routing key, never an explicit alias or version', async () => {
