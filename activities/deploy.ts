@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { moveAlias } from '../lib/registry/aliases';
+import { AliasNameSchema } from '../lib/registry/names';
 import { upstreamOutput } from './upstreamOutput';
 
 const Registered = z.object({ model: z.string(), version: z.number().int() });
@@ -14,7 +15,7 @@ const Registered = z.object({ model: z.string(), version: z.number().int() });
 export const deploy = defineStep({
   name: 'deploy',
   config: z.strictObject({
-    alias: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).default('production'),
+    alias: AliasNameSchema.default('production'),
     /** For a canary alias: the share (0-1) of the default traffic it takes. */
     weight: z.number().min(0).max(1).optional(),
     from: z.string().optional(),

@@ -4,6 +4,7 @@ import { defineStep } from '../lib/dsl/defineStep';
 import { DriftThresholdsSchema } from '../lib/drift/driftReport';
 import { checkModelDrift } from '../lib/drift/modelDrift';
 import { ConfigError, DataError } from '../lib/errors';
+import { AliasNameSchema, ModelNameSchema } from '../lib/registry/names';
 import { upstreamOutput } from './upstreamOutput';
 
 const Ingested = z.object({ dataset: ArtifactRefSchema });
@@ -17,8 +18,8 @@ const Ingested = z.object({ dataset: ArtifactRefSchema });
 export const monitor = defineStep({
   name: 'monitor',
   config: z.strictObject({
-    model: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/),
-    alias: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).default('production'),
+    model: ModelNameSchema,
+    alias: AliasNameSchema.default('production'),
     thresholds: DriftThresholdsSchema.optional(),
     minRows: z.number().int().min(1).default(100),
     failOnDrift: z.boolean().default(false),

@@ -4,6 +4,7 @@ import { CODE_VERSION } from '../lib/codeVersion';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { ModelDocumentSchema } from '../lib/ml/model';
+import { ModelNameSchema } from '../lib/registry/names';
 import { registerVersion } from '../lib/registry/registry';
 import { upstreamOutput } from './upstreamOutput';
 
@@ -17,7 +18,7 @@ const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSch
 export const register = defineStep({
   name: 'register',
   config: z.strictObject({
-    model: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'model names are lower-case letters, digits and dashes'),
+    model: ModelNameSchema,
     from: z.string().optional(),
   }),
   run: async ({ run, config, upstream }, runtime) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { definePipeline, type JsonObject, type Trigger } from '../lib/dsl';
+import { ModelNameSchema } from '../lib/registry/names';
 
-const modelName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
 /**
  * ingest -> train -> evaluate (gate, comparison with `production`) -> register, on any table; with
@@ -34,7 +34,7 @@ function tabularPipeline(options: {
       testFraction: z.number().gt(0).lt(1).default(0.2),
       seed: z.number().int().default(42),
       /** The registry name the model is registered under. */
-      model: options.defaults?.model ? modelName.default(options.defaults.model) : modelName,
+      model: options.defaults?.model ? ModelNameSchema.default(options.defaults.model) : ModelNameSchema,
       /** The evaluation gate: minimum accuracy (classification) or maximum RMSE (regression). */
       gate: options.defaults?.gate === undefined ? z.number().min(0).optional() : z.number().min(0).default(options.defaults.gate),
       /** Evaluate on this data set (path or URL) instead of a holdout of `dataset`. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onDrift } from '../lib/dsl';
 import { tabularPipeline } from './tabular';
@@ -11,6 +12,18 @@ export const WEATHER_LOOP_DATA = {
   served: data('seattle-weather-2014.csv'),
   evaluation: data('seattle-weather-2015.csv'),
 };
+
+/** Days of the served year (2014) in `months` ('06'...): the model's inputs, and that day's weather (the feedback label). */
+export function servedDays(months: string[]): { instance: Record<string, number>; label: string }[] {
+  const [, ...lines] = readFileSync(WEATHER_LOOP_DATA.served, 'utf8').trim().split('\n');
+  return lines
+    .map((line) => line.split(','))
+    .filter(([date]) => months.includes((date as string).slice(5, 7)))
+    .map(([, precipitation, tempMax, tempMin, wind, weather]) => ({
+      instance: { precipitation: Number(precipitation), temp_max: Number(tempMax), temp_min: Number(tempMin), wind: Number(wind) },
+      label: weather as string,
+    }));
+}
 
 /**
  * The closed loop: trains the "weather-loop" model on 2012-2013, evaluates it on 2015 and promotes it

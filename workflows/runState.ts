@@ -95,29 +95,29 @@ export function markSkipped(state: StepState, note: string, now: Date): void {
   state.finishedAt = now.toISOString();
 }
 
+const WAITING_FOR = { awaiting_operator: 'awaiting an operator', awaiting_approval: 'awaiting approval' } as const;
+
 /**
- * Checks that an operator decision may be taken now; throws (rejecting the Update before it is
- * written to history) with a message the CLI shows as is.
+ * Checks that a decision on `step` may be taken now (it is in `status` and has no decision yet);
+ * throws (rejecting the Update before it is written to history) with a message the CLI shows as is.
  */
-export function assertAwaitingOperator(run: RunState, step: unknown): void {
+function assertWaiting(run: RunState, step: unknown, status: keyof typeof WAITING_FOR): void {
   if (typeof step !== 'string' || !run.steps.has(step)) {
     throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
   }
   const state = stepState(run, step);
-  if (state.status !== 'awaiting_operator') {
-    throw new Error(`step '${step}' is ${state.status}, not awaiting an operator`);
-  }
+  if (state.status !== status) throw new Error(`step '${step}' is ${state.status}, not ${WAITING_FOR[status]}`);
   if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
 }
 
-/** Like assertAwaitingOperator, for approveStep / rejectStep. */
+/** For retryStep / skipStep. */
+export function assertAwaitingOperator(run: RunState, step: unknown): void {
+  assertWaiting(run, step, 'awaiting_operator');
+}
+
+/** For approveStep / rejectStep. */
 export function assertAwaitingApproval(run: RunState, step: unknown): void {
-  if (typeof step !== 'string' || !run.steps.has(step)) {
-    throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
-  }
-  const state = stepState(run, step);
-  if (state.status !== 'awaiting_approval') throw new Error(`step '${step}' is ${state.status}, not awaiting approval`);
-  if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
+  assertWaiting(run, step, 'awaiting_approval');
 }
 
 export function assertRunOpen(run: RunState): void {

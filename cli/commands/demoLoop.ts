@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { WEATHER_LOOP_DATA } from '../../definitions/weatherLoop';
+import { servedDays } from '../../definitions/weatherLoop';
 import type { ModelDriftReport } from '../../lib/drift/modelDrift';
 import type { RunView } from '../../lib/runs/describeRun';
 import { runPath, type ApiClient } from '../apiClient';
@@ -16,18 +15,6 @@ interface Score {
 
 const SCHEDULE = 'cairn:weather-loop:drift';
 const MODEL = 'weather-loop';
-
-/** The served year's summer days: the model's inputs and the weather that day (sent back as feedback). */
-function summerOf2014(): { instance: Record<string, number>; label: string }[] {
-  const [, ...lines] = readFileSync(WEATHER_LOOP_DATA.served, 'utf8').trim().split('\n');
-  return lines
-    .map((line) => line.split(','))
-    .filter(([date]) => ['06', '07', '08'].includes((date as string).slice(5, 7)))
-    .map(([, precipitation, tempMax, tempMin, wind, weather]) => ({
-      instance: { precipitation: Number(precipitation), temp_max: Number(tempMax), temp_min: Number(tempMin), wind: Number(wind) },
-      label: weather as string,
-    }));
-}
 
 async function finishedRun(api: ApiClient, runId: string, what: string): Promise<RunView> {
   const run = await waitForRun(api, runId, { live: false, quiet: true, out: process.stdout });
@@ -56,7 +43,7 @@ export async function runWeatherLoop(api: ApiClient, context: CliContext): Promi
   const firstScore = output<Score>(first, 'score');
   context.print(`   v1 trained on 731 days (2012-2013): accuracy ${firstScore.metrics.accuracy.toFixed(3)} on 2015 -> production v${output<{ version: number }>(first, 'ship').version}`);
 
-  const days = summerOf2014();
+  const days = servedDays(['06', '07', '08']);
   let requests = 0;
   for (let week = 0; week < days.length; week += 7, requests++) {
     const batch = days.slice(week, week + 7);

@@ -113,6 +113,6 @@ function missingShare(sample: ColumnSample): number {
   return missing / n;
 }
 
-export function round(value: number, digits = 4): number {
+function round(value: number, digits = 4): number {
   return Number(value.toPrecision(digits));
 }

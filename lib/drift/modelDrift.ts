@@ -5,6 +5,7 @@ import { DataError } from '../errors';
 import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
 import { resolveAlias } from '../registry/registry';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
+import { datasetRows } from '../store/datasets';
 import { fromDataFile, fromPredictionLog, predictSample, type CurrentSample } from './currentSample';
 import { readColumns } from './readColumns';
 
@@ -56,34 +57,38 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   if (!version) return undefined;
   const document = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(artifactUri(version.modelSha256))).toString()));
   const current = await currentSample(pool, artifacts, document, request);
-  const reference = await readColumns(await artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256)), 'parquet', document.features);
-  const base = {
+  const referencePath = () => artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256));
+  const base = (referenceRows: number) => ({
     model: request.model,
     version: version.version,
     alias: request.alias,
     window: current.source.kind === 'prediction-log' ? { from: current.source.from, to: current.source.to } : null,
-    reference: { dataset: version.lineage.datasetSha256, rows: reference.rows },
+    reference: { dataset: version.lineage.datasetSha256, rows: referenceRows },
     current: { rows: current.rows, labelled: current.labelled.length, dataset: current.source.kind === 'dataset' ? current.source.sha256 : null },
     thresholds,
-  };
+  });
   if (current.rows < request.minRows) {
-    return store(pool, { ...base, status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
+    // No verdict: the reference's row count comes from the datasets table, not from reading the dataset (an hourly watcher waits here often).
+    const referenceRows = (await datasetRows(pool, version.lineage.datasetSha256)) ?? (await readColumns(await referencePath(), 'parquet', document.features)).rows;
+    return store(pool, { ...base(referenceRows), status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
   }
+  const reference = await readColumns(await referencePath(), 'parquet', document.features);
   const comparison = compareSamples(reference.columns, current.columns, thresholds);
   const referencePredictions = predictSample(document, reference.columns, reference.rows).predictions;
   const prediction = featureDrift('prediction', predictionSample(document, referencePredictions), predictionSample(document, current.predictions), thresholds);
   const accuracy = accuracyFromLabels(document, current.labelled, version.metrics.accuracy, thresholds.accuracyDrop);
   const driftedFeatures = comparison.driftedFeatures;
   const drifted = driftedFeatures.length >= thresholds.minDriftedFeatures || prediction.drifted || (accuracy?.dropped ?? false);
-  return store(pool, { ...base, status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
+  return store(pool, { ...base(reference.rows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
 }
 
 async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ModelDocument, request: ModelDriftRequest): Promise<CurrentSample> {
   if (request.current.kind === 'dataset') {
-    const path = await artifacts.verifiedPath(artifactUri(request.current.sha256)).catch(() => {
-      throw new DataError(`dataset ${request.current.kind === 'dataset' ? request.current.sha256 : ''} is not in the artifact store`);
+    const { sha256 } = request.current;
+    const path = await artifacts.verifiedPath(artifactUri(sha256)).catch(() => {
+      throw new DataError(`dataset ${sha256} is not in the artifact store`);
     });
-    return fromDataFile(path, document, request.current.sha256);
+    return fromDataFile(path, document, sha256);
   }
   const { windowMs, maxRows, now } = request.current;
   const movedAt = await aliasMovedAt(pool, request.model, request.alias);

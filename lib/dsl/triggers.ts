@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { DriftThresholdsSchema, type DriftThresholdsInput } from '../drift/driftReport';
+import { AliasNameSchema, ModelNameSchema } from '../registry/names';
 import { parseDuration, type Duration } from './duration';
 import type { JsonObject } from './spec';
 import { durationSchema } from './stepOptions';
@@ -94,11 +95,10 @@ export function isScheduleTrigger(trigger: Trigger): trigger is ScheduleTrigger 
   return trigger.kind === 'cron' || trigger.kind === 'interval' || trigger.kind === 'drift';
 }
 
-const name = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, `${what} names are lower-case letters, digits and dashes`);
 const atLeastOneSecond = z.custom<Duration>((v) => (parseDuration(v) ?? 0) >= 1000, { message: "expected a duration of at least 1s, such as '30m' or '1d'" });
 const DriftFieldsSchema = z.strictObject({
-  model: name('model'),
-  alias: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'aliases are lower-case letters, digits and dashes'),
+  model: ModelNameSchema,
+  alias: AliasNameSchema,
   every: atLeastOneSecond,
   window: atLeastOneSecond,
   minRows: z.number().int().min(1),

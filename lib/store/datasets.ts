@@ -13,3 +13,9 @@ export async function datasetProfile(pool: Pool, sha256: string): Promise<Profil
   const { rows } = await pool.query<{ profile: unknown }>('SELECT profile FROM datasets WHERE sha256 = $1', [sha256]);
   return rows[0] ? ProfileSchema.parse(rows[0].profile) : undefined;
 }
+
+/** The row count recorded when the dataset was ingested, without reading the dataset. */
+export async function datasetRows(pool: Pool, sha256: string): Promise<number | undefined> {
+  const { rows } = await pool.query<{ row_count: number }>('SELECT row_count FROM datasets WHERE sha256 = $1', [sha256]);
+  return rows[0]?.row_count;
+}

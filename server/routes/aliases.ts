@@ -3,7 +3,7 @@ import { aliasHistory, moveAlias, rollbackAlias } from '../../lib/registry/alias
 import type { AppDeps } from '../deps';
 import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
-import { AliasName, ModelName } from './names';
+import { AliasNameSchema, ModelNameSchema } from '../../lib/registry/names';
 
 /** Aliases: move one (with a canary traffic weight), its history, and rollback. */
 export function aliasRoutes(deps: AppDeps): RouteDef[] {
@@ -14,7 +14,7 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/models/:name/aliases/:alias',
       access: 'admin',
       summary: 'Point an alias at a version; weight (0-1) makes it a canary taking that share of the default traffic',
-      params: z.object({ name: ModelName, alias: AliasName }),
+      params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       body: z.strictObject({ version: z.number().int().min(1), weight: z.number().min(0).max(1).nullable().optional(), reason: z.string().max(500).optional() }),
       responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version' },
       handler: async (c, { params: { name, alias }, body }) => {
@@ -27,7 +27,7 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/models/:name/aliases/:alias/history',
       access: 'viewer',
       summary: "An alias's moves: version, previous version, traffic weight, who or what, why, when",
-      params: z.object({ name: ModelName, alias: AliasName }),
+      params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       responses: { 200: 'the history, newest first' },
       handler: async (c, { params: { name, alias } }) => c.json({ model: name, alias, history: await aliasHistory(storePool(deps), name, alias) }),
     }),
@@ -36,7 +36,7 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/models/:name/aliases/:alias/rollback',
       access: 'admin',
       summary: 'Move an alias back to the version it pointed at before its latest move',
-      params: z.object({ name: ModelName, alias: AliasName }),
+      params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       body: z.strictObject({ reason: z.string().max(500).optional() }),
       responses: { 200: 'the move', 422: 'nothing to roll back to' },
       handler: async (c, { params: { name, alias }, body: { reason } }) => c.json(await rollbackAlias(storePool(deps), name, alias, actor(c.get('apiKeyId')), reason ?? '')),

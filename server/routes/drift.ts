@@ -3,7 +3,7 @@ import { latestDriftReports } from '../../lib/drift/modelDrift';
 import type { AppDeps } from '../deps';
 import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
-import { ModelName } from './names';
+import { ModelNameSchema } from '../../lib/registry/names';
 
 /** Drift reports of served models, as the drift watcher stored them. */
 export function driftRoutes(deps: AppDeps): RouteDef[] {
@@ -13,7 +13,7 @@ export function driftRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/models/:name/drift',
       access: 'viewer',
       summary: 'The latest drift reports of a model: per-feature statistics, prediction drift, accuracy from feedback, the decision and thresholds, and the retrain it started',
-      params: z.object({ name: ModelName }),
+      params: z.object({ name: ModelNameSchema }),
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(1) }),
       responses: { 200: 'reports, newest first (empty before the first check)' },
       handler: async (c, { params: { name }, query: { limit } }) => c.json({ model: name, reports: await latestDriftReports(storePool(deps), name, limit) }),

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
-import { AliasName, ModelName } from './names';
+import { AliasNameSchema, ModelNameSchema } from '../../lib/registry/names';
 
 export const MAX_BATCH = 10_000;
 
@@ -47,8 +47,8 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
       rateLimited: true,
       callsTemporal: false,
       summary: 'Predict one instance or a batch with the version an alias (default production, split with a weighted canary by routingKey) or ?version= names',
-      params: z.object({ name: ModelName }),
-      query: z.strictObject({ version: z.coerce.number().int().min(1).optional(), alias: AliasName.optional() }),
+      params: z.object({ name: ModelNameSchema }),
+      query: z.strictObject({ version: z.coerce.number().int().min(1).optional(), alias: AliasNameSchema.optional() }),
       body: PredictBody,
       responses: { 200: 'predictions, with the request id to send feedback for', 404: 'no such model, version or alias', 422: 'bad instances, each field named' },
       handler: async (c, { params: { name }, query, body }) => {
@@ -81,7 +81,7 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
       rateLimited: true,
       callsTemporal: false,
       summary: 'Record the true label of served predictions, by request id (and item, for a batch)',
-      params: z.object({ name: ModelName }),
+      params: z.object({ name: ModelNameSchema }),
       body: FeedbackBody,
       responses: { 200: 'how many labels were recorded', 404: 'a request id matches no logged prediction' },
       handler: async (c, { params: { name }, body }) => {
