@@ -1,13 +1,16 @@
 import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, resolveOutputs } from '../lib/artifacts/outputRef';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
-import { ConfigError } from '../lib/errors';
+import { ConfigError, DataError, InfrastructureError } from '../lib/errors';
+import { failedDependency } from '../lib/faults/dependencyFailure';
+import { toError } from '../lib/faults/toError';
 import { logger } from '../lib/logger';
 import { stepDuration, stepRetries } from '../lib/metrics/metrics';
+import { guardStep } from './stepGuard';
 
-/** Step outputs travel through Temporal history: keep them small and put data in artifacts. */
-export const MAX_STEP_OUTPUT_BYTES = 256 * 1024;
 /**
  * How often a running step heartbeats on its own: a third of its heartbeat timeout, so one late
  * beat never times a healthy step out (the SDK throttles what reaches the server anyway).
@@ -17,12 +20,17 @@ export function autoHeartbeatMs(heartbeatTimeoutMs: number | undefined): number 
   return Math.min(10_000, Math.max(50, Math.floor(heartbeatTimeoutMs / 3)));
 }
 
+/** How long a cancelled step may take to stop before its attempt is abandoned (see guardStep). */
+export const CANCEL_GRACE_MS = 5_000;
+
 export type StepActivity = (input: StepInput) => Promise<StepOutput>;
 
 /**
  * Turns a step function into a Temporal activity: validates its config (non-retryable ConfigError
- * naming the field), heartbeats while it runs so a dead worker is noticed and cancellation reaches
- * it, and refuses outputs too large to belong in workflow history.
+ * naming the field), resolves upstream outputs that travelled by reference, heartbeats while it runs
+ * so a dead worker is noticed and cancellation reaches it, runs it guarded (guardStep), names what it
+ * threw, tells a dependency being down (InfrastructureError: the workflow retries it without counting
+ * an attempt) from a failure of the step, and sends a large output to the artifact store.
  */
 export function toActivity(step: AnyStepFunction, services: StepServices): StepActivity {
   return async (input) => {
@@ -36,44 +44,75 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
       }
       config = parsed.data;
     }
-    const timer = setInterval(() => context.heartbeat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
+    // The workflow counts step attempts itself (infrastructure failures do not count); older runs use Temporal's.
+    const attempt = input.run.attempt ?? context.info.attempt;
     const labels = { pipeline: input.run.pipeline, step: input.run.step, activity: step.name };
-    if (context.info.attempt > 1) stepRetries.inc({ pipeline: labels.pipeline, step: labels.step });
+    if (attempt > 1) stepRetries.inc({ pipeline: labels.pipeline, step: labels.step });
     const timing = stepDuration.startTimer(labels);
+    // Liveness: the server learns this worker is alive; a manual step's own beats are its progress.
+    const timer = setInterval(() => context.heartbeat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
     let outcome = 'failed';
     try {
-      const output = await step.run(
-        { ...input, config },
+      const upstream = await resolveOutputs(input.upstream, services.artifacts);
+      const output = await guardStep(
         {
-          ...services,
-          heartbeat: (details) => context.heartbeat(details),
+          label: input.run.step,
           signal: context.cancellationSignal,
-          attempt: context.info.attempt,
+          cancelGraceMs: CANCEL_GRACE_MS,
+          stallMs: step.heartbeat === 'manual' ? context.info.heartbeatTimeoutMs || undefined : undefined,
         },
+        (progress) =>
+          Promise.resolve(
+            step.run(
+              { ...input, config, upstream },
+              {
+                ...services,
+                heartbeat: (details) => {
+                  progress();
+                  context.heartbeat(details);
+                },
+                signal: context.cancellationSignal,
+                attempt,
+              },
+            ),
+          ),
       );
-      const checked = checkOutput(input.run.step, output);
+      const checked = await checkOutput(input.run.step, output, services);
       outcome = 'succeeded';
       return checked;
-    } catch (error) {
+    } catch (thrown) {
       if (context.cancellationSignal.aborted) outcome = 'cancelled';
-      throw error;
+      throw classify(thrown, context.cancellationSignal);
     } finally {
       clearInterval(timer);
       const seconds = timing({ outcome });
-      logger.info({ runId: input.run.runId, pipeline: labels.pipeline, step: labels.step, activity: step.name, attempt: context.info.attempt, outcome, ms: Math.round(seconds * 1000) }, 'step execution');
+      logger.info({ runId: input.run.runId, pipeline: labels.pipeline, step: labels.step, activity: step.name, attempt, outcome, ms: Math.round(seconds * 1000) }, 'step execution');
     }
   };
 }
 
-function checkOutput(stepName: string, output: StepOutput | undefined): StepOutput {
+/** What the workflow should see: a shut-down worker or an unavailable dependency is infrastructure. */
+function classify(thrown: unknown, signal: AbortSignal): Error {
+  const error = toError(thrown);
+  if (signal.aborted && signal.reason instanceof CancelledFailure && signal.reason.message === 'WORKER_SHUTDOWN') {
+    return new InfrastructureError('the worker shut down while the step ran', { cause: error });
+  }
+  if (error instanceof DataError || error instanceof ConfigError || error instanceof InfrastructureError) return error;
+  const dependency = failedDependency(error);
+  if (dependency) return new InfrastructureError(`${dependency} did not answer: ${error.message}`, { cause: error });
+  return error;
+}
+
+async function checkOutput(stepName: string, output: StepOutput | undefined, services: StepServices): Promise<StepOutput> {
   if (output === undefined) return null;
   const json = z.json().safeParse(output);
   if (!json.success) throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON`);
-  const size = Buffer.byteLength(JSON.stringify(output));
+  const text = JSON.stringify(output);
+  const size = Buffer.byteLength(text);
   if (size > MAX_STEP_OUTPUT_BYTES) {
     throw new ConfigError(
       `step '${stepName}' returned ${size} bytes; outputs are capped at ${MAX_STEP_OUTPUT_BYTES}: store data as an artifact and return its reference`,
     );
   }
-  return output;
+  return offloadLargeOutput(output, text, services.artifacts);
 }

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
-import type { Config } from '../lib/config';
+import { storeDeadlines, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { servicesFromConfig } from '../lib/services';
 import { openStore } from '../lib/store/openStore';
 import { stepTaskQueue } from '../lib/taskQueues';
+import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
 import { createApp } from '../server/app';
 import { safeBindHost } from '../server/bindHost';
@@ -72,9 +73,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const temporalUiUrl = devServer ? devServer.uiUrl : (options.cfg.TEMPORAL_UI_URL ?? null);
 
   say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
-  const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME });
+  const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME, deadlines: storeDeadlines(options.cfg) });
 
   Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
+  installStrayErrorGuard();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const activities = createActivities(registry, servicesFromConfig(options.cfg, store));
   const workerOptions = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnvApiKeys } from './auth/apiKeys';
 import { ConfigError } from './errors';
+import type { StoreDeadlines } from './store/deadlinedPool';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
@@ -17,6 +18,13 @@ export const ConfigSchema = z.object({
   /** Task queue of the runPipeline workflow and of steps that name no queue. */
   CAIRN_TASK_QUEUE: z.string().regex(/^[\w.-]+$/).default('cairn-pipelines'),
   DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// URL').optional(),
+  /** Deadlines on the metadata store: a stopped or frozen PostgreSQL gives a 503 within them, never a hang. */
+  CAIRN_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  CAIRN_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(5_000),
+  /** Deadline of the Temporal calls one API request makes; past it the API answers 503. */
+  CAIRN_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(4_000),
+  /** How long API keys created with `cairn keys create` stay accepted from memory while the store is unreachable. */
+  CAIRN_STALE_KEYS_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(15 * 60_000),
   CAIRN_PORT: port.default(8080),
   CAIRN_HOST: z.string().min(1).default('127.0.0.1'),
   /** Local state: the dev server's SQLite file, artifacts, logs. */
@@ -49,6 +57,8 @@ export const ConfigSchema = z.object({
   CAIRN_METRICS_OPEN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** A standalone worker serves Cairn's metrics on this port (/metrics); the Temporal SDK's on the next port. */
   CAIRN_WORKER_METRICS_PORT: port.optional(),
+  /** On SIGTERM, how long a worker lets steps in flight finish before cancelling them (they run again elsewhere). */
+  CAIRN_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -79,6 +89,11 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** The metadata store's deadlines, as configured. */
+export function storeDeadlines(cfg: Config): StoreDeadlines {
+  return { connectTimeoutMs: cfg.CAIRN_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: cfg.CAIRN_DB_STATEMENT_TIMEOUT_MS };
 }
 
 /** Where artifacts live for this configuration. */

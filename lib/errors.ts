@@ -39,5 +39,32 @@ export class ParamsError extends ConfigError {
   }
 }
 
+/**
+ * A dependency did not answer (connection refused or reset, a deadline exceeded, a worker shut down):
+ * nothing the step did was wrong. The workflow retries these over a long window without counting
+ * them against the step's attempts and without asking an operator.
+ */
+export class InfrastructureError extends CairnError {
+  override name = 'InfrastructureError';
+}
+
+/** A named dependency (PostgreSQL, Temporal) did not answer in time; the API answers 503 naming it. */
+export class DependencyUnavailableError extends InfrastructureError {
+  constructor(
+    readonly dependency: 'postgres' | 'temporal' | 'network',
+    cause: unknown,
+  ) {
+    super(`${dependency} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** A step made no progress within its heartbeat timeout (it reports progress itself: `heartbeat: 'manual'`). */
+export class StepStalledError extends CairnError {
+  override name = 'StepStalled';
+}
+
 /** Error names that a step never retries. */
 export const NON_RETRYABLE_ERROR_TYPES = ['DataError', 'ConfigError', 'PipelineDefinitionError', 'ParamsError'];
+
+/** Failures of infrastructure, by the type name the workflow sees. */
+export const INFRASTRUCTURE_ERROR_TYPE = 'InfrastructureError';

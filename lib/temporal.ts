@@ -13,6 +13,12 @@ export function newRunKey(now = new Date()): string {
 }
 
 export async function connectClient(cfg: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): Promise<Client> {
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS, connectTimeout: '5s' });
+  const connection = await Connection.connect({
+    address: cfg.TEMPORAL_ADDRESS,
+    connectTimeout: '5s',
+    // gRPC backs off up to 2 minutes between reconnects by default; a restarted Temporal should be
+    // usable again within about a second, so the API recovers without a restart.
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1_000, 'grpc.min_reconnect_backoff_ms': 250 },
+  });
   return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
 }

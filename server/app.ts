@@ -80,7 +80,7 @@ async function callRoute(route: RouteDef, c: Context, deps: AppDeps, security: {
 /** The HTTP API. */
 export function createApp(deps: AppDeps) {
   const security = { ...DEFAULT_SECURITY, ...deps.security };
-  const keyRing = new KeyRing(security.envApiKeys, deps.store);
+  const keyRing = new KeyRing(security.envApiKeys, deps.store, { staleMs: security.staleKeysMs });
   const limiter = new RateLimiter(security.rateLimitPerMinute);
   const app = new Hono<AppEnv>();
 

@@ -36,6 +36,8 @@ export interface SecurityOptions {
   temporalTimeoutMs: number;
   /** Serve /metrics without a key even when keys exist (for a scraper inside a trusted network). */
   metricsOpen: boolean;
+  /** How long stored keys stay accepted from memory while the store is unreachable. */
+  staleKeysMs: number;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -43,6 +45,7 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   corsOrigins: [],
   maxBodyBytes: 1024 * 1024,
   rateLimitPerMinute: 120,
-  temporalTimeoutMs: 15_000,
+  temporalTimeoutMs: 4_000,
   metricsOpen: false,
+  staleKeysMs: 15 * 60_000,
 };

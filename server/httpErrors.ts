@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ConfigError, ParamsError, PipelineDefinitionError } from '../lib/errors';
+import { failedDependency, type Dependency } from '../lib/faults/dependencyFailure';
 import { logger } from '../lib/logger';
 
 /** An error the API answers with its own status and code; every error body has one shape. */
@@ -14,6 +15,18 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Seconds a client should wait before retrying a request refused because a dependency is down. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** 503 naming the dependency that did not answer; the client retries after Retry-After. */
+export function dependencyUnavailable(dependency: Dependency, message: string): HttpError {
+  return new HttpError(503, 'dependency_unavailable', message, { dependency, retryAfterSeconds: RETRY_AFTER_SECONDS });
+}
+
+export function storeUnavailable(message: string): HttpError {
+  return dependencyUnavailable('postgres', `the metadata store (PostgreSQL) is unavailable: ${message}`);
 }
 
 export function errorBody(code: string, message: string, details?: unknown) {
@@ -34,12 +47,19 @@ export function toHttpError(error: unknown): HttpError {
     // The workflow's validator rejected the request (e.g. the step is not awaiting an operator).
     return new HttpError(409, 'conflict', error.cause?.message ?? error.message);
   }
+  const dependency = failedDependency(error);
+  if (dependency === 'temporal') return dependencyUnavailable('temporal', `Temporal did not answer in time: ${(error as Error).message}`);
+  if (dependency) return storeUnavailable((error as Error).message);
   return new HttpError(500, 'internal', 'internal error');
 }
 
 export function handleError(error: unknown, c: Context) {
   const httpError = toHttpError(error);
   // Only the unexpected is logged with its stack; answers the API chose itself are not errors of the server.
-  if (!(error instanceof HttpError) && httpError.status >= 500) logger.error({ err: error, path: c.req.path, requestId: c.get('requestId') as string | undefined }, 'request failed');
+  if (!(error instanceof HttpError) && httpError.status >= 500) {
+    const log = httpError.status === 503 ? logger.warn.bind(logger) : logger.error.bind(logger);
+    log({ err: error, path: c.req.path, requestId: c.get('requestId') as string | undefined }, httpError.status === 503 ? 'dependency unavailable' : 'request failed');
+  }
+  if (httpError.status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
   return c.json(errorBody(httpError.code, httpError.message, httpError.details), httpError.status);
 }

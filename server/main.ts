@@ -1,7 +1,7 @@
 /** The API process: `npm run server`. Needs a reachable Temporal (TEMPORAL_ADDRESS). */
 import { registry } from '../definitions';
 import { ArtifactStore } from '../lib/artifacts/artifactStore';
-import { artifactsDir, config } from '../lib/config';
+import { artifactsDir, config, storeDeadlines } from '../lib/config';
 import { logger } from '../lib/logger';
 import { AliasNotifications } from '../lib/serving/aliasNotifications';
 import { PredictionLog } from '../lib/serving/predictionLog';
@@ -17,7 +17,7 @@ import { startApiServer } from './serve';
 runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
-  const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME });
+  const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) });
   const predictionLog = new PredictionLog(store.pool);
   const aliasNotifications = AliasNotifications.forPool(store.pool);
   await aliasNotifications.start();

@@ -8,5 +8,7 @@ export function securityFromConfig(cfg: Config): Partial<SecurityOptions> {
     maxBodyBytes: cfg.CAIRN_MAX_BODY_BYTES,
     rateLimitPerMinute: cfg.CAIRN_RATE_LIMIT_PER_MINUTE,
     metricsOpen: cfg.CAIRN_METRICS_OPEN,
+    temporalTimeoutMs: cfg.CAIRN_TEMPORAL_TIMEOUT_MS,
+    staleKeysMs: cfg.CAIRN_STALE_KEYS_MS,
   };
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
 import { runsFinished, runsStarted } from '../lib/metrics/metrics';
 import type { RunMetricsSinks } from '../workflows/metricsSink';
-import type { StepActivity } from '../activities/stepActivity';
+import { CANCEL_GRACE_MS, type StepActivity } from '../activities/stepActivity';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -18,6 +18,8 @@ export interface PipelineWorkerOptions {
   maxConcurrentActivities?: number;
   /** How long a dead worker's sticky queue holds workflow tasks before another worker gets them. */
   stickyQueueScheduleToStartTimeout?: string;
+  /** On SIGTERM/SIGINT, how long steps in flight may finish before they are cancelled (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 /** Turns runPipeline's sink calls into Prometheus counters in this process (not called on replay). */
@@ -30,6 +32,7 @@ const runMetricsSinks: InjectedSinks<RunMetricsSinks> = {
 
 /** One Temporal worker for one task queue, configured the same way by every entry point and test. */
 export async function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
+  const grace = options.shutdownGraceMs ?? 10_000;
   const workflows = options.runWorkflows
     ? options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
@@ -42,8 +45,11 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     activities: options.activities,
     ...workflows,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 20,
-    // In-flight steps get this long to finish on SIGTERM/SIGINT before they are cancelled (and retried elsewhere).
-    shutdownGraceTime: '10s',
+    // In-flight steps get this long to finish on SIGTERM/SIGINT before they are cancelled (and run again
+    // elsewhere, not counted as an attempt); a step that ignores the cancel is abandoned after
+    // CANCEL_GRACE_MS, and past that the worker gives up waiting, so shutdown is bounded whatever steps do.
+    shutdownGraceTime: grace,
+    shutdownForceTime: grace + CANCEL_GRACE_MS + 2_000,
     stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '5s',
     sinks: runMetricsSinks,
   });

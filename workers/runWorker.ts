@@ -7,7 +7,8 @@ import { servicesFromConfig } from '../lib/services';
 import { openStore } from '../lib/store/openStore';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
-import { config } from '../lib/config';
+import { config, storeDeadlines } from '../lib/config';
+import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { logger } from '../lib/logger';
 import { createPipelineWorker } from './createWorker';
 
@@ -17,10 +18,12 @@ import { createPipelineWorker } from './createWorker';
  */
 export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
   const cfg = config();
+  // A step's stray error (unhandled rejection, a throw in a timer) fails that step, not this process.
+  installStrayErrorGuard();
   const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   // The embedded store belongs to one process (`cairn dev`): a standalone worker records metadata only with DATABASE_URL.
-  const store = cfg.DATABASE_URL ? await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME }) : undefined;
+  const store = cfg.DATABASE_URL ? await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;
   try {
     const worker = await createPipelineWorker({
       connection,
@@ -28,6 +31,7 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
       taskQueue,
       activities: createActivities(registry, servicesFromConfig(cfg, store)),
       runWorkflows,
+      shutdownGraceMs: cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS,
     });
     if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
       const client = new Client({ connection: await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }), namespace: cfg.TEMPORAL_NAMESPACE });

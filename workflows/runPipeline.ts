@@ -7,19 +7,30 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxySinks,
   setHandler,
+  sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JsonValue, StepSpec } from '../lib/dsl/spec';
 import type { StepInput } from '../lib/dsl/stepIo';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import { INFRASTRUCTURE_ERROR_TYPE, NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
 import type { RunMetricsSinks } from './metricsSink';
+import {
+  DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS,
+  MAX_WORKFLOW_PAYLOAD_BYTES,
+  infrastructureBackoffMs,
+  jsonBytes,
+  stepActivityId,
+  stepBackoffMs,
+} from './stepAttempts';
 import {
   assertAwaitingApproval,
   assertAwaitingOperator,
@@ -35,7 +46,14 @@ import {
   stepState,
   type RunState,
 } from './runState';
-import type { AbortRequest, RunInput, RunResult, RunStatus, StepError } from './runTypes';
+import { FINAL_STATE_MEMO, type AbortRequest, type RunInput, type RunResult, type RunStatus, type StepError, type StepRecord, type StepState } from './runTypes';
+
+/**
+ * Runs since this patch count a step's attempts in the workflow: each execution is one activity
+ * attempt, so a lost worker or an unavailable dependency (retried here over a long window) does not
+ * use up the attempts of the step's retry policy. Runs recorded before it keep Temporal's retries.
+ */
+const STEP_ATTEMPTS_PATCH = 'cairn-step-attempts-in-workflow';
 
 const { runMetrics } = proxySinks<RunMetricsSinks>();
 
@@ -101,26 +119,53 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     run.finalStatus = 'succeeded';
     publishStatus();
     runMetrics.finished(run.spec.pipeline, run.trigger, 'succeeded');
-    const outputs = Object.fromEntries([...run.steps.values()].map((s) => [s.name, s.output]));
-    return { pipeline: run.spec.pipeline, status: 'succeeded', outputs, steps: snapshot(run).steps };
+    return runResult(run);
   } catch (error) {
     if (isCancellation(error) && run.abortReason === null) {
       // The abort race is cancelled at once; wait for the steps to acknowledge their cancellation.
       await dag.catch(() => undefined);
       run.finalStatus = 'cancelled';
-      for (const step of run.steps.values()) if (step.status === 'running') step.status = 'cancelled';
+      for (const step of run.steps.values()) if (step.status === 'running' || step.status === 'pending') step.status = 'cancelled';
       publishStatus();
+      recordFinalState(run);
       runMetrics.finished(run.spec.pipeline, run.trigger, 'cancelled');
       throw error;
     }
     run.finalStatus = 'failed';
     publishStatus();
+    recordFinalState(run);
     runMetrics.finished(run.spec.pipeline, run.trigger, 'failed');
     if (error instanceof RunAborted || run.abortReason !== null) {
       throw ApplicationFailure.nonRetryable(`run aborted: ${run.abortReason}`, 'RunAborted');
     }
     throw error;
   }
+}
+
+/**
+ * A run that fails or is cancelled keeps its steps' final state (without outputs) in its memo, so it
+ * is readable with no worker running; a run that succeeds has it in its result.
+ */
+function recordFinalState(run: RunState): void {
+  if (!patched(STEP_ATTEMPTS_PATCH)) return;
+  const state = snapshot(run);
+  upsertMemo({ [FINAL_STATE_MEMO]: { ...state, steps: state.steps.map(stepRecord) } });
+}
+
+/** A step without its output (that travels once, in `outputs`). */
+function stepRecord(step: StepState): StepRecord {
+  const { output: _output, ...record } = step;
+  return record;
+}
+
+/** The result: each output once; if even that would not fit in a payload, the outputs are left out (the state query has them). */
+function runResult(run: RunState): RunResult {
+  const state = snapshot(run);
+  const outputs = Object.fromEntries(state.steps.map((s) => [s.name, s.output]));
+  const result: RunResult = { ...state, status: 'succeeded', outputs, steps: state.steps.map(stepRecord) };
+  if (jsonBytes(result) <= MAX_WORKFLOW_PAYLOAD_BYTES) return result;
+  log.warn('run result too large to return with its outputs; they stay readable through the run state', { bytes: jsonBytes(result) });
+  return { ...result, outputs: {}, outputsOmitted: true };
 }
 
 interface StepContext {
@@ -179,8 +224,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
   for (;;) {
     markRunning(state, new Date());
     try {
-      const activity = activityFor(step, state.round);
-      markSucceeded(state, (await activity(input)) ?? null, new Date());
+      markSucceeded(state, await executeStep(run, step, state, input), new Date());
       return;
     } catch (error) {
       if (isCancellation(error)) {
@@ -247,10 +291,62 @@ async function awaitApproval(run: RunState, name: string, timeoutMs: number, pub
   publishStatus();
 }
 
+/**
+ * One round of a step: its executions until it succeeds, fails for good, or runs out of attempts.
+ * Failures of the step count against its retry policy; infrastructure failures (a lost worker, a
+ * dependency down) are retried with backoff for the pipeline's window without counting, so a crash
+ * or an outage never needs an operator. An input too large for Temporal fails at once, named.
+ */
+async function executeStep(run: RunState, step: StepSpec, state: StepState, input: StepInput): Promise<JsonValue | null> {
+  const inputBytes = jsonBytes(input);
+  if (inputBytes > MAX_WORKFLOW_PAYLOAD_BYTES) {
+    throw ApplicationFailure.nonRetryable(
+      `step '${step.name}' cannot start: its input (config and upstream outputs) is ${inputBytes} bytes, over the ${MAX_WORKFLOW_PAYLOAD_BYTES}-byte limit of a Temporal payload`,
+      'PayloadTooLarge',
+    );
+  }
+  if (!patched(STEP_ATTEMPTS_PATCH)) {
+    state.activityId = stepActivityId(step.name, state.round, 1);
+    return (await activityFor(step, state.activityId, step.retry.maximumAttempts)(input)) ?? null;
+  }
+  const windowMs = run.spec.onFailure.infrastructureRetryWindowMs ?? DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS;
+  let attempt = 1;
+  let execution = 0;
+  let infrastructureSince: number | undefined;
+  let infrastructureRetries = 0;
+  for (;;) {
+    execution += 1;
+    state.attempts = attempt;
+    state.activityId = stepActivityId(step.name, state.round, execution);
+    try {
+      const output = await activityFor(step, state.activityId, 1)({ ...input, run: { ...input.run, attempt } });
+      return output ?? null;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const failure = describeFailure(error);
+      if (failure.infrastructure) {
+        infrastructureSince ??= Date.now();
+        if (Date.now() - infrastructureSince >= windowMs) throw error;
+        state.infrastructureRetries = (state.infrastructureRetries ?? 0) + 1;
+        state.error = failure;
+        log.info('step lost to infrastructure; running it again', { step: step.name, error: failure.message });
+        await sleep(infrastructureBackoffMs(infrastructureRetries++));
+        continue;
+      }
+      infrastructureSince = undefined;
+      infrastructureRetries = 0;
+      if (failure.nonRetryable || attempt >= step.retry.maximumAttempts) throw error;
+      state.error = failure;
+      await sleep(stepBackoffMs(step.retry, attempt));
+      attempt += 1;
+    }
+  }
+}
+
 /** An activity stub with this step's own options; the activity type is the step's activity name. */
-function activityFor(step: StepSpec, round: number): (input: StepInput) => Promise<JsonValue> {
+function activityFor(step: StepSpec, activityId: string, maximumAttempts: number): (input: StepInput) => Promise<JsonValue> {
   const stubs = proxyActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
-    activityId: `${step.name}#${round}`,
+    activityId,
     summary: step.name,
     startToCloseTimeout: step.startToCloseTimeoutMs,
     heartbeatTimeout: step.heartbeatTimeoutMs ?? undefined,
@@ -258,7 +354,7 @@ function activityFor(step: StepSpec, round: number): (input: StepInput) => Promi
     // Wait for the activity to acknowledge cancellation, so a cancelled run has really stopped working.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
-      maximumAttempts: step.retry.maximumAttempts,
+      maximumAttempts,
       initialInterval: step.retry.initialIntervalMs,
       backoffCoefficient: step.retry.backoffCoefficient,
       maximumInterval: step.retry.maximumIntervalMs,
@@ -272,10 +368,14 @@ function describeFailure(error: unknown): StepError {
   const cause = error instanceof ActivityFailure ? (error.cause ?? error) : error;
   if (cause instanceof ApplicationFailure) {
     const type = cause.type ?? 'Error';
-    return { message: cause.message, type, nonRetryable: Boolean(cause.nonRetryable) || NON_RETRYABLE_ERROR_TYPES.includes(type) };
+    const infrastructure = type === INFRASTRUCTURE_ERROR_TYPE;
+    return { message: cause.message, type, nonRetryable: Boolean(cause.nonRetryable) || NON_RETRYABLE_ERROR_TYPES.includes(type), infrastructure };
   }
   if (cause instanceof TimeoutFailure) {
-    return { message: `${cause.message} (${cause.timeoutType})`, type: 'Timeout', nonRetryable: false };
+    // A missed heartbeat means the worker is gone (a step's own silence is reported by the worker as StepStalled).
+    const lostWorker = cause.timeoutType === 'HEARTBEAT';
+    const message = lostWorker ? 'the worker running the step stopped heartbeating (lost worker)' : `${cause.message} (${cause.timeoutType})`;
+    return { message, type: 'Timeout', nonRetryable: false, infrastructure: lostWorker };
   }
   return { message: cause instanceof Error ? cause.message : String(cause), type: 'Error', nonRetryable: false };
 }

@@ -19,6 +19,8 @@ export interface StepError {
   /** The failure's type: an error class name such as DataError, or a timeout kind. */
   type: string;
   nonRetryable: boolean;
+  /** A lost worker or an unavailable dependency, not a failure of the step: retried without an operator. */
+  infrastructure?: boolean;
 }
 
 export interface StepState {
@@ -35,6 +37,12 @@ export interface StepState {
   operatorNotes: string[];
   /** Set when the output was taken from an earlier run instead of executing the step. */
   reusedFrom: string | null;
+  /** Attempts at the step in this round (failures of the step itself; infrastructure failures do not count). */
+  attempts?: number;
+  /** Executions of this step lost to infrastructure (a lost worker, a dependency down) and run again. */
+  infrastructureRetries?: number;
+  /** The Temporal activity id of the execution in flight or last run. */
+  activityId?: string | null;
 }
 
 export interface RunSnapshot {
@@ -49,11 +57,20 @@ export interface RunSnapshot {
   rerunOf: string | null;
 }
 
-export interface RunResult {
+/** The memo key under which a failed or cancelled run keeps its final state (a RunSnapshot whose steps are StepRecords). */
+export const FINAL_STATE_MEMO = 'cairnFinalState';
+
+/** A step as the workflow's result and failure details record it: its output is in `outputs`, once. */
+export type StepRecord = Omit<StepState, 'output'>;
+
+export interface RunResult extends Partial<Omit<RunSnapshot, 'pipeline' | 'status' | 'steps'>> {
   pipeline: string;
   status: 'succeeded';
+  /** Each step's output (large ones as references to the artifact store); omitted when too large to return. */
   outputs: Record<string, JsonValue | null>;
-  steps: StepState[];
+  steps: StepRecord[];
+  /** Set when `outputs` was left out to keep the result under Temporal's payload limit (the run's state query has them). */
+  outputsOmitted?: boolean;
 }
 
 export interface StepDecisionRequest {

@@ -149,6 +149,8 @@ export function compile(pipeline: Pipeline, rawParams: unknown = {}): CompiledRu
     onFailure: {
       mode: failure.mode ?? 'await_operator',
       operatorTimeoutMs: parseDuration(failure.operatorTimeout) ?? DEFAULT_OPERATOR_TIMEOUT_MS,
+      // Emitted only when set, so the hash of every pipeline that does not set it stays as it was.
+      ...(failure.infrastructureRetryWindow === undefined ? {} : { infrastructureRetryWindowMs: parseDuration(failure.infrastructureRetryWindow) }),
     },
     steps,
   };

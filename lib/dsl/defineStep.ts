@@ -17,7 +17,7 @@ export interface StepRuntime extends StepServices {
   heartbeat(details?: unknown): void;
   /** Aborted when the run is cancelled or the step times out; pass it to fetch, streams, loops. */
   signal: AbortSignal;
-  /** Temporal's attempt number of this execution, from 1. */
+  /** This execution's attempt at the step, from 1 (infrastructure failures do not count). */
   attempt: number;
 }
 
@@ -27,6 +27,12 @@ export interface StepFunction<Config extends JsonObject = JsonObject> {
   readonly name: string;
   /** Validates the step's config on the worker and when definitions load. */
   readonly config: z.ZodType<Config> | undefined;
+  /**
+   * 'manual': the step calls `heartbeat()` as it makes progress (rows read, rounds trained), and a
+   * step silent for longer than its heartbeat timeout fails as stalled. 'auto' (default): the worker
+   * heartbeats for it, so only a dead worker or the step's timeout ends a step that hangs.
+   */
+  readonly heartbeat: 'auto' | 'manual';
   readonly run: (input: StepInput & { config: Config }, runtime: StepRuntime) => Promise<StepOutput> | StepOutput;
 }
 
@@ -39,12 +45,13 @@ const ACTIVITY_NAME = /^[a-z][a-zA-Z0-9-]{0,62}$/;
 export function defineStep<Config extends JsonObject = JsonObject>(definition: {
   name: string;
   config?: z.ZodType<Config>;
+  heartbeat?: 'auto' | 'manual';
   run: StepFunction<Config>['run'];
 }): StepFunction<Config> {
   if (!ACTIVITY_NAME.test(definition.name)) {
     throw new TypeError(`defineStep: '${definition.name}' is not a valid step name (a letter, then letters, digits, dashes)`);
   }
-  return { kind: 'cairn-step', name: definition.name, config: definition.config, run: definition.run };
+  return { kind: 'cairn-step', name: definition.name, config: definition.config, heartbeat: definition.heartbeat ?? 'auto', run: definition.run };
 }
 
 /** A step function of any config type, as pipelines and the registry hold them. */

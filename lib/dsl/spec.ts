@@ -30,6 +30,11 @@ export const FailurePolicySchema = z.object({
   /** await_operator: a step that fails for good waits for retryStep/skipStep/abortRun; fail: the run fails at once. */
   mode: z.enum(['await_operator', 'fail']),
   operatorTimeoutMs: z.number().positive(),
+  /**
+   * How long a step keeps being retried through infrastructure failures (a lost worker, a dependency
+   * down) before an operator is asked; absent means the workflow's default (1 h).
+   */
+  infrastructureRetryWindowMs: z.number().positive().optional(),
 });
 
 export const PipelineSpecSchema = z.object({

@@ -12,6 +12,11 @@ export interface RunContext {
   /** The time the run is "about" (a schedule's fire time); the start time for manual runs. ISO 8601. */
   logicalDate: string;
   step: string;
+  /**
+   * This execution's attempt at the step, from 1, counting only failures of the step itself (a lost
+   * worker or an unavailable dependency does not count). Absent in runs started before it existed.
+   */
+  attempt?: number;
 }
 
 /** The single argument of every step activity. */

@@ -51,6 +51,8 @@ export const FailureOptionsSchema = z.strictObject({
   mode: z.enum(['await_operator', 'fail']).optional(),
   /** How long a failed step waits for an operator before the run fails. */
   operatorTimeout: duration.optional(),
+  /** How long a step is retried through infrastructure failures (lost worker, dependency down) before an operator is asked. */
+  infrastructureRetryWindow: duration.optional(),
 });
 
 export type FailureOptions = z.input<typeof FailureOptionsSchema>;

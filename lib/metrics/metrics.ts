@@ -61,3 +61,8 @@ export const predictionLogDropped = new client.Counter({
   name: 'cairn_prediction_log_dropped_total',
   help: 'Served predictions not logged because the log buffer was full (PostgreSQL slow or down)',
 });
+
+export const servedFromMemory = new client.Counter({
+  name: 'cairn_serving_alias_from_memory_total',
+  help: 'Alias look-ups answered from memory because the metadata store did not answer',
+});

@@ -1,7 +1,9 @@
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import type { ArtifactStore } from '../artifacts/artifactStore';
+import { resolveOutput } from '../artifacts/outputRef';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runStateQuery } from '../../workflows/messages';
-import type { RunSnapshot, RunStatus, StepState } from '../../workflows/runTypes';
+import { FINAL_STATE_MEMO, type RunResult, type RunSnapshot, type RunStatus, type StepRecord, type StepState } from '../../workflows/runTypes';
 
 export interface StepView extends StepState {
   /** Temporal's attempt number of the execution in flight (from the pending activity), when running. */
@@ -42,25 +44,59 @@ export function cairnStatusOf(description: Pick<WorkflowExecutionDescription, 's
   return (description.typedSearchAttributes.get(CAIRN_STATUS) as RunStatus | undefined) ?? 'running';
 }
 
-/** Everything known about one run: Temporal's description, the workflow's live state, and attempts in flight. */
-export async function describeRun(client: Client, runId: string, queryTimeoutMs = 5_000): Promise<RunView> {
+/**
+ * The final state a closed run recorded: a succeeded run's result, a failed or cancelled run's memo.
+ * Read from Temporal alone, so it needs no worker. Undefined for runs recorded before Cairn kept it.
+ */
+async function recordedFinalState(handle: WorkflowHandle, description: WorkflowExecutionDescription): Promise<RunSnapshot | undefined> {
+  const withOutputs = (steps: StepRecord[], outputs: Record<string, StepState['output']>) => steps.map((s) => ({ ...s, output: outputs[s.name] ?? null }));
+  if (description.status.name === 'COMPLETED') {
+    const result = (await handle.result()) as RunResult;
+    if (result.specHash === undefined || result.logicalDate === undefined || result.trigger === undefined) return undefined;
+    return {
+      pipeline: result.pipeline,
+      specHash: result.specHash,
+      trigger: result.trigger,
+      logicalDate: result.logicalDate,
+      status: 'succeeded',
+      steps: withOutputs(result.steps, result.outputs),
+      abortReason: result.abortReason ?? null,
+      rerunOf: result.rerunOf ?? null,
+    };
+  }
+  const memo = description.memo?.[FINAL_STATE_MEMO] as (Omit<RunSnapshot, 'steps'> & { steps: StepRecord[] }) | undefined;
+  return memo && { ...memo, steps: withOutputs(memo.steps, {}) };
+}
+
+/** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
+export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number } = {}): Promise<RunView> {
+  const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
   const handle = client.workflow.getHandle(runId);
   const description = await handle.describe();
   let snapshot: RunSnapshot | undefined;
   let stepsUnavailable: string | undefined;
-  try {
-    snapshot = await client.connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(runStateQuery));
-  } catch (error) {
-    stepsUnavailable = `no worker answered the state query: ${(error as Error).message}`;
+  if (description.status.name !== 'RUNNING') snapshot = await recordedFinalState(handle, description).catch(() => undefined);
+  if (!snapshot) {
+    try {
+      snapshot = await client.connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(runStateQuery));
+    } catch (error) {
+      stepsUnavailable = `no worker answered the state query: ${(error as Error).message}`;
+    }
   }
   const pending = new Map(
     (description.raw.pendingActivities ?? []).map((a) => [a.activityId ?? '', a] as const),
   );
+  // Large outputs travelled by reference; a reader sees the output itself (or the reference, if it cannot be read).
+  const artifacts = options.artifacts;
+  if (snapshot && artifacts) {
+    for (const step of snapshot.steps) step.output = await resolveOutput(step.output, artifacts).catch(() => step.output);
+  }
   const steps = snapshot?.steps.map((step): StepView => {
-    const inFlight = pending.get(`${step.name}#${step.round}`);
+    const inFlight = pending.get(step.activityId ?? `${step.name}#${step.round}`);
     return {
       ...step,
-      attempt: inFlight?.attempt ?? null,
+      // Attempts are counted by the workflow (one activity attempt per execution) since that was introduced.
+      attempt: inFlight ? (step.attempts ?? inFlight.attempt ?? null) : null,
       lastFailure: inFlight?.lastFailure?.message ?? null,
     };
   });

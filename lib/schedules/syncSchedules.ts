@@ -1,4 +1,4 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { parseDuration } from '../dsl/duration';
 import type { Registry } from '../dsl/registry';
@@ -87,6 +87,30 @@ export function watchDriftInput(desired: DesiredSchedule, trigger: DriftTrigger)
   };
 }
 
+/** Creates, updates or leaves one schedule; says which. */
+async function reconcile(client: Client, schedule: DesiredSchedule, taskQueue: string): Promise<'created' | 'updated' | 'unchanged'> {
+  const options = scheduleOptions(schedule, taskQueue);
+  const handle = client.schedule.getHandle(schedule.scheduleId);
+  // describe() is strongly consistent; the list below may lag behind a schedule just created.
+  const existing = await handle.describe().catch((error: unknown) => {
+    if (error instanceof ScheduleNotFoundError) return undefined;
+    throw error;
+  });
+  if (!existing) {
+    await client.schedule.create(options);
+    return 'created';
+  }
+  if (existing.action.type === 'startWorkflow' && existing.action.memo?.cairnScheduleHash === schedule.hash) return 'unchanged';
+  await handle.update((previous) => ({
+    ...previous,
+    spec: options.spec,
+    action: options.action,
+    policies: { ...previous.policies, ...options.policies },
+    state: { ...previous.state, note: previous.state.paused ? previous.state.note : options.state?.note },
+  }));
+  return 'updated';
+}
+
 /**
  * Reconciles Temporal Schedules with definitions/: creates new ones, updates changed ones (keeping
  * a pause), deletes Cairn's schedules (of this task queue) whose trigger is gone, leaves every
@@ -96,27 +120,13 @@ export async function syncSchedules(client: Client, registry: Registry, taskQueu
   const result: SyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
   const desired = desiredSchedules(registry, taskQueue);
   for (const schedule of desired) {
-    const options = scheduleOptions(schedule, taskQueue);
-    const handle = client.schedule.getHandle(schedule.scheduleId);
-    // describe() is strongly consistent; the list below may lag behind a schedule just created.
-    const existing = await handle.describe().catch((error: unknown) => {
-      if (error instanceof ScheduleNotFoundError) return undefined;
-      throw error;
-    });
-    if (!existing) {
-      await client.schedule.create(options);
-      result.created.push(schedule.scheduleId);
-    } else if (existing.action.type === 'startWorkflow' && existing.action.memo?.cairnScheduleHash === schedule.hash) {
-      result.unchanged.push(schedule.scheduleId);
-    } else {
-      await handle.update((previous) => ({
-        ...previous,
-        spec: options.spec,
-        action: options.action,
-        policies: { ...previous.policies, ...options.policies },
-        state: { ...previous.state, note: previous.state.paused ? previous.state.note : options.state?.note },
-      }));
-      result.updated.push(schedule.scheduleId);
+    try {
+      result[await reconcile(client, schedule, taskQueue)].push(schedule.scheduleId);
+    } catch (error) {
+      // Another process (a second worker starting, a concurrent `schedules sync`) created it first:
+      // look again, and update it only if what it wrote differs from what this one wants.
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      result[await reconcile(client, schedule, taskQueue)].push(schedule.scheduleId);
     }
   }
   const wanted = new Set(desired.map((d) => d.scheduleId));

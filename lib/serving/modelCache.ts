@@ -3,7 +3,10 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
 import { getVersion } from '../registry/registry';
+import { servedFromMemory } from '../metrics/metrics';
 import { CANARY_ALIAS, stableBucket } from './trafficSplit';
+
+const NO_ALIAS: AliasEntry = { version: undefined, sha256: undefined, weight: null, at: 0 };
 
 export interface AliasEntry {
   version: number | undefined;
@@ -21,12 +24,17 @@ export interface ServedModel {
 
 /**
  * Finds the model a prediction request means. Documents are cached by content hash for good (they
- * never change); which version an alias points at is re-read after `aliasTtlMs`, so an alias move
- * reaches every API process within that time, without a restart.
+ * never change), and so are pinned versions; which version an alias points at is re-read after
+ * `aliasTtlMs`, so an alias move reaches every API process within that time, without a restart.
+ * When the store does not answer, serving goes on with what is known (the last alias read, however
+ * old): a PostgreSQL outage narrows serving to the models already served, it does not stop it.
  */
 export class ModelCache {
   private readonly documents = new Map<string, ModelDocument>();
   private readonly aliases = new Map<string, AliasEntry>();
+  private readonly versions = new Map<string, string | undefined>();
+  /** Times an alias was served from memory because the store did not answer (for the metric and tests). */
+  staleServes = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -43,12 +51,13 @@ export class ModelCache {
     let sha256: string | undefined;
     let alias: string | null = null;
     if (selector.version !== undefined) {
-      const found = await getVersion(this.pool, model, selector.version);
-      ({ version, modelSha256: sha256 } = found ?? { version: undefined, modelSha256: undefined });
+      version = selector.version;
+      sha256 = await this.versionSha(model, selector.version);
     } else {
       alias = selector.alias ?? 'production';
       if (!selector.alias && selector.routingKey !== undefined) {
-        const canary = await this.aliasEntry(model, CANARY_ALIAS);
+        // A canary that cannot be looked up (store down, never read) takes no traffic: production serves.
+        const canary = await this.aliasEntry(model, CANARY_ALIAS).catch(() => NO_ALIAS);
         if (canary.version !== undefined && canary.weight && stableBucket(`${model}\u0000${selector.routingKey}`) < canary.weight) alias = CANARY_ALIAS;
       }
       ({ version, sha256 } = await this.aliasEntry(model, alias));
@@ -67,16 +76,33 @@ export class ModelCache {
     this.aliases.delete(`${model}\u0000${alias}`);
   }
 
+  /** A version's model hash: versions never change, so what was read once (even "no such version") holds. */
+  private async versionSha(model: string, version: number): Promise<string | undefined> {
+    const key = `${model}\u0000${version}`;
+    if (this.versions.has(key)) return this.versions.get(key);
+    const found = await getVersion(this.pool, model, version);
+    if (found) this.versions.set(key, found.modelSha256);
+    return found?.modelSha256;
+  }
+
   private async aliasEntry(model: string, alias: string): Promise<AliasEntry> {
     const key = `${model}\u0000${alias}`;
     const cached = this.aliases.get(key);
     if (cached && Date.now() - cached.at <= this.aliasTtlMs) return cached;
-    const { rows } = await this.pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
-      `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
-         JOIN model_versions v ON v.model = a.model AND v.version = a.version
-        WHERE a.model = $1 AND a.alias = $2`,
-      [model, alias],
-    );
+    let rows: { version: number; model_sha256: string; traffic_weight: number | null }[];
+    try {
+      ({ rows } = await this.pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
+        `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
+           JOIN model_versions v ON v.model = a.model AND v.version = a.version
+          WHERE a.model = $1 AND a.alias = $2`,
+        [model, alias],
+      ));
+    } catch (error) {
+      if (!cached) throw error;
+      this.staleServes += 1;
+      servedFromMemory.inc();
+      return cached;
+    }
     const entry = { version: rows[0]?.version, sha256: rows[0]?.model_sha256, weight: rows[0]?.traffic_weight ?? null, at: Date.now() };
     this.aliases.set(key, entry);
     return entry;

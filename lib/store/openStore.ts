@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import pg from 'pg';
+import type pg from 'pg';
 import { freePort } from '../freePort';
+import { DeadlinedPool, DEFAULT_STORE_DEADLINES, deadlineOptions, type StoreDeadlines } from './deadlinedPool';
 import { migrate } from './migrate';
 
 export interface Store {
@@ -20,9 +21,9 @@ export interface Store {
  * PostgreSQL; without, an embedded PostgreSQL (PGlite, kept under `home`) served on a loopback
  * port through pglite-socket, so the very same `pg` code and SQL run against both.
  */
-export async function openStore(options: { databaseUrl?: string; home: string }): Promise<Store> {
+export async function openStore(options: { databaseUrl?: string; home: string; deadlines?: StoreDeadlines }): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+    const pool = new DeadlinedPool({ connectionString: options.databaseUrl, max: 10, ...deadlineOptions(options.deadlines ?? DEFAULT_STORE_DEADLINES) });
     return finish(pool, 'postgres', async () => pool.end());
   }
   const dataDir = join(options.home, 'pgdata');
@@ -32,7 +33,17 @@ export async function openStore(options: { databaseUrl?: string; home: string })
   // PGlite runs one query at a time; the socket server queues queries from several connections.
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
   await server.start();
-  const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 4, connectionTimeoutMillis: 5_000 });
+  // In-process, so it cannot be down on its own; but it runs one query at a time, so a queue of heavy
+  // queries must not time out the light ones: only the client-side deadlines, and generous ones.
+  const pool = new DeadlinedPool({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 60_000,
+  });
   return finish(pool, 'embedded', async () => {
     await pool.end();
     await server.stop();

@@ -75,7 +75,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       summary: 'A run: status and every step',
       params: RunParams,
       responses: { 200: 'the run', 404: 'no such run' },
-      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId)), links: runLinks(deps, runId) }),
+      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, { artifacts: deps.artifacts })), links: runLinks(deps, runId) }),
     }),
     defineRoute({
       method: 'GET',

@@ -1,4 +1,5 @@
 import { sameHash, hashKey, type ApiRole, type EnvApiKey } from '../../lib/auth/apiKeys';
+import { logger } from '../../lib/logger';
 import { listApiKeys } from '../../lib/store/apiKeysTable';
 import type { Store } from '../../lib/store/openStore';
 
@@ -9,27 +10,52 @@ interface KnownKey {
 }
 
 /**
- * Every API key the server accepts: those from CAIRN_API_KEYS and those created with
- * `cairn keys create` (read from the store, cached for a few seconds so a new or revoked key
- * takes effect quickly without a query per request).
+ * Every API key the server accepts: those from CAIRN_API_KEYS (never need the store) and those
+ * created with `cairn keys create` (read from the store, cached for a few seconds so a new or revoked
+ * key takes effect quickly without a query per request). When the store does not answer, the last
+ * set read stays accepted for `staleMs`, so an outage of the database does not lock every key out;
+ * past that, or with nothing read yet, only the environment's keys are accepted.
  */
 export class KeyRing {
   private cache: { at: number; keys: KnownKey[] } | undefined;
+  private readonly fromEnv: KnownKey[];
 
   constructor(
-    private readonly envKeys: EnvApiKey[],
+    envKeys: EnvApiKey[],
     private readonly store: Store | undefined,
-    private readonly cacheMs = 5_000,
-  ) {}
+    private readonly options: { cacheMs?: number; staleMs?: number } = {},
+  ) {
+    this.fromEnv = envKeys.map((k, i) => ({ id: `env-${i + 1}`, role: k.role, sha256: k.sha256 }));
+  }
 
-  async keys(): Promise<KnownKey[]> {
-    const fromEnv = this.envKeys.map((k, i) => ({ id: `env-${i + 1}`, role: k.role, sha256: k.sha256 }));
-    if (!this.store) return fromEnv;
-    if (!this.cache || Date.now() - this.cache.at > this.cacheMs) {
-      const stored = await listApiKeys(this.store.pool);
-      this.cache = { at: Date.now(), keys: stored.map((k) => ({ id: k.id, role: k.role, sha256: k.sha256 })) };
+  /**
+   * The keys to check a request against. `complete` is false when the stored keys could not be read
+   * (store down, nothing usable in memory): a key not among these may still be a valid one, and no key
+   * at all may not mean an open API, so the caller must answer 503 rather than 401 or anonymous access.
+   */
+  async keys(): Promise<{ keys: KnownKey[]; complete: boolean }> {
+    if (!this.store) return { keys: this.fromEnv, complete: true };
+    const cacheMs = this.options.cacheMs ?? 5_000;
+    if (!this.cache || Date.now() - this.cache.at > cacheMs) {
+      try {
+        const stored = await listApiKeys(this.store.pool);
+        this.cache = { at: Date.now(), keys: stored.map((k) => ({ id: k.id, role: k.role, sha256: k.sha256 })) };
+      } catch (error) {
+        const staleMs = this.options.staleMs ?? 15 * 60_000;
+        if (this.cache && Date.now() - this.cache.at <= staleMs) {
+          logger.warn({ err: error, ageMs: Date.now() - this.cache.at }, 'store unreachable: accepting the stored API keys last read');
+        } else {
+          logger.warn({ err: error }, 'store unreachable: only CAIRN_API_KEYS are accepted');
+          return { keys: this.fromEnv, complete: false };
+        }
+      }
     }
-    return [...fromEnv, ...this.cache.keys];
+    return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
+  }
+
+  /** The identity of `presented` if it is one of CAIRN_API_KEYS (checked first: it needs no store). */
+  identifyFromEnv(presented: string): { id: string; role: ApiRole } | undefined {
+    return this.fromEnv.length > 0 ? this.identify(presented, this.fromEnv) : undefined;
   }
 
   /** The key's id and role among `keys`, or undefined for a key nobody issued. Compares every hash in constant time. */

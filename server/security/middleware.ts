@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { roleAllows } from '../../lib/auth/apiKeys';
+import { roleAllows, type ApiRole } from '../../lib/auth/apiKeys';
 import { logger } from '../../lib/logger';
 import { httpRequests } from '../../lib/metrics/metrics';
-import { HttpError } from '../httpErrors';
+import { HttpError, storeUnavailable } from '../httpErrors';
 import type { Access } from '../routeDef';
 import type { KeyRing } from './keyRing';
 import type { RateLimiter } from './rateLimiter';
@@ -15,22 +15,32 @@ function presentedKey(c: Context): string | undefined {
   return c.req.header('x-api-key')?.trim() || undefined;
 }
 
-/** Once any key exists, every non-public route needs one whose role is high enough. */
+/**
+ * Once any key exists, every non-public route needs one whose role is high enough. A key from
+ * CAIRN_API_KEYS is checked without the store; when the store cannot be read and the key is not one
+ * of those (or no key is given), the answer is 503: the server fails closed, never open.
+ */
 export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (access === 'public') return next();
-    const keys = await keyRing.keys();
+    const presented = presentedKey(c);
+    const admit = (identity: { id: string; role: ApiRole }) => {
+      if (!roleAllows(identity.role, access)) throw new HttpError(403, 'forbidden', `this route needs the ${access} role; the key has ${identity.role}`);
+      c.set('apiKeyId', identity.id);
+      return next();
+    };
+    const fromEnv = presented === undefined ? undefined : keyRing.identifyFromEnv(presented);
+    if (fromEnv) return admit(fromEnv);
+    const { keys, complete } = await keyRing.keys();
+    if (!complete) throw storeUnavailable('the API keys in the store cannot be read to check this request');
     if (keys.length === 0) {
       c.set('apiKeyId', 'anonymous'); // no keys configured: the server listens on loopback only
       return next();
     }
-    const presented = presentedKey(c);
     if (!presented) throw new HttpError(401, 'unauthorized', 'this route needs an API key: Authorization: Bearer <key>');
     const identity = keyRing.identify(presented, keys);
     if (!identity) throw new HttpError(401, 'unauthorized', 'API key not recognised');
-    if (!roleAllows(identity.role, access)) throw new HttpError(403, 'forbidden', `this route needs the ${access} role; the key has ${identity.role}`);
-    c.set('apiKeyId', identity.id);
-    return next();
+    return admit(identity);
   };
 }
 

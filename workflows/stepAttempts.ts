@@ -1,0 +1,37 @@
+import type { StepSpec } from '../lib/dsl/spec';
+
+/** How long a step is retried through infrastructure failures when its pipeline does not say. */
+export const DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Temporal refuses a payload over 2 MiB (a step's input, the run's result), and a refused payload
+ * fails the workflow task over and over: the run would stick. Past this size the workflow refuses
+ * to send it and says so instead.
+ */
+export const MAX_WORKFLOW_PAYLOAD_BYTES = 1536 * 1024;
+
+/** Wait before re-running a step lost to infrastructure: 1 s, doubling, at most 30 s. */
+export function infrastructureBackoffMs(retriesSoFar: number): number {
+  return Math.min(30_000, 1_000 * 2 ** Math.min(retriesSoFar, 10));
+}
+
+/** Wait before attempt `attempt + 1` of a failed step, by its retry policy. */
+export function stepBackoffMs(retry: StepSpec['retry'], attempt: number): number {
+  return Math.min(retry.maximumIntervalMs, retry.initialIntervalMs * retry.backoffCoefficient ** Math.max(0, attempt - 1));
+}
+
+/** The activity id of one execution of a step: `<step>#<round>`, then `.<n>` for each execution after the first. */
+export function stepActivityId(step: string, round: number, execution: number): string {
+  return execution <= 1 ? `${step}#${round}` : `${step}#${round}.${execution}`;
+}
+
+/** Bytes of a value's JSON (the size Temporal's JSON payload converter will send); UTF-8 without TextEncoder. */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
