@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, resolveOutputs } from '../lib/artifacts/outputRef';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
@@ -91,16 +91,31 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
   };
 }
 
-/** What the workflow should see: a shut-down worker or an unavailable dependency is infrastructure. */
+/**
+ * What the workflow should see. A shut-down worker or an unavailable dependency is infrastructure;
+ * anything else keeps its error's `name` as the failure's type (the SDK would take the class name,
+ * so a subclass or a plain object thrown with a `name` would lose its retry policy).
+ */
 function classify(thrown: unknown, signal: AbortSignal): Error {
   const error = toError(thrown);
   if (signal.aborted && signal.reason instanceof CancelledFailure && signal.reason.message === 'WORKER_SHUTDOWN') {
-    return new InfrastructureError('the worker shut down while the step ran', { cause: error });
+    return asFailure(new InfrastructureError('the worker shut down while the step ran', { cause: error }));
   }
-  if (error instanceof DataError || error instanceof ConfigError || error instanceof InfrastructureError) return error;
-  const dependency = failedDependency(error);
-  if (dependency) return new InfrastructureError(`${dependency} did not answer: ${error.message}`, { cause: error });
-  return error;
+  if (error instanceof ApplicationFailure || error instanceof CancelledFailure) return error;
+  if (!(error instanceof DataError || error instanceof ConfigError) && failedDependency(error)) {
+    return asFailure(new InfrastructureError(`${failedDependency(error)} did not answer: ${error.message}`, { cause: error }));
+  }
+  return asFailure(error);
+}
+
+function asFailure(error: Error): ApplicationFailure {
+  const failure = ApplicationFailure.create({
+    message: error.message,
+    type: error.name && error.name !== 'Error' ? error.name : error.constructor.name,
+    cause: error.cause instanceof Error ? error.cause : undefined,
+  });
+  failure.stack = error.stack ?? '';
+  return failure;
 }
 
 async function checkOutput(stepName: string, output: StepOutput | undefined, services: StepServices): Promise<StepOutput> {

@@ -3,4 +3,4 @@ import { config } from '../lib/config';
 import { runMain } from '../lib/runMain';
 import { runWorker } from './runWorker';
 
-runMain(() => runWorker(config().CAIRN_TASK_QUEUE, true));
+runMain(() => runWorker(config().CAIRN_TASK_QUEUE, true), { exitWhenDone: true });

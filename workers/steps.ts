@@ -13,4 +13,4 @@ runMain(async () => {
     throw new ConfigError('usage: workers/steps.ts <queue>  (the queue name a step declares, e.g. train)');
   }
   await runWorker(stepTaskQueue(queue), false);
-});
+}, { exitWhenDone: true });

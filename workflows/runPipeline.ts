@@ -22,12 +22,12 @@ import { INFRASTRUCTURE_ERROR_TYPE, NON_RETRYABLE_ERROR_TYPES } from '../lib/err
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
+import { jsonBytes } from './jsonBytes';
 import type { RunMetricsSinks } from './metricsSink';
 import {
   DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS,
   MAX_WORKFLOW_PAYLOAD_BYTES,
   infrastructureBackoffMs,
-  jsonBytes,
   stepActivityId,
   stepBackoffMs,
 } from './stepAttempts';
@@ -35,6 +35,7 @@ import {
   assertAwaitingApproval,
   assertAwaitingOperator,
   assertRunOpen,
+  boundedSnapshot,
   createRunState,
   markFailed,
   markReused,
@@ -78,7 +79,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     upsertSearchAttributes([{ key: CAIRN_STATUS, value: status }]);
   };
 
-  setHandler(runStateQuery, () => snapshot(run));
+  setHandler(runStateQuery, () => boundedSnapshot(run, MAX_WORKFLOW_PAYLOAD_BYTES));
   for (const [update, decision, validate] of [
     [retryStepUpdate, 'retry', assertAwaitingOperator],
     [skipStepUpdate, 'skip', assertAwaitingOperator],
@@ -98,7 +99,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     abortRunUpdate,
     ({ reason }) => {
       run.abortReason = reason?.trim() || 'aborted by an operator';
-      return snapshot(run);
+      return boundedSnapshot(run, MAX_WORKFLOW_PAYLOAD_BYTES);
     },
     { validator: (_request: AbortRequest) => assertRunOpen(run) },
   );
@@ -143,13 +144,12 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
 }
 
 /**
- * A run that fails or is cancelled keeps its steps' final state (without outputs) in its memo, so it
- * is readable with no worker running; a run that succeeds has it in its result.
+ * A run that fails or is cancelled keeps its final state in its memo, so it is readable (and can be
+ * re-run from a step) with no worker running; a run that succeeds has it in its result.
  */
 function recordFinalState(run: RunState): void {
   if (!patched(STEP_ATTEMPTS_PATCH)) return;
-  const state = snapshot(run);
-  upsertMemo({ [FINAL_STATE_MEMO]: { ...state, steps: state.steps.map(stepRecord) } });
+  upsertMemo({ [FINAL_STATE_MEMO]: boundedSnapshot(run, MAX_WORKFLOW_PAYLOAD_BYTES / 2) });
 }
 
 /** A step without its output (that travels once, in `outputs`). */

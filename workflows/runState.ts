@@ -1,4 +1,5 @@
 import type { PipelineSpec, JsonValue } from '../lib/dsl/spec';
+import { jsonBytes } from './jsonBytes';
 import type { RunSnapshot, RunStatus, StepError, StepState } from './runTypes';
 
 export type OperatorDecision = 'retry' | 'skip' | 'approve' | 'reject';
@@ -59,6 +60,27 @@ export function snapshot(run: RunState): RunSnapshot {
     abortReason: run.abortReason,
     rerunOf: run.rerunOf,
   };
+}
+
+/** What stands in for an output left out of a snapshot to keep it under a payload limit: its size in bytes. */
+export const OMITTED_OUTPUT = '$cairnOutputOmitted';
+
+/**
+ * The snapshot, with the largest outputs replaced by `{ $cairnOutputOmitted: <bytes> }` until its JSON
+ * fits in `maxBytes`: a query answer or a memo over Temporal's payload limit would fail outright.
+ * Outputs over 32 KiB already travel as small references, so this only bites on many mid-sized ones.
+ */
+export function boundedSnapshot(run: RunState, maxBytes: number): RunSnapshot {
+  const state = snapshot(run);
+  let size = jsonBytes(state);
+  if (size <= maxBytes) return state;
+  const bySize = state.steps.map((step) => ({ step, bytes: jsonBytes(step.output) })).sort((a, b) => b.bytes - a.bytes);
+  for (const { step, bytes } of bySize) {
+    if (size <= maxBytes) break;
+    step.output = { [OMITTED_OUTPUT]: bytes };
+    size -= bytes;
+  }
+  return state;
 }
 
 export function markRunning(state: StepState, now: Date): void {

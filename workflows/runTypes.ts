@@ -57,7 +57,7 @@ export interface RunSnapshot {
   rerunOf: string | null;
 }
 
-/** The memo key under which a failed or cancelled run keeps its final state (a RunSnapshot whose steps are StepRecords). */
+/** The memo key under which a failed or cancelled run keeps its final state (a RunSnapshot). */
 export const FINAL_STATE_MEMO = 'cairnFinalState';
 
 /** A step as the workflow's result and failure details record it: its output is in `outputs`, once. */

@@ -64,8 +64,21 @@ async function recordedFinalState(handle: WorkflowHandle, description: WorkflowE
       rerunOf: result.rerunOf ?? null,
     };
   }
-  const memo = description.memo?.[FINAL_STATE_MEMO] as (Omit<RunSnapshot, 'steps'> & { steps: StepRecord[] }) | undefined;
-  return memo && { ...memo, steps: withOutputs(memo.steps, {}) };
+  return description.memo?.[FINAL_STATE_MEMO] as RunSnapshot | undefined;
+}
+
+/**
+ * A run's state: as recorded when it closed (no worker needed), else from the workflow's state query
+ * (a worker replays it). Throws when neither can be had (an open run with no worker answering).
+ */
+export async function readRunState(client: Client, runId: string, description?: WorkflowExecutionDescription, queryTimeoutMs = 5_000): Promise<RunSnapshot> {
+  const handle = client.workflow.getHandle(runId);
+  const described = description ?? (await handle.describe());
+  if (described.status.name !== 'RUNNING') {
+    const recorded = await recordedFinalState(handle, described).catch(() => undefined);
+    if (recorded) return recorded;
+  }
+  return client.connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(runStateQuery));
 }
 
 /** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
@@ -75,13 +88,10 @@ export async function describeRun(client: Client, runId: string, options: { arti
   const description = await handle.describe();
   let snapshot: RunSnapshot | undefined;
   let stepsUnavailable: string | undefined;
-  if (description.status.name !== 'RUNNING') snapshot = await recordedFinalState(handle, description).catch(() => undefined);
-  if (!snapshot) {
-    try {
-      snapshot = await client.connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(runStateQuery));
-    } catch (error) {
-      stepsUnavailable = `no worker answered the state query: ${(error as Error).message}`;
-    }
+  try {
+    snapshot = await readRunState(client, runId, description, queryTimeoutMs);
+  } catch (error) {
+    stepsUnavailable = `no worker answered the state query: ${(error as Error).message}`;
   }
   const pending = new Map(
     (description.raw.pendingActivities ?? []).map((a) => [a.activityId ?? '', a] as const),

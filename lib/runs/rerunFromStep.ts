@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import { downstreamOf } from '../dsl/graph';
 import type { JsonValue } from '../dsl/spec';
 import { ConfigError } from '../errors';
-import { runStateQuery } from '../../workflows/messages';
+import { OMITTED_OUTPUT } from '../../workflows/runState';
+import { readRunState } from './describeRun';
 import { readRunInput } from './readRunInput';
 import { startCompiledRun, type StartedRun } from './startRun';
 
@@ -10,6 +11,10 @@ export interface Rerun extends StartedRun {
   rerunOf: string;
   reused: string[];
   rerun: string[];
+}
+
+function isOmittedOutput(output: JsonValue | null): boolean {
+  return typeof output === 'object' && output !== null && !Array.isArray(output) && OMITTED_OUTPUT in output;
 }
 
 /**
@@ -20,11 +25,15 @@ export async function rerunFromStep(client: Client, runId: string, fromStep: str
   const input = await readRunInput(client, runId);
   const names = input.spec.steps.map((s) => s.name);
   if (!names.includes(fromStep)) throw new ConfigError(`run ${runId} has no step '${fromStep}'; steps: ${names.join(', ')}`);
-  const state = await client.workflow.getHandle(runId).query(runStateQuery);
+  const state = await readRunState(client, runId);
   const again = downstreamOf(input.spec.steps, fromStep);
   const outputs: Record<string, JsonValue | null> = {};
   for (const step of state.steps) {
-    if (!again.has(step.name) && step.status === 'succeeded') outputs[step.name] = step.output;
+    if (again.has(step.name) || step.status !== 'succeeded') continue;
+    if (isOmittedOutput(step.output)) {
+      throw new ConfigError(`run ${runId} did not keep the output of step '${step.name}' (too large for its state); re-run from '${step.name}' or a step before it`);
+    }
+    outputs[step.name] = step.output;
   }
   const started = await startCompiledRun(client, {
     spec: input.spec,

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -10,39 +8,19 @@ import { definePipeline } from '../../lib/dsl';
 import { startRun } from '../../lib/runs/startRun';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { logLines, WorkerProcesses } from '../helpers/workerProcess';
 
-const WORKER = fileURLToPath(new URL('../helpers/sideEffectWorker.ts', import.meta.url));
 let env: TestWorkflowEnvironment;
-const children: ChildProcess[] = [];
+const workers = new WorkerProcesses();
+const spawnWorker = (taskQueue: string, logPath: string) => workers.spawn(taskQueue, logPath);
 
 beforeAll(async () => {
   env = await connectTestEnv();
 });
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => workers.killAll());
 afterAll(async () => {
   await env?.teardown();
 });
-
-function logLines(path: string): string[][] {
-  try {
-    return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' '));
-  } catch {
-    return [];
-  }
-}
-
-/** Starts a worker process and resolves once it polls. */
-async function spawnWorker(taskQueue: string, logPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, SIDE_EFFECT_LOG: logPath, WORKFLOW_BUNDLE: inject('workflowBundlePath') },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-  await waitFor(() => logLines(logPath).some(([event, pid]) => event === 'ready' && Number(pid) === child.pid), 'worker process to be ready', 30_000);
-  return child;
-}
 
 const sideEffect = <const A extends string = never>(after: readonly A[], ms: number) => ({
   activity: 'side-effect',
