@@ -5,7 +5,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type z } from 'zod';
 import { describeIssues } from '../lib/dsl/compile';
 import { DEFAULT_SECURITY, type AppDeps } from './deps';
-import { errorBody, handleError, HttpError } from './httpErrors';
+import { withTimeout } from '../lib/faults/withTimeout';
+import { dependencyUnavailable, errorBody, handleError, HttpError } from './httpErrors';
 import { openApiDocument } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
 import { aliasRoutes } from './routes/aliases';
@@ -74,7 +75,14 @@ async function callRoute(route: RouteDef, c: Context, deps: AppDeps, security: {
   // Routes that never call Temporal (serving) skip the deadline's AsyncLocalStorage context: it costs on the hot path.
   if (route.callsTemporal === false) return route.handler(c, input as never);
   // Every Temporal call this request makes shares one deadline: a slow cluster gives a clear error, not a hung request.
-  return deps.client.connection.withDeadline(Date.now() + security.temporalTimeoutMs, async () => route.handler(c, input as never));
+  // gRPC's own deadline can be overrun while a channel reconnects, so the answer has a deadline of its own too.
+  const deadlineMs = security.temporalTimeoutMs;
+  return withTimeout(
+    deps.client.connection.withDeadline(Date.now() + deadlineMs, async () => route.handler(c, input as never)),
+    deadlineMs + 250,
+    'Temporal',
+    () => dependencyUnavailable('temporal', `Temporal did not answer within ${deadlineMs} ms`),
+  );
 }
 
 /** The HTTP API. */

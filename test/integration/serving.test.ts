@@ -1,22 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../activities/deploy';
 import { toActivity } from '../../activities/stepActivity';
-import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
-import { ingestFile } from '../../lib/data/ingestFile';
 import { defineRegistry } from '../../lib/dsl';
 import type { StepInput } from '../../lib/dsl/stepIo';
-import { trainModel } from '../../lib/ml/trainModel';
 import { aliasHistory, moveAlias } from '../../lib/registry/aliases';
-import { registerVersion } from '../../lib/registry/registry';
 import { AliasNotifications } from '../../lib/serving/aliasNotifications';
 import { PredictionLog } from '../../lib/serving/predictionLog';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
+import { GENTOO, registerPenguins as registerPenguinsVersion } from '../helpers/penguinsModel';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv } from '../helpers/temporal';
 
@@ -27,20 +21,7 @@ let artifacts: ArtifactStore;
 let app: ReturnType<typeof createApp>;
 let predictionLog: PredictionLog;
 
-async function registerPenguins(l2: number, runId: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-serve-w-'));
-  const { dataset } = await ingestFile(EXAMPLE_DATASETS.penguins.path, 'json', artifacts, dir);
-  const result = await trainModel(await artifacts.verifiedPath(dataset), { target: 'Species', l2 });
-  const model = await artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
-  return registerVersion(store.pool, {
-    model: 'penguins',
-    modelRef: model,
-    algorithm: result.model.algorithm,
-    metrics: { accuracy: result.metrics.holdoutScore },
-    params: { l2 },
-    lineage: { runId, workflowRunId: 'r', step: 'entry', pipeline: 'penguins', specHash: 'h', datasetSha256: dataset.sha256, codeVersion: 'test' },
-  });
-}
+const registerPenguins = (l2: number, runId: string) => registerPenguinsVersion(store.pool, artifacts, l2, runId);
 
 beforeAll(async () => {
   env = await connectTestEnv();
@@ -58,7 +39,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const gentoo = { Island: 'Biscoe', 'Beak Length (mm)': 47.5, 'Beak Depth (mm)': 14.2, 'Flipper Length (mm)': 217, 'Body Mass (g)': 5200, Sex: 'MALE' };
+const gentoo = GENTOO;
 const predictRequest = (body: unknown, query = '') =>
   app.request(`/api/v1/models/penguins/predict${query}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 const deployInput = (version: number): StepInput => ({
