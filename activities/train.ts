@@ -9,16 +9,22 @@ const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 
 /**
  * train: fits a model on the upstream dataset (seeded split, preprocessing from the training rows)
- * and stores it as a JSON model document artifact. Heartbeats carry the iteration and the loss.
+ * and stores it as a JSON model document artifact. It heartbeats from real progress (each phase,
+ * then each optimiser iteration or boosting round, with the loss), so a training that stalls fails
+ * as stalled after its heartbeat timeout instead of running until its step timeout.
  */
 export const train = defineStep({
   name: 'train',
   config: TrainConfigSchema.extend({ from: z.string().optional() }),
+  heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (ingest or validate)');
+    runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
     const { from: _from, ...trainConfig } = config;
+    runtime.heartbeat({ phase: 'fit' });
     const result = await trainModel(path, trainConfig, (iteration, loss) => runtime.heartbeat({ iteration, loss }));
+    runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });
     return {

@@ -83,33 +83,44 @@ export async function predict(): Promise<string> {
 
   // The API checks a Temporal deadline on every call; prediction routes never call Temporal, so a lazy client suffices.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const appWith = (predictionLog: PredictionLog) =>
+    createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9 } });
+  // 'cairn' is the buffered prediction log; 'durable' fsyncs each group of rows to a local journal before answering.
   const predictionLog = new PredictionLog(store.pool);
-  const app = createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9 } });
+  const durableLog = await PredictionLog.open(store.pool, 'durable', join(dir, 'journal'));
+  const app = appWith(predictionLog);
   const bare = new Hono().post('/predict', (c) => c.json({ label: 'Gentoo' }));
-  const serverTimes = { cairn: [] as number[], bare: [] as number[] };
+  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[] };
   const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
   const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
+  const durableServer = await startApiServer({ fetch: timed(appWith(durableLog).fetch, serverTimes.durable) }, '127.0.0.1', await freePort());
   const cairnUrl = `${cairnServer.url}/api/v1/models/penguins/predict`;
   const bareUrl = `${bareServer.url}/predict`;
+  const durableUrl = `${durableServer.url}/api/v1/models/penguins/predict`;
   try {
     const check = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
     if (check.status !== 200) throw new Error(`predict answered ${check.status}: ${await check.text()}`);
     await load(cairnUrl); // warm-up (JIT, connection pools), not counted
+    await load(durableUrl);
     serverTimes.cairn.length = 0;
-    const unloaded = { cairn: [] as { p50: number; p99: number }[], bare: [] as { p50: number; p99: number }[] };
+    serverTimes.durable.length = 0;
+    const unloaded = { cairn: [] as { p50: number; p99: number }[], bare: [] as { p50: number; p99: number }[], durable: [] as { p50: number; p99: number }[] };
     for (let r = 0; r < 3; r++) {
       unloaded.bare.push(await roundTrips(bareUrl));
       unloaded.cairn.push(await roundTrips(cairnUrl));
+      unloaded.durable.push(await roundTrips(durableUrl));
     }
-    const runs = { cairn: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
+    const runs = { cairn: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[], durable: [] as Awaited<ReturnType<typeof load>>[] };
     for (let r = 0; r < ROUNDS; r++) {
       runs.bare.push(await load(bareUrl));
       runs.cairn.push(await load(cairnUrl));
+      runs.durable.push(await load(durableUrl));
     }
     await predictionLog.flush();
+    await durableLog.flush();
     const logged = Number((await store.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);
     const median = (xs: number[]) => percentile(xs, 50);
-    const figures = (name: 'cairn' | 'bare') => ({
+    const figures = (name: 'cairn' | 'bare' | 'durable') => ({
       serverP50: percentile(serverTimes[name], 50),
       serverP99: percentile(serverTimes[name], 99),
       p50: median(runs[name].map((x) => x.p50)),
@@ -121,17 +132,21 @@ export async function predict(): Promise<string> {
     });
     const c = figures('cairn');
     const b = figures('bare');
+    const d = figures('durable');
     console.log(`single-row predict, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per side (autocannon in a child process; 2 cores)`);
-    for (const [name, f] of [['Cairn /predict', c], ['bare Hono    ', b]] as const) {
+    for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['bare Hono                   ', b]] as const) {
       console.log(`  ${name}: server p50 ${round(f.serverP50, 3)} ms p99 ${round(f.serverP99, 3)} ms | client p50 ${f.p50} ms p99 ${f.p99} ms | ${Math.round(f.rps)} req/s | failed ${f.failed}`);
     }
     console.log(`  unloaded (1 connection, ${ROUND_TRIPS} sequential requests x 3, own client process): Cairn p50 ${round(c.unloadedP50, 3)} ms p99 ${round(c.unloadedP99, 3)} ms | bare p50 ${round(b.unloadedP50, 3)} ms p99 ${round(b.unloadedP99, 3)} ms | ratio p50 ${round(c.unloadedP50 / b.unloadedP50)}x`);
     console.log(`  under load: latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
-    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged}`;
+    console.log(`  durable vs buffered prediction log: throughput ${round(d.rps / c.rps)}x, server p50 ${round(d.serverP50 / c.serverP50)}x, unloaded p50 ${round(d.unloadedP50 / c.unloadedP50)}x (${round(d.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms)`);
+    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)}`;
   } finally {
     await cairnServer.close();
     await bareServer.close();
+    await durableServer.close();
     await predictionLog.close();
+    await durableLog.close();
     await store.close();
     await database.drop();
   }

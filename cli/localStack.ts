@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
-import { storeDeadlines, type Config } from '../lib/config';
+import { predictionJournalDir, storeDeadlines, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { servicesFromConfig } from '../lib/services';
@@ -94,7 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
-  const predictionLog = new PredictionLog(store.pool);
+  const predictionLog = await PredictionLog.open(store.pool, options.cfg.CAIRN_PREDICTION_LOG, predictionJournalDir(options.cfg));
   const aliasNotifications = AliasNotifications.forPool(store.pool);
   await aliasNotifications.start();
   const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });

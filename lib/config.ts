@@ -59,6 +59,13 @@ export const ConfigSchema = z.object({
   CAIRN_WORKER_METRICS_PORT: port.optional(),
   /** On SIGTERM, how long a worker lets steps in flight finish before cancelling them (they run again elsewhere). */
   CAIRN_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /**
+   * durable: a prediction is answered only once its log row is fsynced to a local journal, replayed
+   * after a crash; buffered: rows wait in memory for their batch (a killed API loses up to ~0.5 s).
+   */
+  CAIRN_PREDICTION_LOG: z.enum(['durable', 'buffered']).default('durable'),
+  /** The durable prediction log's journal; one directory per API process. Default CAIRN_HOME/prediction-journal. */
+  CAIRN_PREDICTION_JOURNAL_DIR: z.string().min(1).optional(),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -94,6 +101,11 @@ export function config(): Config {
 /** The metadata store's deadlines, as configured. */
 export function storeDeadlines(cfg: Config): StoreDeadlines {
   return { connectTimeoutMs: cfg.CAIRN_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: cfg.CAIRN_DB_STATEMENT_TIMEOUT_MS };
+}
+
+/** Where the durable prediction log keeps its journal. */
+export function predictionJournalDir(cfg: Config): string {
+  return cfg.CAIRN_PREDICTION_JOURNAL_DIR ?? `${cfg.CAIRN_HOME}/prediction-journal`;
 }
 
 /** Where artifacts live for this configuration. */

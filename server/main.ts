@@ -1,7 +1,7 @@
 /** The API process: `npm run server`. Needs a reachable Temporal (TEMPORAL_ADDRESS). */
 import { registry } from '../definitions';
 import { ArtifactStore } from '../lib/artifacts/artifactStore';
-import { artifactsDir, config, storeDeadlines } from '../lib/config';
+import { artifactsDir, config, predictionJournalDir, storeDeadlines } from '../lib/config';
 import { logger } from '../lib/logger';
 import { AliasNotifications } from '../lib/serving/aliasNotifications';
 import { PredictionLog } from '../lib/serving/predictionLog';
@@ -18,7 +18,7 @@ runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
   const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) });
-  const predictionLog = new PredictionLog(store.pool);
+  const predictionLog = await PredictionLog.open(store.pool, cfg.CAIRN_PREDICTION_LOG, predictionJournalDir(cfg));
   const aliasNotifications = AliasNotifications.forPool(store.pool);
   await aliasNotifications.start();
   const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: new ArtifactStore(artifactsDir(cfg)), taskQueue: cfg.CAIRN_TASK_QUEUE, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null, security: securityFromConfig(cfg) });

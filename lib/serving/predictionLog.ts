@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
+import { DependencyUnavailableError } from '../errors';
 import { logger } from '../logger';
 import { predictionLogDropped, predictionLogWritten } from '../metrics/metrics';
+import { PredictionJournal } from './predictionJournal';
 
 export interface LoggedPrediction {
   model: string;
@@ -17,16 +19,22 @@ export interface PredictionLogOptions {
   flushIntervalMs?: number;
   /** Rows per INSERT. */
   maxBatch?: number;
-  /** Rows held while PostgreSQL is slow or down; beyond this, new rows are dropped and counted. */
+  /** Rows held while PostgreSQL is slow or down; beyond this, new rows are dropped and counted (durable: refused with 503). */
   maxBuffered?: number;
+  /** Durable mode: every row is on local disk before its prediction is answered (see PredictionJournal). */
+  journal?: PredictionJournal;
 }
+
+/** How served predictions reach PostgreSQL: in memory batches (fast; a killed process loses its last ~0.5 s) or through a local journal. */
+export type PredictionLogMode = 'buffered' | 'durable';
 
 /**
  * Writes served predictions to PostgreSQL in batches, off the request path: a request only appends
  * to an in-memory buffer; a timer writes it with one multi-row INSERT per batch. If PostgreSQL is
  * unreachable, rows wait (up to maxBuffered) and the write is retried on the next tick; serving
- * never waits for, or fails because of, the log. The cost: rows not yet written are lost if the
- * process is killed (close() writes them on a normal shutdown).
+ * never waits for, or fails because of, PostgreSQL. In buffered mode, rows not yet written are lost
+ * if the process is killed (close() writes them on a normal shutdown); in durable mode a request
+ * also waits for its rows to reach the local journal, which the next start replays.
  */
 export class PredictionLog {
   private buffer: LoggedPrediction[] = [];
@@ -34,6 +42,7 @@ export class PredictionLog {
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
+  private readonly journal: PredictionJournal | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -41,17 +50,38 @@ export class PredictionLog {
   ) {
     this.maxBatch = options.maxBatch ?? 2_000;
     this.maxBuffered = options.maxBuffered ?? 100_000;
+    this.journal = options.journal;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 500);
     this.timer.unref();
   }
 
-  append(rows: LoggedPrediction[]): void {
+  /** A log in the given mode; durable opens (and replays) the journal in `journalDir`. */
+  static async open(pool: Pool, mode: PredictionLogMode, journalDir: string, options: Omit<PredictionLogOptions, 'journal'> = {}): Promise<PredictionLog> {
+    if (mode === 'buffered') return new PredictionLog(pool, options);
+    const { journal, recovered } = await PredictionJournal.open(journalDir);
+    const log = new PredictionLog(pool, { ...options, journal });
+    log.buffer.push(...recovered);
+    return log;
+  }
+
+  /**
+   * Buffers rows for PostgreSQL. Buffered mode returns at once (and drops what does not fit, counted);
+   * durable mode resolves once the rows are on local disk, and refuses rows that do not fit (503)
+   * rather than answer a prediction it could lose.
+   */
+  append(rows: LoggedPrediction[]): Promise<void> | undefined {
     const room = this.maxBuffered - this.buffer.length;
+    if (this.journal) {
+      if (rows.length > room) throw new DependencyUnavailableError('postgres', new Error(`the prediction log holds ${this.buffer.length} rows waiting for PostgreSQL`));
+      for (const row of rows) this.buffer.push(row);
+      return this.journal.append(rows);
+    }
     if (rows.length > room) {
       predictionLogDropped.inc(rows.length - Math.max(0, room));
       rows = rows.slice(0, Math.max(0, room));
     }
     for (const row of rows) this.buffer.push(row);
+    return undefined;
   }
 
   /** Whether a prediction of this request is still waiting to be written by this process. */
@@ -72,11 +102,16 @@ export class PredictionLog {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+    await this.journal?.close();
   }
 
   private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, this.maxBatch);
+    // Every row journaled in a sealed segment was buffered before the seal: once the rows buffered now
+    // are written, those segments can go. Rows journaled later may be written too; a replay skips them.
+    const sealed = this.journal ? await this.journal.seal() : [];
+    let left = this.buffer.length;
+    while (left > 0) {
+      const batch = this.buffer.slice(0, Math.min(this.maxBatch, left));
       try {
         // One JSON document per batch: a single JSON.stringify is several times cheaper for this
         // process than pg's escaping of eight parallel arrays, and PostgreSQL unpacks it on its own core.
@@ -92,7 +127,9 @@ export class PredictionLog {
         return;
       }
       this.buffer.splice(0, batch.length);
+      left -= batch.length;
       predictionLogWritten.inc(batch.length);
     }
+    if (sealed.length > 0) await this.journal?.remove(sealed);
   }
 }

@@ -65,7 +65,8 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
         const results = predict(served.document, rows);
         const labels = { model: name, version: String(served.version), alias: served.alias ?? '' };
         const now = new Date();
-        log().append(
+        // Durable mode: the answer waits until its rows are on local disk (an answered prediction is never lost).
+        await log().append(
           results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: rows[item] as Record<string, unknown>, prediction: (r.label ?? r.value) as string | number, predictedAt: now })),
         );
         predictions.inc(labels, instances.length);

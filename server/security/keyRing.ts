@@ -19,6 +19,8 @@ interface KnownKey {
 export class KeyRing {
   private cache: { at: number; keys: KnownKey[] } | undefined;
   private readonly fromEnv: KnownKey[];
+  /** Set while the store is unreachable, so an outage is logged once, not on every request. */
+  private unreachableSince: number | undefined;
 
   constructor(
     envKeys: EnvApiKey[],
@@ -40,14 +42,16 @@ export class KeyRing {
       try {
         const stored = await listApiKeys(this.store.pool);
         this.cache = { at: Date.now(), keys: stored.map((k) => ({ id: k.id, role: k.role, sha256: k.sha256 })) };
+        if (this.unreachableSince !== undefined) logger.info({ downMs: Date.now() - this.unreachableSince }, 'store reachable again: stored API keys re-read');
+        this.unreachableSince = undefined;
       } catch (error) {
         const staleMs = this.options.staleMs ?? 15 * 60_000;
-        if (this.cache && Date.now() - this.cache.at <= staleMs) {
-          logger.warn({ err: error, ageMs: Date.now() - this.cache.at }, 'store unreachable: accepting the stored API keys last read');
-        } else {
-          logger.warn({ err: error }, 'store unreachable: only CAIRN_API_KEYS are accepted');
-          return { keys: this.fromEnv, complete: false };
+        const usable = this.cache !== undefined && Date.now() - this.cache.at <= staleMs;
+        if (this.unreachableSince === undefined) {
+          this.unreachableSince = Date.now();
+          logger.warn({ err: error, staleForMs: staleMs }, usable ? 'store unreachable: accepting the stored API keys last read, for a while' : 'store unreachable: only CAIRN_API_KEYS are accepted');
         }
+        if (!usable || !this.cache) return { keys: this.fromEnv, complete: false };
       }
     }
     return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };

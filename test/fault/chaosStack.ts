@@ -13,10 +13,10 @@ import { connectClient } from '../../lib/temporal';
 import { resolveTemporalCli, startDevServer, type DevServer } from '../../lib/temporalDevServer';
 import { registerPenguins } from '../helpers/penguinsModel';
 import { CHAOS_EFFECTS_TABLE } from './chaosEffects';
+import { startApiProcess } from './apiProcess';
 import { PrivatePostgres } from './privatePostgres';
 
 const WORKER = fileURLToPath(new URL('./chaosWorker.ts', import.meta.url));
-const API = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 export const CHAOS_QUEUE = 'chaos';
 
 /**
@@ -106,29 +106,13 @@ export class ChaosStack {
   }
 
   private async startApi(): Promise<void> {
-    const port = await freePort();
-    this.apiUrl = `http://127.0.0.1:${port}`;
-    this.api = spawn(process.execPath, ['--import', 'tsx', API], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: this.temporalAddress,
-        DATABASE_URL: this.postgres.url,
-        CAIRN_PORT: String(port),
-        CAIRN_HOME: this.dir,
-        CAIRN_ARTIFACTS_DIR: join(this.dir, 'artifacts'),
-        CAIRN_TASK_QUEUE: CHAOS_QUEUE,
-        CAIRN_RATE_LIMIT_PER_MINUTE: '1000000',
-        LOG_LEVEL: 'silent',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const up = await fetch(`${this.apiUrl}/healthz`).then((r) => r.ok, () => false);
-      if (up) return;
-      if (this.api.exitCode !== null || Date.now() > deadline) throw new Error(`the API process did not start (exit ${this.api.exitCode})`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    ({ url: this.apiUrl, child: this.api } = await startApiProcess({
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      DATABASE_URL: this.postgres.url,
+      CAIRN_HOME: this.dir,
+      CAIRN_ARTIFACTS_DIR: join(this.dir, 'artifacts'),
+      CAIRN_TASK_QUEUE: CHAOS_QUEUE,
+    }));
   }
 
   async stop(): Promise<void> {
