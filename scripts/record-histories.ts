@@ -14,6 +14,7 @@ import { toActivity } from '../activities/stepActivity';
 import { definePipeline, defineRegistry, defineStep } from '../lib/dsl';
 import type { Pipeline } from '../lib/dsl/definePipeline';
 import { config } from '../lib/config';
+import { DataError, InfrastructureError } from '../lib/errors';
 import { freePort } from '../lib/freePort';
 import { rerunFromStep } from '../lib/runs/rerunFromStep';
 import { startRun } from '../lib/runs/startRun';
@@ -27,6 +28,18 @@ const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url
 const TASK_QUEUE = 'record-histories';
 
 const alwaysFails = defineStep({ name: 'always-fails', run: () => { throw new Error('source unavailable'); } });
+/** Lost to infrastructure once, then fails once, then succeeds with an output too large to travel inline. */
+let flakyCalls = 0;
+const flaky = defineStep({
+  name: 'flaky',
+  run: () => {
+    flakyCalls += 1;
+    if (flakyCalls === 1) throw new InfrastructureError('the store did not answer');
+    if (flakyCalls === 2) throw new Error('a flaky failure of the step');
+    return { text: 'x'.repeat(40 * 1024) };
+  },
+});
+const badData = defineStep({ name: 'bad-data', run: () => { throw new DataError('row 7 is bad'); } });
 const noParams = z.object({});
 const scenarios: Record<string, Pipeline> = {
   diamond: definePipeline({
@@ -45,6 +58,12 @@ const scenarios: Record<string, Pipeline> = {
   }),
   abort: definePipeline({ id: 'abort', params: noParams, steps: { wait: { activity: 'sleep', config: { ms: 60_000 }, heartbeat: '2s' } } }),
   cancel: definePipeline({ id: 'cancel', params: noParams, steps: { wait: { activity: 'sleep', config: { ms: 60_000 }, heartbeat: '2s' } } }),
+  'step-attempts': definePipeline({
+    id: 'step-attempts',
+    params: noParams,
+    steps: { flaky: { activity: flaky, retry: { attempts: 3, backoff: { initial: '100ms' } } }, after: { activity: 'noop', after: ['flaky'] } },
+  }),
+  'failed-run': definePipeline({ id: 'failed-run', params: noParams, onFailure: { mode: 'fail' }, steps: { first: { activity: 'noop' }, bad: { activity: badData, after: ['first'] } } }),
   approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
@@ -54,11 +73,13 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await NativeConnection.connect({ address: server.address });
   const registry = defineRegistry({ pipelines: Object.values(scenarios) });
+  // One artifact store for every step, as workers sharing CAIRN_ARTIFACTS_DIR have: large outputs travel through it.
+  const services = scratchServices();
   const worker = await createPipelineWorker({
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(registry, scratchServices()), [alwaysFails.name]: toActivity(alwaysFails, scratchServices()) },
+    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, badData].map((step) => [step.name, toActivity(step, services)])) },
     runWorkflows: true,
   });
   const running = worker.run();
