@@ -1,6 +1,6 @@
 /**
  * The long form of the fault suite (`npm run chaos`): real worker processes SIGKILLed during runs,
- * a private PostgreSQL stopped under runs and a prediction stream, the Temporal dev server restarted
+ * a private PostgreSQL stopped (then frozen) under runs and a prediction stream, the Temporal dev server restarted
  * mid-run; prints one table row per fault. The short form runs in CI (test/integration/faults.test.ts).
  * Options: --runs N (runs per fault, default 40/10/10), --kills N (default 20), --pg-down-s N (60).
  */
@@ -32,6 +32,8 @@ const reports = await runChaos(
     postgresRuns: Math.min(number(values.runs, 10, 'runs'), 10),
     postgresStopMs: number(values['pg-down-s'], 60, 'pg-down-s') * 1000,
     predictionsPerSecond: 100,
+    freezeRuns: Math.min(number(values.runs, 10, 'runs'), 10),
+    postgresFreezeMs: 15_000,
     temporalRuns: Math.min(number(values.runs, 10, 'runs'), 10),
     temporalDownMs: 10_000,
     stepMs: [1_000, 3_000],

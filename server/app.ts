@@ -72,16 +72,17 @@ async function callRoute(route: RouteDef, c: Context, deps: AppDeps, security: {
     query: check(route.query, c.req.query(), 422, 'invalid_query'),
     body: route.body ? await jsonBody(c, route.body, security.maxBodyBytes) : undefined,
   };
-  // Routes that never call Temporal (serving) skip the deadline's AsyncLocalStorage context: it costs on the hot path.
-  if (route.callsTemporal === false) return route.handler(c, input as never);
-  // Every Temporal call this request makes shares one deadline: a slow cluster gives a clear error, not a hung request.
-  // gRPC's own deadline can be overrun while a channel reconnects, so the answer has a deadline of its own too.
+  // Every answer has a deadline, so a dependency that hangs (a frozen database, a Temporal channel
+  // reconnecting past gRPC's own deadline) gives a 503 naming it, never a hung request.
   const deadlineMs = security.temporalTimeoutMs;
-  return withTimeout(
-    deps.client.connection.withDeadline(Date.now() + deadlineMs, async () => route.handler(c, input as never)),
-    deadlineMs + 250,
-    'Temporal',
-    () => dependencyUnavailable('temporal', `Temporal did not answer within ${deadlineMs} ms`),
+  // Routes that never call Temporal (serving) skip the Temporal deadline's AsyncLocalStorage context: it costs on the hot path.
+  const work =
+    route.callsTemporal === false
+      ? Promise.resolve(route.handler(c, input as never))
+      : deps.client.connection.withDeadline(Date.now() + deadlineMs, async () => route.handler(c, input as never));
+  const dependency = route.callsTemporal === false ? 'postgres' : 'temporal';
+  return withTimeout(work, deadlineMs + 250, dependency, () =>
+    dependencyUnavailable(dependency, `${dependency === 'temporal' ? 'Temporal' : 'the metadata store (PostgreSQL)'} did not answer within ${deadlineMs} ms`),
   );
 }
 

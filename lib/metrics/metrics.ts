@@ -64,5 +64,5 @@ export const predictionLogDropped = new client.Counter({
 
 export const servedFromMemory = new client.Counter({
   name: 'cairn_serving_alias_from_memory_total',
-  help: 'Alias look-ups answered from memory because the metadata store did not answer',
+  help: 'Alias re-reads that failed (metadata store unreachable) while serving went on with the alias last read',
 });

@@ -33,7 +33,8 @@ export class ModelCache {
   private readonly documents = new Map<string, ModelDocument>();
   private readonly aliases = new Map<string, AliasEntry>();
   private readonly versions = new Map<string, string | undefined>();
-  /** Times an alias was served from memory because the store did not answer (for the metric and tests). */
+  private readonly refreshing = new Map<string, Promise<AliasEntry>>();
+  /** Alias re-reads that failed while an earlier answer kept serving (for the metric and tests). */
   staleServes = 0;
 
   constructor(
@@ -85,24 +86,35 @@ export class ModelCache {
     return found?.modelSha256;
   }
 
+  /**
+   * What an alias points at. A fresh entry is used as is; an expired one is still used at once while
+   * a re-read runs in the background (so a request never waits on a slow or frozen store for something
+   * it already knows); with nothing known, the request waits for the read.
+   */
   private async aliasEntry(model: string, alias: string): Promise<AliasEntry> {
     const key = `${model}\u0000${alias}`;
     const cached = this.aliases.get(key);
     if (cached && Date.now() - cached.at <= this.aliasTtlMs) return cached;
-    let rows: { version: number; model_sha256: string; traffic_weight: number | null }[];
-    try {
-      ({ rows } = await this.pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
-        `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
-           JOIN model_versions v ON v.model = a.model AND v.version = a.version
-          WHERE a.model = $1 AND a.alias = $2`,
-        [model, alias],
-      ));
-    } catch (error) {
-      if (!cached) throw error;
+    let refresh = this.refreshing.get(key);
+    if (!refresh) {
+      refresh = this.readAlias(key, model, alias).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, refresh);
+    }
+    if (!cached) return refresh;
+    refresh.catch(() => {
       this.staleServes += 1;
       servedFromMemory.inc();
-      return cached;
-    }
+    });
+    return cached;
+  }
+
+  private async readAlias(key: string, model: string, alias: string): Promise<AliasEntry> {
+    const { rows } = await this.pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
+      `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
+         JOIN model_versions v ON v.model = a.model AND v.version = a.version
+        WHERE a.model = $1 AND a.alias = $2`,
+      [model, alias],
+    );
     const entry = { version: rows[0]?.version, sha256: rows[0]?.model_sha256, weight: rows[0]?.traffic_weight ?? null, at: Date.now() };
     this.aliases.set(key, entry);
     return entry;

@@ -21,6 +21,7 @@ export class KeyRing {
   private readonly fromEnv: KnownKey[];
   /** Set while the store is unreachable, so an outage is logged once, not on every request. */
   private unreachableSince: number | undefined;
+  private refreshing: Promise<unknown> | undefined;
 
   constructor(
     envKeys: EnvApiKey[],
@@ -38,21 +39,31 @@ export class KeyRing {
   async keys(): Promise<{ keys: KnownKey[]; complete: boolean }> {
     if (!this.store) return { keys: this.fromEnv, complete: true };
     const cacheMs = this.options.cacheMs ?? 5_000;
-    if (!this.cache || Date.now() - this.cache.at > cacheMs) {
-      try {
-        const stored = await listApiKeys(this.store.pool);
-        this.cache = { at: Date.now(), keys: stored.map((k) => ({ id: k.id, role: k.role, sha256: k.sha256 })) };
-        if (this.unreachableSince !== undefined) logger.info({ downMs: Date.now() - this.unreachableSince }, 'store reachable again: stored API keys re-read');
-        this.unreachableSince = undefined;
-      } catch (error) {
-        const staleMs = this.options.staleMs ?? 15 * 60_000;
-        const usable = this.cache !== undefined && Date.now() - this.cache.at <= staleMs;
-        if (this.unreachableSince === undefined) {
-          this.unreachableSince = Date.now();
-          logger.warn({ err: error, staleForMs: staleMs }, usable ? 'store unreachable: accepting the stored API keys last read, for a while' : 'store unreachable: only CAIRN_API_KEYS are accepted');
-        }
-        if (!usable || !this.cache) return { keys: this.fromEnv, complete: false };
+    const staleMs = this.options.staleMs ?? 15 * 60_000;
+    if (this.cache && Date.now() - this.cache.at > cacheMs && Date.now() - this.cache.at <= staleMs) {
+      // Known keys are used at once while they are re-read in the background: a request never waits
+      // on a slow store for keys it already has (a revoked key stops working within one re-read).
+      this.refreshing ??= this.read(staleMs).finally(() => (this.refreshing = undefined));
+      return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
+    }
+    if (!this.cache || Date.now() - this.cache.at > cacheMs) return this.read(staleMs);
+    return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
+  }
+
+  /** Reads the stored keys; on failure, the last set while it is within `staleMs`, else an incomplete set. */
+  private async read(staleMs: number): Promise<{ keys: KnownKey[]; complete: boolean }> {
+    try {
+      const stored = await listApiKeys((this.store as Store).pool);
+      this.cache = { at: Date.now(), keys: stored.map((k) => ({ id: k.id, role: k.role, sha256: k.sha256 })) };
+      if (this.unreachableSince !== undefined) logger.info({ downMs: Date.now() - this.unreachableSince }, 'store reachable again: stored API keys re-read');
+      this.unreachableSince = undefined;
+    } catch (error) {
+      const usable = this.cache !== undefined && Date.now() - this.cache.at <= staleMs;
+      if (this.unreachableSince === undefined) {
+        this.unreachableSince = Date.now();
+        logger.warn({ err: error, staleForMs: staleMs }, usable ? 'store unreachable: accepting the stored API keys last read, for a while' : 'store unreachable: only CAIRN_API_KEYS are accepted');
       }
+      if (!usable || !this.cache) return { keys: this.fromEnv, complete: false };
     }
     return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
   }

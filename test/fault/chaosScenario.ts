@@ -17,6 +17,9 @@ export interface ChaosPlan {
   postgresRuns: number;
   postgresStopMs: number;
   predictionsPerSecond: number;
+  /** Runs during which the private PostgreSQL is frozen (SIGSTOP: connections open, nothing answers) for `postgresFreezeMs`. */
+  freezeRuns: number;
+  postgresFreezeMs: number;
   /** Runs during which the Temporal dev server is stopped for `temporalDownMs` and started again. */
   temporalRuns: number;
   temporalDownMs: number;
@@ -147,7 +150,7 @@ async function phase(stack: ChaosStack, plan: ChaosPlan, name: string, runCount:
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs the three fault phases against a fresh stack and reports each. */
+/** Runs the fault phases against a fresh stack and reports each. */
 export async function runChaos(plan: ChaosPlan, workflowBundlePath: string): Promise<PhaseReport[]> {
   const stack = await ChaosStack.start(workflowBundlePath, plan.workers, plan.progress);
   try {
@@ -171,6 +174,15 @@ export async function runChaos(plan: ChaosPlan, workflowBundlePath: string): Pro
         await sleep(plan.postgresStopMs);
         await stack.postgres.start();
         return { faults: `PostgreSQL down ${Math.round(plan.postgresStopMs / 1000)} s`, restoredAt: Date.now() };
+      }),
+    );
+    reports.push(
+      await phase(stack, plan, 'PostgreSQL frozen', plan.freezeRuns, plan.predictionsPerSecond, async () => {
+        await sleep(1_000);
+        await stack.postgres.freeze();
+        await sleep(plan.postgresFreezeMs);
+        await stack.postgres.thaw();
+        return { faults: `PostgreSQL frozen ${Math.round(plan.postgresFreezeMs / 1000)} s`, restoredAt: Date.now() };
       }),
     );
     reports.push(

@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { chaosTable, runChaos } from '../fault/chaosScenario';
 
 describe('fault suite (short form)', () => {
-  it('10+ runs through 5 worker SIGKILLs, a PostgreSQL stop and a Temporal restart: all succeed with no operator', async () => {
+  it('10+ runs through 5 worker SIGKILLs, a PostgreSQL stop, a PostgreSQL freeze and a Temporal restart: all succeed with no operator', async () => {
     const reports = await runChaos(
       {
         workers: 2,
@@ -17,6 +17,8 @@ describe('fault suite (short form)', () => {
         postgresRuns: 3,
         postgresStopMs: 8_000,
         predictionsPerSecond: 40,
+        freezeRuns: 2,
+        postgresFreezeMs: 6_000,
         temporalRuns: 3,
         temporalDownMs: 4_000,
         stepMs: [800, 1_500],
