@@ -3,6 +3,7 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
 import { getVersion } from '../registry/registry';
+import { freshOrHeld } from '../faults/staleAfter';
 import { servedFromMemory } from '../metrics/metrics';
 import { CANARY_ALIAS, stableBucket } from './trafficSplit';
 
@@ -87,9 +88,10 @@ export class ModelCache {
   }
 
   /**
-   * What an alias points at. A fresh entry is used as is; an expired one is still used at once while
-   * a re-read runs in the background (so a request never waits on a slow or frozen store for something
-   * it already knows); with nothing known, the request waits for the read.
+   * What an alias points at. A fresh entry is used as is; an expired one is re-read, and if the store
+   * has not answered within STALE_AFTER_MS, 250 ms (slow, frozen or down) the entry is used as it was while
+   * the re-read goes on: a request never waits long on the store for something it already knows.
+   * With nothing known, the request waits for the read.
    */
   private async aliasEntry(model: string, alias: string): Promise<AliasEntry> {
     const key = `${model}\u0000${alias}`;
@@ -101,11 +103,10 @@ export class ModelCache {
       this.refreshing.set(key, refresh);
     }
     if (!cached) return refresh;
-    refresh.catch(() => {
+    return freshOrHeld(refresh, cached, () => {
       this.staleServes += 1;
       servedFromMemory.inc();
     });
-    return cached;
   }
 
   private async readAlias(key: string, model: string, alias: string): Promise<AliasEntry> {

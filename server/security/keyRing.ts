@@ -1,5 +1,6 @@
 import { sameHash, hashKey, type ApiRole, type EnvApiKey } from '../../lib/auth/apiKeys';
 import { logger } from '../../lib/logger';
+import { freshOrHeld } from '../../lib/faults/staleAfter';
 import { listApiKeys } from '../../lib/store/apiKeysTable';
 import type { Store } from '../../lib/store/openStore';
 
@@ -21,7 +22,7 @@ export class KeyRing {
   private readonly fromEnv: KnownKey[];
   /** Set while the store is unreachable, so an outage is logged once, not on every request. */
   private unreachableSince: number | undefined;
-  private refreshing: Promise<unknown> | undefined;
+  private refreshing: Promise<{ keys: KnownKey[]; complete: boolean }> | undefined;
 
   constructor(
     envKeys: EnvApiKey[],
@@ -41,10 +42,11 @@ export class KeyRing {
     const cacheMs = this.options.cacheMs ?? 5_000;
     const staleMs = this.options.staleMs ?? 15 * 60_000;
     if (this.cache && Date.now() - this.cache.at > cacheMs && Date.now() - this.cache.at <= staleMs) {
-      // Known keys are used at once while they are re-read in the background: a request never waits
-      // on a slow store for keys it already has (a revoked key stops working within one re-read).
+      // Known keys are re-read, but a request waits at most STALE_AFTER_MS for a slow or frozen store
+      // before it is checked against the keys last read (the re-read goes on in the background).
+      const known = { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
       this.refreshing ??= this.read(staleMs).finally(() => (this.refreshing = undefined));
-      return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
+      return freshOrHeld(this.refreshing, known);
     }
     if (!this.cache || Date.now() - this.cache.at > cacheMs) return this.read(staleMs);
     return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };

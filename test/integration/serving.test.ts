@@ -40,8 +40,15 @@ afterAll(async () => {
 });
 
 const gentoo = GENTOO;
-const predictRequest = (body: unknown, query = '') =>
-  app.request(`/api/v1/models/penguins/predict${query}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+/**
+ * One prediction through the app in this process. It first lets the event loop turn, as a request
+ * arriving on a socket would: serving answers from memory without I/O, so a tight loop of in-process
+ * requests would otherwise starve the store's sockets and timers.
+ */
+const predictRequest = async (body: unknown, query = '') => {
+  await new Promise((resolve) => setImmediate(resolve));
+  return app.request(`/api/v1/models/penguins/predict${query}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+};
 const deployInput = (version: number): StepInput => ({
   run: { runId: `cairn:p:test:${version}`, temporalRunId: 'r', pipeline: 'penguins', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'ship' },
   config: {},
