@@ -48,6 +48,13 @@ export interface PhaseReport {
   recoveryMs: number | null;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Time between worker SIGKILLs (a replacement is started after each, which takes a few seconds more). */
+const KILL_EVERY_MS = 1_500;
+/** About how long one kill and its replacement take, to spread the kill phase's runs over its kills. */
+const KILL_CYCLE_MS = KILL_EVERY_MS + 3_000;
+
 /** Three chained steps; each works a while, then writes a row in the store. */
 function chaosPipeline(stepMs: [number, number], seed: number) {
   const ms = (i: number) => stepMs[0] + ((seed * 7919 + i * 104729) % (stepMs[1] - stepMs[0] + 1));
@@ -55,9 +62,13 @@ function chaosPipeline(stepMs: [number, number], seed: number) {
   return definePipeline({ id: 'chaos', params: z.object({}), steps: { a: step(0, []), b: step(1, ['a']), c: step(2, ['b']) } });
 }
 
-async function startRuns(stack: ChaosStack, count: number, plan: ChaosPlan): Promise<StartedRun[]> {
+/** Starts `count` runs, `spacingMs` apart (so some are always in flight while faults are inflicted). */
+async function startRuns(stack: ChaosStack, count: number, plan: ChaosPlan, spacingMs: number): Promise<StartedRun[]> {
   const runs: StartedRun[] = [];
-  for (let i = 0; i < count; i++) runs.push(await startRun(stack.client, { pipeline: chaosPipeline(plan.stepMs, i), trigger: 'chaos', taskQueue: CHAOS_QUEUE }));
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && spacingMs > 0) await sleep(spacingMs);
+    runs.push(await startRun(stack.client, { pipeline: chaosPipeline(plan.stepMs, i), trigger: 'chaos', taskQueue: CHAOS_QUEUE }));
+  }
   return runs;
 }
 
@@ -134,11 +145,10 @@ interface Inflicted {
   restoredAt?: number;
 }
 
-async function phase(stack: ChaosStack, plan: ChaosPlan, name: string, runCount: number, predictionsPerSecond: number, inflict: () => Promise<Inflicted>): Promise<PhaseReport> {
+async function phase(stack: ChaosStack, plan: ChaosPlan, name: string, runCount: number, predictionsPerSecond: number, inflict: () => Promise<Inflicted>, spacingMs = 0): Promise<PhaseReport> {
   plan.progress(`${name}: starting ${runCount} runs`);
   const traffic = new TrafficProbe(stack.apiUrl, predictionsPerSecond).start();
-  const runs = await startRuns(stack, runCount, plan);
-  const { faults, restoredAt } = await inflict();
+  const [runs, { faults, restoredAt }] = await Promise.all([startRuns(stack, runCount, plan, spacingMs), inflict()]);
   const result = await outcomes(stack, runs, plan.phaseTimeoutMs);
   const figures = await traffic.stop();
   const readyAgain = restoredAt === undefined ? undefined : figures.readiness.find((r) => r.at >= restoredAt && r.status === 200);
@@ -148,24 +158,30 @@ async function phase(stack: ChaosStack, plan: ChaosPlan, name: string, runCount:
   return report;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Runs the fault phases against a fresh stack and reports each. */
 export async function runChaos(plan: ChaosPlan, workflowBundlePath: string): Promise<PhaseReport[]> {
   const stack = await ChaosStack.start(workflowBundlePath, plan.workers, plan.progress);
   try {
     const reports: PhaseReport[] = [];
     reports.push(
-      await phase(stack, plan, 'worker SIGKILLs', plan.killRuns, 0, async () => {
-        let kills = 0;
-        const every = Math.max(500, Math.floor((plan.killRuns * (plan.stepMs[0] + plan.stepMs[1]) * 1.5) / plan.workers / Math.max(1, plan.workerKills)));
-        while (kills < plan.workerKills) {
-          await sleep(every);
-          if (stack.killWorker() !== undefined) kills += 1;
-          await stack.spawnWorker();
-        }
-        return { faults: `${kills} worker SIGKILLs` };
-      }),
+      await phase(
+        stack,
+        plan,
+        'worker SIGKILLs',
+        plan.killRuns,
+        0,
+        async () => {
+          let kills = 0;
+          while (kills < plan.workerKills) {
+            await sleep(KILL_EVERY_MS);
+            if (stack.killWorker() !== undefined) kills += 1;
+            await stack.spawnWorker();
+          }
+          return { faults: `${kills} worker SIGKILLs` };
+        },
+        // Runs keep arriving while workers are killed, so each kill finds steps in flight.
+        Math.floor((plan.workerKills * KILL_CYCLE_MS) / Math.max(1, plan.killRuns)),
+      ),
     );
     reports.push(
       await phase(stack, plan, 'PostgreSQL stopped', plan.postgresRuns, plan.predictionsPerSecond, async () => {
