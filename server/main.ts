@@ -5,7 +5,7 @@ import { artifactsDir, config, predictionJournalDir, storeDeadlines } from '../l
 import { logger } from '../lib/logger';
 import { AliasNotifications } from '../lib/serving/aliasNotifications';
 import { PredictionLog } from '../lib/serving/predictionLog';
-import { openStore } from '../lib/store/openStore';
+import { openStoreWhenReachable } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
 import { runMain } from '../lib/runMain';
 import { listApiKeys } from '../lib/store/apiKeysTable';
@@ -17,7 +17,7 @@ import { startApiServer } from './serve';
 runMain(async () => {
   const cfg = config();
   const client = await connectClient(cfg);
-  const store = await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) });
+  const store = await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) });
   const predictionLog = await PredictionLog.open(store.pool, cfg.CAIRN_PREDICTION_LOG, predictionJournalDir(cfg));
   const aliasNotifications = AliasNotifications.forPool(store.pool);
   await aliasNotifications.start();

@@ -4,7 +4,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { servicesFromConfig } from '../lib/services';
-import { openStore } from '../lib/store/openStore';
+import { openStoreWhenReachable } from '../lib/store/openStore';
 import { createActivities } from '../activities';
 import { registry } from '../definitions';
 import { config, storeDeadlines } from '../lib/config';
@@ -23,7 +23,7 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
   const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   // The embedded store belongs to one process (`cairn dev`): a standalone worker records metadata only with DATABASE_URL.
-  const store = cfg.DATABASE_URL ? await openStore({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;
+  const store = cfg.DATABASE_URL ? await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;
   try {
     const worker = await createPipelineWorker({
       connection,

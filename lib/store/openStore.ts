@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
+import { failedDependency } from '../faults/dependencyFailure';
 import { freePort } from '../freePort';
+import { logger } from '../logger';
 import { DeadlinedPool, DEFAULT_STORE_DEADLINES, deadlineOptions, type StoreDeadlines } from './deadlinedPool';
 import { migrate } from './migrate';
 
@@ -68,4 +70,22 @@ async function finish(pool: pg.Pool, kind: Store['kind'], close: () => Promise<v
     },
     close,
   };
+}
+
+/**
+ * openStore, retried while PostgreSQL does not answer (1 s doubling to 30 s, each try logged), so a
+ * process started during a database outage waits for it instead of exiting. Other errors (a bad
+ * URL, a failed migration) are thrown at once.
+ */
+export async function openStoreWhenReachable(options: Parameters<typeof openStore>[0]): Promise<Store> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openStore(options);
+    } catch (error) {
+      if (!failedDependency(error)) throw error;
+      const waitMs = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
+      logger.warn({ err: error, waitMs }, 'metadata store unreachable at start; waiting for it');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
