@@ -4,3 +4,10 @@ import { z } from 'zod';
 export const ModelNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'model names are lower-case letters, digits and dashes');
 /** An alias name: the same rule as the model_aliases table's CHECK constraint. */
 export const AliasNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'aliases are lower-case letters, digits and dashes');
+
+/** The largest model version the registry can hold (model_versions.version is a PostgreSQL integer). */
+export const MAX_MODEL_VERSION = 2_147_483_647;
+/** A model version: a positive integer the database can hold, so a huge one is a 4xx, not an overflow. */
+export const ModelVersionNumber = z.number().int().min(1).max(MAX_MODEL_VERSION);
+/** The same, from a path or query string. */
+export const ModelVersionParam = z.coerce.number().int().min(1).max(MAX_MODEL_VERSION);

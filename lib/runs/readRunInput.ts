@@ -5,8 +5,14 @@ import type { RunInput } from '../../workflows/runTypes';
 
 /** The input a run was started with (spec, params, trigger), read from the first event of its history. */
 export async function readRunInput(client: Client, runId: string): Promise<RunInput> {
-  const history = await client.workflow.getHandle(runId).fetchHistory();
+  const handle = client.workflow.getHandle(runId);
+  // describe() says "no such run" as WorkflowNotFoundError (a 404); the history call would not.
+  const description = await handle.describe();
+  if (description.type !== 'runPipeline') throw new ConfigError(`${runId} is a ${description.type} workflow, not a pipeline run`);
+  const history = await handle.fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new ConfigError(`run ${runId} has no recorded input`);
-  return defaultPayloadConverter.fromPayload<RunInput>(payload);
+  const input = defaultPayloadConverter.fromPayload<RunInput>(payload);
+  if (!Array.isArray(input?.spec?.steps)) throw new ConfigError(`run ${runId} was not started with a pipeline spec`);
+  return input;
 }

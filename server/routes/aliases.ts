@@ -3,7 +3,7 @@ import { aliasHistory, moveAlias, rollbackAlias } from '../../lib/registry/alias
 import type { AppDeps } from '../deps';
 import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
-import { AliasNameSchema, ModelNameSchema } from '../../lib/registry/names';
+import { AliasNameSchema, ModelNameSchema, ModelVersionNumber } from '../../lib/registry/names';
 
 /** Aliases: move one (with a canary traffic weight), its history, and rollback. */
 export function aliasRoutes(deps: AppDeps): RouteDef[] {
@@ -15,7 +15,7 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       access: 'admin',
       summary: 'Point an alias at a version; weight (0-1) makes it a canary taking that share of the default traffic',
       params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
-      body: z.strictObject({ version: z.number().int().min(1), weight: z.number().min(0).max(1).nullable().optional(), reason: z.string().max(500).optional() }),
+      body: z.strictObject({ version: ModelVersionNumber, weight: z.number().min(0).max(1).nullable().optional(), reason: z.string().max(500).optional() }),
       responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version' },
       handler: async (c, { params: { name, alias }, body }) => {
         const moved = await moveAlias(storePool(deps), { model: name, alias, version: body.version, weight: body.weight, actor: actor(c.get('apiKeyId')), reason: body.reason ?? '' });

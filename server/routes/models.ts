@@ -3,7 +3,7 @@ import { getVersion, listModels, listVersions } from '../../lib/registry/registr
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
-import { ModelNameSchema } from '../../lib/registry/names';
+import { ModelNameSchema, ModelVersionParam } from '../../lib/registry/names';
 import { defineRoute, type RouteDef } from '../routeDef';
 
 /** The model registry: models, versions with metrics and lineage, aliases. */
@@ -36,7 +36,7 @@ export function modelRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/models/:name/versions/:version',
       access: 'viewer',
       summary: 'One model version',
-      params: z.object({ name: ModelNameSchema, version: z.coerce.number().int().min(1) }),
+      params: z.object({ name: ModelNameSchema, version: ModelVersionParam }),
       responses: { 200: 'the version', 404: 'no such version' },
       handler: async (c, { params: { name, version } }) => {
         const found = await getVersion(pool(), name, version);

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
-import { AliasNameSchema, ModelNameSchema } from '../../lib/registry/names';
+import { AliasNameSchema, ModelNameSchema, ModelVersionParam } from '../../lib/registry/names';
 
 export const MAX_BATCH = 10_000;
 
@@ -48,7 +48,7 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
       callsTemporal: false,
       summary: 'Predict one instance or a batch with the version an alias (default production, split with a weighted canary by routingKey) or ?version= names',
       params: z.object({ name: ModelNameSchema }),
-      query: z.strictObject({ version: z.coerce.number().int().min(1).optional(), alias: AliasNameSchema.optional() }),
+      query: z.strictObject({ version: ModelVersionParam.optional(), alias: AliasNameSchema.optional() }),
       body: PredictBody,
       responses: { 200: 'predictions, with the request id to send feedback for', 404: 'no such model, version or alias', 422: 'bad instances, each field named' },
       handler: async (c, { params: { name }, query, body }) => {

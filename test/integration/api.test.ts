@@ -181,3 +181,18 @@ describe('HTTP API', () => {
     expect((await post(`${runUrl(cancelled)}/abort`, {})).status).toBe(409);
   });
 });
+
+describe('numbers and ids the database cannot hold (found by an outside OpenAPI fuzzer)', () => {
+  // Each was a 500 (a PostgreSQL int4 overflow, or a history call with no "not found" of its own).
+  it('answers a 4xx naming the field, never a 500', async () => {
+    const huge = 9007199254740990;
+    const cases: [string, Response | Promise<Response>, number][] = [
+      ['version in a path', app.request(`/api/v1/models/a/versions/${huge}`), 400],
+      ['version in an alias body', app.request('/api/v1/models/a/aliases/a', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: huge }) }), 422],
+      ['version in a query', post(`/api/v1/models/a/predict?version=${huge}`, { instance: { x: 1 } }), 422],
+      ['the largest version a database integer holds is fine', app.request('/api/v1/models/a/versions/2147483647'), 404],
+      ['a re-run of a run that does not exist', post('/api/v1/runs/0/rerun', { fromStep: 'A' }), 404],
+    ];
+    for (const [what, response, status] of cases) expect([what, (await response).status]).toEqual([what, status]);
+  });
+});
