@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnvApiKeys } from './auth/apiKeys';
+import { redactUrl } from './auth/redact';
 import { ConfigError } from './errors';
 import type { StoreDeadlines } from './store/deadlinedPool';
 
@@ -82,7 +83,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const problems = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
       // Never echo a secret back into logs.
-      const shown = name === 'CAIRN_API_KEYS' || name === 'CAIRN_API_KEY' ? '(hidden)' : JSON.stringify(present[name]);
+      const shown = name === 'CAIRN_API_KEYS' || name === 'CAIRN_API_KEY' ? '(hidden)' : JSON.stringify(redactUrl(present[name] ?? ''));
       return `${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);

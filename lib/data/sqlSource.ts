@@ -1,3 +1,4 @@
+import { redactUrlsIn } from '../auth/redact';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import pg from 'pg';
@@ -14,7 +15,7 @@ export async function querySqlToJsonl(url: string, query: string, target: string
   try {
     await client.connect();
   } catch (error) {
-    throw new DataError(`cannot connect to the source database: ${(error as Error).message}`);
+    throw new DataError(`cannot connect to the source database: ${redactUrlsIn((error as Error).message)}`);
   }
   try {
     await client.query('BEGIN READ ONLY');

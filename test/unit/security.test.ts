@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashKey, parseEnvApiKeys, roleAllows, sameHash } from '../../lib/auth/apiKeys';
+import { redactUrl, redactUrlsIn } from '../../lib/auth/redact';
 import { parseConfig } from '../../lib/config';
 import { safeBindHost } from '../../server/bindHost';
 import { RateLimiter } from '../../server/security/rateLimiter';
@@ -41,5 +42,20 @@ describe('the rate limiter', () => {
     expect(limiter.take('a', t0)).toBe(1); // one more token after a second
     expect(limiter.take('b', t0)).toBe(0); // another client has its own bucket
     expect(limiter.take('a', t0 + 1_000)).toBe(0);
+  });
+});
+
+describe('secrets never echoed', () => {
+  it('redacts the password of a URL, in config errors and in free text', () => {
+    expect(redactUrl('postgres://cairn:s3cret@db:5432/cairn')).toBe('postgres://cairn:***@db:5432/cairn');
+    expect(redactUrl('https://example.org/data.csv')).toBe('https://example.org/data.csv');
+    expect(redactUrl('postgres://u:p@@not a url')).toBe('postgres://u:***@@not a url');
+    expect(redactUrlsIn("connect ECONNREFUSED for 'http://alice:hunter2@10.0.0.1/x' now")).toBe("connect ECONNREFUSED for 'http://alice:***@10.0.0.1/x' now");
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://cairn:s3cret@db/cairn' })).toThrow('DATABASE_URL="mysql://cairn:***@db/cairn"');
+    try {
+      parseConfig({ DATABASE_URL: 'mysql://cairn:s3cret@db/cairn' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('s3cret');
+    }
   });
 });
