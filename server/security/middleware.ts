@@ -4,6 +4,7 @@ import { logger } from '../../lib/logger';
 import { httpRequests } from '../../lib/metrics/metrics';
 import { HttpError, storeUnavailable } from '../httpErrors';
 import type { Access } from '../routeDef';
+import { isLoopback, socketAddress } from './clientAddress';
 import type { KeyRing } from './keyRing';
 import type { RateLimiter } from './rateLimiter';
 
@@ -34,7 +35,13 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
     const { keys, complete } = await keyRing.keys();
     if (!complete) throw storeUnavailable('the API keys in the store cannot be read to check this request');
     if (keys.length === 0) {
-      c.set('apiKeyId', 'anonymous'); // no keys configured: the server listens on loopback only
+      // No keys anywhere: open, but only to this machine. The server listens on loopback then; if it
+      // was bound wider while keys existed and the last one was revoked, it fails closed here.
+      const address = socketAddress(c);
+      if (address !== undefined && !isLoopback(address)) {
+        throw new HttpError(401, 'unauthorized', 'no API keys exist: without one, this API answers only requests from its own machine');
+      }
+      c.set('apiKeyId', 'anonymous');
       return next();
     }
     if (!presented) throw new HttpError(401, 'unauthorized', 'this route needs an API key: Authorization: Bearer <key>');
@@ -47,7 +54,8 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
 /** Per-key (or per client address, without keys) limit on routes that start work. */
 export function rateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const client = c.get('apiKeyId') === 'anonymous' ? `addr:${c.req.header('x-forwarded-for') ?? 'local'}` : `key:${c.get('apiKeyId')}`;
+    // Without a key, the socket's address (a header such as X-Forwarded-For is the client's to choose).
+    const client = c.get('apiKeyId') === 'anonymous' ? `addr:${socketAddress(c) ?? 'local'}` : `key:${c.get('apiKeyId')}`;
     const wait = limiter.take(client);
     if (wait > 0) {
       c.header('Retry-After', String(wait));

@@ -177,6 +177,35 @@ describe('hardening', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect((await app.request('/api/v1/pipelines')).status).toBe(200); // reads are not limited
   });
+
+  // The peer's socket, as @hono/node-server hands it to the app (no test sends traffic off this machine).
+  const fromPeer = (remoteAddress: string, headers: Record<string, string> = {}) => ({ headers, env: { incoming: { socket: { remoteAddress } } } });
+
+  it('without keys, answers only this machine: a peer elsewhere gets 401 (the last key revoked on a wide bind fails closed)', async () => {
+    const app = open();
+    const ask = ({ headers, env }: ReturnType<typeof fromPeer>) => app.request('/api/v1/pipelines', { headers }, env);
+    expect((await ask(fromPeer('127.0.0.1'))).status).toBe(200);
+    expect((await ask(fromPeer('::1'))).status).toBe(200);
+    expect((await ask(fromPeer('::ffff:127.0.0.1'))).status).toBe(200);
+    const refused = await ask(fromPeer('10.1.2.3'));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { message: expect.stringContaining('no API keys exist') } });
+    expect((await ask(fromPeer('::ffff:10.1.2.3'))).status).toBe(401);
+  });
+
+  it('without keys, rate-limits by the socket address, not a spoofable X-Forwarded-For (over a real socket)', async () => {
+    const server = await startApiServer(open(), '127.0.0.1', await freePort());
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const headers = { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}` };
+        statuses.push((await fetch(`${server.url}/api/v1/pipelines/secure-p/runs`, { method: 'POST', body: '{}', headers })).status);
+      }
+      expect(statuses).toEqual([422, 422, 422, 429, 429]);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('the OpenAPI document', () => {
