@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type z } from 'zod';
 import { describeIssues } from '../lib/dsl/compile';
@@ -24,6 +23,7 @@ import { servingRoutes } from './routes/serving';
 import { KeyRing } from './security/keyRing';
 import { authorize, rateLimit, requestLog, type AppEnv } from './security/middleware';
 import { RateLimiter } from './security/rateLimiter';
+import { requestIds } from './security/requestIds';
 import { jsonBody } from './validate';
 
 export const API_VERSION = '0.1.0';
@@ -93,11 +93,11 @@ export function createApp(deps: AppDeps) {
   const limiter = new RateLimiter(security.rateLimitPerMinute);
   const app = new Hono<AppEnv>();
 
-  app.use(requestId());
+  app.use(requestIds());
   app.use(requestLog());
   app.use(secureHeaders());
   if (security.corsOrigins.length > 0) {
-    app.use('*', cors({ origin: security.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-api-key'], exposeHeaders: ['x-request-id'] }));
+    app.use('*', cors({ origin: security.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-api-key'], exposeHeaders: ['x-request-id', 'x-correlation-id'] }));
   }
   // The body-size limit is applied where bodies are read (jsonBody), for chunked bodies too; no route reads one otherwise.
   for (const route of apiRoutes(deps, keyRing, security.metricsOpen)) {

@@ -8,7 +8,7 @@ import { isLoopback, socketAddress } from './clientAddress';
 import type { KeyRing } from './keyRing';
 import type { RateLimiter } from './rateLimiter';
 
-export type AppEnv = { Variables: { requestId: string; apiKeyId: string } };
+export type AppEnv = { Variables: { requestId: string; correlationId?: string; apiKeyId: string } };
 
 function presentedKey(c: Context): string | undefined {
   const header = c.req.header('authorization');
@@ -73,7 +73,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     // The route pattern, not the URL, so label values stay bounded.
     httpRequests.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - started) / 1000);
     logger.info(
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), key: c.get('apiKeyId') },
+      { requestId: c.get('requestId'), correlationId: c.get('correlationId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), key: c.get('apiKeyId') },
       'request',
     );
   };

@@ -187,6 +187,17 @@ describe('canary traffic split', () => {
 });
 
 describe('prediction log and feedback', () => {
+  it("makes every request id itself: a client's X-Request-Id is only its correlation id, and cannot pre-claim a prediction", async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const response = await app.request('/api/v1/models/penguins/predict', { method: 'POST', body: JSON.stringify({ instance: gentoo }), headers: { 'content-type': 'application/json', 'x-request-id': 'claimed-by-someone' } });
+    const { requestId } = (await response.json()) as { requestId: string };
+    expect(requestId).not.toBe('claimed-by-someone');
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(response.headers.get('x-correlation-id')).toBe('claimed-by-someone');
+    const feedback = await json('POST', '/api/v1/models/penguins/feedback', { requestId: 'claimed-by-someone', label: 'Adelie' });
+    expect(feedback.status).toBe(404);
+  });
+
   it('logs every served instance in batches off the request path, and records true labels by request id', async () => {
     await predictionLog.flush();
     const before = Number((await store.pool.query("SELECT count(*) AS n FROM prediction_log WHERE model = 'penguins'")).rows[0].n);
