@@ -1,9 +1,11 @@
-import { redactUrl } from '../auth/redact';
-import { lookup } from 'node:dns/promises';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { redactUrl } from '../auth/redact';
 import { ConfigError, DataError } from '../errors';
 import { isPrivateAddress } from './privateAddress';
 
@@ -21,24 +23,54 @@ function hostAllowed(host: string, patterns: string[]): boolean {
   return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
 }
 
-/** Refuses a URL whose scheme, host or resolved addresses the policy does not allow. */
-async function checkUrl(url: URL, policy: FetchPolicy): Promise<void> {
+function refusedAddress(url: URL, host: string, address: string): ConfigError {
+  return new ConfigError(`${redactUrl(url.href)}: host '${host}' resolves to the private address ${address}, which is not allowed`);
+}
+
+/** Refuses a URL whose scheme or host the policy does not allow, and an IP literal that is not public. */
+function checkUrl(url: URL, policy: FetchPolicy): { host: string; privateAllowed: boolean } {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${redactUrl(url.href)}: only http and https URLs can be ingested`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!hostAllowed(host, policy.allowHosts)) {
     throw new ConfigError(`${redactUrl(url.href)}: host '${host}' is not in the allow-list (${policy.allowHosts.join(', ') || 'empty'})`);
   }
-  if (hostAllowed(host, policy.privateHostsAllowed ?? [])) return;
-  const addresses = await lookup(host, { all: true }).catch(() => {
-    throw new DataError(`${redactUrl(url.href)}: host '${host}' does not resolve`);
-  });
-  const internal = addresses.find((a) => isPrivateAddress(a.address));
-  if (internal) throw new ConfigError(`${redactUrl(url.href)}: host '${host}' resolves to the private address ${internal.address}, which is not allowed`);
+  const privateAllowed = hostAllowed(host, policy.privateHostsAllowed ?? []);
+  // A literal address is connected to without a lookup: it is checked here, the same way.
+  if (isIP(host) && !privateAllowed && isPrivateAddress(host)) throw refusedAddress(url, host, host);
+  return { host, privateAllowed };
 }
 
 /**
- * Downloads a URL to a file under the policy: allowed hosts only, no private addresses unless
- * allowed, each redirect checked like the first URL, a size and a time limit.
+ * The lookup the connection itself uses: the name is resolved once, and refused if any address it
+ * gives is not public, so the address that is checked is the address that is connected to (no
+ * window for a DNS answer that changes between a check and the connection).
+ */
+function checkingLookup(url: URL, host: string): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { all: true, family: options.family }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(new DataError(`${redactUrl(url.href)}: host '${host}' does not resolve`) as NodeJS.ErrnoException, '', 4);
+      const refused = addresses.find((a) => isPrivateAddress(a.address));
+      if (refused) return callback(refusedAddress(url, host, refused.address) as unknown as NodeJS.ErrnoException, '', 4);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0] as LookupAddress;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+function get(url: URL, lookup: LookupFunction | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    // agent: false, a connection of its own: a pooled keep-alive socket would skip the checking lookup.
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', signal, agent: false, ...(lookup ? { lookup } : {}) }, resolve);
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/**
+ * Downloads a URL to a file under the policy: allowed hosts only, no address that is not public
+ * unless the host is allowed one (checked at connect time), each redirect checked like the first
+ * URL, a size and a time limit.
  */
 export async function fetchToFile(href: string, target: string, policy: FetchPolicy): Promise<{ bytes: number; finalUrl: string }> {
   let url: URL;
@@ -49,24 +81,36 @@ export async function fetchToFile(href: string, target: string, policy: FetchPol
   }
   const signal = AbortSignal.timeout(policy.timeoutMs);
   for (let hop = 0; hop <= (policy.maxRedirects ?? 3); hop++) {
-    await checkUrl(url, policy);
-    const response = await fetch(url, { redirect: 'manual', signal }).catch((error: Error) => {
-      throw new DataError(`${redactUrl(url.href)}: ${error.name === 'TimeoutError' ? `no answer within ${policy.timeoutMs} ms` : error.message}`);
+    const { host, privateAllowed } = checkUrl(url, policy);
+    const response = await get(url, privateAllowed ? undefined : checkingLookup(url, host), signal).catch((error: Error) => {
+      if (error instanceof ConfigError || error instanceof DataError) throw error;
+      throw new DataError(`${redactUrl(url.href)}: ${error.name === 'TimeoutError' || error.name === 'AbortError' ? `no answer within ${policy.timeoutMs} ms` : error.message}`);
     });
-    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-      url = new URL(response.headers.get('location') as string, url);
-      await response.body?.cancel();
+    const status = response.statusCode ?? 0;
+    const location = response.headers.location;
+    if (status >= 300 && status < 400 && location) {
+      response.resume();
+      url = new URL(location, url);
       continue;
     }
-    if (!response.ok || !response.body) throw new DataError(`${redactUrl(url.href)}: the server answered ${response.status}`);
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > policy.maxBytes) throw new DataError(`${redactUrl(url.href)}: ${declared} bytes is over the ${policy.maxBytes}-byte limit`);
+    if (status < 200 || status >= 300) {
+      response.resume();
+      throw new DataError(`${redactUrl(url.href)}: the server answered ${status}`);
+    }
+    const declared = Number(response.headers['content-length'] ?? 0);
+    if (declared > policy.maxBytes) {
+      response.destroy();
+      throw new DataError(`${redactUrl(url.href)}: ${declared} bytes is over the ${policy.maxBytes}-byte limit`);
+    }
     let bytes = 0;
-    const counted = Readable.fromWeb(response.body as WebReadableStream).on('data', (chunk: Buffer) => {
-      bytes += chunk.byteLength;
-      if (bytes > policy.maxBytes) counted.destroy(new DataError(`${redactUrl(url.href)}: more than the ${policy.maxBytes}-byte limit`));
+    const shown = redactUrl(url.href);
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.byteLength;
+        done(bytes > policy.maxBytes ? new DataError(`${shown}: more than the ${policy.maxBytes}-byte limit`) : null, chunk);
+      },
     });
-    await pipeline(counted, createWriteStream(target));
+    await pipeline(response, counted, createWriteStream(target));
     return { bytes, finalUrl: url.href };
   }
   throw new DataError(`${redactUrl(href)}: more than ${policy.maxRedirects ?? 3} redirects`);

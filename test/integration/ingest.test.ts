@@ -38,6 +38,7 @@ beforeAll(async () => {
     if (request.url === '/data.csv') return void response.writeHead(200, { 'content-type': 'text/csv' }).end('day,temp\n2015-01-01,4.5\n2015-01-02,5.1\n');
     if (request.url === '/elsewhere.csv') return void response.writeHead(302, { location: 'https://not-allowed.example/data.csv' }).end();
     if (request.url === '/to-private.csv') return void response.writeHead(302, { location: `http://127.0.0.1:${httpPort}/data.csv` }).end();
+    if (request.url === '/to-mapped.csv') return void response.writeHead(302, { location: `http://[::ffff:127.0.0.1]:${httpPort}/data.csv` }).end();
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => http.listen(httpPort, '127.0.0.1', resolve));
@@ -137,6 +138,19 @@ describe('ingest from URLs', () => {
       /host '127\.0\.0\.1' resolves to the private address 127\.0\.0\.1/,
     );
     await expect(runIngest({ source: 'ftp://example.com/x.csv' })).rejects.toThrow(/no file at 'ftp:/);
+  });
+
+  it('refuses loopback in its IPv4-mapped IPv6 form, directly and as a redirect target (a reproduced SSRF)', async () => {
+    // The URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1]; the caller even allow-lists that host.
+    const mapped = `http://[::ffff:127.0.0.1]:${httpPort}/data.csv`;
+    await expect(runIngest({ source: mapped, allowHosts: ['::ffff:7f00:1'] })).rejects.toThrow(/host '::ffff:7f00:1' resolves to the private address ::ffff:7f00:1/);
+    await expect(runIngest({ source: url('/to-mapped.csv'), allowHosts: ['127.0.0.1', '::ffff:7f00:1'], privateHostsAllowed: ['127.0.0.1'] })).rejects.toThrow(
+      /resolves to the private address ::ffff:7f00:1/,
+    );
+  });
+
+  it('checks the address it connects to: a name that resolves to loopback is refused at connect time', async () => {
+    await expect(runIngest({ source: `http://localhost:${httpPort}/data.csv`, allowHosts: ['localhost'] })).rejects.toThrow(/host 'localhost' resolves to the private address (127\.0\.0\.1|::1)/);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashKey, parseEnvApiKeys, roleAllows, sameHash } from '../../lib/auth/apiKeys';
 import { redactUrl, redactUrlsIn } from '../../lib/auth/redact';
 import { parseConfig } from '../../lib/config';
+import { isPrivateAddress } from '../../lib/data/privateAddress';
 import { safeBindHost } from '../../server/bindHost';
 import { RateLimiter } from '../../server/security/rateLimiter';
 
@@ -56,6 +57,22 @@ describe('secrets never echoed', () => {
       parseConfig({ DATABASE_URL: 'mysql://cairn:s3cret@db/cairn' });
     } catch (error) {
       expect((error as Error).message).not.toContain('s3cret');
+    }
+  });
+});
+
+describe('addresses a URL source may not reach', () => {
+  it('classifies every special-purpose range, in every form, as not public (IANA registries)', () => {
+    const notPublic = [
+      '127.0.0.1', '10.1.2.3', '172.31.255.255', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '192.0.0.8',
+      '192.0.2.1', '198.18.0.1', '198.19.255.255', '198.51.100.7', '203.0.113.9', '224.0.0.1', '239.255.255.250', '240.0.0.1',
+      '255.255.255.255', '::', '::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a00:1', '64:ff9b::7f00:1', '64:ff9b:1::1',
+      '100::1', '2001::1', '2001:db8::1', '2002:7f00:1::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'fe90::1', 'febf::1', 'fec0::1', 'ff02::1',
+      'not-an-address',
+    ];
+    for (const address of notPublic) expect([address, isPrivateAddress(address)]).toEqual([address, true]);
+    for (const address of ['8.8.8.8', '1.1.1.1', '151.101.1.69', '2606:4700:4700::1111', '2a00:1450:4001::200e', '::ffff:8.8.8.8']) {
+      expect([address, isPrivateAddress(address)]).toEqual([address, false]);
     }
   });
 });
