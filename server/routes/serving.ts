@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { predictionDuration, predictions } from '../../lib/metrics/metrics';
-import { predict } from '../../lib/ml/model';
+import { predict, type ModelDocument } from '../../lib/ml/model';
 import { instanceProblems } from '../../lib/serving/checkInstances';
 import { recordFeedback, unknownPredictions } from '../../lib/serving/feedback';
 import { ModelCache } from '../../lib/serving/modelCache';
@@ -26,6 +26,11 @@ const FeedbackBody = z.union([FeedbackItem, z.strictObject({ items: z.array(Feed
  * Serving: predictions from the version an alias (default production, or a weighted canary) or
  * `?version=` names, each logged for drift monitoring; feedback with the true labels.
  */
+/** Only the fields the model reads are logged: anything else a client sends is not stored. */
+function modelFeatures(document: ModelDocument, row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(document.features.map((f) => [f.name, row[f.name] ?? null]));
+}
+
 export function servingRoutes(deps: AppDeps): RouteDef[] {
   let cache: ModelCache | undefined;
   const models = () => {
@@ -67,7 +72,7 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
         const now = new Date();
         // Durable mode: the answer waits until its rows are on local disk (an answered prediction is never lost).
         await log().append(
-          results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: rows[item] as Record<string, unknown>, prediction: (r.label ?? r.value) as string | number, predictedAt: now })),
+          results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: modelFeatures(served.document, rows[item] as Record<string, unknown>), prediction: (r.label ?? r.value) as string | number, predictedAt: now })),
         );
         predictions.inc(labels, instances.length);
         predictionDuration.observe(labels, (performance.now() - started) / 1000);

@@ -201,7 +201,8 @@ describe('prediction log and feedback', () => {
   it('logs every served instance in batches off the request path, and records true labels by request id', async () => {
     await predictionLog.flush();
     const before = Number((await store.pool.query("SELECT count(*) AS n FROM prediction_log WHERE model = 'penguins'")).rows[0].n);
-    const response = await predictRequest({ instances: [gentoo, { ...gentoo, Island: 'Dream' }] });
+    // The second instance carries a field the model does not read (900 characters): it is not stored.
+    const response = await predictRequest({ instances: [gentoo, { ...gentoo, Island: 'Dream', padding: 'x'.repeat(900) }] });
     const { requestId } = (await response.json()) as { requestId: string };
     expect(response.headers.get('x-request-id')).toBe(requestId);
     // Feedback right away: the prediction may still be buffered, and must be found anyway.
@@ -213,6 +214,7 @@ describe('prediction log and feedback', () => {
       [1, 'Gentoo'],
     ]);
     expect(logged.rows[1].features.Island).toBe('Dream');
+    expect(Object.keys(logged.rows[1].features).sort()).toEqual(Object.keys(gentoo).sort());
     const after = Number((await store.pool.query("SELECT count(*) AS n FROM prediction_log WHERE model = 'penguins'")).rows[0].n);
     expect(after - before).toBe(2);
     const labels = await store.pool.query('SELECT item, label FROM prediction_feedback WHERE request_id = $1 ORDER BY item', [requestId]);
