@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
   CAIRN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
   /** Requests per minute per key (or per client address without keys) on routes that start work. */
   CAIRN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Predicted instances per minute per key (per address without keys): a batch costs one per instance. */
+  CAIRN_PREDICT_INSTANCES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600_000),
   /** Serve /metrics without an API key even when keys exist. */
   CAIRN_METRICS_OPEN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** A standalone worker serves Cairn's metrics on this port (/metrics); the Temporal SDK's on the next port. */

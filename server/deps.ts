@@ -38,6 +38,8 @@ export interface SecurityOptions {
   metricsOpen: boolean;
   /** How long stored keys stay accepted from memory while the store is unreachable. */
   staleKeysMs: number;
+  /** Predicted instances per minute per key (or per address without keys): a batch costs one per instance. */
+  predictInstancesPerMinute: number;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -48,4 +50,5 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   temporalTimeoutMs: 4_000,
   metricsOpen: false,
   staleKeysMs: 15 * 60_000,
+  predictInstancesPerMinute: 600_000,
 };

@@ -10,5 +10,6 @@ export function securityFromConfig(cfg: Config): Partial<SecurityOptions> {
     metricsOpen: cfg.CAIRN_METRICS_OPEN,
     temporalTimeoutMs: cfg.CAIRN_TEMPORAL_TIMEOUT_MS,
     staleKeysMs: cfg.CAIRN_STALE_KEYS_MS,
+    predictInstancesPerMinute: cfg.CAIRN_PREDICT_INSTANCES_PER_MINUTE,
   };
 }

@@ -59,7 +59,7 @@ export const predictionLogWritten = new client.Counter({
 
 export const predictionLogDropped = new client.Counter({
   name: 'cairn_prediction_log_dropped_total',
-  help: 'Served predictions not logged because the log buffer was full (PostgreSQL slow or down)',
+  help: 'Prediction rows refused (the request answered 503) because the log buffer was full (PostgreSQL slow or down)',
 });
 
 export const servedFromMemory = new client.Counter({

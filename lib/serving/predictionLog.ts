@@ -19,7 +19,7 @@ export interface PredictionLogOptions {
   flushIntervalMs?: number;
   /** Rows per INSERT. */
   maxBatch?: number;
-  /** Rows held while PostgreSQL is slow or down; beyond this, new rows are dropped and counted (durable: refused with 503). */
+  /** Rows held while PostgreSQL is slow or down; beyond this, predictions are refused (503) and counted. */
   maxBuffered?: number;
   /** Durable mode: every row is on local disk before its prediction is answered (see PredictionJournal). */
   journal?: PredictionJournal;
@@ -65,23 +65,17 @@ export class PredictionLog {
   }
 
   /**
-   * Buffers rows for PostgreSQL. Buffered mode returns at once (and drops what does not fit, counted);
-   * durable mode resolves once the rows are on local disk, and refuses rows that do not fit (503)
-   * rather than answer a prediction it could lose.
+   * Buffers rows for PostgreSQL. Buffered mode returns at once; durable mode resolves once the rows
+   * are on local disk. Rows that do not fit (PostgreSQL has been away a long while under load) are
+   * refused with a 503 in both modes: backpressure, rather than a prediction answered and then lost.
    */
   append(rows: LoggedPrediction[]): Promise<void> | undefined {
-    const room = this.maxBuffered - this.buffer.length;
-    if (this.journal) {
-      if (rows.length > room) throw new DependencyUnavailableError('postgres', new Error(`the prediction log holds ${this.buffer.length} rows waiting for PostgreSQL`));
-      for (const row of rows) this.buffer.push(row);
-      return this.journal.append(rows);
-    }
-    if (rows.length > room) {
-      predictionLogDropped.inc(rows.length - Math.max(0, room));
-      rows = rows.slice(0, Math.max(0, room));
+    if (rows.length > this.maxBuffered - this.buffer.length) {
+      predictionLogDropped.inc(rows.length);
+      throw new DependencyUnavailableError('postgres', new Error(`the prediction log holds ${this.buffer.length} rows waiting for PostgreSQL`));
     }
     for (const row of rows) this.buffer.push(row);
-    return undefined;
+    return this.journal?.append(rows);
   }
 
   /** Whether a prediction of this request is still waiting to be written by this process. */

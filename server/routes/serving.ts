@@ -5,7 +5,9 @@ import { instanceProblems } from '../../lib/serving/checkInstances';
 import { recordFeedback, unknownPredictions } from '../../lib/serving/feedback';
 import { ModelCache } from '../../lib/serving/modelCache';
 import { PredictionLog } from '../../lib/serving/predictionLog';
-import type { AppDeps } from '../deps';
+import { DEFAULT_SECURITY, type AppDeps } from '../deps';
+import { spend } from '../security/middleware';
+import { RateLimiter } from '../security/rateLimiter';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
 import { defineRoute, type RouteDef } from '../routeDef';
@@ -32,6 +34,7 @@ function modelFeatures(document: ModelDocument, row: Record<string, unknown>): R
 }
 
 export function servingRoutes(deps: AppDeps): RouteDef[] {
+  const instanceLimiter = new RateLimiter({ ...DEFAULT_SECURITY, ...deps.security }.predictInstancesPerMinute);
   let cache: ModelCache | undefined;
   const models = () => {
     if (!deps.artifacts) throw new HttpError(503, 'artifacts_unavailable', 'no artifact store is configured');
@@ -58,6 +61,8 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
       responses: { 200: 'predictions, with the request id to send feedback for', 404: 'no such model, version or alias', 422: 'bad instances, each field named' },
       handler: async (c, { params: { name }, query, body }) => {
         const started = performance.now();
+        // Every instance is predicted and logged: a batch spends one unit of the budget per instance.
+        spend(instanceLimiter, c as never, 'instance' in body ? 1 : body.instances.length, 'predicted instances');
         const requestId = c.get('requestId') as string;
         const served = await models().resolve(name, { version: query.version, alias: query.alias, routingKey: body.routingKey ?? requestId });
         if (!served) {

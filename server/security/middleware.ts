@@ -51,16 +51,24 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
   };
 }
 
+/** Who a rate limit counts: the key, or without keys the socket's address (never a header such as X-Forwarded-For, which the client chooses). */
+export function rateLimitClient(c: Context<AppEnv>): string {
+  return c.get('apiKeyId') === 'anonymous' ? `addr:${socketAddress(c) ?? 'local'}` : `key:${c.get('apiKeyId')}`;
+}
+
+/** Takes `cost` from the client's budget, or refuses with 429 and Retry-After. */
+export function spend(limiter: RateLimiter, c: Context<AppEnv>, cost: number, what: string): void {
+  const wait = limiter.take(rateLimitClient(c), Date.now(), cost);
+  if (wait > 0) {
+    c.header('Retry-After', String(wait));
+    throw new HttpError(429, 'rate_limited', `too many ${what}: retry in ${wait} s`);
+  }
+}
+
 /** Per-key (or per client address, without keys) limit on routes that start work. */
 export function rateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    // Without a key, the socket's address (a header such as X-Forwarded-For is the client's to choose).
-    const client = c.get('apiKeyId') === 'anonymous' ? `addr:${socketAddress(c) ?? 'local'}` : `key:${c.get('apiKeyId')}`;
-    const wait = limiter.take(client);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      throw new HttpError(429, 'rate_limited', `too many requests: retry in ${wait} s`);
-    }
+    spend(limiter, c, 1, 'requests');
     return next();
   };
 }

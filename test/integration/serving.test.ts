@@ -186,6 +186,20 @@ describe('canary traffic split', () => {
   });
 });
 
+describe('serving limits', () => {
+  it('budgets predicted instances, not requests: a big batch spends one unit per instance, then 429 with Retry-After', async () => {
+    const limited = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000, predictInstancesPerMinute: 10 } });
+    const batch = (n: number) =>
+      limited.request('/api/v1/models/penguins/predict', { method: 'POST', body: JSON.stringify({ instances: Array.from({ length: n }, () => gentoo) }), headers: { 'content-type': 'application/json' } });
+    expect((await batch(6)).status).toBe(200);
+    const refused = await batch(6);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', message: expect.stringContaining('too many predicted instances') } });
+    expect((await batch(4)).status).toBe(200);
+  });
+});
+
 describe('prediction log and feedback', () => {
   it("makes every request id itself: a client's X-Request-Id is only its correlation id, and cannot pre-claim a prediction", async () => {
     await new Promise((resolve) => setImmediate(resolve));

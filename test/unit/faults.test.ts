@@ -7,7 +7,8 @@ import { DependencyUnavailableError } from '../../lib/errors';
 import { failedDependency } from '../../lib/faults/dependencyFailure';
 import { toError } from '../../lib/faults/toError';
 import { PredictionJournal } from '../../lib/serving/predictionJournal';
-import type { LoggedPrediction } from '../../lib/serving/predictionLog';
+import { PredictionLog, type LoggedPrediction } from '../../lib/serving/predictionLog';
+import type { Pool } from 'pg';
 import type { Store } from '../../lib/store/openStore';
 import { KeyRing } from '../../server/security/keyRing';
 import { jsonBytes } from '../../workflows/jsonBytes';
@@ -112,6 +113,18 @@ describe('API keys while the store is unreachable', () => {
     expect(await ring.keys()).toMatchObject({ complete: true, keys: [{ id: 'k1' }] });
     await new Promise((r) => setTimeout(r, 80));
     expect(await ring.keys()).toEqual({ keys: [], complete: false });
+  });
+});
+
+describe('prediction log backpressure', () => {
+  it('refuses rows past its buffer with a 503-shaped error instead of dropping them silently', async () => {
+    const neverAnswers = { query: () => new Promise(() => undefined) } as unknown as Pool;
+    const log = new PredictionLog(neverAnswers, { maxBuffered: 3, flushIntervalMs: 60_000 });
+    const row = (requestId: string): LoggedPrediction => ({ model: 'm', version: 1, alias: null, requestId, item: 0, features: {}, prediction: 'x', predictedAt: new Date() });
+    log.append([row('a'), row('b')]);
+    expect(() => log.append([row('c'), row('d')])).toThrow(DependencyUnavailableError);
+    expect(log.isPending('m', 'b')).toBe(true);
+    expect(log.isPending('m', 'c')).toBe(false);
   });
 });
 
