@@ -38,7 +38,7 @@ export function apiClient(options: ApiClientOptions) {
       const details = Array.isArray(error?.details)
         ? `\n${(error.details as { path?: string; message?: string }[]).map((d) => `  - ${d.path || '(root)'}: ${d.message}`).join('\n')}`
         : '';
-      throw new CliError(`${error?.message ?? `${method} ${path} failed with ${response.status}`}${details}`);
+      throw new CliError(`${error?.message ?? `${method} ${path} failed with ${response.status}`}${details}`, 1, response.status);
     }
     return json as T;
   };

@@ -17,6 +17,15 @@ const SCHEDULE = 'cairn:weather-loop:drift';
 const MODEL = 'weather-loop';
 
 async function finishedRun(api: ApiClient, runId: string, what: string): Promise<RunView> {
+  // The drift report names its retrain as soon as it is claimed; the watcher starts the run a moment
+  // later, so "no such run" for a few seconds is expected here.
+  await waitUntil(
+    () => api.get<RunView>(runPath(runId)).then(() => true, (error: unknown) => (error instanceof CliError && error.status === 404 ? false : Promise.reject(error))),
+    (exists) => exists,
+    30_000,
+  ).catch((error: unknown) => {
+    throw error instanceof CliError ? error : new CliError(`${what} (${runId}) did not start within 30 s`);
+  });
   const run = await waitForRun(api, runId, { live: false, quiet: true, out: process.stdout });
   if (run.status !== 'succeeded') throw new CliError(`${what} ended ${run.status}`);
   return run;
