@@ -183,33 +183,20 @@ export async function runChaos(plan: ChaosPlan, workflowBundlePath: string): Pro
         Math.floor((plan.workerKills * KILL_CYCLE_MS) / Math.max(1, plan.killRuns)),
       ),
     );
+    /** A dependency taken away after `leadMs` for `downMs`, then brought back; the phase reports when. */
+    const outage = (what: string, leadMs: number, downMs: number, takeAway: () => Promise<void>, bringBack: () => Promise<void>) => async (): Promise<Inflicted> => {
+      await sleep(leadMs);
+      const goneAt = Date.now();
+      await takeAway();
+      await sleep(downMs);
+      await bringBack();
+      return { faults: `${what} ${Math.round((Date.now() - goneAt) / 1000)} s`, restoredAt: Date.now() };
+    };
+    const { postgres } = stack;
+    reports.push(await phase(stack, plan, 'PostgreSQL stopped', plan.postgresRuns, plan.predictionsPerSecond, outage('PostgreSQL down', 1_000, plan.postgresStopMs, () => postgres.stop(), () => postgres.start())));
+    reports.push(await phase(stack, plan, 'PostgreSQL frozen', plan.freezeRuns, plan.predictionsPerSecond, outage('PostgreSQL frozen', 1_000, plan.postgresFreezeMs, () => postgres.freeze(), () => postgres.thaw())));
     reports.push(
-      await phase(stack, plan, 'PostgreSQL stopped', plan.postgresRuns, plan.predictionsPerSecond, async () => {
-        await sleep(1_000);
-        await stack.postgres.stop();
-        await sleep(plan.postgresStopMs);
-        await stack.postgres.start();
-        return { faults: `PostgreSQL down ${Math.round(plan.postgresStopMs / 1000)} s`, restoredAt: Date.now() };
-      }),
-    );
-    reports.push(
-      await phase(stack, plan, 'PostgreSQL frozen', plan.freezeRuns, plan.predictionsPerSecond, async () => {
-        await sleep(1_000);
-        await stack.postgres.freeze();
-        await sleep(plan.postgresFreezeMs);
-        await stack.postgres.thaw();
-        return { faults: `PostgreSQL frozen ${Math.round(plan.postgresFreezeMs / 1000)} s`, restoredAt: Date.now() };
-      }),
-    );
-    reports.push(
-      await phase(stack, plan, 'Temporal restarted', plan.temporalRuns, plan.predictionsPerSecond, async () => {
-        await sleep(1_500);
-        const stoppedAt = Date.now();
-        await stack.stopTemporal();
-        await sleep(plan.temporalDownMs);
-        await stack.startTemporal();
-        return { faults: `Temporal down ${Math.round((Date.now() - stoppedAt) / 1000)} s`, restoredAt: Date.now() };
-      }),
+      await phase(stack, plan, 'Temporal restarted', plan.temporalRuns, plan.predictionsPerSecond, outage('Temporal down', 1_500, plan.temporalDownMs, () => stack.stopTemporal(), () => stack.startTemporal())),
     );
     return reports;
   } finally {
