@@ -102,9 +102,8 @@ function classify(thrown: unknown, signal: AbortSignal): Error {
     return asFailure(new InfrastructureError('the worker shut down while the step ran', { cause: error }));
   }
   if (error instanceof ApplicationFailure || error instanceof CancelledFailure) return error;
-  if (!(error instanceof DataError || error instanceof ConfigError) && failedDependency(error)) {
-    return asFailure(new InfrastructureError(`${failedDependency(error)} did not answer: ${error.message}`, { cause: error }));
-  }
+  const dependency = error instanceof DataError || error instanceof ConfigError ? undefined : failedDependency(error);
+  if (dependency) return asFailure(new InfrastructureError(`${dependency} did not answer: ${error.message}`, { cause: error }));
   return asFailure(error);
 }
 

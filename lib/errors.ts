@@ -1,3 +1,5 @@
+import type { Dependency } from './faults/dependencyFailure';
+
 /**
  * Cairn's error classes. An error's `name` is its policy: Temporal turns a thrown error into an
  * ApplicationFailure whose type is that name, and every step lists the non-retryable names below,
@@ -51,7 +53,7 @@ export class InfrastructureError extends CairnError {
 /** A named dependency (PostgreSQL, Temporal) did not answer in time; the API answers 503 naming it. */
 export class DependencyUnavailableError extends InfrastructureError {
   constructor(
-    readonly dependency: 'postgres' | 'temporal' | 'network',
+    readonly dependency: Dependency,
     cause: unknown,
   ) {
     super(`${dependency} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

@@ -5,7 +5,7 @@ import { type z } from 'zod';
 import { describeIssues } from '../lib/dsl/compile';
 import { DEFAULT_SECURITY, type AppDeps } from './deps';
 import { withTimeout } from '../lib/faults/withTimeout';
-import { dependencyUnavailable, errorBody, handleError, HttpError } from './httpErrors';
+import { dependencyUnavailable, errorBody, handleError, HttpError, storeUnavailable } from './httpErrors';
 import { openApiDocument } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
 import { aliasRoutes } from './routes/aliases';
@@ -80,9 +80,9 @@ async function callRoute(route: RouteDef, c: Context, deps: AppDeps, security: {
     route.callsTemporal === false
       ? Promise.resolve(route.handler(c, input as never))
       : deps.client.connection.withDeadline(Date.now() + deadlineMs, async () => route.handler(c, input as never));
-  const dependency = route.callsTemporal === false ? 'postgres' : 'temporal';
-  return withTimeout(work, deadlineMs + 250, dependency, () =>
-    dependencyUnavailable(dependency, `${dependency === 'temporal' ? 'Temporal' : 'the metadata store (PostgreSQL)'} did not answer within ${deadlineMs} ms`),
+  const late = `no answer within ${deadlineMs} ms`;
+  return withTimeout(work, deadlineMs + 250, 'the request', () =>
+    route.callsTemporal === false ? storeUnavailable(late) : dependencyUnavailable('temporal', `Temporal did not answer: ${late}`),
   );
 }
 

@@ -19,6 +19,7 @@ import {
 import type { JsonValue, StepSpec } from '../lib/dsl/spec';
 import type { StepInput } from '../lib/dsl/stepIo';
 import { INFRASTRUCTURE_ERROR_TYPE, NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import { infrastructureBackoffMs } from '../lib/faults/backoff';
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
@@ -27,7 +28,6 @@ import type { RunMetricsSinks } from './metricsSink';
 import {
   DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS,
   MAX_WORKFLOW_PAYLOAD_BYTES,
-  infrastructureBackoffMs,
   stepActivityId,
   stepBackoffMs,
 } from './stepAttempts';
@@ -163,8 +163,9 @@ function runResult(run: RunState): RunResult {
   const state = snapshot(run);
   const outputs = Object.fromEntries(state.steps.map((s) => [s.name, s.output]));
   const result: RunResult = { ...state, status: 'succeeded', outputs, steps: state.steps.map(stepRecord) };
-  if (jsonBytes(result) <= MAX_WORKFLOW_PAYLOAD_BYTES) return result;
-  log.warn('run result too large to return with its outputs; they stay readable through the run state', { bytes: jsonBytes(result) });
+  const bytes = jsonBytes(result);
+  if (bytes <= MAX_WORKFLOW_PAYLOAD_BYTES) return result;
+  log.warn('run result too large to return with its outputs; they stay readable through the run state', { bytes });
   return { ...result, outputs: {}, outputsOmitted: true };
 }
 

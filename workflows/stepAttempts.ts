@@ -10,11 +10,6 @@ export const DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS = 60 * 60_000;
  */
 export const MAX_WORKFLOW_PAYLOAD_BYTES = 1536 * 1024;
 
-/** Wait before re-running a step lost to infrastructure: 1 s, doubling, at most 30 s. */
-export function infrastructureBackoffMs(retriesSoFar: number): number {
-  return Math.min(30_000, 1_000 * 2 ** Math.min(retriesSoFar, 10));
-}
-
 /** Wait before attempt `attempt + 1` of a failed step, by its retry policy. */
 export function stepBackoffMs(retry: StepSpec['retry'], attempt: number): number {
   return Math.min(retry.maximumIntervalMs, retry.initialIntervalMs * retry.backoffCoefficient ** Math.max(0, attempt - 1));

@@ -3,7 +3,7 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import { resolveOutput } from '../artifacts/outputRef';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runStateQuery } from '../../workflows/messages';
-import { FINAL_STATE_MEMO, type RunResult, type RunSnapshot, type RunStatus, type StepRecord, type StepState } from '../../workflows/runTypes';
+import { FINAL_STATE_MEMO, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../../workflows/runTypes';
 
 export interface StepView extends StepState {
   /** Temporal's attempt number of the execution in flight (from the pending activity), when running. */
@@ -49,7 +49,6 @@ export function cairnStatusOf(description: Pick<WorkflowExecutionDescription, 's
  * Read from Temporal alone, so it needs no worker. Undefined for runs recorded before Cairn kept it.
  */
 async function recordedFinalState(handle: WorkflowHandle, description: WorkflowExecutionDescription): Promise<RunSnapshot | undefined> {
-  const withOutputs = (steps: StepRecord[], outputs: Record<string, StepState['output']>) => steps.map((s) => ({ ...s, output: outputs[s.name] ?? null }));
   if (description.status.name === 'COMPLETED') {
     const result = (await handle.result()) as RunResult;
     if (result.specHash === undefined || result.logicalDate === undefined || result.trigger === undefined) return undefined;
@@ -59,7 +58,7 @@ async function recordedFinalState(handle: WorkflowHandle, description: WorkflowE
       trigger: result.trigger,
       logicalDate: result.logicalDate,
       status: 'succeeded',
-      steps: withOutputs(result.steps, result.outputs),
+      steps: result.steps.map((s) => ({ ...s, output: result.outputs[s.name] ?? null })),
       abortReason: result.abortReason ?? null,
       rerunOf: result.rerunOf ?? null,
     };

@@ -35,8 +35,6 @@ export class ModelCache {
   private readonly aliases = new Map<string, AliasEntry>();
   private readonly versions = new Map<string, string | undefined>();
   private readonly refreshing = new Map<string, Promise<AliasEntry>>();
-  /** Alias re-reads that failed while an earlier answer kept serving (for the metric and tests). */
-  staleServes = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -103,10 +101,7 @@ export class ModelCache {
       this.refreshing.set(key, refresh);
     }
     if (!cached) return refresh;
-    return freshOrHeld(refresh, cached, () => {
-      this.staleServes += 1;
-      servedFromMemory.inc();
-    });
+    return freshOrHeld(refresh, cached, () => servedFromMemory.inc());
   }
 
   private async readAlias(key: string, model: string, alias: string): Promise<AliasEntry> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
+import { infrastructureBackoffMs } from '../faults/backoff';
 import { failedDependency } from '../faults/dependencyFailure';
 import { freePort } from '../freePort';
 import { logger } from '../logger';
@@ -83,7 +84,7 @@ export async function openStoreWhenReachable(options: Parameters<typeof openStor
       return await openStore(options);
     } catch (error) {
       if (!failedDependency(error)) throw error;
-      const waitMs = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
+      const waitMs = infrastructureBackoffMs(attempt);
       logger.warn({ err: error, waitMs }, 'metadata store unreachable at start; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }

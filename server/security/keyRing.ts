@@ -39,17 +39,19 @@ export class KeyRing {
    */
   async keys(): Promise<{ keys: KnownKey[]; complete: boolean }> {
     if (!this.store) return { keys: this.fromEnv, complete: true };
-    const cacheMs = this.options.cacheMs ?? 5_000;
     const staleMs = this.options.staleMs ?? 15 * 60_000;
-    if (this.cache && Date.now() - this.cache.at > cacheMs && Date.now() - this.cache.at <= staleMs) {
-      // Known keys are re-read, but a request waits at most STALE_AFTER_MS for a slow or frozen store
-      // before it is checked against the keys last read (the re-read goes on in the background).
-      const known = { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
-      this.refreshing ??= this.read(staleMs).finally(() => (this.refreshing = undefined));
-      return freshOrHeld(this.refreshing, known);
-    }
-    if (!this.cache || Date.now() - this.cache.at > cacheMs) return this.read(staleMs);
-    return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
+    const age = this.cache ? Date.now() - this.cache.at : Number.POSITIVE_INFINITY;
+    if (age <= (this.options.cacheMs ?? 5_000)) return this.known();
+    if (age > staleMs) return this.read(staleMs);
+    // Known keys are re-read, but a request waits at most STALE_AFTER_MS for a slow or frozen store
+    // before it is checked against the keys last read (the re-read goes on in the background).
+    this.refreshing ??= this.read(staleMs).finally(() => (this.refreshing = undefined));
+    return freshOrHeld(this.refreshing, this.known());
+  }
+
+  /** The environment's keys and the stored ones last read. */
+  private known(): { keys: KnownKey[]; complete: boolean } {
+    return { keys: [...this.fromEnv, ...(this.cache?.keys ?? [])], complete: true };
   }
 
   /** Reads the stored keys; on failure, the last set while it is within `staleMs`, else an incomplete set. */
@@ -65,9 +67,9 @@ export class KeyRing {
         this.unreachableSince = Date.now();
         logger.warn({ err: error, staleForMs: staleMs }, usable ? 'store unreachable: accepting the stored API keys last read, for a while' : 'store unreachable: only CAIRN_API_KEYS are accepted');
       }
-      if (!usable || !this.cache) return { keys: this.fromEnv, complete: false };
+      if (!usable) return { keys: this.fromEnv, complete: false };
     }
-    return { keys: [...this.fromEnv, ...this.cache.keys], complete: true };
+    return this.known();
   }
 
   /** The identity of `presented` if it is one of CAIRN_API_KEYS (checked first: it needs no store). */

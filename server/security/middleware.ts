@@ -52,7 +52,7 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
 }
 
 /** Who a rate limit counts: the key, or without keys the socket's address (never a header such as X-Forwarded-For, which the client chooses). */
-export function rateLimitClient(c: Context<AppEnv>): string {
+function rateLimitClient(c: Context<AppEnv>): string {
   return c.get('apiKeyId') === 'anonymous' ? `addr:${socketAddress(c) ?? 'local'}` : `key:${c.get('apiKeyId')}`;
 }
 

@@ -13,7 +13,8 @@ import type { Store } from '../../lib/store/openStore';
 import { KeyRing } from '../../server/security/keyRing';
 import { jsonBytes } from '../../workflows/jsonBytes';
 import { boundedSnapshot, createRunState, OMITTED_OUTPUT } from '../../workflows/runState';
-import { infrastructureBackoffMs, stepBackoffMs } from '../../workflows/stepAttempts';
+import { infrastructureBackoffMs } from '../../lib/faults/backoff';
+import { stepBackoffMs } from '../../workflows/stepAttempts';
 
 describe('telling a dependency that is down from a bad request', () => {
   it('names PostgreSQL, Temporal or the network from the codes each library sets', () => {
