@@ -36,12 +36,15 @@ export const EvaluateConfigSchema = z.strictObject({
 
 /**
  * evaluate: scores the trained model on the holdout rows it never saw (the same seeded split),
- * checks the gate, and compares with the version an alias points at on the same rows.
+ * checks the gate, and compares with the version an alias points at on the same rows. It heartbeats
+ * at each phase and while data loads.
  */
 export const evaluate = defineStep({
   name: 'evaluate',
   config: EvaluateConfigSchema,
+  heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
+    runtime.heartbeat({ phase: 'read' });
     const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');
     const model = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(trained.model)).toString()));
     const spec = { target: model.target, features: model.features.map((f) => f.name), task: model.task };
@@ -51,26 +54,28 @@ export const evaluate = defineStep({
     if (config.evaluationDataset) {
       const dir = await mkdtemp(join(tmpdir(), 'cairn-evaluate-'));
       try {
-        const source = await acquire(config.evaluationDataset, dir);
-        const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir);
-        const data = await loadAll(await runtime.artifacts.verifiedPath(dataset), spec);
+        const source = await acquire(config.evaluationDataset, dir, runtime.heartbeat);
+        const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
+        const data = await loadAll(await runtime.artifacts.verifiedPath(dataset), spec, runtime.heartbeat);
         ({ rows, targets } = data);
         evaluatedOn = { kind: 'evaluation-dataset', dataset };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     } else {
-      const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.dataset), { ...spec, ...trained.split });
+      const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.dataset), { ...spec, ...trained.split }, runtime.heartbeat);
       rows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
       targets = split.test.map((i) => data.targets[i] as string | number);
       evaluatedOn = { kind: 'holdout', dataset: trained.dataset };
     }
+    runtime.heartbeat({ phase: 'score', rows: rows.length });
     const metrics = scoreModel(model, rows, targets);
     const primary = primaryMetric(model.task);
 
     let comparison: { model: string; alias: string; version: number | null; metrics: unknown; candidateIsBetter: boolean | null } | null = null;
     if (config.against) {
       if (!runtime.store) throw new ConfigError('comparing against an alias needs the metadata store: run the worker with DATABASE_URL');
+      runtime.heartbeat({ phase: 'compare' });
       const incumbent = await resolveAlias(runtime.store.pool, config.against.model, config.against.alias);
       if (incumbent) {
         const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(`cas://sha256/${incumbent.modelSha256}`)).toString()));

@@ -9,6 +9,7 @@ import { fetchToFile } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
 import { querySqlToJsonl } from '../lib/data/sqlSource';
 import { ConfigError, DataError } from '../lib/errors';
+import { ignoreProgress, type ReportProgress } from '../lib/progress';
 import { recordDataset } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 
@@ -29,17 +30,17 @@ export const IngestConfigSchema = z.strictObject({
 export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
 /** Brings the source to a local file; returns the file and its format. */
-export async function acquire(config: IngestConfig, dir: string): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
+export async function acquire(config: IngestConfig, dir: string, progress: ReportProgress = ignoreProgress): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
   if (/^postgres(ql)?:\/\//.test(config.source)) {
     if (!config.query) throw new ConfigError('a postgres:// source needs a query');
     const path = join(dir, 'query.jsonl');
-    await querySqlToJsonl(config.source, config.query, path, { maxRows: config.maxRows, timeoutMs: config.timeoutMs });
+    await querySqlToJsonl(config.source, config.query, path, { maxRows: config.maxRows, timeoutMs: config.timeoutMs }, progress);
     return { path, format: 'jsonl', kind: 'sql' };
   }
   if (/^https?:\/\//i.test(config.source)) {
     const format = formatOf(new URL(config.source).pathname, config.format);
     const path = join(dir, `download.${format}`);
-    await fetchToFile(config.source, path, { allowHosts: config.allowHosts, privateHostsAllowed: config.privateHostsAllowed, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs });
+    await fetchToFile(config.source, path, { allowHosts: config.allowHosts, privateHostsAllowed: config.privateHostsAllowed, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs }, progress);
     return { path, format, kind: 'url' };
   }
   const info = await stat(config.source).catch(() => undefined);
@@ -51,19 +52,21 @@ export async function acquire(config: IngestConfig, dir: string): Promise<{ path
 /**
  * ingest: reads CSV, Parquet or JSON lines from a file, an allowed URL or a PostgreSQL query, and
  * stores it as a Parquet dataset artifact with a profile (rows, types, nulls, statistics, categories).
+ * It heartbeats from progress: bytes fetched, rows queried or checked, DuckDB statements in flight.
  */
 export const ingest = defineStep({
   name: 'ingest',
   config: IngestConfigSchema,
+  heartbeat: 'manual',
   run: async ({ run, config }, runtime) => {
     if (!runtime.store) throw new ConfigError('ingest records datasets in the metadata store: run the worker with DATABASE_URL');
     const store = runtime.store;
     const dir = await mkdtemp(join(tmpdir(), 'cairn-ingest-'));
     try {
       runtime.heartbeat({ phase: 'acquire' });
-      const source = await acquire(config, dir);
+      const source = await acquire(config, dir, runtime.heartbeat);
       runtime.heartbeat({ phase: 'read', format: source.format });
-      const { dataset, profile } = await ingestFile(source.path, source.format, runtime.artifacts, dir);
+      const { dataset, profile } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
       await recordDataset(store.pool, dataset, profile);

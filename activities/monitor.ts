@@ -13,7 +13,8 @@ const Ingested = z.object({ dataset: ArtifactRefSchema });
  * monitor: compares a newly ingested batch (the upstream ingest's dataset) with the data the
  * version behind `alias` was trained on: the same statistics, report and metrics as the drift
  * watcher, plus accuracy when the batch has the target column. With `failOnDrift`, drift fails
- * the step (to the operator) instead of only being reported.
+ * the step (to the operator) instead of only being reported. It heartbeats at each phase and while
+ * the batch and the reference load.
  */
 export const monitor = defineStep({
   name: 'monitor',
@@ -25,6 +26,7 @@ export const monitor = defineStep({
     failOnDrift: z.boolean().default(false),
     from: z.string().optional(),
   }),
+  heartbeat: 'manual',
   run: async ({ config, upstream }, runtime) => {
     if (!runtime.store) throw new ConfigError('monitor reads the model registry and stores drift reports: run the worker with DATABASE_URL');
     const { dataset } = upstreamOutput(upstream, Ingested, config.from, 'a dataset (an ingest output)');
@@ -34,6 +36,7 @@ export const monitor = defineStep({
       minRows: config.minRows,
       thresholds: config.thresholds ?? {},
       current: { kind: 'dataset', sha256: dataset.sha256 },
+      progress: runtime.heartbeat,
     });
     if (!report) throw new ConfigError(`model '${config.model}' has no alias '${config.alias}': deploy a version before monitoring it`);
     if (report.drifted && config.failOnDrift) {

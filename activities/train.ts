@@ -22,8 +22,7 @@ export const train = defineStep({
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
     const { from: _from, ...trainConfig } = config;
-    runtime.heartbeat({ phase: 'fit' });
-    const result = await trainModel(path, trainConfig, (iteration, loss) => runtime.heartbeat({ iteration, loss }));
+    const result = await trainModel(path, trainConfig, runtime.heartbeat);
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });

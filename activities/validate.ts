@@ -34,14 +34,17 @@ export function describeFailures(report: ContractReport): string {
 /**
  * validate: checks the upstream dataset against the pipeline's data contract. A report artifact is
  * kept either way; past the tolerance the step fails with a non-retryable DataError naming the
- * columns, the rules and example rows.
+ * columns, the rules and example rows. It heartbeats at each phase and while DuckDB checks.
  */
 export const validate = defineStep({
   name: 'validate',
   config: ValidateConfigSchema,
+  heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');
+    runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
+    runtime.heartbeat({ phase: 'check' });
     const report = await withDuckDb(async (connection) => {
       await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);
       const checked = await checkContract(connection, 'data', config.contract);
@@ -53,7 +56,8 @@ export const validate = defineStep({
       const current = (await datasetProfile(runtime.store.pool, dataset.sha256)) ?? (await profileTable(connection));
       const shifts = distributionViolations(current, reference, config.distribution);
       return { ...checked, passed: checked.passed && shifts.length === 0, violations: [...checked.violations, ...shifts] };
-    });
+    }, runtime.heartbeat);
+    runtime.heartbeat({ phase: 'store' });
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'validation-report', ref: reportRef });
     if (!report.passed) throw new DataError(`${describeFailures(report)} [report ${reportRef.uri}]`);

@@ -1,6 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { DataError } from '../errors';
+import { everyNth, ignoreProgress, type ReportProgress } from '../progress';
+
+/** Rows between two progress reports while a CSV is checked. */
+const ROWS_PER_REPORT = 10_000;
 
 /**
  * Reads a CSV strictly for its structure (every record the header's width, quotes closed) and
@@ -8,7 +12,8 @@ import { DataError } from '../errors';
  * file; this check makes such a file a DataError naming the line, and gives the row count that
  * the loaded table must match.
  */
-export async function checkCsvStructure(path: string): Promise<{ rows: number; columns: number }> {
+export async function checkCsvStructure(path: string, progress: ReportProgress = ignoreProgress): Promise<{ rows: number; columns: number }> {
+  const counted = everyNth(progress, ROWS_PER_REPORT, (rows) => ({ phase: 'check-csv', rows }));
   let records = 0;
   let columns = 0;
   const source = createReadStream(path);
@@ -19,6 +24,7 @@ export async function checkCsvStructure(path: string): Promise<{ rows: number; c
     for await (const record of parser as AsyncIterable<string[]>) {
       if (records === 0) columns = record.length;
       records += 1;
+      counted(records);
     }
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };

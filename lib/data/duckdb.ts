@@ -1,17 +1,38 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
+import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
 import { checkCsvStructure } from './csvStructure';
 
-/** A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL). */
-export async function withDuckDb<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+/**
+ * A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL).
+ * While one of its statements runs, `progress` hears `{ phase: 'duckdb' }` every second: the engine
+ * works on its own threads over local files and has no progress counter to read (its query progress
+ * stayed at 0 for the whole of a 60M-row load here), so a statement in flight is the progress there is.
+ */
+export async function withDuckDb<T>(work: (connection: DuckDBConnection) => Promise<T>, progress: ReportProgress = ignoreProgress): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();
   try {
-    return await work(connection);
+    return await work(reportingWhileBusy(connection, progress));
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** The connection, with every statement it starts reported as work in flight. */
+function reportingWhileBusy(connection: DuckDBConnection, progress: ReportProgress): DuckDBConnection {
+  if (progress === ignoreProgress) return connection;
+  return new Proxy(connection, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        return result instanceof Promise ? reportWhilePending(progress, { phase: 'duckdb' }, result) : result;
+      };
+    },
+  });
 }
 
 /** A SQL string literal. */
@@ -28,7 +49,7 @@ export const TABULAR_FORMATS = ['csv', 'parquet', 'jsonl', 'json'] as const;
 export type TabularFormat = (typeof TABULAR_FORMATS)[number];
 
 /** Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where. */
-export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat): Promise<void> {
+export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, progress: ReportProgress = ignoreProgress): Promise<void> {
   const reader = {
     // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected.
     csv: `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', sample_size = -1, strict_mode = true)`,
@@ -36,7 +57,7 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
     jsonl: `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`,
     json: `read_json(${sqlString(path)}, format = 'array', sample_size = -1)`,
   }[format];
-  const expected = format === 'csv' ? await checkCsvStructure(path) : undefined;
+  const expected = format === 'csv' ? await checkCsvStructure(path, progress) : undefined;
   try {
     await connection.run(`CREATE TABLE data AS SELECT * FROM ${reader}`);
   } catch (error) {

@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { redactUrl } from '../auth/redact';
 import { ConfigError, DataError } from '../errors';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { isPrivateAddress } from './privateAddress';
 
 export interface FetchPolicy {
@@ -70,9 +71,9 @@ function get(url: URL, lookup: LookupFunction | undefined, signal: AbortSignal):
 /**
  * Downloads a URL to a file under the policy: allowed hosts only, no address that is not public
  * unless the host is allowed one (checked at connect time), each redirect checked like the first
- * URL, a size and a time limit.
+ * URL, a size and a time limit. Each chunk received is reported as progress.
  */
-export async function fetchToFile(href: string, target: string, policy: FetchPolicy): Promise<{ bytes: number; finalUrl: string }> {
+export async function fetchToFile(href: string, target: string, policy: FetchPolicy, progress: ReportProgress = ignoreProgress): Promise<{ bytes: number; finalUrl: string }> {
   let url: URL;
   try {
     url = new URL(href);
@@ -107,6 +108,7 @@ export async function fetchToFile(href: string, target: string, policy: FetchPol
     const counted = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.byteLength;
+        progress({ phase: 'fetch', bytes });
         done(bytes > policy.maxBytes ? new DataError(`${shown}: more than the ${policy.maxBytes}-byte limit`) : null, chunk);
       },
     });

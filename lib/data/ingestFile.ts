@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { DataError } from '../errors';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { loadTable, sqlString, withDuckDb, type TabularFormat } from './duckdb';
 import { profileTable, type Profile } from './profile';
 
@@ -14,14 +15,15 @@ export async function ingestFile(
   format: TabularFormat,
   artifacts: ArtifactStore,
   workDir: string,
+  progress: ReportProgress = ignoreProgress,
 ): Promise<{ dataset: ArtifactRef; profile: Profile }> {
   const parquet = join(workDir, 'dataset.parquet');
   const profile = await withDuckDb(async (connection) => {
-    await loadTable(connection, path, format);
+    await loadTable(connection, path, format, progress);
     const profiled = await profileTable(connection);
     if (profiled.rows === 0) throw new DataError('the source has no rows');
     await connection.run(`COPY data TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
     return profiled;
-  });
+  }, progress);
   return { dataset: await artifacts.putFile(parquet, 'application/vnd.apache.parquet'), profile };
 }

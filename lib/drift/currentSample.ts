@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { predict, type ModelDocument } from '../ml/model';
 import type { ColumnSample } from './driftReport';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { readColumns } from './readColumns';
 
 /** What a model is compared on: its inputs, its predictions on them, and the true labels where known. */
@@ -42,9 +43,10 @@ export async function fromPredictionLog(pool: Pool, document: ModelDocument, req
 }
 
 /** A data file (a dataset artifact's Parquet): its feature columns, the model's predictions on a sample, and the target where present. */
-export async function fromDataFile(path: string, document: ModelDocument, sha256: string): Promise<CurrentSample> {
+export async function fromDataFile(path: string, document: ModelDocument, sha256: string, progress: ReportProgress = ignoreProgress): Promise<CurrentSample> {
   const targetKind = document.task === 'classification' ? 'categorical' : 'numeric';
-  const { columns, rows } = await readColumns(path, 'parquet', [...document.features, { name: document.target, kind: targetKind }]);
+  const { columns, rows } = await readColumns(path, 'parquet', [...document.features, { name: document.target, kind: targetKind }], progress);
+  progress({ phase: 'predict-sample' });
   const target = columns.get(document.target);
   columns.delete(document.target);
   const { predictions, indices } = predictSample(document, columns, rows);

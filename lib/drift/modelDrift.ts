@@ -7,6 +7,7 @@ import { resolveAlias } from '../registry/registry';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
 import { datasetRows } from '../store/datasets';
 import { fromDataFile, fromPredictionLog, predictSample, type CurrentSample } from './currentSample';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { readColumns } from './readColumns';
 
 /** Compare with the inputs served in a window of the prediction log, or with a dataset (a new batch). */
@@ -19,6 +20,8 @@ export interface ModelDriftRequest {
   /** Fewer rows than this: no verdict yet. */
   minRows: number;
   thresholds: DriftThresholdsInput;
+  /** Told of each phase and of the data read (a monitor step's heartbeat). */
+  progress?: ReportProgress;
 }
 
 export interface ModelDriftReport {
@@ -52,11 +55,13 @@ const MIN_LABELS = 20;
  */
 export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, request: ModelDriftRequest): Promise<ModelDriftReport | undefined> {
   const thresholds = DriftThresholdsSchema.parse(request.thresholds);
+  const progress = request.progress ?? ignoreProgress;
   const version = await resolveAlias(pool, request.model, request.alias);
   // Watching a model before its first deploy is normal (the schedule exists from the start): nothing to compare yet.
   if (!version) return undefined;
   const document = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(artifactUri(version.modelSha256))).toString()));
-  const current = await currentSample(pool, artifacts, document, request);
+  progress({ phase: 'current' });
+  const current = await currentSample(pool, artifacts, document, request, progress);
   const referencePath = () => artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256));
   const base = (referenceRows: number) => ({
     model: request.model,
@@ -69,10 +74,12 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   });
   if (current.rows < request.minRows) {
     // No verdict: the reference's row count comes from the datasets table, not from reading the dataset (an hourly watcher waits here often).
-    const referenceRows = (await datasetRows(pool, version.lineage.datasetSha256)) ?? (await readColumns(await referencePath(), 'parquet', document.features)).rows;
+    const referenceRows = (await datasetRows(pool, version.lineage.datasetSha256)) ?? (await readColumns(await referencePath(), 'parquet', document.features, progress)).rows;
     return store(pool, { ...base(referenceRows), status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
   }
-  const reference = await readColumns(await referencePath(), 'parquet', document.features);
+  progress({ phase: 'reference' });
+  const reference = await readColumns(await referencePath(), 'parquet', document.features, progress);
+  progress({ phase: 'compare' });
   const comparison = compareSamples(reference.columns, current.columns, thresholds);
   const referencePredictions = predictSample(document, reference.columns, reference.rows).predictions;
   const prediction = featureDrift('prediction', predictionSample(document, referencePredictions), predictionSample(document, current.predictions), thresholds);
@@ -82,13 +89,13 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   return store(pool, { ...base(reference.rows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
 }
 
-async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ModelDocument, request: ModelDriftRequest): Promise<CurrentSample> {
+async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ModelDocument, request: ModelDriftRequest, progress: ReportProgress): Promise<CurrentSample> {
   if (request.current.kind === 'dataset') {
     const { sha256 } = request.current;
     const path = await artifacts.verifiedPath(artifactUri(sha256)).catch(() => {
       throw new DataError(`dataset ${sha256} is not in the artifact store`);
     });
-    return fromDataFile(path, document, sha256);
+    return fromDataFile(path, document, sha256, progress);
   }
   const { windowMs, maxRows, now } = request.current;
   const movedAt = await aliasMovedAt(pool, request.model, request.alias);

@@ -1,6 +1,7 @@
 import { sqlIdentifier, withDuckDb, loadTable, type TabularFormat } from '../data/duckdb';
 import { isNumericType } from '../data/profile';
 import { DataError } from '../errors';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import type { ColumnSample } from './driftReport';
 
 export interface ColumnRequest {
@@ -13,9 +14,14 @@ export interface ColumnRequest {
  * and booleans as values. With `wanted`, exactly those columns and kinds (a model's features); else
  * every numeric, text or boolean column, and the others (dates, lists) are listed as skipped.
  */
-export async function readColumns(path: string, format: TabularFormat, wanted?: ColumnRequest[]): Promise<{ columns: Map<string, ColumnSample>; rows: number; skipped: string[] }> {
+export async function readColumns(
+  path: string,
+  format: TabularFormat,
+  wanted?: ColumnRequest[],
+  progress: ReportProgress = ignoreProgress,
+): Promise<{ columns: Map<string, ColumnSample>; rows: number; skipped: string[] }> {
   return withDuckDb(async (connection) => {
-    await loadTable(connection, path, format);
+    await loadTable(connection, path, format, progress);
     const described = (await connection.runAndReadAll('DESCRIBE data')).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     const types = new Map(described.map((c) => [c.name, c.type]));
     const skipped: string[] = [];
@@ -38,5 +44,5 @@ export async function readColumns(path: string, format: TabularFormat, wanted?: 
       columns.set(name, kind === 'numeric' ? { kind, values: Float64Array.from(column, (v) => (typeof v === 'number' ? v : NaN)) } : { kind, values: column });
     });
     return { columns, rows: values[0]?.length ?? 0, skipped };
-  });
+  }, progress);
 }

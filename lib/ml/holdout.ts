@@ -1,5 +1,6 @@
 import { sqlString, withDuckDb } from '../data/duckdb';
 import { DataError } from '../errors';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { stratifiedSplit } from './split';
 import { loadTrainingData, type TrainingData } from './trainingData';
 
@@ -13,18 +14,23 @@ export interface SplitData {
  * evaluate both call this, so evaluation always scores the rows training never saw.
  */
 /** Loads every row of a Parquet dataset for a model (an evaluation set: no split). */
-export async function loadAll(datasetPath: string, spec: { target: string; features?: string[]; task: 'classification' | 'regression' }): Promise<TrainingData> {
+export async function loadAll(
+  datasetPath: string,
+  spec: { target: string; features?: string[]; task: 'classification' | 'regression' },
+  progress: ReportProgress = ignoreProgress,
+): Promise<TrainingData> {
   return withDuckDb(async (connection) => {
     await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
     return loadTrainingData(connection, spec.target, spec.features, spec.task);
-  });
+  }, progress);
 }
 
 export async function loadAndSplit(
   datasetPath: string,
   spec: { target: string; features?: string[]; task: 'classification' | 'regression'; testFraction: number; seed: number },
+  progress: ReportProgress = ignoreProgress,
 ): Promise<SplitData> {
-  const data = await loadAll(datasetPath, spec);
+  const data = await loadAll(datasetPath, spec, progress);
   const strata = spec.task === 'classification' ? data.targets.map(String) : data.targets.map(() => 'all');
   const split = stratifiedSplit(strata, spec.testFraction, spec.seed);
   if (split.train.length === 0 || split.test.length === 0) throw new DataError(`too few rows (${data.rows.length}) for a ${spec.testFraction} holdout`);

@@ -1,3 +1,4 @@
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { z } from 'zod';
 import { DataError } from '../errors';
 import { fitGradientBoosting } from './gradientBoosting';
@@ -46,12 +47,15 @@ function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (
 
 /**
  * Trains on a Parquet dataset: seeded stratified split, preprocessing learned from the training
- * rows only, then the algorithm. Same data, config and seed give the same model.
+ * rows only, then the algorithm. Same data, config and seed give the same model. `progress` hears
+ * the load and every round or iteration of the fit.
  */
-export async function trainModel(datasetPath: string, options: z.input<typeof TrainConfigSchema>, onProgress?: (iteration: number, loss: number) => void): Promise<TrainResult> {
+export async function trainModel(datasetPath: string, options: z.input<typeof TrainConfigSchema>, progress: ReportProgress = ignoreProgress): Promise<TrainResult> {
   const config: TrainConfig = TrainConfigSchema.parse(options);
   const task = config.algorithm === 'ridge-regression' ? 'regression' : 'classification';
-  const { data, split } = await loadAndSplit(datasetPath, { target: config.target, features: config.features, task, testFraction: config.testFraction, seed: config.seed });
+  const { data, split } = await loadAndSplit(datasetPath, { target: config.target, features: config.features, task, testFraction: config.testFraction, seed: config.seed }, progress);
+  progress({ phase: 'fit' });
+  const onProgress = (iteration: number, loss: number) => progress({ phase: 'fit', iteration, loss });
   const trainRows = split.train.map((i) => data.rows[i] as Record<string, unknown>);
   const preprocessing = fitPreprocessing(trainRows, data.features);
   const { x, width } = encodeRows(preprocessing, trainRows);
@@ -70,7 +74,7 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
       l2: config.leafL2,
       minChildWeight: config.minChildWeight,
       bins: config.bins,
-      ...(onProgress ? { onRound: onProgress } : {}),
+      onRound: onProgress,
     });
     trees = { baseScores: boosted.baseScores, rounds: boosted.trees };
     weights = [];
@@ -79,7 +83,7 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
   } else if (task === 'classification') {
     if (labels.length < 2) throw new DataError(`target '${config.target}' has only one value in the training rows`);
     const y = Int32Array.from(split.train.map((i) => labels.indexOf(String(data.targets[i]))));
-    const fit = fitLogisticRegression(x, y, width, labels.length, { l2: config.l2, maxIterations: config.maxIterations, ...(onProgress ? { onIteration: onProgress } : {}) });
+    const fit = fitLogisticRegression(x, y, width, labels.length, { l2: config.l2, maxIterations: config.maxIterations, onIteration: onProgress });
     ({ weights, bias, iterations } = fit);
   } else {
     const y = Float64Array.from(split.train.map((i) => data.targets[i] as number));

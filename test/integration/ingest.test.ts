@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
@@ -38,6 +38,8 @@ beforeAll(async () => {
     if (request.url === '/data.csv') return void response.writeHead(200, { 'content-type': 'text/csv' }).end('day,temp\n2015-01-01,4.5\n2015-01-02,5.1\n');
     if (request.url === '/elsewhere.csv') return void response.writeHead(302, { location: 'https://not-allowed.example/data.csv' }).end();
     if (request.url === '/to-private.csv') return void response.writeHead(302, { location: `http://127.0.0.1:${httpPort}/data.csv` }).end();
+    if (request.url === '/stalls.csv') return void response.writeHead(200, { 'content-type': 'text/csv' }).write('a,b\n1,2\n'); // and never ends
+    if (request.url === '/dribbles.csv') return void dribble(response, 12, 300);
     if (request.url === '/to-mapped.csv') return void response.writeHead(302, { location: `http://[::ffff:127.0.0.1]:${httpPort}/data.csv` }).end();
     response.writeHead(404).end();
   });
@@ -47,6 +49,21 @@ afterAll(async () => {
   http?.close();
   await testStore?.close();
 });
+
+/** A slow but live source: one row every `everyMs`, `rows` rows in all. */
+function dribble(response: ServerResponse, rows: number, everyMs: number) {
+  response.writeHead(200, { 'content-type': 'text/csv' }).write('a,b\n');
+  let sent = 0;
+  const timer = setInterval(() => {
+    sent += 1;
+    response.write(`${sent},${sent * 2}\n`);
+    if (sent === rows) {
+      clearInterval(timer);
+      response.end();
+    }
+  }, everyMs);
+  response.on('close', () => clearInterval(timer));
+}
 
 const ingestActivity = () => toActivity(ingest, { artifacts, store });
 type IngestOutput = { dataset: { uri: string; sha256: string }; rows: number; columns: { name: string; type: string }[]; profile: { uri: string } };
@@ -167,6 +184,20 @@ describe('ingest from a PostgreSQL query', () => {
       await expect(runIngest({ source: source.url, query: 'SELECT nope FROM orders' })).rejects.toThrow(/the source query failed: column "nope" does not exist/);
       await expect(runIngest({ source: source.url, query: "SELECT nextval('order_ids')" })).rejects.toThrow(/cannot execute nextval\(\) in a read-only transaction/);
       await expect(runIngest({ source: source.url, query: 'SELECT * FROM orders', maxRows: 10 })).rejects.toThrow('more than maxRows (10) rows');
+      // The reproduced injection: close the subquery, commit, write, reopen. One statement only now.
+      const smuggled = 'SELECT 1) AS a; COMMIT; CREATE TABLE pwned (x int); SELECT * FROM (SELECT 1';
+      await expect(runIngest({ source: source.url, query: smuggled })).rejects.toThrow('the source query must be one SELECT statement');
+      const marker = join(dir, 'copy-to-program');
+      await expect(runIngest({ source: source.url, query: `SELECT 1) AS a; COPY (SELECT 1) TO PROGRAM 'touch ${marker}'; SELECT * FROM (SELECT 1` })).rejects.toThrow('must be one SELECT statement');
+      await expect(runIngest({ source: source.url, query: 'WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone' })).rejects.toThrow(/the source query failed/);
+      const check = new pg.Client({ connectionString: source.url });
+      await check.connect();
+      const tables = await check.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'pwned'");
+      const orders = await check.query('SELECT count(*)::int AS n FROM orders');
+      await check.end();
+      expect(tables.rows[0].n).toBe(0);
+      expect(orders.rows[0].n).toBe(50);
+      expect(existsSync(marker)).toBe(false);
       await expect(runIngest({ source: source.url })).rejects.toThrow('a postgres:// source needs a query');
     } finally {
       await source.drop();
@@ -211,6 +242,39 @@ describe('ingest as a pipeline step on Temporal', () => {
       const attempts = (await bad.handle.fetchHistory()).events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
       expect(attempts).toEqual([1]);
       await bad.handle.terminate('test over');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('heartbeats from progress: a source that stops sending fails as stalled within its heartbeat timeout, a slow live one succeeds', async () => {
+    const registry = defineRegistry({
+      pipelines: [
+        definePipeline({
+          id: 'ingest-url',
+          params: z.object({ url: z.string() }),
+          onFailure: { mode: 'fail' },
+          // The fetch's own deadline is 10 minutes: only the missing progress can end the stalled step early.
+          steps: { load: { activity: 'ingest', config: (p) => ({ source: p.url, allowHosts: ['127.0.0.1'], privateHostsAllowed: ['127.0.0.1'], timeoutMs: 600_000 }), retry: { attempts: 1 }, heartbeat: '2s' } },
+        }),
+      ],
+    });
+    const worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+    try {
+      const pipeline = registry.pipelines.get('ingest-url')!;
+      const started = Date.now();
+      const stalled = await startRun(env.client, { pipeline, params: { url: `http://127.0.0.1:${httpPort}/stalls.csv` }, trigger: 'test', taskQueue: worker.taskQueue });
+      const failure = await stalled.handle.result().then(
+        () => undefined,
+        (error: { cause?: { message?: string } }) => error.cause?.message ?? String(error),
+      );
+      expect(failure).toMatch(/reported no progress|heartbeat/i);
+      expect(Date.now() - started).toBeLessThan(20_000);
+
+      // 12 rows, one every 300 ms: 3.6 s in all, longer than the 2 s heartbeat timeout, but never silent for it.
+      const slow = await startRun(env.client, { pipeline, params: { url: `http://127.0.0.1:${httpPort}/dribbles.csv` }, trigger: 'test', taskQueue: worker.taskQueue });
+      const result = await slow.handle.result();
+      expect((result.outputs.load as unknown as IngestOutput).rows).toBe(12);
     } finally {
       await worker.stop();
     }
