@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
+import { assertMayMoveAlias, UNKNOWN_STARTER } from '../lib/auth/runAuthority';
 import { moveAlias } from '../lib/registry/aliases';
 import { AliasNameSchema } from '../lib/registry/names';
 import { upstreamOutput } from './upstreamOutput';
@@ -9,8 +10,9 @@ const Registered = z.object({ model: z.string(), version: z.number().int() });
 
 /**
  * deploy: points an alias (default `production`; `canary` with a weight) at the version the upstream
- * register step made, recording the move. A pipeline that wants a human to approve first gives the
- * step `approval: { timeout: '24h' }`.
+ * register step made, recording the move and who started the run. A protected alias (`production`)
+ * moves only for a run an admin or the deployment's own triggers started, or after an admin approved
+ * the step: give it `approval: { timeout: '24h' }`.
  */
 export const deploy = defineStep({
   name: 'deploy',
@@ -23,7 +25,11 @@ export const deploy = defineStep({
   run: async ({ run, config, upstream }, runtime) => {
     if (!runtime.store) throw new ConfigError('deploy moves aliases in the model registry: run the worker with DATABASE_URL');
     const { model, version } = upstreamOutput(upstream, Registered, config.from, 'a registered model version (a register output)');
-    const moved = await moveAlias(runtime.store.pool, { model, alias: config.alias, version, weight: config.weight, actor: `run ${run.runId}`, reason: `deployed by pipeline ${run.pipeline}` });
+    assertMayMoveAlias(runtime.authority, { runId: run.runId, step: run.step, model, alias: config.alias, startedBy: run.startedBy, approval: run.approval });
+    const starter = run.startedBy ?? UNKNOWN_STARTER;
+    const approved = run.approval ? `, approved by ${run.approval.by} (${run.approval.role})` : '';
+    const actor = `run ${run.runId} started by ${starter.principal} (${starter.role})${approved}`;
+    const moved = await moveAlias(runtime.store.pool, { model, alias: config.alias, version, weight: config.weight, actor, reason: `deployed by pipeline ${run.pipeline}` });
     return { model, alias: config.alias, version, previous: moved?.previous ?? null, moved: moved !== undefined };
   },
 });

@@ -54,7 +54,7 @@ export const evaluate = defineStep({
     if (config.evaluationDataset) {
       const dir = await mkdtemp(join(tmpdir(), 'cairn-evaluate-'));
       try {
-        const source = await acquire(config.evaluationDataset, dir, runtime.heartbeat);
+        const source = await acquire(config.evaluationDataset, dir, runtime.sources, runtime.heartbeat);
         const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
         const data = await loadAll(await runtime.artifacts.verifiedPath(dataset), spec, runtime.heartbeat);
         ({ rows, targets } = data);

@@ -7,50 +7,71 @@ import { TABULAR_FORMATS, type TabularFormat } from '../lib/data/duckdb';
 import { formatOf } from '../lib/data/formatOf';
 import { fetchToFile } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
+import { allowedFile, sqlConnection, type SourcePolicy } from '../lib/data/sourcePolicy';
 import { querySqlToJsonl } from '../lib/data/sqlSource';
+import { redactProfile } from '../lib/data/profile';
+import { redactUrl } from '../lib/auth/redact';
 import { ConfigError, DataError } from '../lib/errors';
 import { ignoreProgress, type ReportProgress } from '../lib/progress';
 import { recordDataset } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 
+/** `sql:<name>`: a query against a connection the deployment declared (CAIRN_SQL_CONNECTIONS). */
+const SQL_SOURCE = /^sql:([a-z][a-z0-9_-]{0,62})$/;
+
 export const IngestConfigSchema = z.strictObject({
-  /** A file path, an http(s) URL, or a postgres:// URL (with `query`). */
-  source: z.string().min(1),
+  /** A file path (under a data root), an http(s) URL (on the deployment's allow-list), or `sql:<connection>` with `query`. */
+  source: z
+    .string()
+    .min(1)
+    .refine((s) => !/^postgres(ql)?:\/\//i.test(s), {
+      message: 'a connection string cannot be a source: declare the connection in CAIRN_SQL_CONNECTIONS on the workers and name it as sql:<name>',
+    }),
   format: z.enum(TABULAR_FORMATS).optional(),
-  /** For postgres:// sources: the SELECT to run (read-only). */
+  /** For sql: sources: one SELECT statement, run read-only. */
   query: z.string().min(1).optional(),
-  /** For URLs: hosts that may be fetched from (`*.example.com` for subdomains). */
-  allowHosts: z.array(z.string()).default([]),
-  /** For URLs: hosts allowed to resolve to private or loopback addresses. */
-  privateHostsAllowed: z.array(z.string()).default([]),
+  /** For URLs: narrows the deployment's allow-list (CAIRN_ALLOW_HOSTS) for this step; it can never widen it. */
+  allowHosts: z.array(z.string()).optional(),
+  /** Columns whose values stay out of the stored profile (statistics and categories); `*` for all. Viewers read profiles. */
+  redactProfile: z.array(z.string()).default([]),
   maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
   maxRows: z.number().int().positive().default(10_000_000),
   timeoutMs: z.number().int().positive().default(300_000),
 });
 export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
-/** Brings the source to a local file; returns the file and its format. */
-export async function acquire(config: IngestConfig, dir: string, progress: ReportProgress = ignoreProgress): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
-  if (/^postgres(ql)?:\/\//.test(config.source)) {
-    if (!config.query) throw new ConfigError('a postgres:// source needs a query');
+/** Brings the source to a local file, as the deployment's source policy allows; returns the file and its format. */
+export async function acquire(
+  config: IngestConfig,
+  dir: string,
+  policy: SourcePolicy,
+  progress: ReportProgress = ignoreProgress,
+): Promise<{ path: string; format: TabularFormat; kind: 'file' | 'url' | 'sql' }> {
+  const sql = SQL_SOURCE.exec(config.source);
+  if (sql) {
+    if (!config.query) throw new ConfigError(`a ${config.source} source needs a query`);
     const path = join(dir, 'query.jsonl');
-    await querySqlToJsonl(config.source, config.query, path, { maxRows: config.maxRows, timeoutMs: config.timeoutMs }, progress);
+    await querySqlToJsonl(sqlConnection(policy, sql[1] as string), config.query, path, { maxRows: config.maxRows, timeoutMs: config.timeoutMs }, progress);
     return { path, format: 'jsonl', kind: 'sql' };
   }
   if (/^https?:\/\//i.test(config.source)) {
     const format = formatOf(new URL(config.source).pathname, config.format);
     const path = join(dir, `download.${format}`);
-    await fetchToFile(config.source, path, { allowHosts: config.allowHosts, privateHostsAllowed: config.privateHostsAllowed, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs }, progress);
+    const fetchPolicy = { allowHosts: policy.allowHosts, narrowTo: config.allowHosts, privateHosts: policy.privateHosts, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs };
+    await fetchToFile(config.source, path, fetchPolicy, progress);
     return { path, format, kind: 'url' };
   }
-  const info = await stat(config.source).catch(() => undefined);
-  if (!info?.isFile()) throw new DataError(`no file at '${config.source}'`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(config.source)) throw new ConfigError(`'${redactUrl(config.source)}': only files, http(s) URLs and sql:<connection> can be ingested`);
+  const path = await allowedFile(policy, config.source);
+  const info = await stat(path);
+  if (!info.isFile()) throw new DataError(`no file at '${config.source}'`);
   if (info.size > config.maxBytes) throw new DataError(`'${config.source}' is ${info.size} bytes, over maxBytes ${config.maxBytes}`);
-  return { path: config.source, format: formatOf(config.source, config.format), kind: 'file' };
+  return { path, format: formatOf(config.source, config.format), kind: 'file' };
 }
 
 /**
- * ingest: reads CSV, Parquet or JSON lines from a file, an allowed URL or a PostgreSQL query, and
+ * ingest: reads CSV, Parquet or JSON lines from a file under a data root, an allowed URL or a named
+ * PostgreSQL connection, and
  * stores it as a Parquet dataset artifact with a profile (rows, types, nulls, statistics, categories).
  * It heartbeats from progress: bytes fetched, rows queried or checked, DuckDB statements in flight.
  */
@@ -64,9 +85,11 @@ export const ingest = defineStep({
     const dir = await mkdtemp(join(tmpdir(), 'cairn-ingest-'));
     try {
       runtime.heartbeat({ phase: 'acquire' });
-      const source = await acquire(config, dir, runtime.heartbeat);
+      const source = await acquire(config, dir, runtime.sources, runtime.heartbeat);
       runtime.heartbeat({ phase: 'read', format: source.format });
-      const { dataset, profile } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
+      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
+      const dataset = ingested.dataset;
+      const profile = redactProfile(ingested.profile, config.redactProfile);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
       await recordDataset(store.pool, dataset, profile);

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, resolveOutputs } from '../lib/artifacts/outputRef';
+import { UNKNOWN_STARTER, verifyStep } from '../lib/auth/runAuthority';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
 import { ConfigError, DataError, InfrastructureError } from '../lib/errors';
@@ -26,7 +27,8 @@ export const CANCEL_GRACE_MS = 5_000;
 export type StepActivity = (input: StepInput) => Promise<StepOutput>;
 
 /**
- * Turns a step function into a Temporal activity: validates its config (non-retryable ConfigError
+ * Turns a step function into a Temporal activity: refuses a step the API did not issue (when the
+ * worker holds CAIRN_SPEC_SECRET), validates its config (non-retryable ConfigError
  * naming the field), resolves upstream outputs that travelled by reference, heartbeats while it runs
  * so a dead worker is noticed and cancellation reaches it, runs it guarded (guardStep), names what it
  * threw, tells a dependency being down (InfrastructureError: the workflow retries it without counting
@@ -35,6 +37,16 @@ export type StepActivity = (input: StepInput) => Promise<StepOutput>;
 export function toActivity(step: AnyStepFunction, services: StepServices): StepActivity {
   return async (input) => {
     const context = Context.current();
+    // Before anything runs: a worker with a spec secret runs only steps the API issued (asFailure keeps the error's name as its type).
+    try {
+      verifyStep(
+        services.authority,
+        { pipeline: input.run.pipeline, step: input.run.step, activity: step.name, config: input.config, startedBy: input.run.startedBy ?? UNKNOWN_STARTER },
+        input.run.signature,
+      );
+    } catch (error) {
+      throw asFailure(error as Error);
+    }
     let config = input.config;
     if (step.config) {
       const parsed = step.config.safeParse(input.config);

@@ -29,12 +29,19 @@ export function stepLine(step: StepView, nameWidth: number, now = Date.now()): s
 export function runLines(run: RunView, now = Date.now()): string[] {
   const steps = run.steps ?? [];
   const width = Math.max(4, ...steps.map((s) => s.name.length));
-  const header = `${run.pipeline ?? '?'}  ${run.runId}  ${run.status}`;
-  return [header, ...steps.map((s) => stepLine(s, width, now)), ...(run.stepsUnavailable ? [`  (${run.stepsUnavailable})`] : [])];
+  const header = `${run.pipeline ?? '?'}  ${run.runId}  ${run.status}${run.startedBy ? `  started by ${run.startedBy.principal} (${run.startedBy.role})` : ''}`;
+  return [
+    header,
+    ...(run.abortReason ? [`  aborted: ${run.abortReason}`] : []),
+    ...steps.map((s) => stepLine(s, width, now)),
+    ...(run.stepsUnavailable ? [`  (${run.stepsUnavailable})`] : []),
+  ];
 }
 
 /** What an operator can do about a run that waits: the exact commands. */
 export function operatorHints(run: RunView): string[] {
+  // A finished run takes no decisions, whatever its steps last showed (an aborted run's waiting step).
+  if (run.closeTime !== null || run.status === 'failed' || run.status === 'succeeded' || run.status === 'cancelled') return [];
   return (run.steps ?? []).flatMap((s) => {
     if (s.status === 'awaiting_operator') return [`step '${s.name}' awaits an operator: cairn retry ${run.runId} ${s.name} | cairn skip ${run.runId} ${s.name} | cairn abort ${run.runId}`];
     if (s.status === 'awaiting_approval') return [`step '${s.name}' awaits approval: cairn approve ${run.runId} ${s.name} | cairn reject ${run.runId} ${s.name} --reason '...'`];

@@ -8,6 +8,8 @@ import { predictionJournalDir, storeDeadlines, type Config } from '../lib/config
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { servicesFromConfig } from '../lib/services';
+import { invocationDirectory } from './params';
+import { devSpecSecret } from '../lib/auth/devSpecSecret';
 import { openStore } from '../lib/store/openStore';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { installStrayErrorGuard } from '../lib/faults/strayErrors';
@@ -53,7 +55,9 @@ function stepQueues(): string[] {
 }
 
 /** Temporal (started unless one answers), workers for every queue, and the API: all of Cairn on one machine. */
-export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalStack(given: LocalStackOptions): Promise<LocalStack> {
+  // The API and the workers of this stack share a spec secret: runs are signed and checked even on a laptop.
+  const options = { ...given, cfg: { ...given.cfg, CAIRN_SPEC_SECRET: given.cfg.CAIRN_SPEC_SECRET ?? (await devSpecSecret(given.cfg.CAIRN_HOME)) } };
   const say = options.progress ?? (() => undefined);
   const port = Number(options.temporalAddress.split(':').pop());
   let devServer: DevServer | undefined;
@@ -78,7 +82,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
   installStrayErrorGuard();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  const activities = createActivities(registry, servicesFromConfig(options.cfg, store));
+  // `cairn dev` also reads files in the directory it was started from (the user's own data), besides the configured roots.
+  const services = servicesFromConfig(options.cfg, store, [...registry.dataRoots, invocationDirectory()]);
+  const activities = createActivities(registry, services);
   const workerOptions = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities };
   say('starting workers (bundling workflow code)');
   const workers: Worker[] = [
@@ -91,13 +97,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });
   if (options.syncSchedules) {
-    const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE);
+    const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE, options.cfg.CAIRN_SPEC_SECRET);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
   const predictionLog = await PredictionLog.open(store.pool, options.cfg.CAIRN_PREDICTION_LOG, predictionJournalDir(options.cfg));
   const aliasNotifications = AliasNotifications.forPool(store.pool);
   await aliasNotifications.start();
-  const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: servicesFromConfig(options.cfg, store).artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
+  const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: services.artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
   const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
   const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { config } from '../lib/config';
 import { CliError } from './cliError';
 
 type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
@@ -35,10 +36,18 @@ export function parseParamFlags(flags: string[], schema: JsonSchema): Record<str
 }
 
 /**
+ * The directory the user ran the command in: `npm run cairn` moves to the package root but leaves the
+ * user's directory in INIT_CWD.
+ */
+export function invocationDirectory(): string {
+  return config().INIT_CWD ?? process.cwd();
+}
+
+/**
  * `./my.csv` means a file next to the user, not next to the worker: a string param that starts with
  * ./ or ../ and names an existing local file is sent as an absolute path.
  */
-export function resolveLocalPaths(params: Record<string, unknown>, cwd = process.cwd()): Record<string, unknown> {
+export function resolveLocalPaths(params: Record<string, unknown>, cwd = invocationDirectory()): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(params).map(([key, value]) =>
       typeof value === 'string' && /^\.\.?\//.test(value) && existsSync(resolve(cwd, value)) ? [key, resolve(cwd, value)] : [key, value],

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 
 /** Real public data sets that the npm package vega-datasets ships, used by the examples and tests. */
 // The package exports only its JS entry (build/index.js); the data folder sits beside build/.
-const VEGA_DATA = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data');
+export const VEGA_DATA = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data');
 
 export const EXAMPLE_DATASETS = {
   /** 1,461 days of Seattle weather, 2012-2015: classify the weather type. */

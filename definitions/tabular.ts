@@ -39,11 +39,11 @@ function tabularPipeline(options: {
       gate: options.defaults?.gate === undefined ? z.number().min(0).optional() : z.number().min(0).default(options.defaults.gate),
       /** Evaluate on this data set (path or URL) instead of a holdout of `dataset`. */
       evaluationDataset: options.defaults?.evaluationDataset ? z.string().min(1).default(options.defaults.evaluationDataset) : z.string().min(1).optional(),
-      /** Hosts an http(s) dataset may come from. */
-      allowHosts: z.array(z.string()).default([]),
+      /** Narrows the hosts an http(s) dataset may come from; the deployment's CAIRN_ALLOW_HOSTS decides which are possible. */
+      allowHosts: z.array(z.string()).optional(),
     }),
     steps: {
-      data: { activity: 'ingest', config: (p) => ({ source: p.dataset, allowHosts: p.allowHosts }) },
+      data: { activity: 'ingest', config: (p) => ({ source: p.dataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}) }) },
       fit: {
         activity: 'train',
         after: ['data'],
@@ -55,7 +55,7 @@ function tabularPipeline(options: {
         after: ['fit'],
         config: (p) => {
           const gate: JsonObject = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
-          const evaluationDataset: JsonObject | undefined = p.evaluationDataset ? { source: p.evaluationDataset, allowHosts: p.allowHosts } : undefined;
+          const evaluationDataset: JsonObject | undefined = p.evaluationDataset ? { source: p.evaluationDataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}) } : undefined;
           return { gate, against: { model: p.model, alias: 'production' }, requireImprovement: options.promote ?? false, ...(evaluationDataset ? { evaluationDataset } : {}) };
         },
       },

@@ -2,9 +2,18 @@ import { z } from 'zod';
 import { parseEnvApiKeys } from './auth/apiKeys';
 import { redactUrl } from './auth/redact';
 import { ConfigError } from './errors';
+import type { RunAuthorityPolicy } from './auth/runAuthority';
+import type { SourcePolicy } from './data/sourcePolicy';
 import type { StoreDeadlines } from './store/deadlinedPool';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** A comma-separated list; unset or empty is none. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((text) => (text ? text.split(',').map((item) => item.trim()).filter(Boolean) : []));
+const SqlConnectionName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'a connection name is lowercase letters, digits, - and _');
+const postgresUrl = z.url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// URL');
 const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 
 /** Every environment variable Cairn reads, in one schema: the only reader of process.env. */
@@ -18,7 +27,7 @@ export const ConfigSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   /** Task queue of the runPipeline workflow and of steps that name no queue. */
   CAIRN_TASK_QUEUE: z.string().regex(/^[\w.-]+$/).default('cairn-pipelines'),
-  DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// URL').optional(),
+  DATABASE_URL: postgresUrl.optional(),
   /** Deadlines on the metadata store: a stopped or frozen PostgreSQL gives a 503 within them, never a hang. */
   CAIRN_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   CAIRN_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(5_000),
@@ -47,10 +56,44 @@ export const ConfigSchema = z.object({
       }
     }),
   /** Origins allowed to call the API from a browser, comma-separated; none by default. */
-  CAIRN_CORS_ORIGINS: z
+  CAIRN_CORS_ORIGINS: commaList,
+  /**
+   * Where workers may read files for a run (ingest, evaluationDataset, landing checks), comma-separated;
+   * besides the data roots the registry declares (the examples' data). Paths are realpath-checked.
+   */
+  CAIRN_DATA_ROOTS: commaList,
+  /** Hosts ingest may fetch from, comma-separated (`*.example.com` for subdomains); a pipeline may narrow it. */
+  CAIRN_ALLOW_HOSTS: commaList,
+  /** Hosts of CAIRN_ALLOW_HOSTS that may resolve to private or loopback addresses (internal data servers). */
+  CAIRN_PRIVATE_HOSTS: commaList,
+  /** Named SQL sources as JSON, `{"warehouse":"postgres://reader:...@db/sales"}`: pipelines name them as `sql:warehouse`. */
+  CAIRN_SQL_CONNECTIONS: z
     .string()
     .optional()
-    .transform((text) => (text ? text.split(',').map((o) => o.trim()).filter(Boolean) : [])),
+    .transform((text, ctx) => {
+      if (!text) return {};
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON object of name to postgres:// URL' });
+        return z.NEVER;
+      }
+      const parsed = z
+        .record(z.string(), postgresUrl)
+        .superRefine((connections, inner) => {
+          for (const name of Object.keys(connections)) {
+            const checked = SqlConnectionName.safeParse(name);
+            if (!checked.success) inner.addIssue({ code: 'custom', path: [name], message: checked.error.issues[0]?.message ?? 'a bad name' });
+          }
+        })
+        .safeParse(value);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   CAIRN_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(1024 * 1024),
   /** Requests per minute per key (or per client address without keys) on routes that start work. */
   CAIRN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
@@ -69,12 +112,27 @@ export const ConfigSchema = z.object({
   CAIRN_PREDICTION_LOG: z.enum(['durable', 'buffered']).default('durable'),
   /** The durable prediction log's journal; one directory per API process. Default CAIRN_HOME/prediction-journal. */
   CAIRN_PREDICTION_JOURNAL_DIR: z.string().min(1).optional(),
+  /**
+   * Shared by the API and the workers: the API signs what each step of a run may do and who started it,
+   * workers refuse a step without that signature (a run started straight in Temporal). `cairn dev` makes one.
+   */
+  CAIRN_SPEC_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** Aliases a run started by an operator may move only through a step an admin approved, comma-separated. */
+  CAIRN_PROTECTED_ALIASES: z
+    .string()
+    .default('production')
+    .transform((text) => text.split(',').map((alias) => alias.trim()).filter(Boolean)),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Set by npm: the directory `npm run ...` was started from (it moves to the package root). */
+  INIT_CWD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Variables whose value never appears in an error (they hold keys or connection strings with passwords). */
+const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET']);
 
 /** Parses an environment; the error names every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -85,7 +143,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const problems = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
       // Never echo a secret back into logs.
-      const shown = name === 'CAIRN_API_KEYS' || name === 'CAIRN_API_KEY' ? '(hidden)' : JSON.stringify(redactUrl(present[name] ?? ''));
+      const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(redactUrl(present[name] ?? ''));
       return `${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
@@ -106,6 +164,11 @@ export function storeDeadlines(cfg: Config): StoreDeadlines {
   return { connectTimeoutMs: cfg.CAIRN_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: cfg.CAIRN_DB_STATEMENT_TIMEOUT_MS };
 }
 
+/** What workers trust about runs, as configured. */
+export function runAuthorityPolicy(cfg: Config): RunAuthorityPolicy {
+  return { specSecret: cfg.CAIRN_SPEC_SECRET, protectedAliases: cfg.CAIRN_PROTECTED_ALIASES };
+}
+
 /** Where the durable prediction log keeps its journal. */
 export function predictionJournalDir(cfg: Config): string {
   return cfg.CAIRN_PREDICTION_JOURNAL_DIR ?? `${cfg.CAIRN_HOME}/prediction-journal`;
@@ -114,4 +177,14 @@ export function predictionJournalDir(cfg: Config): string {
 /** Where artifacts live for this configuration. */
 export function artifactsDir(cfg: Config): string {
   return cfg.CAIRN_ARTIFACTS_DIR ?? `${cfg.CAIRN_HOME}/artifacts`;
+}
+
+/** The deployment's source policy: CAIRN_DATA_ROOTS plus the roots the registry declares, hosts, SQL connections. */
+export function sourcePolicy(cfg: Config, registryRoots: readonly string[] = []): SourcePolicy {
+  return {
+    dataRoots: [...registryRoots, ...cfg.CAIRN_DATA_ROOTS],
+    allowHosts: cfg.CAIRN_ALLOW_HOSTS,
+    privateHosts: cfg.CAIRN_PRIVATE_HOSTS,
+    sqlConnections: cfg.CAIRN_SQL_CONNECTIONS,
+  };
 }

@@ -19,6 +19,11 @@ export class ConfigError extends CairnError {
   override name = 'ConfigError';
 }
 
+/** A run asked for something its starter's authority does not cover (or a spec the API did not issue): retrying cannot help. */
+export class NotPermittedError extends CairnError {
+  override name = 'NotPermitted';
+}
+
 /** A pipeline definition that does not compile: names the pipeline and the problem. */
 export class PipelineDefinitionError extends ConfigError {
   override name = 'PipelineDefinitionError';
@@ -66,7 +71,7 @@ export class StepStalledError extends CairnError {
 }
 
 /** Error names that a step never retries. */
-export const NON_RETRYABLE_ERROR_TYPES = ['DataError', 'ConfigError', 'PipelineDefinitionError', 'ParamsError'];
+export const NON_RETRYABLE_ERROR_TYPES = ['DataError', 'ConfigError', 'PipelineDefinitionError', 'ParamsError', 'NotPermitted'];
 
 /** Failures of infrastructure, by the type name the workflow sees. */
 export const INFRASTRUCTURE_ERROR_TYPE = 'InfrastructureError';

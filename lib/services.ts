@@ -2,16 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from './artifacts/artifactStore';
-import { artifactsDir, type Config } from './config';
+import { artifactsDir, runAuthorityPolicy, sourcePolicy, type Config } from './config';
+import { NOTHING_ALLOWED, type SourcePolicy } from './data/sourcePolicy';
 import type { StepServices } from './dsl/defineStep';
 import type { Store } from './store/openStore';
 
-/** The services workers lend steps, as configured: CAIRN_ARTIFACTS_DIR and the metadata store. */
-export function servicesFromConfig(cfg: Config, store: Store | undefined): StepServices {
-  return { artifacts: new ArtifactStore(artifactsDir(cfg)), store };
+/**
+ * The services workers lend steps, as configured: CAIRN_ARTIFACTS_DIR, the metadata store, and the
+ * source policy (the environment's, plus the data roots the registry or `cairn dev` adds).
+ */
+export function servicesFromConfig(cfg: Config, store: Store | undefined, dataRoots: readonly string[] = []): StepServices {
+  return { artifacts: new ArtifactStore(artifactsDir(cfg)), store, sources: sourcePolicy(cfg, dataRoots), authority: runAuthorityPolicy(cfg) };
 }
 
-/** Services for tests, benchmarks and tools: a fresh artifact store in a temp folder. */
-export function scratchServices(store?: Store): StepServices {
-  return { artifacts: new ArtifactStore(mkdtempSync(join(tmpdir(), 'cairn-artifacts-'))), store };
+/** Services for tests, benchmarks and tools: a fresh artifact store in a temp folder; no sources unless given. */
+export function scratchServices(store?: Store, sources: SourcePolicy = NOTHING_ALLOWED): StepServices {
+  return { artifacts: new ArtifactStore(mkdtempSync(join(tmpdir(), 'cairn-artifacts-'))), store, sources, authority: { specSecret: undefined, protectedAliases: ['production'] } };
 }

@@ -40,6 +40,8 @@ export interface SecurityOptions {
   staleKeysMs: number;
   /** Predicted instances per minute per key (or per address without keys): a batch costs one per instance. */
   predictInstancesPerMinute: number;
+  /** CAIRN_SPEC_SECRET: signs every run this API starts (and every approval) for workers to check. */
+  specSecret: string | undefined;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -51,4 +53,5 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   metricsOpen: false,
   staleKeysMs: 15 * 60_000,
   predictInstancesPerMinute: 600_000,
+  specSecret: undefined,
 };

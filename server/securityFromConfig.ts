@@ -11,5 +11,6 @@ export function securityFromConfig(cfg: Config): Partial<SecurityOptions> {
     temporalTimeoutMs: cfg.CAIRN_TEMPORAL_TIMEOUT_MS,
     staleKeysMs: cfg.CAIRN_STALE_KEYS_MS,
     predictInstancesPerMinute: cfg.CAIRN_PREDICT_INSTANCES_PER_MINUTE,
+    specSecret: cfg.CAIRN_SPEC_SECRET,
   };
 }

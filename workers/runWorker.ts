@@ -29,13 +29,13 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
       connection,
       namespace: cfg.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createActivities(registry, servicesFromConfig(cfg, store)),
+      activities: createActivities(registry, servicesFromConfig(cfg, store, registry.dataRoots)),
       runWorkflows,
       shutdownGraceMs: cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS,
     });
     if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
       const client = new Client({ connection: await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }), namespace: cfg.TEMPORAL_NAMESPACE });
-      logger.info(await syncSchedules(client, registry, taskQueue), 'schedules synced');
+      logger.info(await syncSchedules(client, registry, taskQueue, cfg.CAIRN_SPEC_SECRET), 'schedules synced');
       await client.connection.close();
     }
     logger.info({ taskQueue, runWorkflows, address: cfg.TEMPORAL_ADDRESS }, 'worker started');

@@ -45,8 +45,10 @@ import {
   runStatus,
   snapshot,
   stepState,
+  type Decision,
   type RunState,
 } from './runState';
+import type { Approval } from '../lib/auth/runAuthority';
 import { FINAL_STATE_MEMO, type AbortRequest, type RunInput, type RunResult, type RunStatus, type StepError, type StepRecord, type StepState } from './runTypes';
 
 /**
@@ -70,7 +72,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   // A scheduled (or backfilled) run is about its fire time, never the wall clock when it started.
   const scheduledFor = info.typedSearchAttributes.get(TEMPORAL_SCHEDULED_START_TIME);
   const logicalDate = input.logicalDate ?? scheduledFor?.toISOString() ?? info.startTime.toISOString();
-  const run = createRunState(input.spec, input.trigger, logicalDate, input.reuse?.fromRun ?? null);
+  const run = createRunState(input.spec, input.trigger, logicalDate, input.reuse?.fromRun ?? null, input.startedBy ?? null);
   let publishedStatus: RunStatus = 'running';
   const publishStatus = () => {
     const status = runStatus(run);
@@ -88,8 +90,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   ] as const) {
     setHandler(
       update,
-      ({ step, reason, by }) => {
-        run.decisions.set(step, { decision, reason: reason?.trim() ?? '', by: by?.trim() || null });
+      ({ step, reason, by, role, signature }) => {
+        run.decisions.set(step, { decision, reason: reason?.trim() ?? '', by: by?.trim() || null, ...(role ? { role } : {}), ...(signature ? { signature } : {}) });
         return stepState(run, step);
       },
       { validator: ({ step }) => validate(run, step) },
@@ -105,7 +107,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   );
 
   runMetrics.started(input.spec.pipeline, input.trigger);
-  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse };
+  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse, startedBy: input.startedBy, signatures: input.signatures };
   const dagScope = new CancellationScope();
   const dag = dagScope.run(() => runAllSteps(run, context, publishStatus));
   dag.catch(() => undefined); // observed below; avoid an unhandled rejection when the abort wins the race
@@ -133,6 +135,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       throw error;
     }
     run.finalStatus = 'failed';
+    if (run.abortReason !== null) settleAbortedSteps(run);
     publishStatus();
     recordFinalState(run);
     runMetrics.finished(run.spec.pipeline, run.trigger, 'failed');
@@ -140,6 +143,14 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       throw ApplicationFailure.nonRetryable(`run aborted: ${run.abortReason}`, 'RunAborted');
     }
     throw error;
+  }
+}
+
+/** An aborted run's steps show how they ended: one that waited for a decision failed with the run, one that ran or waited to run was cancelled. */
+function settleAbortedSteps(run: RunState): void {
+  for (const step of run.steps.values()) {
+    if (step.status === 'awaiting_operator' || step.status === 'awaiting_approval') step.status = 'failed';
+    else if (step.status === 'running' || step.status === 'pending') step.status = 'cancelled';
   }
 }
 
@@ -174,6 +185,8 @@ interface StepContext {
   temporalRunId: string;
   params: RunInput['params'];
   reuse: RunInput['reuse'];
+  startedBy: RunInput['startedBy'];
+  signatures: RunInput['signatures'];
 }
 
 /** Starts every step as soon as all its upstream steps have finished; independent branches run in parallel. */
@@ -215,12 +228,17 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       params: context.params,
       logicalDate: run.logicalDate,
       step: step.name,
+      ...(context.startedBy ? { startedBy: context.startedBy } : {}),
+      ...(context.signatures?.[step.name] ? { signature: context.signatures[step.name] } : {}),
     },
     config: step.config,
     upstream,
   };
 
-  if (step.approval) await awaitApproval(run, step.name, step.approval.timeoutMs, publishStatus);
+  if (step.approval) {
+    const approval = await awaitApproval(run, step.name, step.approval.timeoutMs, publishStatus);
+    input.run.approval = approval;
+  }
 
   for (;;) {
     markRunning(state, new Date());
@@ -271,7 +289,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
  * Holds a step until an operator approves it (it then runs) or rejects it, or the approval expires
  * (both fail the step and the run). The wait is a durable timer: it survives worker restarts.
  */
-async function awaitApproval(run: RunState, name: string, timeoutMs: number, publishStatus: () => void): Promise<void> {
+async function awaitApproval(run: RunState, name: string, timeoutMs: number, publishStatus: () => void): Promise<Approval> {
   const state = stepState(run, name);
   state.status = 'awaiting_approval';
   publishStatus();
@@ -283,13 +301,15 @@ async function awaitApproval(run: RunState, name: string, timeoutMs: number, pub
     return ApplicationFailure.nonRetryable(`step '${name}' ${message}`, type);
   };
   if (!decided) throw fail('ApprovalExpired', `was not approved within ${Math.round(timeoutMs / 1000)} s`);
-  const { decision, reason, by } = run.decisions.get(name) as { decision: 'approve' | 'reject'; reason: string; by: string | null };
+  const { decision, reason, by, role, signature } = run.decisions.get(name) as Decision;
   run.decisions.delete(name);
   const note = `${decision === 'approve' ? 'approved' : 'rejected'} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
   state.operatorNotes.push(note);
   if (decision === 'reject') throw fail('ApprovalRejected', `was ${note}`);
   state.status = 'pending';
   publishStatus();
+  // An approval from before roles were recorded counts as an operator's.
+  return { by: by ?? 'operator', role: role ?? 'operator', ...(signature ? { signature } : {}) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Starter } from '../lib/auth/runAuthority';
 import type { PipelineSpec, JsonValue } from '../lib/dsl/spec';
 import { jsonBytes } from './jsonBytes';
 import type { RunSnapshot, RunStatus, StepError, StepState } from './runTypes';
@@ -10,13 +11,23 @@ export interface RunState {
   trigger: string;
   logicalDate: string;
   steps: Map<string, StepState>;
-  decisions: Map<string, { decision: OperatorDecision; reason: string; by: string | null }>;
+  decisions: Map<string, Decision>;
   abortReason: string | null;
   finalStatus: RunStatus | null;
   rerunOf: string | null;
+  startedBy: Starter | null;
 }
 
-export function createRunState(spec: PipelineSpec, trigger: string, logicalDate: string, rerunOf: string | null = null): RunState {
+/** An operator's decision on a step, as the update delivered it. */
+export interface Decision {
+  decision: OperatorDecision;
+  reason: string;
+  by: string | null;
+  role?: 'viewer' | 'operator' | 'admin';
+  signature?: string;
+}
+
+export function createRunState(spec: PipelineSpec, trigger: string, logicalDate: string, rerunOf: string | null = null, startedBy: Starter | null = null): RunState {
   const steps = new Map<string, StepState>();
   for (const step of spec.steps) {
     steps.set(step.name, {
@@ -32,7 +43,7 @@ export function createRunState(spec: PipelineSpec, trigger: string, logicalDate:
       reusedFrom: null,
     });
   }
-  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null, rerunOf };
+  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null, rerunOf, startedBy };
 }
 
 export function stepState(run: RunState, name: string): StepState {
@@ -59,6 +70,7 @@ export function snapshot(run: RunState): RunSnapshot {
     steps: [...run.steps.values()].map((s) => ({ ...s, operatorNotes: [...s.operatorNotes] })),
     abortReason: run.abortReason,
     rerunOf: run.rerunOf,
+    startedBy: run.startedBy,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Approval, Starter } from '../lib/auth/runAuthority';
 import type { PipelineSpec, JsonObject, JsonValue } from '../lib/dsl/spec';
 
 export type RunStatus = 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'cancelled';
@@ -12,6 +13,10 @@ export interface RunInput {
   logicalDate?: string;
   /** A re-run: these steps are not executed again; their outputs come from run `fromRun`. */
   reuse?: { fromRun: string; outputs: Record<string, JsonValue | null> };
+  /** Who started the run: its steps act with this authority. Absent in runs started before it was recorded. */
+  startedBy?: Starter;
+  /** Per step, the API's signature over what the step does and who started it (with CAIRN_SPEC_SECRET). */
+  signatures?: Record<string, string>;
 }
 
 export interface StepError {
@@ -55,7 +60,12 @@ export interface RunSnapshot {
   abortReason: string | null;
   /** The run this one re-runs, if any. */
   rerunOf: string | null;
+  /** Who started the run; null for runs started before it was recorded. */
+  startedBy?: Starter | null;
 }
+
+/** The memo key under which every run keeps who started it (a Starter), readable without a worker. */
+export const STARTED_BY_MEMO = 'cairnStartedBy';
 
 /** The memo key under which a failed or cancelled run keeps its final state (a RunSnapshot). */
 export const FINAL_STATE_MEMO = 'cairnFinalState';
@@ -78,6 +88,9 @@ export interface StepDecisionRequest {
   reason?: string;
   /** Who decided (the API passes its key's id); recorded in the step's notes. */
   by?: string;
+  /** The decider's role, and for an approval the API's signature over it (see lib/auth/runAuthority). */
+  role?: Approval['role'];
+  signature?: string;
 }
 
 export interface AbortRequest {

@@ -11,16 +11,18 @@ import { ignoreProgress, type ReportProgress } from '../progress';
 import { isPrivateAddress } from './privateAddress';
 
 export interface FetchPolicy {
-  /** Hosts that may be fetched from: exact names, or `*.example.com` for subdomains. */
-  allowHosts: string[];
-  /** Hosts allowed to resolve to private or loopback addresses (e.g. an internal data server). */
-  privateHostsAllowed?: string[];
+  /** The deployment's allow-list: exact host names, or `*.example.com` for subdomains. */
+  allowHosts: readonly string[];
+  /** A pipeline's narrower list: a host must be on both (it can only take hosts away). */
+  narrowTo?: readonly string[];
+  /** Hosts allowed to resolve to private or loopback addresses (the deployment's choice). */
+  privateHosts: readonly string[];
   maxBytes: number;
   timeoutMs: number;
   maxRedirects?: number;
 }
 
-function hostAllowed(host: string, patterns: string[]): boolean {
+function hostAllowed(host: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
 }
 
@@ -33,9 +35,12 @@ function checkUrl(url: URL, policy: FetchPolicy): { host: string; privateAllowed
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${redactUrl(url.href)}: only http and https URLs can be ingested`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!hostAllowed(host, policy.allowHosts)) {
-    throw new ConfigError(`${redactUrl(url.href)}: host '${host}' is not in the allow-list (${policy.allowHosts.join(', ') || 'empty'})`);
+    throw new ConfigError(`${redactUrl(url.href)}: host '${host}' is not in the deployment's allow-list (CAIRN_ALLOW_HOSTS: ${policy.allowHosts.join(', ') || 'empty'})`);
   }
-  const privateAllowed = hostAllowed(host, policy.privateHostsAllowed ?? []);
+  if (policy.narrowTo && !hostAllowed(host, policy.narrowTo)) {
+    throw new ConfigError(`${redactUrl(url.href)}: host '${host}' is not in the step's allowHosts (${policy.narrowTo.join(', ') || 'empty'})`);
+  }
+  const privateAllowed = hostAllowed(host, policy.privateHosts);
   // A literal address is connected to without a lookup: it is checked here, the same way.
   if (isIP(host) && !privateAllowed && isPrivateAddress(host)) throw refusedAddress(url, host, host);
   return { host, privateAllowed };

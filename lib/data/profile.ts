@@ -20,6 +20,8 @@ export const ColumnProfileSchema = z.object({
   numeric: NumericStats.optional(),
   /** The most frequent values and their counts, for text and boolean columns (at most 20). */
   categories: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
+  /** The pipeline left this column's values out of the profile (ingest's redactProfile). */
+  redacted: z.literal(true).optional(),
 });
 
 export const ProfileSchema = z.object({ rows: z.number().int(), columns: z.array(ColumnProfileSchema) });
@@ -75,4 +77,21 @@ export async function profileTable(connection: DuckDBConnection, table = 'data')
     profiles.push(profile);
   }
   return { rows, columns: profiles };
+}
+
+/**
+ * The profile with the values of `columns` left out (statistics and categories; name, type, nulls and
+ * distinct count stay): what a viewer may read about a dataset is the pipeline's choice. `*` redacts all.
+ */
+export function redactProfile(profile: Profile, columns: readonly string[]): Profile {
+  if (columns.length === 0) return profile;
+  const all = columns.includes('*');
+  return {
+    ...profile,
+    columns: profile.columns.map((column) => {
+      if (!all && !columns.includes(column.name)) return column;
+      const { numeric: _numeric, categories: _categories, ...kept } = column;
+      return { ...kept, redacted: true };
+    }),
+  };
 }

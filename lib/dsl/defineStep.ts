@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import type { RunAuthorityPolicy } from '../auth/runAuthority';
+import type { SourcePolicy } from '../data/sourcePolicy';
 import type { Store } from '../store/openStore';
 import type { JsonObject } from './spec';
 import type { StepInput, StepOutput } from './stepIo';
@@ -9,6 +11,10 @@ export interface StepServices {
   artifacts: ArtifactStore;
   /** The metadata store: set under `cairn dev` and on workers with DATABASE_URL. */
   store: Store | undefined;
+  /** What data the deployment lets steps read: data roots, allowed hosts, named SQL connections. */
+  sources: SourcePolicy;
+  /** What the worker trusts about runs: the spec secret it checks, the aliases only an admin may move. */
+  authority: RunAuthorityPolicy;
 }
 
 /** What a running step can do besides computing: report progress, notice cancellation, use the services. */

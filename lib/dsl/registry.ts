@@ -8,13 +8,15 @@ export interface Registry {
   readonly pipelines: ReadonlyMap<string, Pipeline>;
   /** Every step declared with defineStep that a pipeline uses or the registry lists: workers register these. */
   readonly steps: ReadonlyMap<string, StepFunction>;
+  /** Directories this repository's pipelines read their own data from (added to CAIRN_DATA_ROOTS on workers). */
+  readonly dataRoots: readonly string[];
 }
 
 /**
  * The one place that knows every pipeline (Dagster's Definitions, in spirit): building it
  * validates each pipeline, their ids, and that every activity a step names exists.
  */
-export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFunction[] }): Registry {
+export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFunction[]; dataRoots?: string[] }): Registry {
   const pipelines = new Map<string, Pipeline>();
   const steps = new Map<string, StepFunction>();
   const addStep = (fn: AnyStepFunction, where: string) => {
@@ -47,5 +49,5 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
       }
     }
   }
-  return { pipelines, steps };
+  return { pipelines, steps, dataRoots: input.dataRoots ?? [] };
 }

@@ -1,3 +1,4 @@
+import type { Approval, Starter } from '../auth/runAuthority';
 import type { JsonObject, JsonValue } from './spec';
 
 /** What the run tells each step about itself. */
@@ -17,6 +18,12 @@ export interface RunContext {
    * worker or an unavailable dependency does not count). Absent in runs started before it existed.
    */
   attempt?: number;
+  /** Who started the run (its steps act with that authority); absent in runs started before it was recorded. */
+  startedBy?: Starter;
+  /** The API's signature over this step's spec and starter; workers with CAIRN_SPEC_SECRET check it. */
+  signature?: string;
+  /** For a step that waited for approval: who approved it, with which role. */
+  approval?: Approval;
 }
 
 /** The single argument of every step activity. */

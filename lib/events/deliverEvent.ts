@@ -3,7 +3,7 @@ import { compile } from '../dsl/compile';
 import type { Registry } from '../dsl/registry';
 import { ConfigError } from '../errors';
 import { runWorkflowId } from '../temporal';
-import { startCompiledRun } from '../runs/startRun';
+import { startCompiledRun, type RunIssuer } from '../runs/startRun';
 
 export interface EventDelivery {
   event: string;
@@ -24,6 +24,7 @@ export async function deliverEvent(
   registry: Registry,
   taskQueue: string,
   delivery: { event: string; eventId: string; payload: unknown },
+  issuer?: RunIssuer,
 ): Promise<EventDelivery> {
   const compiled = [];
   for (const pipeline of registry.pipelines.values()) {
@@ -42,7 +43,7 @@ export async function deliverEvent(
   const key = `${delivery.event}-${delivery.eventId}`;
   for (const { pipeline, spec, params } of compiled) {
     try {
-      const run = await startCompiledRun(client, { spec, params, trigger: 'event', key, taskQueue });
+      const run = await startCompiledRun(client, { spec, params, trigger: 'event', key, taskQueue, ...issuer });
       result.started.push({ pipeline, runId: run.runId });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

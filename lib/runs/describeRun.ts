@@ -3,7 +3,8 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import { resolveOutput } from '../artifacts/outputRef';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runStateQuery } from '../../workflows/messages';
-import { FINAL_STATE_MEMO, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../../workflows/runTypes';
+import { FINAL_STATE_MEMO, STARTED_BY_MEMO, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../../workflows/runTypes';
+import { StarterSchema, type Starter } from '../auth/runAuthority';
 
 export interface StepView extends StepState {
   /** Temporal's attempt number of the execution in flight (from the pending activity), when running. */
@@ -23,6 +24,8 @@ export interface RunView {
   logicalDate: string | null;
   specHash: string | null;
   abortReason: string | null;
+  /** Who started the run (key and role, or the schedule or trigger); null for runs from before it was recorded. */
+  startedBy: Starter | null;
   /** null when the run's state could not be queried (no worker answered). */
   steps: StepView[] | null;
   stepsUnavailable?: string;
@@ -121,6 +124,7 @@ export async function describeRun(client: Client, runId: string, options: { arti
     logicalDate: snapshot?.logicalDate ?? null,
     specHash: snapshot?.specHash ?? null,
     abortReason: snapshot?.abortReason ?? null,
+    startedBy: StarterSchema.safeParse(description.memo?.[STARTED_BY_MEMO]).data ?? null,
     steps: steps ?? null,
     ...(stepsUnavailable ? { stepsUnavailable } : {}),
   };

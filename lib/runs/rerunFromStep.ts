@@ -5,7 +5,7 @@ import { ConfigError } from '../errors';
 import { OMITTED_OUTPUT } from '../../workflows/runState';
 import { readRunState } from './describeRun';
 import { readRunInput } from './readRunInput';
-import { startCompiledRun, type StartedRun } from './startRun';
+import { startCompiledRun, type RunIssuer, type StartedRun } from './startRun';
 
 export interface Rerun extends StartedRun {
   rerunOf: string;
@@ -19,9 +19,10 @@ function isOmittedOutput(output: JsonValue | null): boolean {
 
 /**
  * Starts a new run of the same spec and params that executes `fromStep` and everything downstream
- * of it, and reuses the recorded outputs of every other step that succeeded in the original run.
+ * of it, and reuses the recorded outputs of every other step that succeeded in the original run. The
+ * new run acts with the authority of whoever asked for it, not of the original run's starter.
  */
-export async function rerunFromStep(client: Client, runId: string, fromStep: string, taskQueue: string): Promise<Rerun> {
+export async function rerunFromStep(client: Client, runId: string, fromStep: string, taskQueue: string, issuer?: RunIssuer): Promise<Rerun> {
   const input = await readRunInput(client, runId);
   const names = input.spec.steps.map((s) => s.name);
   if (!names.includes(fromStep)) throw new ConfigError(`run ${runId} has no step '${fromStep}'; steps: ${names.join(', ')}`);
@@ -42,6 +43,7 @@ export async function rerunFromStep(client: Client, runId: string, fromStep: str
     taskQueue,
     ...(input.logicalDate ? { logicalDate: new Date(input.logicalDate) } : { logicalDate: new Date(state.logicalDate) }),
     reuse: { fromRun: runId, outputs },
+    ...issuer,
   });
   return { ...started, rerunOf: runId, reused: Object.keys(outputs), rerun: names.filter((n) => !(n in outputs)) };
 }

@@ -6,7 +6,8 @@ import type { JsonObject, PipelineSpec } from '../dsl/spec';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runWorkflowId } from '../temporal';
 import type { runPipeline } from '../../workflows/runPipeline';
-import type { RunInput } from '../../workflows/runTypes';
+import { STARTED_BY_MEMO, type RunInput } from '../../workflows/runTypes';
+import { DIRECT_STARTER, signSpec, type Starter } from '../auth/runAuthority';
 
 export interface StartRunRequest {
   pipeline: Pipeline;
@@ -16,6 +17,20 @@ export interface StartRunRequest {
   key?: string;
   logicalDate?: Date;
   taskQueue: string;
+  /**
+   * Who asks for the run: its steps act with this authority (recorded in the input and the memo). The
+   * API always says; a program that starts runs with its own Temporal client is trusted as Temporal
+   * access itself is (DIRECT_STARTER), unless workers hold a spec secret it lacks.
+   */
+  startedBy?: Starter;
+  /** CAIRN_SPEC_SECRET: signs each step's spec so workers that hold the secret know the API issued it. */
+  specSecret?: string | undefined;
+}
+
+/** Who issues runs and how they are signed: what the API passes to everything that starts a run. */
+export interface RunIssuer {
+  startedBy: Starter;
+  specSecret?: string | undefined;
 }
 
 export interface StartedRun {
@@ -43,12 +58,15 @@ export interface StartCompiledRunRequest extends Omit<StartRunRequest, 'pipeline
 export async function startCompiledRun(client: Client, request: StartCompiledRunRequest): Promise<StartedRun> {
   const { spec, params } = request;
   const workflowId = runWorkflowId(spec.pipeline, request.trigger, request.key);
+  const startedBy = request.startedBy ?? DIRECT_STARTER;
   const input: RunInput = {
     spec,
     params,
     trigger: request.trigger,
     ...(request.logicalDate ? { logicalDate: request.logicalDate.toISOString() } : {}),
     ...(request.reuse ? { reuse: request.reuse } : {}),
+    startedBy,
+    ...signaturesFor(request.specSecret, spec, startedBy),
   };
   const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
     workflowId,
@@ -56,6 +74,7 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
     // A key means "at most once": keep refusing it even after the first run has finished.
     ...(request.key ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE } : {}),
     args: [input],
+    memo: { [STARTED_BY_MEMO]: startedBy },
     typedSearchAttributes: new TypedSearchAttributes([
       { key: CAIRN_PIPELINE, value: spec.pipeline },
       { key: CAIRN_TRIGGER, value: request.trigger },
@@ -71,4 +90,10 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
     params,
     handle,
   };
+}
+
+/** The `signatures` field of a RunInput: present only when a spec secret is configured. */
+export function signaturesFor(secret: string | undefined, spec: PipelineSpec, startedBy: Starter): Pick<RunInput, 'signatures'> {
+  const signatures = signSpec(secret, spec, startedBy);
+  return signatures ? { signatures } : {};
 }

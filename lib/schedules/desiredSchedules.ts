@@ -21,7 +21,7 @@ export function scheduleId(pipeline: string, name: string): string {
 }
 
 /** Every schedule trigger of every pipeline, compiled with the trigger's params. */
-export function desiredSchedules(registry: Registry, taskQueue: string): DesiredSchedule[] {
+export function desiredSchedules(registry: Pick<Registry, 'pipelines'>, taskQueue: string): DesiredSchedule[] {
   const desired: DesiredSchedule[] = [];
   for (const pipeline of registry.pipelines.values()) {
     pipeline.triggers.filter(isScheduleTrigger).forEach((trigger, index) => {

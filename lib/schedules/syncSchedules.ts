@@ -3,7 +3,10 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { parseDuration } from '../dsl/duration';
 import type { Registry } from '../dsl/registry';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
-import type { RunInput } from '../../workflows/runTypes';
+import { STARTED_BY_MEMO, type RunInput } from '../../workflows/runTypes';
+import { sha256Hex } from '../canonicalJson';
+import type { Starter } from '../auth/runAuthority';
+import { signaturesFor } from '../runs/startRun';
 import type { WatchDriftInput } from '../../workflows/watchDrift';
 import type { DriftTrigger } from '../dsl/triggers';
 import { desiredSchedules, type DesiredSchedule } from './desiredSchedules';
@@ -27,10 +30,16 @@ export interface SyncResult {
   unchanged: string[];
 }
 
+/** A schedule's runs are the deployment's definitions acting: they carry the deployment's authority. */
+function scheduleStarter(desired: DesiredSchedule): Starter {
+  return { principal: `schedule:${desired.scheduleId}`, role: 'deployment' };
+}
+
 /** The schedule as Temporal should hold it. The hash travels in the action's memo, which updates with it. */
-function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleOptions {
+function scheduleOptions(desired: DesiredSchedule, taskQueue: string, specSecret: string | undefined): ScheduleOptions {
   const { trigger } = desired;
-  const input: RunInput = { spec: desired.spec, params: desired.params, trigger: 'schedule' };
+  const startedBy = scheduleStarter(desired);
+  const input: RunInput = { spec: desired.spec, params: desired.params, trigger: 'schedule', startedBy, ...signaturesFor(specSecret, desired.spec, startedBy) };
   return {
     scheduleId: desired.scheduleId,
     spec:
@@ -44,7 +53,7 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleO
             workflowType: 'watchDrift',
             workflowId: `cairn:${desired.pipeline}:drift-watch:${desired.name}`,
             taskQueue,
-            args: [watchDriftInput(desired, trigger)],
+            args: [watchDriftInput(desired, trigger, specSecret)],
             memo: { cairnScheduleHash: desired.hash },
             staticSummary: `watch ${trigger.model} (${trigger.alias}) for drift; retrain with ${desired.pipeline}`.slice(0, 400),
           }
@@ -54,7 +63,7 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleO
             workflowId: `cairn:${desired.pipeline}:schedule:${desired.name}`,
             taskQueue,
             args: [input],
-            memo: { cairnScheduleHash: desired.hash },
+            memo: { cairnScheduleHash: desired.hash, [STARTED_BY_MEMO]: startedBy },
             typedSearchAttributes: new TypedSearchAttributes([
               { key: CAIRN_PIPELINE, value: desired.pipeline },
               { key: CAIRN_TRIGGER, value: 'schedule' },
@@ -73,10 +82,11 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string): ScheduleO
 }
 
 /** What the drift watcher needs: the model, window and thresholds, and the compiled retrain run. */
-export function watchDriftInput(desired: DesiredSchedule, trigger: DriftTrigger): WatchDriftInput {
+export function watchDriftInput(desired: DesiredSchedule, trigger: DriftTrigger, specSecret?: string): WatchDriftInput {
+  const startedBy: Starter = { principal: `drift:${trigger.model}/${trigger.alias}`, role: 'deployment' };
   return {
     pipeline: desired.pipeline,
-    retrain: { spec: desired.spec, params: desired.params, trigger: 'drift' },
+    retrain: { spec: desired.spec, params: desired.params, trigger: 'drift', startedBy, ...signaturesFor(specSecret, desired.spec, startedBy) },
     model: trigger.model,
     alias: trigger.alias,
     windowMs: parseDuration(trigger.window) as number,
@@ -88,8 +98,8 @@ export function watchDriftInput(desired: DesiredSchedule, trigger: DriftTrigger)
 }
 
 /** Creates, updates or leaves one schedule; says which. */
-async function reconcile(client: Client, schedule: DesiredSchedule, taskQueue: string): Promise<'created' | 'updated' | 'unchanged'> {
-  const options = scheduleOptions(schedule, taskQueue);
+async function reconcile(client: Client, schedule: DesiredSchedule, taskQueue: string, specSecret: string | undefined): Promise<'created' | 'updated' | 'unchanged'> {
+  const options = scheduleOptions(schedule, taskQueue, specSecret);
   const handle = client.schedule.getHandle(schedule.scheduleId);
   // describe() is strongly consistent; the list below may lag behind a schedule just created.
   const existing = await handle.describe().catch((error: unknown) => {
@@ -116,17 +126,18 @@ async function reconcile(client: Client, schedule: DesiredSchedule, taskQueue: s
  * a pause), deletes Cairn's schedules (of this task queue) whose trigger is gone, leaves every
  * other schedule alone. Running it twice changes nothing.
  */
-export async function syncSchedules(client: Client, registry: Registry, taskQueue: string): Promise<SyncResult> {
+export async function syncSchedules(client: Client, registry: Pick<Registry, 'pipelines'>, taskQueue: string, specSecret?: string): Promise<SyncResult> {
   const result: SyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
-  const desired = desiredSchedules(registry, taskQueue);
+  // A new spec secret re-signs every schedule: it is part of what "unchanged" compares (as a digest, never itself).
+  const desired = desiredSchedules(registry, taskQueue).map((d) => (specSecret ? { ...d, hash: sha256Hex(`${d.hash}:${sha256Hex(`cairn-spec-secret:${specSecret}`)}`) } : d));
   for (const schedule of desired) {
     try {
-      result[await reconcile(client, schedule, taskQueue)].push(schedule.scheduleId);
+      result[await reconcile(client, schedule, taskQueue, specSecret)].push(schedule.scheduleId);
     } catch (error) {
       // Another process (a second worker starting, a concurrent `schedules sync`) created it first:
       // look again, and update it only if what it wrote differs from what this one wants.
       if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      result[await reconcile(client, schedule, taskQueue)].push(schedule.scheduleId);
+      result[await reconcile(client, schedule, taskQueue, specSecret)].push(schedule.scheduleId);
     }
   }
   const wanted = new Set(desired.map((d) => d.scheduleId));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuerOf } from '../security/runIssuer';
 import { deliverEvent, subscriptions } from '../../lib/events/deliverEvent';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
@@ -28,7 +29,7 @@ export function eventRoutes(deps: AppDeps): RouteDef[] {
         if (!known[name]) {
           throw new HttpError(404, 'event_not_found', `no pipeline listens to '${name}'; events: ${Object.keys(known).join(', ') || '(none)'}`);
         }
-        const delivery = await deliverEvent(deps.client, deps.registry, deps.taskQueue, { event: name, eventId: body.id, payload: body.payload });
+        const delivery = await deliverEvent(deps.client, deps.registry, deps.taskQueue, { event: name, eventId: body.id, payload: body.payload }, issuerOf(c, deps));
         return c.json(delivery, delivery.started.length > 0 ? 201 : 200);
       },
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { startRun } from '../../lib/runs/startRun';
 import type { AppDeps } from '../deps';
@@ -64,7 +65,7 @@ export function pipelineRoutes(deps: AppDeps): RouteDef[] {
       body: StartRunBody,
       responses: { 201: 'run started', 404: 'no such pipeline', 409: 'a run with this key exists', 422: 'invalid params, naming each field' },
       handler: async (c, { params: { id }, body }) => {
-        const run = await startRun(deps.client, { pipeline: find(id), params: body.params, trigger: body.trigger, key: body.key, taskQueue: deps.taskQueue });
+        const run = await startRun(deps.client, { pipeline: find(id), params: body.params, trigger: body.trigger, key: body.key, taskQueue: deps.taskQueue, ...issuerOf(c, deps) });
         const { handle: _handle, ...started } = run;
         return c.json({ ...started, links: runLinks(deps, run.runId) }, 201);
       },

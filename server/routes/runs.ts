@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { signApproval } from '../../lib/auth/runAuthority';
+import { issuerOf } from '../security/runIssuer';
 import { describeRun } from '../../lib/runs/describeRun';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
@@ -52,8 +54,13 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
         const handle = await openRun(runId);
         // With no keys configured every caller is 'anonymous': the note then says "by operator".
         const keyId = c.get('apiKeyId') as string;
-        const by = keyId === 'anonymous' ? {} : { by: `api key ${keyId}` };
-        const state = await handle.executeUpdate(DECISIONS[decision].update, { args: [{ step, ...by, ...(reason ? { reason } : {}) }] });
+        const role = c.get('apiRole');
+        const by = keyId === 'anonymous' ? 'operator' : `api key ${keyId}`;
+        // An approval carries the approver's role into the step, signed, so a deploy can tell an admin's approval from a forged one.
+        const secret = deps.security?.specSecret;
+        const signature = decision === 'approve' && secret ? { signature: signApproval(secret, { runId, step, by, role }) } : {};
+        const request = { step, by, role, ...signature, ...(reason ? { reason } : {}) };
+        const state = await handle.executeUpdate(DECISIONS[decision].update, { args: [request] });
         return c.json({ runId, step: state });
       },
     });
@@ -127,7 +134,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       body: RerunBody,
       responses: { 201: 're-run started', 404: 'no such run', 422: 'no such step' },
       handler: async (c, { params: { runId }, body: { fromStep } }) => {
-        const rerun = await rerunFromStep(deps.client, runId, fromStep, deps.taskQueue);
+        const rerun = await rerunFromStep(deps.client, runId, fromStep, deps.taskQueue, issuerOf(c, deps));
         const { handle: _handle, ...body } = rerun;
         return c.json({ ...body, links: runLinks(deps, rerun.runId) }, 201);
       },

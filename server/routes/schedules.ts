@@ -81,7 +81,7 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       access: 'operator',
       summary: 'Reconcile Temporal Schedules with definitions/ (idempotent)',
       responses: { 200: 'what was created, updated, deleted and left unchanged' },
-      handler: async (c) => c.json(await syncSchedules(deps.client, deps.registry, deps.taskQueue)),
+      handler: async (c) => c.json(await syncSchedules(deps.client, deps.registry, deps.taskQueue, deps.security?.specSecret)),
     }),
     defineRoute({
       method: 'GET',

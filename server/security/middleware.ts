@@ -8,7 +8,7 @@ import { isLoopback, socketAddress } from './clientAddress';
 import type { KeyRing } from './keyRing';
 import type { RateLimiter } from './rateLimiter';
 
-export type AppEnv = { Variables: { requestId: string; correlationId?: string; apiKeyId: string } };
+export type AppEnv = { Variables: { requestId: string; correlationId?: string; apiKeyId: string; apiRole: ApiRole } };
 
 function presentedKey(c: Context): string | undefined {
   const header = c.req.header('authorization');
@@ -28,6 +28,7 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
     const admit = (identity: { id: string; role: ApiRole }) => {
       if (!roleAllows(identity.role, access)) throw new HttpError(403, 'forbidden', `this route needs the ${access} role; the key has ${identity.role}`);
       c.set('apiKeyId', identity.id);
+      c.set('apiRole', identity.role);
       return next();
     };
     const fromEnv = presented === undefined ? undefined : keyRing.identifyFromEnv(presented);
@@ -42,6 +43,8 @@ export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<A
         throw new HttpError(401, 'unauthorized', 'no API keys exist: without one, this API answers only requests from its own machine');
       }
       c.set('apiKeyId', 'anonymous');
+      // With no keys anywhere, this machine may do anything (it could create an admin key).
+      c.set('apiRole', 'admin');
       return next();
     }
     if (!presented) throw new HttpError(401, 'unauthorized', 'this route needs an API key: Authorization: Bearer <key>');

@@ -84,7 +84,7 @@ const hangManual = defineStep({
 
 installStrayErrorGuard();
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const services = env.ARTIFACTS_DIR ? { artifacts: new ArtifactStore(env.ARTIFACTS_DIR), store: undefined } : scratchServices();
+const services = env.ARTIFACTS_DIR ? { ...scratchServices(), artifacts: new ArtifactStore(env.ARTIFACTS_DIR) } : scratchServices();
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 const worker = await createPipelineWorker({
   connection,

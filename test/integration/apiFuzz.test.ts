@@ -9,6 +9,7 @@ import { apiRoutes, createApp } from '../../server/app';
 import type { AppDeps } from '../../server/deps';
 import { KeyRing } from '../../server/security/keyRing';
 import { openTestStore, type TestStore } from '../helpers/postgres';
+import { testSources } from '../helpers/sources';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { scratchServices } from '../../lib/services';
 
@@ -33,10 +34,10 @@ let deps: AppDeps;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  worker = await startTestWorker(env, createActivities(registry, scratchServices()));
+  worker = await startTestWorker(env, createActivities(registry, scratchServices(undefined, testSources())));
   testStore = await openTestStore();
   store = testStore.store;
-  deps = { client: env.client, registry, store, artifacts: scratchServices().artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };
+  deps = { client: env.client, registry, store, artifacts: scratchServices(undefined, testSources()).artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };
 });
 afterAll(async () => {
   await worker?.stop();

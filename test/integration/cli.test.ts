@@ -10,6 +10,7 @@ import { freePort } from '../../lib/freePort';
 import { createApp } from '../../server/app';
 import { startApiServer, type RunningApi } from '../../server/serve';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { testSources } from '../helpers/sources';
 import { runCairn } from '../helpers/cli';
 import { waitFor } from '../helpers/waitFor';
 import { scratchServices } from '../../lib/services';
@@ -20,7 +21,7 @@ let api: RunningApi;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  worker = await startTestWorker(env, createActivities(registry, scratchServices()));
+  worker = await startTestWorker(env, createActivities(registry, scratchServices(undefined, testSources())));
   const app = createApp({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null });
   api = await startApiServer(app, '127.0.0.1', await freePort());
 });
@@ -119,7 +120,7 @@ describe('the cairn CLI', () => {
     expect(badStatus.stderr).toMatch(/- status: /);
     // Leave no schedule behind for this test's task queue.
     const { syncSchedules } = await import('../../lib/schedules/syncSchedules');
-    await syncSchedules(env.client, { pipelines: new Map(), steps: new Map() }, worker.taskQueue);
+    await syncSchedules(env.client, { pipelines: new Map() }, worker.taskQueue);
   });
 
   it('delivers an event once per id, and re-runs a finished run from a step', async () => {

@@ -29,6 +29,7 @@ import { freePort } from '../../lib/freePort';
 import type { RunResult } from '../../workflows/runTypes';
 import type { watchDrift, WatchDriftInput, WatchDriftResult } from '../../workflows/watchDrift';
 import { runCairn } from '../helpers/cli';
+import { testServices } from '../helpers/sources';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   env = await connectTestEnv();
   testStore = await openTestStore();
   ({ store, artifacts } = testStore);
-  worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+  worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store })));
   predictionLog = new PredictionLog(store.pool);
   app = createApp({ client: env.client, registry, store, artifacts, predictionLog, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
 });
@@ -151,7 +152,7 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
 
   it('monitors a newly ingested batch against production with the monitor stage, accuracy from its target column', async () => {
     type Monitored = { reportId: number; status: string; drifted: boolean; driftedFeatures: string[]; rows: number; accuracy: number | null };
-    const step = toActivity(monitor, { artifacts, store }) as unknown as (input: StepInput) => Promise<Monitored>;
+    const step = toActivity(monitor, testServices({ artifacts, store })) as unknown as (input: StepInput) => Promise<Monitored>;
     const monitorStep = (stepInput: StepInput) => activityEnvironment().run(step, stepInput) as Promise<Monitored>;
     const batch = async (name: string, months: RegExp) => {
       const [header, ...lines] = readFileSync(WEATHER_LOOP_DATA.served, 'utf8').trim().split('\n');

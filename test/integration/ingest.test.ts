@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { ingest } from '../../activities/ingest';
+import { requireFile } from '../../definitions/steps/requireFile';
 import { toActivity } from '../../activities/stepActivity';
 import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { sqlString, withDuckDb } from '../../lib/data/duckdb';
@@ -19,6 +20,8 @@ import { type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { createApp } from '../../server/app';
 import { createTestDatabase, openTestStore, type TestStore } from '../helpers/postgres';
+import { testServices, testSources } from '../helpers/sources';
+import type { SourcePolicy } from '../../lib/data/sourcePolicy';
 import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
 
 let testStore: TestStore;
@@ -65,17 +68,17 @@ function dribble(response: ServerResponse, rows: number, everyMs: number) {
   response.on('close', () => clearInterval(timer));
 }
 
-const ingestActivity = () => toActivity(ingest, { artifacts, store });
+const ingestActivity = (sources: SourcePolicy) => toActivity(ingest, testServices({ artifacts, store, sources }));
 type IngestOutput = { dataset: { uri: string; sha256: string }; rows: number; columns: { name: string; type: string }[]; profile: { uri: string } };
 
-async function runIngest(config: Record<string, unknown>, runId = 'cairn:test:api:ingest'): Promise<IngestOutput> {
+async function runIngest(config: Record<string, unknown>, sources: SourcePolicy = testSources(), runId = 'cairn:test:api:ingest'): Promise<IngestOutput> {
   const input: StepInput = {
     run: { runId, temporalRunId: 'r', pipeline: 'test', specHash: 'h', trigger: 'test', params: {}, logicalDate: new Date().toISOString(), step: 'ingest' },
     config: config as StepInput['config'],
     upstream: {},
   };
   // The SDK's activity context (heartbeats, cancellation) around the real activity code.
-  const activity = ingestActivity() as unknown as (input: StepInput) => Promise<IngestOutput>;
+  const activity = ingestActivity(sources) as unknown as (input: StepInput) => Promise<IngestOutput>;
   return activityEnvironment().run(activity, input);
 }
 
@@ -136,38 +139,90 @@ describe('ingest from files', () => {
   });
 });
 
+describe('files only under the data roots (a reproduced read of any file through a run param)', () => {
+  it('refuses a path outside the roots, a way out through .. or a symlink, without saying whether it exists', async () => {
+    const roots = join(dir, 'roots');
+    mkdirSync(join(roots, 'data'), { recursive: true });
+    mkdirSync(join(roots, 'secret'), { recursive: true });
+    writeFileSync(join(roots, 'secret', 'creds.json'), '[{"user": "admin", "password": "hunter2"}]');
+    writeFileSync(join(roots, 'data', 'ok.csv'), 'x,y\n1,2\n');
+    symlinkSync(join(roots, 'secret', 'creds.json'), join(roots, 'data', 'link.json'));
+    const policy = testSources({ dataRoots: [join(roots, 'data')] });
+    expect((await runIngest({ source: join(roots, 'data', 'ok.csv') }, policy)).rows).toBe(1);
+    const outside = /is outside the data roots \(.*roots\/data\): files are read only under CAIRN_DATA_ROOTS/;
+    await expect(runIngest({ source: join(roots, 'secret', 'creds.json') }, policy)).rejects.toThrow(outside);
+    await expect(runIngest({ source: join(roots, 'data', '..', 'secret', 'creds.json') }, policy)).rejects.toThrow(outside);
+    await expect(runIngest({ source: join(roots, 'data', 'link.json') }, policy)).rejects.toThrow(outside);
+    await expect(runIngest({ source: '/etc/passwd', format: 'csv' }, policy)).rejects.toThrow(outside);
+    // No existence oracle: a missing file outside the roots gets the same answer as a present one.
+    await expect(runIngest({ source: join(roots, 'secret', 'missing.json') }, policy)).rejects.toThrow(outside);
+    await expect(runIngest({ source: join(roots, 'data', 'missing.csv') }, policy)).rejects.toThrow(/no file at/);
+    await expect(runIngest({ source: join(roots, 'data', 'ok.csv') }, testSources({ dataRoots: [] }))).rejects.toThrow(/outside the data roots \(none are configured\)/);
+  });
+
+  it('the landing check reports size and hash only for files under a root (it revealed /etc/shadow\'s)', async () => {
+    const check = toActivity(requireFile, testServices({ artifacts, store, sources: testSources({ dataRoots: [dir] }) })) as unknown as (input: StepInput) => Promise<{ sha256: string }>;
+    const input = (path: string): StepInput => ({
+      run: { runId: 'cairn:test:landing', temporalRunId: 'r', pipeline: 'landing-check', specHash: 'h', trigger: 'test', params: {}, logicalDate: new Date().toISOString(), step: 'landed' },
+      config: { path },
+      upstream: {},
+    });
+    await expect(activityEnvironment().run(check, input('/etc/shadow'))).rejects.toThrow(/'\/etc\/shadow' is outside the data roots/);
+    await expect(activityEnvironment().run(check, input(join(dir, 'not-yet.csv')))).rejects.toThrow(/has not landed yet/);
+    const landed = (await activityEnvironment().run(check, input(file('landed.csv', 'a\n1\n'))))  as { sha256: string };
+    expect(landed.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('leaves the values of redacted columns out of the stored profile', async () => {
+    const path = file('people.csv', 'name,salary,team\nada,100,x\nbob,200,y\n');
+    const output = await runIngest({ source: path, redactProfile: ['name', 'salary'] });
+    const profile = JSON.parse((await artifacts.read(output.profile.uri)).toString()) as Profile;
+    const byName = new Map(profile.columns.map((c) => [c.name, c]));
+    expect(byName.get('name')).toEqual({ name: 'name', type: 'VARCHAR', nulls: 0, distinct: 2, redacted: true });
+    expect(byName.get('salary')?.numeric).toBeUndefined();
+    expect(byName.get('team')?.categories?.map((c) => c.value).sort()).toEqual(['x', 'y']);
+    expect(JSON.stringify(profile)).not.toContain('ada');
+  });
+});
+
 describe('ingest from URLs', () => {
   const url = (path: string) => `http://127.0.0.1:${httpPort}${path}`;
+  /** The deployment's allow-list (CAIRN_ALLOW_HOSTS, CAIRN_PRIVATE_HOSTS): the only one that can grant a host. */
+  const deployment = (allowHosts: string[], privateHosts: string[] = []) => testSources({ allowHosts, privateHosts });
 
-  it('downloads from an allowed host', async () => {
-    const output = await runIngest({ source: url('/data.csv'), allowHosts: ['127.0.0.1'], privateHostsAllowed: ['127.0.0.1'] });
+  it('downloads from a host the deployment allows', async () => {
+    const output = await runIngest({ source: url('/data.csv') }, deployment(['127.0.0.1'], ['127.0.0.1']));
     expect(output.rows).toBe(2);
   });
 
-  it('refuses a host not on the allow-list, a private address, and redirects that leave the rules', async () => {
-    await expect(runIngest({ source: url('/data.csv'), allowHosts: ['data.example.com'] })).rejects.toThrow(/host '127\.0\.0\.1' is not in the allow-list/);
-    await expect(runIngest({ source: url('/data.csv'), allowHosts: ['127.0.0.1'] })).rejects.toThrow(/resolves to the private address 127\.0\.0\.1/);
-    await expect(runIngest({ source: url('/elsewhere.csv'), allowHosts: ['127.0.0.1'], privateHostsAllowed: ['127.0.0.1'] })).rejects.toThrow(
-      /host 'not-allowed\.example' is not in the allow-list/,
+  it('takes hosts from the deployment only: a step or run param can narrow the list, never widen it', async () => {
+    await expect(runIngest({ source: url('/data.csv') }, deployment([]))).rejects.toThrow(/host '127\.0\.0\.1' is not in the deployment's allow-list \(CAIRN_ALLOW_HOSTS: empty\)/);
+    // The reproduced escalation: allowHosts in the run's params named the host the caller wanted.
+    await expect(runIngest({ source: url('/data.csv'), allowHosts: ['127.0.0.1'] }, deployment(['data.example.com']))).rejects.toThrow(/not in the deployment's allow-list/);
+    await expect(runIngest({ source: url('/data.csv'), allowHosts: ['data.example.com'] }, deployment(['127.0.0.1'], ['127.0.0.1']))).rejects.toThrow(
+      /host '127\.0\.0\.1' is not in the step's allowHosts \(data\.example\.com\)/,
     );
+    // privateHostsAllowed was a param too: it is now the deployment's alone.
+    await expect(runIngest({ source: url('/data.csv'), privateHostsAllowed: ['127.0.0.1'] }, deployment(['127.0.0.1']))).rejects.toThrow(/Unrecognized key: "privateHostsAllowed"/);
+  });
+
+  it('refuses a private address, and redirects that leave the rules', async () => {
+    await expect(runIngest({ source: url('/data.csv') }, deployment(['127.0.0.1']))).rejects.toThrow(/resolves to the private address 127\.0\.0\.1/);
+    await expect(runIngest({ source: url('/elsewhere.csv') }, deployment(['127.0.0.1'], ['127.0.0.1']))).rejects.toThrow(/host 'not-allowed\.example' is not in the deployment's allow-list/);
     const viaLocalhost = `http://localhost:${httpPort}/to-private.csv`;
-    await expect(runIngest({ source: viaLocalhost, allowHosts: ['localhost', '127.0.0.1'], privateHostsAllowed: ['localhost'] })).rejects.toThrow(
-      /host '127\.0\.0\.1' resolves to the private address 127\.0\.0\.1/,
-    );
-    await expect(runIngest({ source: 'ftp://example.com/x.csv' })).rejects.toThrow(/no file at 'ftp:/);
+    await expect(runIngest({ source: viaLocalhost }, deployment(['localhost', '127.0.0.1'], ['localhost']))).rejects.toThrow(/host '127\.0\.0\.1' resolves to the private address 127\.0\.0\.1/);
+    await expect(runIngest({ source: 'ftp://example.com/x.csv' })).rejects.toThrow(/only files, http\(s\) URLs and sql:<connection> can be ingested/);
   });
 
   it('refuses loopback in its IPv4-mapped IPv6 form, directly and as a redirect target (a reproduced SSRF)', async () => {
-    // The URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1]; the caller even allow-lists that host.
+    // The URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1]; even a deployment that allow-lists that host is protected.
     const mapped = `http://[::ffff:127.0.0.1]:${httpPort}/data.csv`;
-    await expect(runIngest({ source: mapped, allowHosts: ['::ffff:7f00:1'] })).rejects.toThrow(/host '::ffff:7f00:1' resolves to the private address ::ffff:7f00:1/);
-    await expect(runIngest({ source: url('/to-mapped.csv'), allowHosts: ['127.0.0.1', '::ffff:7f00:1'], privateHostsAllowed: ['127.0.0.1'] })).rejects.toThrow(
-      /resolves to the private address ::ffff:7f00:1/,
-    );
+    await expect(runIngest({ source: mapped }, deployment(['::ffff:7f00:1']))).rejects.toThrow(/host '::ffff:7f00:1' resolves to the private address ::ffff:7f00:1/);
+    await expect(runIngest({ source: url('/to-mapped.csv') }, deployment(['127.0.0.1', '::ffff:7f00:1'], ['127.0.0.1']))).rejects.toThrow(/resolves to the private address ::ffff:7f00:1/);
   });
 
   it('checks the address it connects to: a name that resolves to loopback is refused at connect time', async () => {
-    await expect(runIngest({ source: `http://localhost:${httpPort}/data.csv`, allowHosts: ['localhost'] })).rejects.toThrow(/host 'localhost' resolves to the private address (127\.0\.0\.1|::1)/);
+    await expect(runIngest({ source: `http://localhost:${httpPort}/data.csv` }, deployment(['localhost']))).rejects.toThrow(/host 'localhost' resolves to the private address (127\.0\.0\.1|::1)/);
   });
 });
 
@@ -179,17 +234,19 @@ describe('ingest from a PostgreSQL query', () => {
       await client.connect();
       await client.query('CREATE SEQUENCE order_ids; CREATE TABLE orders (id int, amount numeric, country text); INSERT INTO orders SELECT g, g * 1.5, CASE WHEN g % 2 = 0 THEN $$FR$$ ELSE $$DE$$ END FROM generate_series(1, 50) g');
       await client.end();
-      const output = await runIngest({ source: source.url, query: 'SELECT id, amount::float8 AS amount, country FROM orders' });
+      // The deployment names the connection (CAIRN_SQL_CONNECTIONS); a pipeline only says sql:shop.
+      const shop = testSources({ sqlConnections: { shop: source.url } });
+      const output = await runIngest({ source: 'sql:shop', query: 'SELECT id, amount::float8 AS amount, country FROM orders' }, shop);
       expect(output.rows).toBe(50);
-      await expect(runIngest({ source: source.url, query: 'SELECT nope FROM orders' })).rejects.toThrow(/the source query failed: column "nope" does not exist/);
-      await expect(runIngest({ source: source.url, query: "SELECT nextval('order_ids')" })).rejects.toThrow(/cannot execute nextval\(\) in a read-only transaction/);
-      await expect(runIngest({ source: source.url, query: 'SELECT * FROM orders', maxRows: 10 })).rejects.toThrow('more than maxRows (10) rows');
+      await expect(runIngest({ source: 'sql:shop', query: 'SELECT nope FROM orders' }, shop)).rejects.toThrow(/the source query failed: column "nope" does not exist/);
+      await expect(runIngest({ source: 'sql:shop', query: "SELECT nextval('order_ids')" }, shop)).rejects.toThrow(/cannot execute nextval\(\) in a read-only transaction/);
+      await expect(runIngest({ source: 'sql:shop', query: 'SELECT * FROM orders', maxRows: 10 }, shop)).rejects.toThrow('more than maxRows (10) rows');
       // The reproduced injection: close the subquery, commit, write, reopen. One statement only now.
       const smuggled = 'SELECT 1) AS a; COMMIT; CREATE TABLE pwned (x int); SELECT * FROM (SELECT 1';
-      await expect(runIngest({ source: source.url, query: smuggled })).rejects.toThrow('the source query must be one SELECT statement');
+      await expect(runIngest({ source: 'sql:shop', query: smuggled }, shop)).rejects.toThrow('the source query must be one SELECT statement');
       const marker = join(dir, 'copy-to-program');
-      await expect(runIngest({ source: source.url, query: `SELECT 1) AS a; COPY (SELECT 1) TO PROGRAM 'touch ${marker}'; SELECT * FROM (SELECT 1` })).rejects.toThrow('must be one SELECT statement');
-      await expect(runIngest({ source: source.url, query: 'WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone' })).rejects.toThrow(/the source query failed/);
+      await expect(runIngest({ source: 'sql:shop', query: `SELECT 1) AS a; COPY (SELECT 1) TO PROGRAM 'touch ${marker}'; SELECT * FROM (SELECT 1` }, shop)).rejects.toThrow('must be one SELECT statement');
+      await expect(runIngest({ source: 'sql:shop', query: 'WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone' }, shop)).rejects.toThrow(/the source query failed/);
       const check = new pg.Client({ connectionString: source.url });
       await check.connect();
       const tables = await check.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'pwned'");
@@ -198,7 +255,10 @@ describe('ingest from a PostgreSQL query', () => {
       expect(tables.rows[0].n).toBe(0);
       expect(orders.rows[0].n).toBe(50);
       expect(existsSync(marker)).toBe(false);
-      await expect(runIngest({ source: source.url })).rejects.toThrow('a postgres:// source needs a query');
+      await expect(runIngest({ source: 'sql:shop' }, shop)).rejects.toThrow('a sql:shop source needs a query');
+      await expect(runIngest({ source: 'sql:elsewhere', query: 'SELECT 1' }, shop)).rejects.toThrow("no SQL connection named 'elsewhere' (declared: shop");
+      // The reproduced escalation: the connection string itself was a param. It is refused before anything connects.
+      await expect(runIngest({ source: source.url, query: 'SELECT 1' }, shop)).rejects.toThrow(/a connection string cannot be a source: declare the connection in CAIRN_SQL_CONNECTIONS/);
     } finally {
       await source.drop();
     }
@@ -218,7 +278,7 @@ describe('ingest as a pipeline step on Temporal', () => {
     const registry = defineRegistry({
       pipelines: [definePipeline({ id: 'ingest-only', params: z.object({ path: z.string() }), steps: { load: { activity: 'ingest', config: (p) => ({ source: p.path }), retry: { attempts: 3 } } } })],
     });
-    const worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+    const worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store })));
     try {
       const pipeline = registry.pipelines.get('ingest-only')!;
       const good = await startRun(env.client, { pipeline, params: { path: file('ok.csv', 'x,y\n1,2\n3,4\n') }, trigger: 'test', taskQueue: worker.taskQueue });
@@ -255,11 +315,12 @@ describe('ingest as a pipeline step on Temporal', () => {
           params: z.object({ url: z.string() }),
           onFailure: { mode: 'fail' },
           // The fetch's own deadline is 10 minutes: only the missing progress can end the stalled step early.
-          steps: { load: { activity: 'ingest', config: (p) => ({ source: p.url, allowHosts: ['127.0.0.1'], privateHostsAllowed: ['127.0.0.1'], timeoutMs: 600_000 }), retry: { attempts: 1 }, heartbeat: '2s' } },
+          steps: { load: { activity: 'ingest', config: (p) => ({ source: p.url, timeoutMs: 600_000 }), retry: { attempts: 1 }, heartbeat: '2s' } },
         }),
       ],
     });
-    const worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+    const local = testSources({ allowHosts: ['127.0.0.1'], privateHosts: ['127.0.0.1'] });
+    const worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store, sources: local })));
     try {
       const pipeline = registry.pipelines.get('ingest-url')!;
       const started = Date.now();

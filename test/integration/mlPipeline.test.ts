@@ -21,6 +21,7 @@ import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { runStateQuery } from '../../workflows/messages';
 import { openTestStore, type TestStore } from '../helpers/postgres';
+import { testServices } from '../helpers/sources';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
   testStore = await openTestStore();
   store = testStore.store;
   artifacts = testStore.artifacts;
-  worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+  worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store })));
 });
 afterAll(async () => {
   await worker?.stop();
@@ -91,7 +92,7 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
       config: { model: 'weather' },
       upstream: { score: { model: { uri: `cas://sha256/${version!.modelSha256}`, sha256: version!.modelSha256, size: 1, mediaType: 'application/json' }, dataset: { uri: `cas://sha256/${version!.lineage.datasetSha256}`, sha256: version!.lineage.datasetSha256, size: 1, mediaType: 'x' }, metrics: {} } },
     };
-    const activity = toActivity(register, { artifacts, store }) as unknown as (i: StepInput) => Promise<{ version: number; created: boolean }>;
+    const activity = toActivity(register, testServices({ artifacts, store })) as unknown as (i: StepInput) => Promise<{ version: number; created: boolean }>;
     expect(await activityEnvironment().run(activity, input)).toMatchObject({ version: 1, created: false });
     const { rows } = await store.pool.query("SELECT count(*)::int AS n FROM model_versions WHERE model = 'weather'");
     expect(rows[0].n).toBe(2);
@@ -164,7 +165,7 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
       },
     });
     const customRegistry = defineRegistry({ pipelines: [custom] });
-    const customWorker = await startTestWorker(env, createActivities(customRegistry, { artifacts, store }));
+    const customWorker = await startTestWorker(env, createActivities(customRegistry, testServices({ artifacts, store })));
     try {
       const run = await startRun(env.client, { pipeline: custom, trigger: 'test', taskQueue: customWorker.taskQueue });
       const outputs = (await run.handle.result()).outputs as unknown as Outputs;

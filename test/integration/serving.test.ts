@@ -11,6 +11,7 @@ import { PredictionLog } from '../../lib/serving/predictionLog';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { GENTOO, registerPenguins as registerPenguinsVersion } from '../helpers/penguinsModel';
+import { testServices } from '../helpers/sources';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv } from '../helpers/temporal';
 
@@ -57,7 +58,7 @@ const deployInput = (version: number): StepInput => ({
 
 describe('deploy and rollback', () => {
   it('moves production with a recorded history, and rolls it back in one call', async () => {
-    const activity = toActivity(deploy, { artifacts, store }) as unknown as (i: StepInput) => Promise<{ version: number; previous: number | null; moved: boolean }>;
+    const activity = toActivity(deploy, testServices({ artifacts, store })) as unknown as (i: StepInput) => Promise<{ version: number; previous: number | null; moved: boolean }>;
     expect(await activityEnvironment().run(activity, deployInput(1))).toMatchObject({ version: 1, previous: null, moved: true });
     expect(await activityEnvironment().run(activity, deployInput(2))).toMatchObject({ version: 2, previous: 1, moved: true });
     expect(await activityEnvironment().run(activity, deployInput(2))).toMatchObject({ moved: false }); // a retried deploy changes nothing

@@ -13,6 +13,7 @@ import { ModelDocumentSchema, predict } from '../../lib/ml/model';
 import { trainModel } from '../../lib/ml/trainModel';
 import { seededNormal } from '../../lib/seededRandom';
 import { activityEnvironment } from '../helpers/temporal';
+import { testServices } from '../helpers/sources';
 
 const REFERENCE = new URL('../fixtures/reference/', import.meta.url);
 const sklearn = JSON.parse(readFileSync(new URL('sklearn-accuracy.json', REFERENCE), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
@@ -111,7 +112,7 @@ describe('the train stage', () => {
     const environment = activityEnvironment();
     const beats: unknown[] = [];
     environment.on('heartbeat', (details: unknown) => beats.push(details));
-    const activity = toActivity(train, { artifacts, store: undefined }) as unknown as (i: StepInput) => Promise<{ model: ArtifactRef; metrics: { holdoutScore: number } }>;
+    const activity = toActivity(train, testServices({ artifacts, store: undefined })) as unknown as (i: StepInput) => Promise<{ model: ArtifactRef; metrics: { holdoutScore: number } }>;
     const output = (await environment.run(activity, input({ target: "weather" }, { load: { dataset: datasets["seattle-weather"] } }))) as { model: ArtifactRef };
     const model = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(output.model)).toString()));
     expect(model.labels).toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
@@ -119,7 +120,7 @@ describe('the train stage', () => {
   });
 
   it('names a missing target, a text target for regression, and a missing dataset', async () => {
-    const activity = toActivity(train, { artifacts, store: undefined }) as unknown as (i: StepInput) => Promise<unknown>;
+    const activity = toActivity(train, testServices({ artifacts, store: undefined })) as unknown as (i: StepInput) => Promise<unknown>;
     const run = (config: object, upstream: object = { load: { dataset: datasets.penguins } }) => activityEnvironment().run(activity, input(config, upstream));
     await expect(run({ target: 'species' })).rejects.toThrow(/target column 'species' is not in the dataset; columns: Species, Island/);
     await expect(run({ target: 'Island', algorithm: 'ridge-regression' })).rejects.toThrow("target column 'Island' is VARCHAR: regression needs a numeric target");

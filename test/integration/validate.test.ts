@@ -16,6 +16,7 @@ import { type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { runStateQuery } from '../../workflows/messages';
 import { openTestStore, type TestStore } from '../helpers/postgres';
+import { testServices } from '../helpers/sources';
 import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
@@ -41,7 +42,7 @@ const run = <T>(activity: (input: StepInput) => Promise<unknown>, input: StepInp
 async function ingested(csv: string) {
   const path = join(dir, `${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(path, csv);
-  return run<{ dataset: object }>(toActivity(ingest, { artifacts, store }), { run: context('load'), config: { source: path }, upstream: {} });
+  return run<{ dataset: object }>(toActivity(ingest, testServices({ artifacts, store })), { run: context('load'), config: { source: path }, upstream: {} });
 }
 
 const PEOPLE = 'id,age,country,score\n1,34,FR,0.5\n2,-3,DE,0.7\n3,51,XX,NaN\n4,,FR,0.1\n5,29,DE,inf\n1,40,FR,0.2\n';
@@ -56,7 +57,7 @@ const contract = {
 };
 
 async function validateWith(upstream: object, config: object) {
-  return run<{ passed: boolean; invalidRows: number; report: { uri: string } }>(toActivity(validate, { artifacts, store }), { run: context('check'), config: config as StepInput['config'], upstream: { load: upstream as never } });
+  return run<{ passed: boolean; invalidRows: number; report: { uri: string } }>(toActivity(validate, testServices({ artifacts, store })), { run: context('check'), config: config as StepInput['config'], upstream: { load: upstream as never } });
 }
 
 describe('validate', () => {
@@ -147,7 +148,7 @@ describe('ingest -> validate on Temporal', () => {
         }),
       ],
     });
-    const worker = await startTestWorker(env, createActivities(registry, { artifacts, store }));
+    const worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store })));
     try {
       const started = await startRun(env.client, { pipeline: registry.pipelines.get('people')!, trigger: 'test', taskQueue: worker.taskQueue });
       const state = await waitFor(async () => {

@@ -25,4 +25,31 @@ describe('lib/config', () => {
   it('treats an empty variable as unset', () => {
     expect(parseConfig({ CAIRN_PORT: '' }).CAIRN_PORT).toBe(8080);
   });
+
+  it('reads the source policy and run authority from the deployment, naming a bad value without echoing a secret', () => {
+    const cfg = parseConfig({
+      CAIRN_DATA_ROOTS: '/data/a, /data/b',
+      CAIRN_ALLOW_HOSTS: 'data.example.com,*.cdn.example',
+      CAIRN_SQL_CONNECTIONS: '{"warehouse":"postgres://reader:pw@db/sales"}',
+      CAIRN_PROTECTED_ALIASES: 'production,stable',
+    });
+    expect(cfg.CAIRN_DATA_ROOTS).toEqual(['/data/a', '/data/b']);
+    expect(cfg.CAIRN_ALLOW_HOSTS).toEqual(['data.example.com', '*.cdn.example']);
+    expect(cfg.CAIRN_SQL_CONNECTIONS).toEqual({ warehouse: 'postgres://reader:pw@db/sales' });
+    expect(cfg.CAIRN_PROTECTED_ALIASES).toEqual(['production', 'stable']);
+    expect(parseConfig({}).CAIRN_PROTECTED_ALIASES).toEqual(['production']);
+    const message = (() => {
+      try {
+        parseConfig({ CAIRN_SQL_CONNECTIONS: '{"Bad Name":"postgres://u:hunter2@db/x","ok":"mysql://u:hunter2@db/x"}', CAIRN_SPEC_SECRET: 'short-hunter2' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toContain('CAIRN_SQL_CONNECTIONS=(hidden)');
+    expect(message).toMatch(/a connection name is lowercase letters/);
+    expect(message).toMatch(/expected a postgres:\/\/ URL/);
+    expect(message).toContain('CAIRN_SPEC_SECRET=(hidden): at least 32 characters');
+    expect(message).not.toContain('hunter2');
+  });
 });

@@ -52,14 +52,19 @@ describe('everyNth', () => {
 
 describe('withDuckDb with progress', () => {
   it('reports its statements as work in flight, and the connection still answers', async () => {
-    const heard: unknown[] = [];
-    const rows = await withDuckDb(async (connection) => {
-      // Long enough to span at least one beat on this machine (about 3 s of work on 2 cores).
-      await connection.run('CREATE TABLE t AS SELECT i, i % 7 AS k FROM range(30000000) r(i)');
-      return (await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM t')).getRowObjectsJS();
-    }, (d) => heard.push(d));
-    expect(rows).toEqual([{ n: 30_000_000 }]);
-    expect(heard.length).toBeGreaterThan(0);
-    expect(heard.every((d) => (d as { phase: string }).phase === 'duckdb')).toBe(true);
-  }, 60_000);
+    // Grow the work until one statement has lasted well past a beat (the machine's speed varies); it needs no memory.
+    for (let rows = 1e8; rows <= 6.4e9; rows *= 4) {
+      const heard: unknown[] = [];
+      const started = Date.now();
+      const result = await withDuckDb(async (connection) => {
+        return (await connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM range(${rows}) r(i) WHERE hash(i) % 7 <> 7`)).getRowObjectsJS();
+      }, (d) => heard.push(d));
+      expect(result).toEqual([{ n: BigInt(rows) }]);
+      if (Date.now() - started < 2_500) continue;
+      expect(heard.length).toBeGreaterThan(0);
+      expect(heard.every((d) => (d as { phase: string }).phase === 'duckdb')).toBe(true);
+      return;
+    }
+    throw new Error('no statement lasted 2.5 s');
+  }, 120_000);
 });

@@ -1,0 +1,21 @@
+import { tmpdir } from 'node:os';
+import type { RunAuthorityPolicy } from '../../lib/auth/runAuthority';
+import type { SourcePolicy } from '../../lib/data/sourcePolicy';
+import type { StepServices } from '../../lib/dsl/defineStep';
+import { registry } from '../../definitions';
+
+/**
+ * The source policy tests' workers run with: files under the temp folder (where tests write theirs)
+ * and the examples' data; no hosts and no SQL connections unless a test gives them.
+ */
+export function testSources(overrides: Partial<SourcePolicy> = {}): SourcePolicy {
+  return { dataRoots: [tmpdir(), ...registry.dataRoots], allowHosts: [], privateHosts: [], sqlConnections: {}, ...overrides };
+}
+
+/** What tests' workers trust: no spec secret, `production` protected (the defaults). */
+export const TEST_AUTHORITY: RunAuthorityPolicy = { specSecret: undefined, protectedAliases: ['production'] };
+
+/** Step services for a test: its artifact store and metadata store, the test source policy and authority. */
+export function testServices(services: Pick<StepServices, 'artifacts' | 'store'> & Partial<StepServices>): StepServices {
+  return { sources: testSources(), authority: TEST_AUTHORITY, ...services };
+}
