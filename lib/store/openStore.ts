@@ -1,14 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
 import { infrastructureBackoffMs } from '../faults/backoff';
 import { failedDependency } from '../faults/dependencyFailure';
-import { freePort } from '../freePort';
 import { logger } from '../logger';
 import { DeadlinedPool, DEFAULT_STORE_DEADLINES, deadlineOptions, type StoreDeadlines } from './deadlinedPool';
 import { migrate } from './migrate';
+
+/** The port number in the embedded store's socket name (`.s.PGSQL.<port>`, as libpq and pg name sockets). */
+const EMBEDDED_PORT = 5432;
 
 export interface Store {
   pool: pg.Pool;
@@ -21,8 +24,10 @@ export interface Store {
 
 /**
  * Opens the metadata store and brings its schema up to date. With DATABASE_URL it is that
- * PostgreSQL; without, an embedded PostgreSQL (PGlite, kept under `home`) served on a loopback
- * port through pglite-socket, so the very same `pg` code and SQL run against both.
+ * PostgreSQL; without, an embedded PostgreSQL (PGlite, kept under `home`) served through
+ * pglite-socket, so the very same `pg` code and SQL run against both. PGlite has no passwords, so it
+ * is served on a Unix socket in a private directory (0700, the socket 0600), not on a loopback port
+ * any local user could reach (where one could have inserted an admin key's hash).
  */
 export async function openStore(options: { databaseUrl?: string; home: string; deadlines?: StoreDeadlines }): Promise<Store> {
   if (options.databaseUrl) {
@@ -32,15 +37,18 @@ export async function openStore(options: { databaseUrl?: string; home: string; d
   const dataDir = join(options.home, 'pgdata');
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  const port = await freePort();
+  // mkdtemp makes the directory 0700; a short path under tmpdir stays within the socket path limit (about 100 bytes).
+  const socketDir = mkdtempSync(join(tmpdir(), 'cairn-pg-'));
+  const socketPath = join(socketDir, `.s.PGSQL.${EMBEDDED_PORT}`);
   // PGlite runs one query at a time; the socket server queues queries from several connections.
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 16 });
   await server.start();
+  chmodSync(socketPath, 0o600);
   // In-process, so it cannot be down on its own; but it runs one query at a time, so a queue of heavy
   // queries must not time out the light ones: only the client-side deadlines, and generous ones.
   const pool = new DeadlinedPool({
-    host: '127.0.0.1',
-    port,
+    host: socketDir,
+    port: EMBEDDED_PORT,
     user: 'postgres',
     database: 'postgres',
     max: 4,
@@ -51,6 +59,7 @@ export async function openStore(options: { databaseUrl?: string; home: string; d
     await pool.end();
     await server.stop();
     await db.close();
+    rmSync(socketDir, { recursive: true, force: true });
   });
 }
 

@@ -107,7 +107,8 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect(score.comparison).toMatchObject({ version: 1, candidateIsBetter: true });
     expect(retrained.outputs.ship).toMatchObject({ version: 2, previous: 1, moved: true });
     expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(2);
-    expect((await aliasHistory(store.pool, 'weather-loop', 'production'))[0]?.actor).toBe(`run ${a.retrain!.workflowId}`);
+    // The retrain acts with the deployment's authority (its drift trigger), and the history says so.
+    expect((await aliasHistory(store.pool, 'weather-loop', 'production'))[0]?.actor).toBe(`run ${a.retrain!.workflowId} started by drift:weather-loop/production (deployment)`);
 
     // 5. The report is served, and its scores are in /metrics.
     const drift = (await (await app.request('/api/v1/models/weather-loop/drift?limit=3')).json()) as { reports: (ModelDriftReport & { retrain: { workflowId: string } | null })[] };

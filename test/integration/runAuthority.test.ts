@@ -16,7 +16,8 @@ import { defineStep, definePipeline, defineRegistry } from '../../lib/dsl';
 import { aliasHistory, moveAlias } from '../../lib/registry/aliases';
 import { resolveAlias } from '../../lib/registry/registry';
 import { startCompiledRun } from '../../lib/runs/startRun';
-import { createApp } from '../../server/app';
+import { type createApp } from '../../server/app';
+import { appOnWorker } from '../helpers/appOnWorker';
 import { registerPenguins } from '../helpers/penguinsModel';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { TEST_AUTHORITY, testServices } from '../helpers/sources';
@@ -56,14 +57,10 @@ beforeAll(async () => {
   versions = [];
   for (const l2 of [1e-3, 1e-2, 1e-1]) versions.push((await registerPenguins(store.pool, artifacts, l2, `cairn:setup:${l2}`)).version);
   worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store, authority: { ...TEST_AUTHORITY, specSecret: SECRET } })));
-  app = createApp({
-    client: env.client,
-    registry,
-    store,
-    artifacts,
-    taskQueue: worker.taskQueue,
-    temporalUiUrl: null,
-    security: { envApiKeys: parseEnvApiKeys(Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',')), specSecret: SECRET, rateLimitPerMinute: 1_000 },
+  app = appOnWorker(env, registry, testStore, worker, {
+    envApiKeys: parseEnvApiKeys(Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',')),
+    specSecret: SECRET,
+    rateLimitPerMinute: 1_000,
   });
 }, 60_000);
 afterAll(async () => {

@@ -51,7 +51,7 @@ const predictRequest = async (body: unknown, query = '') => {
   return app.request(`/api/v1/models/penguins/predict${query}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 };
 const deployInput = (version: number): StepInput => ({
-  run: { runId: `cairn:p:test:${version}`, temporalRunId: 'r', pipeline: 'penguins', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'ship' },
+  run: { runId: `cairn:p:test:${version}`, temporalRunId: 'r', pipeline: 'penguins', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'ship', startedBy: { principal: 'key:test', role: 'admin' } },
   config: {},
   upstream: { entry: { model: 'penguins', version } },
 });
@@ -71,7 +71,7 @@ describe('deploy and rollback', () => {
       [2, 1],
       [1, null],
     ]);
-    expect(history[2]?.actor).toBe('run cairn:p:test:1');
+    expect(history[2]?.actor).toBe('run cairn:p:test:1 started by key:test (admin)');
   });
 });
 

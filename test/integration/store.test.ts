@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -82,4 +82,45 @@ describe('embedded store (no DATABASE_URL)', () => {
       await second.close();
     }
   }, 60_000);
+
+  it('is reachable only by its owner: a Unix socket, 0600, in a 0700 directory, on no TCP port (it has no password)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cairn-embedded-'));
+    const store = await openStore({ home });
+    try {
+      const { host, port } = (store.pool as unknown as { options: { host: string; port: number } }).options;
+      expect(host.startsWith('/')).toBe(true);
+      expect(statSync(host).mode & 0o777).toBe(0o700);
+      expect(statSync(join(host, `.s.PGSQL.${port}`)).mode & 0o777).toBe(0o600);
+      // What the reproduced attack used: a TCP connection to the embedded store. No process of this one listens for it.
+      const listening = readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
+      const ownPorts = new Set(
+        listening
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim().split(/\s+/))
+          .filter((fields) => fields[3] === '0A' && readlinkInodes().has(fields[9] ?? ''))
+          .map((fields) => parseInt((fields[1] ?? ':0').split(':')[1] ?? '0', 16)),
+      );
+      expect([...ownPorts]).toEqual([]);
+      expect((await store.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await store.close();
+    }
+    expect(existsSync((store.pool as unknown as { options: { host: string } }).options.host)).toBe(false);
+  }, 60_000);
 });
+
+/** The socket inodes this process holds open (from /proc/self/fd), to tell its own listening sockets from others'. */
+function readlinkInodes(): Set<string> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return inodes;
+}
