@@ -3,7 +3,7 @@ import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { assertMayMoveAlias, UNKNOWN_STARTER } from '../lib/auth/runAuthority';
 import { moveAlias } from '../lib/registry/aliases';
-import { AliasNameSchema } from '../lib/registry/names';
+import { deployStage } from '../lib/stages/deploy';
 import { upstreamOutput } from './upstreamOutput';
 
 const Registered = z.object({ model: z.string(), version: z.number().int() });
@@ -15,13 +15,8 @@ const Registered = z.object({ model: z.string(), version: z.number().int() });
  * the step: give it `approval: { timeout: '24h' }`.
  */
 export const deploy = defineStep({
-  name: 'deploy',
-  config: z.strictObject({
-    alias: AliasNameSchema.default('production'),
-    /** For a canary alias: the share (0-1) of the default traffic it takes. */
-    weight: z.number().min(0).max(1).optional(),
-    from: z.string().optional(),
-  }),
+  name: deployStage.name,
+  config: deployStage.config,
   run: async ({ run, config, upstream }, runtime) => {
     if (!runtime.store) throw new ConfigError('deploy moves aliases in the model registry: run the worker with DATABASE_URL');
     const { model, version } = upstreamOutput(upstream, Registered, config.from, 'a registered model version (a register output)');

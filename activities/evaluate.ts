@@ -12,7 +12,8 @@ import { loadAll, loadAndSplit } from '../lib/ml/holdout';
 import { ModelDocumentSchema } from '../lib/ml/model';
 import { resolveAlias } from '../lib/registry/registry';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
-import { acquire, IngestConfigSchema } from './ingest';
+import { acquire } from './ingest';
+import { evaluateStage } from '../lib/stages/evaluate';
 import { upstreamOutput } from './upstreamOutput';
 
 const TrainOutput = z.object({
@@ -21,27 +22,14 @@ const TrainOutput = z.object({
   split: z.object({ testFraction: z.number(), seed: z.number() }),
 });
 
-export const EvaluateConfigSchema = z.strictObject({
-  /** Thresholds per metric (accuracy, macroF1, logLoss, rocAuc; rmse, mae, r2): a miss fails the step. */
-  gate: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })).default({}),
-  /** Compare with the version an alias points at, on the same holdout. */
-  against: z.strictObject({ model: z.string().min(1), alias: z.string().min(1).default('production') }).optional(),
-  /** Fail the gate unless the candidate beats the version `against` names (when there is one). */
-  requireImprovement: z.boolean().default(false),
-  /** Evaluate on this data set (a path, URL or query, as for ingest) instead of the training split's holdout. */
-  evaluationDataset: IngestConfigSchema.optional(),
-  /** The upstream train step, when there are several upstream steps. */
-  from: z.string().optional(),
-});
-
 /**
  * evaluate: scores the trained model on the holdout rows it never saw (the same seeded split),
  * checks the gate, and compares with the version an alias points at on the same rows. It heartbeats
  * at each phase and while data loads.
  */
 export const evaluate = defineStep({
-  name: 'evaluate',
-  config: EvaluateConfigSchema,
+  name: evaluateStage.name,
+  config: evaluateStage.config,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     runtime.heartbeat({ phase: 'read' });

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { defineStep } from '../lib/dsl/defineStep';
-import { TABULAR_FORMATS, type TabularFormat } from '../lib/data/duckdb';
+import type { TabularFormat } from '../lib/data/formats';
+import { ingestStage, type IngestConfig } from '../lib/stages/ingest';
 import { formatOf } from '../lib/data/formatOf';
 import { fetchToFile } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
@@ -18,27 +18,6 @@ import { recordRunArtifact } from '../lib/store/runArtifacts';
 
 /** `sql:<name>`: a query against a connection the deployment declared (CAIRN_SQL_CONNECTIONS). */
 const SQL_SOURCE = /^sql:([a-z][a-z0-9_-]{0,62})$/;
-
-export const IngestConfigSchema = z.strictObject({
-  /** A file path (under a data root), an http(s) URL (on the deployment's allow-list), or `sql:<connection>` with `query`. */
-  source: z
-    .string()
-    .min(1)
-    .refine((s) => !/^postgres(ql)?:\/\//i.test(s), {
-      message: 'a connection string cannot be a source: declare the connection in CAIRN_SQL_CONNECTIONS on the workers and name it as sql:<name>',
-    }),
-  format: z.enum(TABULAR_FORMATS).optional(),
-  /** For sql: sources: one SELECT statement, run read-only. */
-  query: z.string().min(1).optional(),
-  /** For URLs: narrows the deployment's allow-list (CAIRN_ALLOW_HOSTS) for this step; it can never widen it. */
-  allowHosts: z.array(z.string()).optional(),
-  /** Columns whose values stay out of the stored profile (statistics and categories); `*` for all. Viewers read profiles. */
-  redactProfile: z.array(z.string()).default([]),
-  maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
-  maxRows: z.number().int().positive().default(10_000_000),
-  timeoutMs: z.number().int().positive().default(300_000),
-});
-export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
 /** Brings the source to a local file, as the deployment's source policy allows; returns the file and its format. */
 export async function acquire(
@@ -76,8 +55,8 @@ export async function acquire(
  * It heartbeats from progress: bytes fetched, rows queried or checked, DuckDB statements in flight.
  */
 export const ingest = defineStep({
-  name: 'ingest',
-  config: IngestConfigSchema,
+  name: ingestStage.name,
+  config: ingestStage.config,
   heartbeat: 'manual',
   run: async ({ run, config }, runtime) => {
     if (!runtime.store) throw new ConfigError('ingest records datasets in the metadata store: run the worker with DATABASE_URL');

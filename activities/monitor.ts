@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
-import { DriftThresholdsSchema } from '../lib/drift/driftReport';
 import { checkModelDrift } from '../lib/drift/modelDrift';
 import { ConfigError, DataError } from '../lib/errors';
-import { AliasNameSchema, ModelNameSchema } from '../lib/registry/names';
+import { monitorStage } from '../lib/stages/monitor';
 import { upstreamOutput } from './upstreamOutput';
 
 const Ingested = z.object({ dataset: ArtifactRefSchema });
@@ -17,15 +16,8 @@ const Ingested = z.object({ dataset: ArtifactRefSchema });
  * the batch and the reference load.
  */
 export const monitor = defineStep({
-  name: 'monitor',
-  config: z.strictObject({
-    model: ModelNameSchema,
-    alias: AliasNameSchema.default('production'),
-    thresholds: DriftThresholdsSchema.optional(),
-    minRows: z.number().int().min(1).default(100),
-    failOnDrift: z.boolean().default(false),
-    from: z.string().optional(),
-  }),
+  name: monitorStage.name,
+  config: monitorStage.config,
   heartbeat: 'manual',
   run: async ({ config, upstream }, runtime) => {
     if (!runtime.store) throw new ConfigError('monitor reads the model registry and stores drift reports: run the worker with DATABASE_URL');

@@ -1,7 +1,9 @@
 import { defineStep } from '../lib/dsl/defineStep';
+import { noopStage } from '../lib/stages/noop';
 
 /** Does nothing and says which upstream outputs it saw: for wiring pipelines, tests and benchmarks. */
 export const noop = defineStep({
-  name: 'noop',
+  name: noopStage.name,
+  config: noopStage.config,
   run: ({ upstream }) => ({ upstream: Object.keys(upstream) }),
 });

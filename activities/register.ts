@@ -4,7 +4,7 @@ import { CODE_VERSION } from '../lib/codeVersion';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { ModelDocumentSchema } from '../lib/ml/model';
-import { ModelNameSchema } from '../lib/registry/names';
+import { registerStage } from '../lib/stages/register';
 import { registerVersion } from '../lib/registry/registry';
 import { upstreamOutput } from './upstreamOutput';
 
@@ -16,11 +16,8 @@ const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSch
  * version). The same run's step registering again gets the same version.
  */
 export const register = defineStep({
-  name: 'register',
-  config: z.strictObject({
-    model: ModelNameSchema,
-    from: z.string().optional(),
-  }),
+  name: registerStage.name,
+  config: registerStage.config,
   run: async ({ run, config, upstream }, runtime) => {
     if (!runtime.store) throw new ConfigError('register writes to the model registry in the metadata store: run the worker with DATABASE_URL');
     const source = upstreamOutput(upstream, ModelOutput, config.from, 'a model with metrics (an evaluate or train output)');

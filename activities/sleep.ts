@@ -1,13 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import { sleepStage } from '../lib/stages/sleep';
 import { defineStep } from '../lib/dsl/defineStep';
-
-const SleepConfig = z.strictObject({ ms: z.number().int().min(0).max(86_400_000) });
 
 /** Waits `ms` milliseconds, heartbeating; stops at once when the run is cancelled. */
 export const sleep = defineStep({
-  name: 'sleep',
-  config: SleepConfig,
+  name: sleepStage.name,
+  config: sleepStage.config,
   run: async ({ config }, { signal }) => {
     await delay(config.ms, undefined, { signal });
     return { sleptMs: config.ms };

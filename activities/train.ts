@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
-import { TrainConfigSchema, trainModel } from '../lib/ml/trainModel';
+import { trainModel } from '../lib/ml/trainModel';
+import { trainStage } from '../lib/stages/train';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
 
@@ -14,8 +15,8 @@ const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
  * as stalled after its heartbeat timeout instead of running until its step timeout.
  */
 export const train = defineStep({
-  name: 'train',
-  config: TrainConfigSchema.extend({ from: z.string().optional() }),
+  name: trainStage.name,
+  config: trainStage.config,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (ingest or validate)');

@@ -1,23 +1,15 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { checkContract, type ContractReport } from '../lib/data/checkContract';
-import { ContractSchema } from '../lib/data/contract';
 import { sqlString, withDuckDb } from '../lib/data/duckdb';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError, DataError } from '../lib/errors';
-import { distributionViolations, DistributionCheckSchema } from '../lib/data/distributionChecks';
+import { distributionViolations } from '../lib/data/distributionChecks';
+import { validateStage } from '../lib/stages/validate';
 import { profileTable } from '../lib/data/profile';
 import { datasetProfile } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
-
-export const ValidateConfigSchema = z.strictObject({
-  contract: ContractSchema,
-  /** Distribution checks against a reference dataset's profile (needs the metadata store). */
-  distribution: DistributionCheckSchema.optional(),
-  /** The upstream step whose output holds the `dataset` to check; default: the only upstream step. */
-  from: z.string().optional(),
-});
 
 const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 
@@ -37,8 +29,8 @@ export function describeFailures(report: ContractReport): string {
  * columns, the rules and example rows. It heartbeats at each phase and while DuckDB checks.
  */
 export const validate = defineStep({
-  name: 'validate',
-  config: ValidateConfigSchema,
+  name: validateStage.name,
+  config: validateStage.config,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');

@@ -12,11 +12,17 @@ import { registerRunHistoryCommands } from './commands/runHistory';
 import { registerRunCommands } from './commands/runs';
 import { registerScheduleCommands } from './commands/schedules';
 import { createCliContext } from './context';
+import { packageVersion } from './packageVersion';
+
+/** Exit status of a command line that does not parse (as POSIX utilities use it); a failed command exits 1, drift 3. */
+const USAGE_ERROR = 2;
 
 const context = createCliContext();
 const program = new Command('cairn')
   .description('Cairn: durable ML pipelines on Temporal')
-  .showHelpAfterError()
+  .version(packageVersion(), '-V, --version', 'print the version')
+  // A usage error gets one line and a pointer to the help, not the whole help.
+  .showHelpAfterError('(cairn --help lists the commands; cairn <command> --help their options)')
   .exitOverride();
 
 registerPipelineCommands(program, context);
@@ -33,7 +39,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
+    process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
   } else if (error instanceof CliError || error instanceof CairnError) {
     process.stderr.write(`cairn: ${error.message}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;

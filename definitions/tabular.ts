@@ -54,8 +54,8 @@ function tabularPipeline(options: {
         activity: 'evaluate',
         after: ['fit'],
         config: (p) => {
-          const gate: JsonObject = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
-          const evaluationDataset: JsonObject | undefined = p.evaluationDataset ? { source: p.evaluationDataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}) } : undefined;
+          const gate: Record<string, { min?: number; max?: number }> = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
+          const evaluationDataset = p.evaluationDataset ? { source: p.evaluationDataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}) } : undefined;
           return { gate, against: { model: p.model, alias: 'production' }, requireImprovement: options.promote ?? false, ...(evaluationDataset ? { evaluationDataset } : {}) };
         },
       },

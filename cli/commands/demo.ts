@@ -5,16 +5,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/freePort';
-import { logger } from '../../lib/logger';
 import type { RunView } from '../../lib/runs/describeRun';
-import { newRunKey } from '../../lib/temporal';
+import { newRunKey } from '../../lib/runIds';
 import { apiClient, runPath, type ApiClient } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
-import { startLocalStack } from '../localStack';
 import { waitForRun } from '../waitForRun';
 import { waitUntil } from '../waitUntil';
-import { runWeatherLoop } from './demoLoop';
 
 interface Started {
   runId: string;
@@ -32,6 +29,8 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .description('run the end-to-end demo on a private local stack, then stop it')
     .option('--loop', 'only the closed loop: deploy, serve, watch drift, retrain, promote')
     .action(async (options: { loop?: boolean }) => {
+      // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
+      const [{ startLocalStack }, { logger }, { runWeatherLoop }] = await Promise.all([import('../localStack'), import('../../lib/logger'), import('./demoLoop')]);
       const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
       const cfg = { ...config(), CAIRN_HOME: home, DATABASE_URL: undefined, CAIRN_ARTIFACTS_DIR: undefined };
       // The demo tells its own story; request and step log lines would bury it.

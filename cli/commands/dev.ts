@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { config } from '../../lib/config';
 import type { CliContext } from '../context';
-import { startLocalStack } from '../localStack';
 
 export function registerDevCommand(program: Command, context: CliContext): void {
   program
@@ -10,6 +9,8 @@ export function registerDevCommand(program: Command, context: CliContext): void 
     .description('start Cairn locally: the Temporal dev server (unless one answers at TEMPORAL_ADDRESS), workers and the API')
     .action(async () => {
       const cfg = config();
+      // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
+      const { startLocalStack } = await import('../localStack');
       const stack = await startLocalStack({
         cfg,
         temporalAddress: cfg.TEMPORAL_ADDRESS,

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { formatOf } from '../../lib/data/formatOf';
 import { compareSamples, DriftThresholdsSchema, type FeatureDrift } from '../../lib/drift/driftReport';
 import type { ModelDriftReport } from '../../lib/drift/modelDrift';
-import { readColumns } from '../../lib/drift/readColumns';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 import { driftLines } from '../driftLines';
@@ -40,6 +39,8 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       });
       if (!parsed.success) throw new CliError(`thresholds: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`);
       const only = options.columns?.split(',').map((c) => c.trim()).filter(Boolean);
+      // DuckDB is loaded only by the command that reads files.
+      const { readColumns } = await import('../../lib/drift/readColumns');
       const [reference, current] = await Promise.all([readColumns(referencePath, formatOf(referencePath)), readColumns(currentPath, formatOf(currentPath))]);
       for (const name of only ?? []) if (!reference.columns.has(name)) throw new CliError(`--columns: '${name}' is not a comparable column of ${referencePath}`);
       const wanted = only ? new Map([...reference.columns].filter(([name]) => only.includes(name))) : reference.columns;

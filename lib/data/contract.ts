@@ -22,6 +22,8 @@ export const ContractSchema = z.strictObject({
   allowExtraColumns: z.boolean().default(true),
 });
 export type Contract = z.output<typeof ContractSchema>;
+/** A contract as a pipeline writes it (defaults may be left out). */
+export type ContractInput = z.input<typeof ContractSchema>;
 export type ColumnRule = z.output<typeof ColumnRuleSchema>;
 
 const TYPE_PATTERNS: Record<(typeof COLUMN_TYPES)[number], RegExp> = {

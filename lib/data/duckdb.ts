@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
 import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
 import { checkCsvStructure } from './csvStructure';
+import type { TabularFormat } from './formats';
 
 /**
  * A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL).
@@ -45,8 +46,6 @@ export function sqlIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export const TABULAR_FORMATS = ['csv', 'parquet', 'jsonl', 'json'] as const;
-export type TabularFormat = (typeof TABULAR_FORMATS)[number];
 
 /** Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where. */
 export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, progress: ReportProgress = ignoreProgress): Promise<void> {

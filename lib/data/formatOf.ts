@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { ConfigError } from '../errors';
-import { TABULAR_FORMATS, type TabularFormat } from './duckdb';
+import { TABULAR_FORMATS, type TabularFormat } from './formats';
 
 /** The tabular format a file path's extension says, unless one is given explicitly. */
 export function formatOf(path: string, explicit?: TabularFormat): TabularFormat {

@@ -3,7 +3,8 @@ import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
-import { loadTable, sqlString, withDuckDb, type TabularFormat } from './duckdb';
+import { loadTable, sqlString, withDuckDb } from './duckdb';
+import type { TabularFormat } from './formats';
 import { profileTable, type Profile } from './profile';
 
 /**

@@ -1,4 +1,5 @@
-import { sqlIdentifier, withDuckDb, loadTable, type TabularFormat } from '../data/duckdb';
+import { sqlIdentifier, withDuckDb, loadTable } from '../data/duckdb';
+import type { TabularFormat } from '../data/formats';
 import { isNumericType } from '../data/profile';
 import { DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';

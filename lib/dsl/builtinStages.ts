@@ -1,10 +1,12 @@
+import { STAGES, type StageName } from '../stages';
+
 /**
  * Names of the stages every Cairn worker registers (activities/ implements them). The registry
  * checks each step's activity against these and the steps declared with defineStep, so a typo in
  * an activity name fails when definitions load, not when a run is stuck waiting for a worker.
  */
-export const BUILTIN_STAGES = ['noop', 'sleep', 'ingest', 'validate', 'train', 'evaluate', 'register', 'deploy', 'monitor'] as const;
-export type BuiltinStage = (typeof BUILTIN_STAGES)[number];
+export const BUILTIN_STAGES = Object.keys(STAGES) as StageName[];
+export type BuiltinStage = StageName;
 
 /** Activities of Cairn's own workflows (the drift watcher): no step may take these names. */
 export const RESERVED_ACTIVITIES = ['checkDrift', 'claimRetrain'] as const;

@@ -7,6 +7,7 @@ import { findCycle, topologicalOrder } from './graph';
 import { type JsonObject, type PipelineSpec, type StepSpec } from './spec';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema } from './stepOptions';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
+import { isStageName, STAGES } from '../stages';
 
 const PIPELINE_ID = /^[a-z][a-z0-9-]{0,62}$/;
 const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
@@ -68,6 +69,28 @@ export function validatePipeline(pipeline: Pipeline): void {
   const cycle = findCycle(pipeline.steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
   if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
   checkTriggers(pipeline, fail);
+  // Configs computed from params are checked now too when the params have defaults for everything.
+  const defaults = pipeline.params.safeParse({});
+  if (defaults.success) for (const step of pipeline.steps) resolveConfig(pipeline, step, defaults.data as JsonObject);
+}
+
+/** The activity a step runs, by name: a stage's name, a defineStep's or a remoteStep's. */
+export function activityNameOf(activity: AnyStep['activity'] | undefined): string | undefined {
+  return typeof activity === 'string' ? activity : activity?.name;
+}
+
+/** The schema a step's config must fit: its built-in stage's contract, or its defineStep config. */
+function configSchemaOf(step: AnyStep): z.ZodType | undefined {
+  if (typeof step.activity !== 'string') return step.activity.kind === 'cairn-step' ? step.activity.config : undefined;
+  return isStageName(step.activity) ? STAGES[step.activity].config : undefined;
+}
+
+/** A config's `from` names the upstream step to read: it must be one of the step's `after`. */
+function checkFrom(step: AnyStep, config: JsonObject, fail: (problem: string) => never): void {
+  const from = config.from;
+  if (typeof from === 'string' && !(step.after ?? []).includes(from)) {
+    fail(`step '${step.name}': config.from names '${from}', which is not one of its upstream steps (${(step.after ?? []).join(', ') || 'none'})`);
+  }
 }
 
 function checkTriggers(pipeline: Pipeline, fail: (problem: string) => never): void {
@@ -78,11 +101,14 @@ function checkTriggers(pipeline: Pipeline, fail: (problem: string) => never): vo
     if (problem) fail(`trigger '${name}': ${problem}`);
     if (names.has(name)) fail(`two schedule triggers are named '${name}'`);
     names.add(name);
+    let params: JsonObject | undefined;
     try {
-      parseParams(pipeline, trigger.params ?? {});
+      params = parseParams(pipeline, trigger.params ?? {});
     } catch (error) {
       fail(`trigger '${name}': ${(error as Error).message.replace(`pipeline '${pipeline.id}': `, '')}`);
     }
+    // The schedule's params are known now: every step's config is checked with them.
+    for (const step of pipeline.steps) resolveConfig(pipeline, step, params as JsonObject);
   });
   for (const trigger of pipeline.triggers) {
     if (trigger.kind !== 'event') continue;
@@ -104,7 +130,7 @@ function checkParamDefaults(pipeline: Pipeline, fail: (problem: string) => never
 
 function checkStep(step: AnyStep, fail: (problem: string) => never): void {
   const { name, activity, after, config, ...options } = step;
-  const activityName = typeof activity === 'string' ? activity : activity?.name;
+  const activityName = activityNameOf(activity);
   if (typeof activityName !== 'string' || activityName.length === 0) {
     fail(`step '${name}' has no activity: name a built-in stage or a step declared with defineStep`);
   }
@@ -114,6 +140,21 @@ function checkStep(step: AnyStep, fail: (problem: string) => never): void {
   }
   const parsed = StepOptionsSchema.safeParse(options);
   if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
+  // A config written out (not computed from params) is checked when the definitions load.
+  if (config !== undefined && typeof config !== 'function') checkConfig(step, config, (problem) => fail(`step '${name}': ${problem}`));
+}
+
+/** Checks a resolved config against the step's schema and its `from` against its upstream steps. */
+function checkConfig(step: AnyStep, config: unknown, fail: (problem: string) => never): JsonObject {
+  const json = ConfigSchema.safeParse(config);
+  if (!json.success) fail(`config must be a plain JSON object: ${describeIssuesText(json.error)}`);
+  const schema = configSchemaOf(step);
+  if (schema) {
+    const checked = schema.safeParse(json.data);
+    if (!checked.success) fail(`config.${describeIssuesText(checked.error)}`);
+  }
+  checkFrom(step, json.data as JsonObject, fail);
+  return json.data as JsonObject;
 }
 
 /** Validates params with the pipeline's schema; the error names each bad field. */
@@ -163,7 +204,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
   );
   return {
     name: step.name,
-    activity: typeof step.activity === 'string' ? step.activity : step.activity.name,
+    activity: activityNameOf(step.activity) as string,
     after: [...(step.after ?? [])],
     config: resolveConfig(pipeline, step, params),
     retry: {
@@ -195,12 +236,5 @@ function resolveConfig(pipeline: Pipeline, step: AnyStep, params: JsonObject): J
       fail(`config function threw: ${(error as Error).message}`);
     }
   }
-  const json = ConfigSchema.safeParse(config);
-  if (!json.success) fail(`config must be a plain JSON object: ${describeIssuesText(json.error)}`);
-  const stepFunction = typeof step.activity === 'string' ? undefined : step.activity;
-  if (stepFunction?.config) {
-    const checked = stepFunction.config.safeParse(json.data);
-    if (!checked.success) fail(`config.${describeIssuesText(checked.error)}`);
-  }
-  return json.data as JsonObject;
+  return checkConfig(step, config, fail);
 }

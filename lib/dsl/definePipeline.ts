@@ -1,20 +1,36 @@
 import type { z } from 'zod';
-import type { AnyStepFunction } from './defineStep';
+import type { AnyStepFunction, RemoteStep } from './defineStep';
 import type { JsonObject } from './spec';
 import type { FailureOptions, StepOptions } from './stepOptions';
 import type { Trigger } from './triggers';
+import type { StageName, STAGES } from '../stages';
 
 export type ParamsSchema = z.ZodObject;
 
-/** One step of a pipeline; `after` is checked against the pipeline's own step names. */
-export type StepDefinition<StepName extends string, Params> = StepOptions & {
-  /** The activity that runs this step: a built-in stage's name or a step declared with defineStep. */
-  activity: string | AnyStepFunction;
+/** A step's config: the object itself, or a function of the run's validated params that returns it. */
+export type ConfigOrFunction<Config, Params> = Config | ((params: Params) => Config);
+
+type StepBase<StepName extends string> = StepOptions & {
   /** Upstream steps: this step starts when all of them have finished. */
   after?: readonly StepName[];
-  /** Step configuration; a function receives the run's validated params. */
-  config?: JsonObject | ((params: Params) => JsonObject);
 };
+
+/**
+ * A built-in stage, by name: its config is typed by the stage's contract (lib/stages), so a misspelled
+ * key or a wrong type is a TypeScript error, and compile() checks it again when definitions load.
+ */
+export type StageStepDefinition<StepName extends string, Params> = {
+  [Stage in StageName]: StepBase<StepName> & { activity: Stage; config?: ConfigOrFunction<z.input<(typeof STAGES)[Stage]['config']>, Params> };
+}[StageName];
+
+/** A step declared with defineStep (its own schema checks its config when definitions load), or a remoteStep. */
+export type CustomStepDefinition<StepName extends string, Params> = StepBase<StepName> & {
+  activity: AnyStepFunction | RemoteStep;
+  config?: ConfigOrFunction<JsonObject, Params>;
+};
+
+/** One step of a pipeline; `after` is checked against the pipeline's own step names. */
+export type StepDefinition<StepName extends string, Params> = StageStepDefinition<StepName, Params> | CustomStepDefinition<StepName, Params>;
 
 export type NamedStepDefinition<Params> = StepDefinition<string, Params> & { name: string };
 

@@ -63,3 +63,18 @@ export function defineStep<Config extends JsonObject = JsonObject>(definition: {
 /** A step function of any config type, as pipelines and the registry hold them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- config types differ per step; each is checked by its own schema at run time
 export type AnyStepFunction = StepFunction<any>;
+
+/**
+ * A step that another worker implements (another service, another language: a Python worker on its
+ * own queue): pipelines name it with `activity: remoteStep('fit-sklearn')`, and this codebase's
+ * workers do not register it. Its config is checked by the worker that runs it.
+ */
+export interface RemoteStep {
+  readonly kind: 'cairn-remote-step';
+  readonly name: string;
+}
+
+export function remoteStep(name: string): RemoteStep {
+  if (!ACTIVITY_NAME.test(name)) throw new TypeError(`remoteStep: '${name}' is not a valid step name (a letter, then letters, digits, dashes)`);
+  return { kind: 'cairn-remote-step', name };
+}

@@ -1,5 +1,5 @@
 export { definePipeline, type Pipeline, type PipelineDefinition, type StepDefinition } from './definePipeline';
-export { defineStep, type StepFunction, type StepRuntime } from './defineStep';
+export { defineStep, remoteStep, type RemoteStep, type StepFunction, type StepRuntime } from './defineStep';
 export { defineRegistry, type Registry } from './registry';
 export { compile, validatePipeline, parseParams, type CompiledRun } from './compile';
 export type { PipelineSpec, StepSpec, JsonObject, JsonValue } from './spec';

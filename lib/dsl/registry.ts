@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { BUILTIN_STAGES, RESERVED_ACTIVITIES } from './builtinStages';
-import { validatePipeline } from './compile';
+import { activityNameOf, validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
 import type { AnyStepFunction, StepFunction } from './defineStep';
 
@@ -34,13 +34,14 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
     if (pipelines.has(pipeline.id)) throw new ConfigError(`two pipelines have the id '${pipeline.id}'`);
     pipelines.set(pipeline.id, pipeline);
     for (const step of pipeline.steps) {
-      if (typeof step.activity !== 'string') addStep(step.activity, `pipeline '${pipeline.id}'`);
+      if (typeof step.activity !== 'string' && step.activity.kind === 'cairn-step') addStep(step.activity, `pipeline '${pipeline.id}'`);
     }
   }
   const known = new Set<string>([...BUILTIN_STAGES, ...steps.keys()]);
   for (const pipeline of pipelines.values()) {
     for (const step of pipeline.steps) {
-      const name = typeof step.activity === 'string' ? step.activity : step.activity.name;
+      if (typeof step.activity !== 'string' && step.activity.kind === 'cairn-remote-step') continue; // another worker's to run
+      const name = activityNameOf(step.activity) as string;
       if (!known.has(name)) {
         throw new ConfigError(
           `pipeline '${pipeline.id}': step '${step.name}' uses activity '${name}', which is neither a built-in stage ` +

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { compile } from '../dsl/compile';
 import type { Registry } from '../dsl/registry';
 import { ConfigError } from '../errors';
-import { runWorkflowId } from '../temporal';
+import { runWorkflowId } from '../runIds';
 import { startCompiledRun, type RunIssuer } from '../runs/startRun';
 
 export interface EventDelivery {

@@ -1,6 +1,7 @@
 import { ignoreProgress, type ReportProgress } from '../progress';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { DataError } from '../errors';
+import { TrainConfigSchema, type TrainConfig } from '../stages/train';
 import { fitGradientBoosting } from './gradientBoosting';
 import { fitLogisticRegression } from './logisticRegression';
 import { predict, type ModelDocument } from './model';
@@ -8,29 +9,6 @@ import { fitRidgeRegression } from './ridgeRegression';
 import { loadAndSplit } from './holdout';
 import { encodeRows, fitPreprocessing } from './trainingData';
 
-export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression', 'gradient-boosted-trees'] as const;
-
-export const TrainConfigSchema = z.strictObject({
-  target: z.string().min(1),
-  /** Feature columns; default: every other numeric, text or boolean column. */
-  features: z.array(z.string().min(1)).min(1).optional(),
-  algorithm: z.enum(TRAIN_ALGORITHMS).default('logistic-regression'),
-  /** L2 penalty on the weights (per row: the loss is a mean). */
-  l2: z.number().min(0).default(1e-3),
-  maxIterations: z.number().int().min(1).max(10_000).default(500),
-  /** Gradient-boosted trees: rounds, shrinkage, depth, minimum hessian per leaf, quantile bins per input. */
-  rounds: z.number().int().min(1).max(5_000).default(100),
-  learningRate: z.number().gt(0).max(1).default(0.1),
-  maxDepth: z.number().int().min(1).max(12).default(4),
-  minChildWeight: z.number().min(0).default(1),
-  bins: z.number().int().min(2).max(1024).default(64),
-  /** Gradient-boosted trees: L2 on leaf values. */
-  leafL2: z.number().min(0).default(1),
-  /** Held out for evaluation, by a seeded stratified split. */
-  testFraction: z.number().gt(0).lt(1).default(0.2),
-  seed: z.number().int().default(42),
-});
-export type TrainConfig = z.output<typeof TrainConfigSchema>;
 
 export interface TrainResult {
   model: ModelDocument;

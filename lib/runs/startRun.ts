@@ -4,7 +4,7 @@ import { compile } from '../dsl/compile';
 import type { Pipeline } from '../dsl/definePipeline';
 import type { JsonObject, PipelineSpec } from '../dsl/spec';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
-import { runWorkflowId } from '../temporal';
+import { runWorkflowId } from '../runIds';
 import type { runPipeline } from '../../workflows/runPipeline';
 import { STARTED_BY_MEMO, type RunInput } from '../../workflows/runTypes';
 import { DIRECT_STARTER, signSpec, type Starter } from '../auth/runAuthority';

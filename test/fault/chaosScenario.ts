@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { z } from 'zod';
-import { definePipeline } from '../../lib/dsl';
+import { definePipeline, remoteStep } from '../../lib/dsl';
 import { startRun, type StartedRun } from '../../lib/runs/startRun';
 import { CAIRN_STATUS } from '../../lib/searchAttributes';
 import { CHAOS_EFFECTS_TABLE } from './chaosEffects';
@@ -58,7 +58,7 @@ const KILL_CYCLE_MS = KILL_EVERY_MS + 3_000;
 /** Three chained steps; each works a while, then writes a row in the store. */
 function chaosPipeline(stepMs: [number, number], seed: number) {
   const ms = (i: number) => stepMs[0] + ((seed * 7919 + i * 104729) % (stepMs[1] - stepMs[0] + 1));
-  const step = <const A extends 'a' | 'b'>(i: number, after: readonly A[]) => ({ activity: 'chaos-work', after, config: { ms: ms(i) }, heartbeat: '2s' as const, retry: { attempts: 3, backoff: { initial: '200ms' as const } } });
+  const step = <const A extends 'a' | 'b'>(i: number, after: readonly A[]) => ({ activity: remoteStep('chaos-work'), after, config: { ms: ms(i) }, heartbeat: '2s' as const, retry: { attempts: 3, backoff: { initial: '200ms' as const } } });
   return definePipeline({ id: 'chaos', params: z.object({}), steps: { a: step(0, []), b: step(1, ['a']), c: step(2, ['b']) } });
 }
 

@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { definePipeline } from '../../lib/dsl';
+import { definePipeline, remoteStep } from '../../lib/dsl';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { ParamsError } from '../../lib/errors';
 import { startRun } from '../../lib/runs/startRun';
@@ -43,7 +43,7 @@ async function cairnStatus(runId: string): Promise<string | undefined> {
 }
 
 const work = <const A extends string = never>(after: readonly A[] = [], ms = 0, extra: object = {}) => ({
-  activity: 'test-work',
+  activity: remoteStep('test-work'),
   after,
   config: { ms },
   ...extra,
@@ -141,7 +141,7 @@ describe('runPipeline on a real Temporal server', () => {
     const pipeline = definePipeline({
       id: 'bad-data',
       params: noParams,
-      steps: { validate: { activity: 'test-bad-data', retry: { attempts: 5 } } },
+      steps: { validate: { activity: remoteStep('test-bad-data'), retry: { attempts: 5 } } },
     });
     const run = await start(pipeline);
     await waitFor(async () => (await cairnStatus(run.runId)) === 'awaiting_operator', 'awaiting_operator');

@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { z } from 'zod';
-import { definePipeline } from '../../lib/dsl';
+import { definePipeline, remoteStep } from '../../lib/dsl';
 import { startRun } from '../../lib/runs/startRun';
 import { abortRunUpdate, runStateQuery } from '../../workflows/messages';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
@@ -37,12 +37,12 @@ async function workerOnItsQueue(extraEnv: Record<string, string> = {}) {
   return { taskQueue, logPath, child };
 }
 
-const misbehave = (how: string, extra: object = {}) => ({ activity: 'misbehave', config: { how }, retry: { attempts: 1 }, heartbeat: '2s' as const, ...extra });
+const misbehave = (how: string, extra: object = {}) => ({ activity: remoteStep('misbehave'), config: { how }, retry: { attempts: 1 }, heartbeat: '2s' as const, ...extra });
 
 /** A healthy step still runs on this worker process, after whatever happened before. */
 async function stillServes(taskQueue: string, logPath: string, child: ChildProcess) {
   expect(isAlive(child)).toBe(true);
-  const healthy = definePipeline({ id: 'healthy', params: z.object({}), steps: { ok: { activity: 'side-effect', config: { ms: 10 } } } });
+  const healthy = definePipeline({ id: 'healthy', params: z.object({}), steps: { ok: { activity: remoteStep('side-effect'), config: { ms: 10 } } } });
   const run = await startRun(env.client, { pipeline: healthy, trigger: 'test', taskQueue });
   expect((await run.handle.result()).status).toBe('succeeded');
   expect(logLines(logPath).some(([event, step, , pid]) => event === 'done' && step === 'ok' && Number(pid) === child.pid)).toBe(true);
@@ -94,7 +94,7 @@ describe('a misbehaving step fails alone; its worker keeps running', () => {
       id: 'hangs',
       params: z.object({}),
       steps: {
-        manual: { activity: 'hang-manual', heartbeat: '1s', retry: { attempts: 1 } },
+        manual: { activity: remoteStep('hang-manual'), heartbeat: '1s', retry: { attempts: 1 } },
         auto: misbehave('hang', { timeout: '3s' }),
       },
     });

@@ -1,3 +1,4 @@
+import type { ContractInput } from '../../lib/data/contract';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -46,7 +47,7 @@ async function ingested(csv: string) {
 }
 
 const PEOPLE = 'id,age,country,score\n1,34,FR,0.5\n2,-3,DE,0.7\n3,51,XX,NaN\n4,,FR,0.1\n5,29,DE,inf\n1,40,FR,0.2\n';
-const contract = {
+const contract: ContractInput = {
   columns: {
     id: { type: 'integer' },
     age: { type: 'integer', min: 0, max: 120 },

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { z } from 'zod';
-import { definePipeline } from '../../lib/dsl';
+import { definePipeline, remoteStep } from '../../lib/dsl';
 import { startRun } from '../../lib/runs/startRun';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const sideEffect = <const A extends string = never>(after: readonly A[], ms: number) => ({
-  activity: 'side-effect',
+  activity: remoteStep('side-effect'),
   after,
   config: { ms },
   heartbeat: '1s' as const,

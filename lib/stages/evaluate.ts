@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ArtifactRefSchema } from '../artifacts/artifactRef';
+import { defineStageContract } from './contract';
+import { IngestConfigSchema } from './ingest';
+
+export const EvaluateConfigSchema = z.strictObject({
+  /** Thresholds per metric (accuracy, macroF1, logLoss, rocAuc; rmse, mae, r2): a miss fails the step. */
+  gate: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })).default({}),
+  /** Compare with the version an alias points at, on the same holdout. */
+  against: z.strictObject({ model: z.string().min(1), alias: z.string().min(1).default('production') }).optional(),
+  /** Fail the gate unless the candidate beats the version `against` names (when there is one). */
+  requireImprovement: z.boolean().default(false),
+  /** Evaluate on this data set (a path, URL or query, as for ingest) instead of the training split's holdout. */
+  evaluationDataset: IngestConfigSchema.optional(),
+  /** The upstream train step, when there are several upstream steps. */
+  from: z.string().optional(),
+});
+
+export const evaluateStage = defineStageContract({
+  name: 'evaluate',
+  summary: 'Scores the upstream model on the holdout rows it never saw (or an evaluation dataset), checks the gate, and compares with the version an alias points at on the same rows.',
+  config: EvaluateConfigSchema,
+  output: z.object({
+    model: ArtifactRefSchema,
+    dataset: ArtifactRefSchema,
+    metrics: z.record(z.string(), z.unknown()),
+    primaryMetric: z.string(),
+    holdoutRows: z.number().int(),
+    evaluatedOn: z.object({ kind: z.enum(['holdout', 'evaluation-dataset']), dataset: ArtifactRefSchema }),
+    comparison: z
+      .object({ model: z.string(), alias: z.string(), version: z.number().int().nullable(), metrics: z.unknown(), candidateIsBetter: z.boolean().nullable() })
+      .nullable(),
+    report: ArtifactRefSchema,
+  }),
+  needsStore: false,
+});

@@ -1,0 +1,32 @@
+import { deployStage } from './deploy';
+import { evaluateStage } from './evaluate';
+import { ingestStage } from './ingest';
+import { monitorStage } from './monitor';
+import { noopStage } from './noop';
+import { registerStage } from './register';
+import { sleepStage } from './sleep';
+import { trainStage } from './train';
+import { validateStage } from './validate';
+
+/**
+ * Every built-in stage's contract, by activity name: the one list. The DSL types configs from it,
+ * compile() checks configs against it, the API describes stages from it, and activities/ implements
+ * each (a test checks that the two lists agree). A new stage: a contract module here, its activity.
+ */
+export const STAGES = {
+  noop: noopStage,
+  sleep: sleepStage,
+  ingest: ingestStage,
+  validate: validateStage,
+  train: trainStage,
+  evaluate: evaluateStage,
+  register: registerStage,
+  deploy: deployStage,
+  monitor: monitorStage,
+} as const;
+
+export type StageName = keyof typeof STAGES;
+
+export function isStageName(name: string): name is StageName {
+  return Object.hasOwn(STAGES, name);
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ArtifactRefSchema } from '../artifacts/artifactRef';
+import { TABULAR_FORMATS } from '../data/formats';
+import { defineStageContract } from './contract';
+
+export const IngestConfigSchema = z.strictObject({
+  /** A file path (under a data root), an http(s) URL (on the deployment's allow-list), or `sql:<connection>` with `query`. */
+  source: z
+    .string()
+    .min(1)
+    .refine((s) => !/^postgres(ql)?:\/\//i.test(s), {
+      message: 'a connection string cannot be a source: declare the connection in CAIRN_SQL_CONNECTIONS on the workers and name it as sql:<name>',
+    }),
+  format: z.enum(TABULAR_FORMATS).optional(),
+  /** For sql: sources: one SELECT statement, run read-only. */
+  query: z.string().min(1).optional(),
+  /** For URLs: narrows the deployment's allow-list (CAIRN_ALLOW_HOSTS) for this step; it can never widen it. */
+  allowHosts: z.array(z.string()).optional(),
+  /** Columns whose values stay out of the stored profile (statistics and categories); `*` for all. Viewers read profiles. */
+  redactProfile: z.array(z.string()).default([]),
+  maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
+  maxRows: z.number().int().positive().default(10_000_000),
+  timeoutMs: z.number().int().positive().default(300_000),
+});
+export type IngestConfig = z.output<typeof IngestConfigSchema>;
+
+export const ingestStage = defineStageContract({
+  name: 'ingest',
+  summary: 'Reads a CSV, Parquet or JSON file under a data root, an allowed URL or a named SQL connection into a Parquet dataset artifact with a profile.',
+  config: IngestConfigSchema,
+  output: z.object({
+    dataset: ArtifactRefSchema,
+    /** A reference to the profile's JSON artifact (read it with `artifacts.read(profile)`, or GET /api/v1/datasets/:sha256/profile). */
+    profile: ArtifactRefSchema,
+    rows: z.number().int(),
+    columns: z.array(z.object({ name: z.string(), type: z.string() })),
+    source: z.object({ kind: z.enum(['file', 'url', 'sql']), format: z.enum(TABULAR_FORMATS) }),
+  }),
+  needsStore: true,
+});
