@@ -1,25 +1,16 @@
-import { AliasNotifications } from '../lib/serving/aliasNotifications';
-import { PredictionLog } from '../lib/serving/predictionLog';
 import { join } from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { registry } from '../definitions';
-import { predictionJournalDir, storeDeadlines, type Config } from '../lib/config';
+import { storeDeadlines, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
-import { servicesFromConfig } from '../lib/services';
 import { invocationDirectory } from './params';
 import { devSpecSecret } from '../lib/auth/devSpecSecret';
 import { openStore } from '../lib/store/openStore';
 import { stepTaskQueue } from '../lib/taskQueues';
-import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { isTemporalReachable, resolveTemporalCli, startDevServer, type DevServer } from '../lib/temporalDevServer';
-import { createApp } from '../server/app';
-import { safeBindHost } from '../server/bindHost';
-import { startApiServer } from '../server/serve';
-import { securityFromConfig } from '../server/securityFromConfig';
-import { listApiKeys } from '../lib/store/apiKeysTable';
-import { createPipelineWorker } from '../workers/createWorker';
+import { startApi } from '../server/startApi';
+import { startWorkers } from '../workers/startWorkers';
 
 export interface LocalStackOptions {
   cfg: Config;
@@ -80,32 +71,23 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME, deadlines: storeDeadlines(options.cfg) });
 
   Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
-  installStrayErrorGuard();
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  // `cairn dev` also reads files in the directory it was started from (the user's own data), besides the configured roots.
-  const services = servicesFromConfig(options.cfg, store, [...registry.dataRoots, invocationDirectory()]);
-  const activities = createActivities(registry, services);
-  const workerOptions = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities };
   say('starting workers (bundling workflow code)');
-  const workers: Worker[] = [
-    await createPipelineWorker({ ...workerOptions, taskQueue: options.cfg.CAIRN_TASK_QUEUE, runWorkflows: true }),
-    ...(await Promise.all(
-      stepQueues().map((queue) => createPipelineWorker({ ...workerOptions, taskQueue: stepTaskQueue(queue), runWorkflows: false })),
-    )),
-  ];
-  const running = workers.map((worker) => worker.run());
+  const workers = await startWorkers({
+    cfg: options.cfg,
+    address: options.temporalAddress,
+    store,
+    registry,
+    queues: [{ taskQueue: options.cfg.CAIRN_TASK_QUEUE, runWorkflows: true }, ...stepQueues().map((queue) => ({ taskQueue: stepTaskQueue(queue), runWorkflows: false }))],
+    // `cairn dev` also reads files in the directory it was started from (the user's own data), besides the configured roots.
+    extraDataRoots: [invocationDirectory()],
+  });
 
   const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });
   if (options.syncSchedules) {
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE, options.cfg.CAIRN_SPEC_SECRET);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
   }
-  const predictionLog = await PredictionLog.open(store.pool, options.cfg.CAIRN_PREDICTION_LOG, predictionJournalDir(options.cfg));
-  const aliasNotifications = AliasNotifications.forPool(store.pool);
-  await aliasNotifications.start();
-  const app = createApp({ client, registry, store, predictionLog, aliasNotifications, artifacts: services.artifacts, taskQueue: options.cfg.CAIRN_TASK_QUEUE, temporalUiUrl, security: securityFromConfig(options.cfg) });
-  const keyCount = options.cfg.CAIRN_API_KEYS.length + (await listApiKeys(store.pool)).length;
-  const api = await startApiServer(app, safeBindHost(options.apiHost, keyCount), options.apiPort);
+  const api = await startApi({ cfg: options.cfg, client, store, registry, host: options.apiHost, port: options.apiPort, temporalUiUrl });
 
   return {
     temporalAddress: options.temporalAddress,
@@ -113,13 +95,9 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
     startedTemporal: devServer !== undefined,
     apiUrl: api.url,
     stop: async () => {
-      await api.close();
-      await predictionLog.close();
-      await aliasNotifications.stop();
-      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-      await Promise.allSettled(running);
+      await api.stop();
+      await workers.stop();
       await client.connection.close();
-      await connection.close();
       await store.close();
       await devServer?.stop();
     },

@@ -21,7 +21,7 @@ import { startRun } from '../lib/runs/startRun';
 import { scratchServices } from '../lib/services';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
-import { abortRunUpdate, approveStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../workflows/messages';
+import { abortRunUpdate, approveStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../lib/runContract/messages';
 import { createPipelineWorker } from '../workers/createWorker';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));

@@ -1,16 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { createServer } from 'node:http';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
-import { servicesFromConfig } from '../lib/services';
 import { openStoreWhenReachable } from '../lib/store/openStore';
-import { createActivities } from '../activities';
 import { registry } from '../definitions';
 import { config, storeDeadlines } from '../lib/config';
-import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { logger } from '../lib/logger';
-import { createPipelineWorker } from './createWorker';
+import { startWorkers, type RunningWorkers } from './startWorkers';
 
 /**
  * Runs a worker until SIGINT/SIGTERM (the Temporal runtime turns those into a graceful shutdown:
@@ -18,31 +15,23 @@ import { createPipelineWorker } from './createWorker';
  */
 export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
   const cfg = config();
-  // A step's stray error (unhandled rejection, a throw in a timer) fails that step, not this process.
-  installStrayErrorGuard();
   const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
-  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   // The embedded store belongs to one process (`cairn dev`): a standalone worker records metadata only with DATABASE_URL.
   const store = cfg.DATABASE_URL ? await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;
+  let running: RunningWorkers | undefined;
   try {
-    const worker = await createPipelineWorker({
-      connection,
-      namespace: cfg.TEMPORAL_NAMESPACE,
-      taskQueue,
-      activities: createActivities(registry, servicesFromConfig(cfg, store, registry.dataRoots)),
-      runWorkflows,
-      shutdownGraceMs: cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS,
-    });
+    running = await startWorkers({ cfg, address: cfg.TEMPORAL_ADDRESS, store, registry, queues: [{ taskQueue, runWorkflows }] });
     if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
       const client = new Client({ connection: await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }), namespace: cfg.TEMPORAL_NAMESPACE });
       logger.info(await syncSchedules(client, registry, taskQueue, cfg.CAIRN_SPEC_SECRET), 'schedules synced');
       await client.connection.close();
     }
     logger.info({ taskQueue, runWorkflows, address: cfg.TEMPORAL_ADDRESS }, 'worker started');
-    await worker.run();
+    // SIGINT/SIGTERM reach the Temporal runtime, which shuts the worker down gracefully.
+    await running.done;
     logger.info({ taskQueue }, 'worker stopped');
   } finally {
-    await connection.close();
+    await running?.stop();
     await store?.close();
     metricsServer?.close();
   }

@@ -22,13 +22,12 @@ import { INFRASTRUCTURE_ERROR_TYPE, NON_RETRYABLE_ERROR_TYPES } from '../lib/err
 import { infrastructureBackoffMs } from '../lib/faults/backoff';
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
-import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from './messages';
+import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../lib/runContract/messages';
 import { jsonBytes } from './jsonBytes';
 import type { RunMetricsSinks } from './metricsSink';
 import {
   DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS,
   MAX_WORKFLOW_PAYLOAD_BYTES,
-  stepActivityId,
   stepBackoffMs,
 } from './stepAttempts';
 import {
@@ -49,7 +48,7 @@ import {
   type RunState,
 } from './runState';
 import type { Approval } from '../lib/auth/runAuthority';
-import { FINAL_STATE_MEMO, type AbortRequest, type RunInput, type RunResult, type RunStatus, type StepError, type StepRecord, type StepState } from './runTypes';
+import { FINAL_STATE_MEMO, stepActivityId, type AbortRequest, type RunInput, type RunResult, type RunStatus, type StepError, type StepRecord, type StepState } from '../lib/runContract/types';
 
 /**
  * Runs since this patch count a step's attempts in the workflow: each execution is one activity

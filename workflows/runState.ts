@@ -1,7 +1,7 @@
 import type { Starter } from '../lib/auth/runAuthority';
 import type { PipelineSpec, JsonValue } from '../lib/dsl/spec';
 import { jsonBytes } from './jsonBytes';
-import type { RunSnapshot, RunStatus, StepError, StepState } from './runTypes';
+import { OMITTED_OUTPUT, type RunSnapshot, type RunStatus, type StepError, type StepState } from '../lib/runContract/types';
 
 export type OperatorDecision = 'retry' | 'skip' | 'approve' | 'reject';
 
@@ -75,7 +75,6 @@ export function snapshot(run: RunState): RunSnapshot {
 }
 
 /** What stands in for an output left out of a snapshot to keep it under a payload limit: its size in bytes. */
-export const OMITTED_OUTPUT = '$cairnOutputOmitted';
 
 /**
  * The snapshot, with the largest outputs replaced by `{ $cairnOutputOmitted: <bytes> }` until its JSON

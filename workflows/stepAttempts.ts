@@ -14,8 +14,3 @@ export const MAX_WORKFLOW_PAYLOAD_BYTES = 1536 * 1024;
 export function stepBackoffMs(retry: StepSpec['retry'], attempt: number): number {
   return Math.min(retry.maximumIntervalMs, retry.initialIntervalMs * retry.backoffCoefficient ** Math.max(0, attempt - 1));
 }
-
-/** The activity id of one execution of a step: `<step>#<round>`, then `.<n>` for each execution after the first. */
-export function stepActivityId(step: string, round: number, execution: number): string {
-  return execution <= 1 ? `${step}#${round}` : `${step}#${round}.${execution}`;
-}

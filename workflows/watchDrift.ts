@@ -1,24 +1,12 @@
 import { ParentClosePolicy, WorkflowIdReusePolicy, log, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DriftActivities } from '../activities/driftActivities';
-import type { DriftThresholdsInput } from '../lib/drift/driftReport';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../lib/searchAttributes';
 import { runPipeline } from './runPipeline';
-import type { RunInput } from './runTypes';
+import type { WatchDriftInput } from '../lib/runContract/types';
 
-export interface WatchDriftInput {
-  /** The pipeline that retrains the model, with the run input compiled when schedules were synced. */
-  pipeline: string;
-  retrain: RunInput;
-  model: string;
-  alias: string;
-  windowMs: number;
-  minRows: number;
-  maxRows: number;
-  cooldownMs: number;
-  thresholds: DriftThresholdsInput;
-}
+export type { WatchDriftInput };
 
 export interface WatchDriftResult {
   reportId: number | null;

@@ -32,7 +32,9 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
       const [{ startLocalStack }, { logger }, { runWeatherLoop }] = await Promise.all([import('../localStack'), import('../../lib/logger'), import('./demoLoop')]);
       const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
-      const cfg = { ...config(), CAIRN_HOME: home, DATABASE_URL: undefined, CAIRN_ARTIFACTS_DIR: undefined };
+      const base = config();
+      // The landing check's export file lands in the demo's own folder: a data root of this stack.
+      const cfg = { ...base, CAIRN_HOME: home, CAIRN_DATA_ROOTS: [...base.CAIRN_DATA_ROOTS, home], DATABASE_URL: undefined, CAIRN_ARTIFACTS_DIR: undefined };
       // The demo tells its own story; request and step log lines would bury it.
       logger.level = 'warn';
       const began = Date.now();

@@ -8,7 +8,7 @@ export const ArtifactRefSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
   mediaType: z.string().min(1),
-});
+}).describe('artifact ref');
 export type ArtifactRef = z.infer<typeof ArtifactRefSchema>;
 
 export function artifactUri(sha256: string): string {

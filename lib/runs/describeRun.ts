@@ -2,8 +2,8 @@ import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temp
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { resolveOutput } from '../artifacts/outputRef';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
-import { runStateQuery } from '../../workflows/messages';
-import { FINAL_STATE_MEMO, STARTED_BY_MEMO, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../../workflows/runTypes';
+import { runStateQuery } from '../runContract/messages';
+import { FINAL_STATE_MEMO, STARTED_BY_MEMO, stepActivityId, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../runContract/types';
 import { StarterSchema, type Starter } from '../auth/runAuthority';
 
 export interface StepView extends StepState {
@@ -104,7 +104,7 @@ export async function describeRun(client: Client, runId: string, options: { arti
     for (const step of snapshot.steps) step.output = await resolveOutput(step.output, artifacts).catch(() => step.output);
   }
   const steps = snapshot?.steps.map((step): StepView => {
-    const inFlight = pending.get(step.activityId ?? `${step.name}#${step.round}`);
+    const inFlight = pending.get(step.activityId ?? stepActivityId(step.name, step.round));
     return {
       ...step,
       // Attempts are counted by the workflow (one activity attempt per execution) since that was introduced.

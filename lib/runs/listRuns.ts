@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { CAIRN_PIPELINE, CAIRN_TRIGGER } from '../searchAttributes';
 import { cairnStatusOf } from './describeRun';
-import type { RunStatus } from '../../workflows/runTypes';
+import type { RunStatus } from '../runContract/types';
 
 export const RUN_STATUSES = ['running', 'awaiting_operator', 'succeeded', 'failed', 'cancelled'] as const;
 

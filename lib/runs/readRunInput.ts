@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ConfigError } from '../errors';
-import type { RunInput } from '../../workflows/runTypes';
+import type { RunInput } from '../runContract/types';
 
 /** The input a run was started with (spec, params, trigger), read from the first event of its history. */
 export async function readRunInput(client: Client, runId: string): Promise<RunInput> {

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { downstreamOf } from '../dsl/graph';
 import type { JsonValue } from '../dsl/spec';
 import { ConfigError } from '../errors';
-import { OMITTED_OUTPUT } from '../../workflows/runState';
+import { OMITTED_OUTPUT } from '../runContract/types';
 import { readRunState } from './describeRun';
 import { readRunInput } from './readRunInput';
 import { startCompiledRun, type RunIssuer, type StartedRun } from './startRun';

@@ -5,8 +5,7 @@ import type { Pipeline } from '../dsl/definePipeline';
 import type { JsonObject, PipelineSpec } from '../dsl/spec';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runWorkflowId } from '../runIds';
-import type { runPipeline } from '../../workflows/runPipeline';
-import { STARTED_BY_MEMO, type RunInput } from '../../workflows/runTypes';
+import { STARTED_BY_MEMO, type RunInput, type RunPipelineWorkflow } from '../runContract/types';
 import { DIRECT_STARTER, signSpec, type Starter } from '../auth/runAuthority';
 
 export interface StartRunRequest {
@@ -39,7 +38,7 @@ export interface StartedRun {
   pipeline: string;
   specHash: string;
   params: JsonObject;
-  handle: WorkflowHandle<typeof runPipeline>;
+  handle: WorkflowHandle<RunPipelineWorkflow>;
 }
 
 /** Validates params, compiles the pipeline and starts runPipeline with a meaningful id and search attributes. */
@@ -68,7 +67,7 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
     startedBy,
     ...signaturesFor(request.specSecret, spec, startedBy),
   };
-  const handle = await client.workflow.start<typeof runPipeline>('runPipeline', {
+  const handle = await client.workflow.start<RunPipelineWorkflow>('runPipeline', {
     workflowId,
     taskQueue: request.taskQueue,
     // A key means "at most once": keep refusing it even after the first run has finished.

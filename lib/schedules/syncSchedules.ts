@@ -3,11 +3,11 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { parseDuration } from '../dsl/duration';
 import type { Registry } from '../dsl/registry';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
-import { STARTED_BY_MEMO, type RunInput } from '../../workflows/runTypes';
+import { STARTED_BY_MEMO, type RunInput, type WatchDriftInput } from '../runContract/types';
 import { sha256Hex } from '../canonicalJson';
 import type { Starter } from '../auth/runAuthority';
 import { signaturesFor } from '../runs/startRun';
-import type { WatchDriftInput } from '../../workflows/watchDrift';
+
 import type { DriftTrigger } from '../dsl/triggers';
 import { desiredSchedules, type DesiredSchedule } from './desiredSchedules';
 import { managedScheduleIds } from './listSchedules';

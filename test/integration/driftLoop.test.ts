@@ -26,7 +26,7 @@ import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { startApiServer } from '../../server/serve';
 import { freePort } from '../../lib/freePort';
-import type { RunResult } from '../../workflows/runTypes';
+import type { RunResult } from '../../lib/runContract/types';
 import type { watchDrift, WatchDriftInput, WatchDriftResult } from '../../workflows/watchDrift';
 import { runCairn } from '../helpers/cli';
 import { testServices } from '../helpers/sources';

@@ -8,7 +8,7 @@ import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { ParamsError } from '../../lib/errors';
 import { startRun } from '../../lib/runs/startRun';
 import { CAIRN_STATUS } from '../../lib/searchAttributes';
-import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../../workflows/messages';
+import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../../lib/runContract/messages';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';

@@ -14,7 +14,7 @@ import { defineStep, definePipeline } from '../../lib/dsl';
 import { describeRun } from '../../lib/runs/describeRun';
 import { startRun } from '../../lib/runs/startRun';
 import { scratchServices } from '../../lib/services';
-import { abortRunUpdate, runStateQuery } from '../../workflows/messages';
+import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 

@@ -13,7 +13,7 @@ import { inject } from 'vitest';
 import { z } from 'zod';
 import { definePipeline, remoteStep } from '../../lib/dsl';
 import { startRun } from '../../lib/runs/startRun';
-import { abortRunUpdate, runStateQuery } from '../../workflows/messages';
+import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 import { isAlive, logLines, WorkerProcesses } from '../helpers/workerProcess';

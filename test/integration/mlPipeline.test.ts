@@ -19,7 +19,7 @@ import { moveAlias } from '../../lib/registry/aliases';
 import { getVersion } from '../../lib/registry/registry';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
-import { runStateQuery } from '../../workflows/messages';
+import { runStateQuery } from '../../lib/runContract/messages';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { testServices } from '../helpers/sources';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';

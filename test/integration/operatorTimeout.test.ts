@@ -9,7 +9,7 @@ import { config } from '../../lib/config';
 import { resolveTestServer } from '../../lib/temporalDevServer';
 import { CAIRN_SEARCH_ATTRIBUTES } from '../../lib/searchAttributes';
 import { temporal } from '@temporalio/proto';
-import { approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery } from '../../workflows/messages';
+import { approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery } from '../../lib/runContract/messages';
 import { noop } from '../../activities/noop';
 import { createPipelineWorker } from '../../workers/createWorker';
 import { installQuietRuntime, uniqueQueue } from '../helpers/temporal';

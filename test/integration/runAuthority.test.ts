@@ -23,7 +23,7 @@ import { openTestStore, type TestStore } from '../helpers/postgres';
 import { TEST_AUTHORITY, testServices } from '../helpers/sources';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
-import { approveStepUpdate } from '../../workflows/messages';
+import { approveStepUpdate } from '../../lib/runContract/messages';
 
 const KEYS = { viewer: 'viewer-key-0123456789', operator: 'operator-key-0123456789', admin: 'admin-key-0123456789' } as const;
 const SECRET = 'a-test-spec-secret-that-is-32-chars-long';

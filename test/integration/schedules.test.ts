@@ -7,7 +7,7 @@ import { cron, definePipeline, defineRegistry, every, type Trigger } from '../..
 import { listRuns } from '../../lib/runs/listRuns';
 import { readRunInput } from '../../lib/runs/readRunInput';
 import { syncSchedules } from '../../lib/schedules/syncSchedules';
-import { runStateQuery } from '../../workflows/messages';
+import { runStateQuery } from '../../lib/runContract/messages';
 import { createApp } from '../../server/app';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';

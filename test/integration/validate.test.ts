@@ -15,7 +15,7 @@ import type { StepInput } from '../../lib/dsl/stepIo';
 import { startRun } from '../../lib/runs/startRun';
 import { type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
-import { runStateQuery } from '../../workflows/messages';
+import { runStateQuery } from '../../lib/runContract/messages';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { testServices } from '../helpers/sources';
 import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';

@@ -12,7 +12,8 @@ import type { Pool } from 'pg';
 import type { Store } from '../../lib/store/openStore';
 import { KeyRing } from '../../server/security/keyRing';
 import { jsonBytes } from '../../workflows/jsonBytes';
-import { boundedSnapshot, createRunState, OMITTED_OUTPUT } from '../../workflows/runState';
+import { boundedSnapshot, createRunState } from '../../workflows/runState';
+import { OMITTED_OUTPUT } from '../../lib/runContract/types';
 import { infrastructureBackoffMs } from '../../lib/faults/backoff';
 import { stepBackoffMs } from '../../workflows/stepAttempts';
 

@@ -5,12 +5,14 @@
  * `@ts-expect-error` lines below are fixtures: if the DSL stopped typing stage configs, they would
  * no longer be errors and `tsc` (part of `npm test`) would fail.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { builtinSteps } from '../../activities';
 import { compile, definePipeline, defineRegistry } from '../../lib/dsl';
 import type { StageStepDefinition } from '../../lib/dsl/definePipeline';
 import { STAGES, type StageName } from '../../lib/stages';
+import { stageReferenceLines } from '../../lib/stages/reference';
 
 /** Per stage: a config it accepts, one with a misspelled key, and one with a value of the wrong type (and the field named). */
 const CASES: Record<Exclude<StageName, 'noop'>, { valid: object; typo: [object, string]; wrongType: [object, string] }> = {
@@ -35,6 +37,12 @@ function pipelineWith(stage: StageName, config: object) {
 const load = (stage: StageName, config: object) => () => defineRegistry({ pipelines: [pipelineWith(stage, config)] });
 
 describe('stage contracts are one list', () => {
+  it('the README holds the stage reference printed from the contracts', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const missing = stageReferenceLines().filter((line) => !readme.includes(line));
+    expect(missing, 'run npm run stage-reference and update the README').toEqual([]);
+  });
+
   it('the worker implements exactly the stages the contracts list, each with its contract config', () => {
     expect(builtinSteps.map((s) => s.name).sort()).toEqual(Object.keys(STAGES).sort());
     for (const step of builtinSteps) expect(step.config, step.name).toBe(STAGES[step.name as StageName].config);

@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AbortRequest, RunSnapshot, StepDecisionRequest, StepState } from './runTypes';
+import type { AbortRequest, RunSnapshot, StepDecisionRequest, StepState } from './types';
 
 /** Live state of the run and every step. */
 export const runStateQuery = defineQuery<RunSnapshot>('runState');

@@ -1,5 +1,6 @@
-import type { Approval, Starter } from '../lib/auth/runAuthority';
-import type { PipelineSpec, JsonObject, JsonValue } from '../lib/dsl/spec';
+import type { Approval, Starter } from '../auth/runAuthority';
+import type { DriftThresholdsInput } from '../drift/driftReport';
+import type { PipelineSpec, JsonObject, JsonValue } from '../dsl/spec';
 
 export type RunStatus = 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'awaiting_approval' | 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -95,4 +96,29 @@ export interface StepDecisionRequest {
 
 export interface AbortRequest {
   reason?: string;
+}
+
+/** The workflow type every run is: what a client starts and awaits (workflows/runPipeline implements it). */
+export type RunPipelineWorkflow = (input: RunInput) => Promise<RunResult>;
+
+/** The marker a state snapshot puts in place of an output too large to keep in it, with the output's size. */
+export const OMITTED_OUTPUT = '$cairnOutputOmitted';
+
+/** The activity id of one execution of a step: `<step>#<round>`, then `.<n>` for each execution after the first. */
+export function stepActivityId(step: string, round: number, execution = 1): string {
+  return execution <= 1 ? `${step}#${round}` : `${step}#${round}.${execution}`;
+}
+
+/** What the drift watcher (workflows/watchDrift) is started with, by its schedule. */
+export interface WatchDriftInput {
+  /** The pipeline that retrains the model, with the run input compiled when schedules were synced. */
+  pipeline: string;
+  retrain: RunInput;
+  model: string;
+  alias: string;
+  windowMs: number;
+  minRows: number;
+  maxRows: number;
+  cooldownMs: number;
+  thresholds: DriftThresholdsInput;
 }

@@ -1,0 +1,55 @@
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Config } from '../lib/config';
+import type { Registry } from '../lib/dsl/registry';
+import { installStrayErrorGuard } from '../lib/faults/strayErrors';
+import { servicesFromConfig } from '../lib/services';
+import type { Store } from '../lib/store/openStore';
+import { createPipelineWorker } from './createWorker';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Resolves when every worker has stopped; rejects with the first worker that failed. */
+  done: Promise<void>;
+  /** Shuts every worker down gracefully, waits for them, and closes the connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker stack, as the worker entry and `cairn dev` both run it: a step's stray errors contained,
+ * one connection, the activities with the configured services (store, artifacts, source policy,
+ * authority), and one worker per queue; the pipelines queue also runs the workflows.
+ */
+export async function startWorkers(options: {
+  cfg: Config;
+  address: string;
+  store: Store | undefined;
+  registry: Registry;
+  queues: { taskQueue: string; runWorkflows: boolean }[];
+  /** Data roots besides the registry's and CAIRN_DATA_ROOTS (cairn dev: the directory it was started from). */
+  extraDataRoots?: string[];
+}): Promise<RunningWorkers> {
+  installStrayErrorGuard();
+  const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createActivities(options.registry, servicesFromConfig(options.cfg, options.store, [...options.registry.dataRoots, ...(options.extraDataRoots ?? [])]));
+  const common = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities, shutdownGraceMs: options.cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS };
+  let workers: Worker[];
+  try {
+    workers = await Promise.all(options.queues.map((queue) => createPipelineWorker({ ...common, ...queue })));
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const runs = workers.map((worker) => worker.run());
+  const done = Promise.all(runs).then(() => undefined);
+  done.catch(() => undefined); // the caller awaits it; a failure must not also be an unhandled rejection
+  return {
+    workers,
+    done,
+    stop: async () => {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(runs);
+      await connection.close();
+    },
+  };
+}
