@@ -1,4 +1,5 @@
 /** `npm run bench -- <name>`: runs one benchmark; it prints its figures and ends with `RESULT <name> key=value ...`. */
+import { cliStart } from './cliStart';
 import { drift } from './drift';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'logistic-training': logisticTraining,
   drift,
   predict,
+  'cli-start': cliStart,
 };
 
 const name = process.argv[2];

@@ -4,7 +4,8 @@ import { apiClient, type ApiClient } from './apiClient';
 /** What every command shares: the API client (made on first use, so `--help` needs no valid env) and output. */
 export interface CliContext {
   api(): ApiClient;
-  isTty: boolean;
+  /** A terminal that can redraw (a TTY, and not TERM=dumb): live displays; otherwise plain lines. */
+  readonly isTty: boolean;
   print(line: string): void;
   printJson(value: unknown): void;
 }
@@ -17,7 +18,10 @@ export function createCliContext(): CliContext {
       client ??= apiClient({ baseUrl: cfg.CAIRN_API_URL, ...(cfg.CAIRN_API_KEY ? { apiKey: cfg.CAIRN_API_KEY } : {}) });
       return client;
     },
-    isTty: Boolean(process.stdout.isTTY),
+    // Read when a command asks, not at start-up: --help must work whatever the environment holds.
+    get isTty() {
+      return Boolean(process.stdout.isTTY) && config().TERM !== 'dumb';
+    },
     print: (line) => process.stdout.write(`${line}\n`),
     printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   };

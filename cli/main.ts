@@ -17,6 +17,12 @@ import { packageVersion } from './packageVersion';
 /** Exit status of a command line that does not parse (as POSIX utilities use it); a failed command exits 1, drift 3. */
 const USAGE_ERROR = 2;
 
+// `cairn runs list | head`: the reader went away, which is not an error of the command.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const context = createCliContext();
 const program = new Command('cairn')
   .description('Cairn: durable ML pipelines on Temporal')

@@ -45,12 +45,18 @@ export function invocationDirectory(): string {
 
 /**
  * `./my.csv` means a file next to the user, not next to the worker: a string param that starts with
- * ./ or ../ and names an existing local file is sent as an absolute path.
+ * ./ or ../ is sent as an absolute path, resolved against the directory the command was typed in.
+ * One that names a file (it has an extension) that is not there is refused before any run starts,
+ * with the path it resolved to.
  */
 export function resolveLocalPaths(params: Record<string, unknown>, cwd = invocationDirectory()): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(params).map(([key, value]) =>
-      typeof value === 'string' && /^\.\.?\//.test(value) && existsSync(resolve(cwd, value)) ? [key, resolve(cwd, value)] : [key, value],
-    ),
+    Object.entries(params).map(([key, value]) => {
+      if (typeof value !== 'string' || !/^\.\.?\//.test(value)) return [key, value];
+      const path = resolve(cwd, value);
+      if (existsSync(path)) return [key, path];
+      if (/\.[A-Za-z0-9]{1,8}$/.test(value)) throw new CliError(`--param ${key}: no file at ${path} ('${value}' resolved against ${cwd})`);
+      return [key, value];
+    }),
   );
 }

@@ -36,7 +36,8 @@ export function errorBody(code: string, message: string, details?: unknown) {
 /** Maps what routes throw to `{ error: { code, message, details } }`; never a stack trace. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof ParamsError) return new HttpError(422, 'invalid_params', error.message, error.issues);
+  // The issues travel once, as details (a client that prints both would say each twice).
+  if (error instanceof ParamsError) return new HttpError(422, 'invalid_params', `pipeline '${error.pipeline}': invalid params`, error.issues);
   if (error instanceof PipelineDefinitionError) return new HttpError(422, 'invalid_pipeline', error.message);
   if (error instanceof ConfigError) return new HttpError(422, 'invalid_config', error.message);
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'run_not_found', 'no such run');

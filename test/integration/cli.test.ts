@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,19 @@ describe('the cairn CLI', () => {
     expect(result.stdout).toMatch(/run succeeded$/m);
   });
 
+  it('redraws on a terminal, but gives TERM=dumb plain lines with no escape codes', async () => {
+    const binary = JSON.stringify(fileURLToPath(new URL('../../cli/cairn.js', import.meta.url)));
+    // `script` gives the command a real pseudo-terminal.
+    const onTerminal = (term: string) =>
+      new Promise<string>((resolve) => {
+        execFile('script', ['-qec', `node ${binary} run quickstart --param count=10 --wait`, '/dev/null'], { env: { PATH: process.env.PATH, CAIRN_API_URL: api.url, LOG_LEVEL: 'silent', TERM: term } }, (_error, stdout) => resolve(stdout));
+      });
+    const dumb = await onTerminal('dumb');
+    expect(dumb).toMatch(/run succeeded/);
+    expect(dumb).not.toContain('\u001b[');
+    expect(await onTerminal('xterm')).toContain('\u001b[');
+  });
+
   it('prints the whole run as JSON with --wait --json', async () => {
     const result = await cairn(['run', 'quickstart', '--param', 'count=20', '--wait', '--json']);
     expect(result.code).toBe(0);
@@ -62,7 +76,9 @@ describe('the cairn CLI', () => {
   it('names the bad param and exits 1', async () => {
     const result = await cairn(['run', 'quickstart', '--param', 'count=lots']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('invalid params');
+    expect(result.stderr).toContain("pipeline 'quickstart': invalid params");
+    // Each problem is said once.
+    expect(result.stderr.match(/expected number/g)).toHaveLength(1);
     expect(result.stderr).toMatch(/- count: .*expected number/);
   });
 
@@ -85,6 +101,47 @@ describe('the cairn CLI', () => {
       return run.status === 'succeeded' && run;
     }, 'succeeded', 45_000, 500);
     expect(done.steps[0]).toMatchObject({ round: 2, operatorNotes: ['retry by operator: file is there now'] });
+  });
+
+  it('after an abort, the run and its steps agree: failed, the reason shown, no command offered that cannot work', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cairn-cli-')), 'never.csv');
+    const runId = JSON.parse((await cairn(['run', 'landing-check', '--param', `path=${path}`, '--json'])).stdout).runId as string;
+    await waitFor(async () => JSON.parse((await cairn(['status', runId, '--json'])).stdout).status === 'awaiting_operator', 'awaiting_operator', 45_000, 500);
+    expect((await cairn(['abort', runId, '--reason', 'no export today'])).code).toBe(0);
+    const status = await waitFor(async () => {
+      const text = await cairn(['status', runId]);
+      return /failed/.test(text.stdout.split('\n')[0] ?? '') && text;
+    }, 'the aborted run', 30_000, 300);
+    expect(status.stdout).toContain('aborted: no export today');
+    expect(status.stdout).not.toContain('awaiting_operator');
+    expect(status.stdout).not.toContain('cairn retry');
+    const json = JSON.parse((await cairn(['status', runId, '--json'])).stdout);
+    expect(json.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ['landed', 'failed'],
+      ['report', 'cancelled'],
+    ]);
+  });
+
+  it('resolves ./paths against the directory the command was typed in (INIT_CWD under npm), and refuses a file that is not there before any run starts', async () => {
+    const userDir = mkdtempSync(join(tmpdir(), 'cairn-user-'));
+    writeFileSync(join(userDir, 'iris.csv'), 'a,b\n1,2\n');
+    const started = await cairn(['run', 'landing-check', '--param', 'path=./iris.csv', '--json'], { INIT_CWD: userDir });
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout).params.path).toBe(join(userDir, 'iris.csv'));
+    const missing = await cairn(['run', 'landing-check', '--param', 'path=./nope.csv', '--json'], { INIT_CWD: userDir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`cairn: --param path: no file at ${join(userDir, 'nope.csv')} ('./nope.csv' resolved against ${userDir})\n`);
+  });
+
+  it('ends quietly when its reader goes away (cairn ... | head)', async () => {
+    const script = `for i in 1 2 3; do node ${JSON.stringify(fileURLToPath(new URL('../../cli/cairn.js', import.meta.url)))} pipelines | true; done`; // true reads nothing and exits: every write of cairn meets a closed pipe
+    const { stderr, code } = await new Promise<{ stderr: string; code: number }>((resolve) => {
+      execFile('bash', ['--norc', '--noprofile', '-o', 'pipefail', '-c', script], { env: { PATH: process.env.PATH, CAIRN_API_URL: api.url, LOG_LEVEL: 'silent' } }, (error, _stdout, err) =>
+        resolve({ stderr: err, code: error ? ((error as { code?: number }).code ?? 1) : 0 }),
+      );
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('gives clear errors for an unknown run, an unreachable API and a bad env var', async () => {
