@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineStep } from '../lib/dsl/defineStep';
-import { ConfigError } from '../lib/errors';
 import { assertMayMoveAlias, UNKNOWN_STARTER } from '../lib/auth/runAuthority';
 import { moveAlias } from '../lib/registry/aliases';
 import { deployStage } from '../lib/stages/deploy';
@@ -16,9 +15,9 @@ const Registered = z.object({ model: z.string(), version: z.number().int() });
  */
 export const deploy = defineStep({
   name: deployStage.name,
+  needsStore: true,
   config: deployStage.config,
   run: async ({ run, config, upstream }, runtime) => {
-    if (!runtime.store) throw new ConfigError('deploy moves aliases in the model registry: run the worker with DATABASE_URL');
     const { model, version } = upstreamOutput(upstream, Registered, config.from, 'a registered model version (a register output)');
     assertMayMoveAlias(runtime.authority, { runId: run.runId, step: run.step, model, alias: config.alias, startedBy: run.startedBy, approval: run.approval });
     const starter = run.startedBy ?? UNKNOWN_STARTER;

@@ -1,3 +1,5 @@
+import { readModelDocument } from '../lib/ml/readModelDocument';
+import { artifactUri } from '../lib/artifacts/artifactRef';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,6 @@ import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError, DataError } from '../lib/errors';
 import { gateFailures, isBetter, primaryMetric, scoreModel } from '../lib/ml/evaluateModel';
 import { loadAll, loadAndSplit } from '../lib/ml/holdout';
-import { ModelDocumentSchema } from '../lib/ml/model';
 import { resolveAlias } from '../lib/registry/registry';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { acquire } from './ingest';
@@ -34,7 +35,7 @@ export const evaluate = defineStep({
   run: async ({ run, config, upstream }, runtime) => {
     runtime.heartbeat({ phase: 'read' });
     const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');
-    const model = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(trained.model)).toString()));
+    const model = await readModelDocument(runtime.artifacts, trained.model);
     const spec = { target: model.target, features: model.features.map((f) => f.name), task: model.task };
     let rows: Record<string, unknown>[];
     let targets: (string | number)[];
@@ -66,7 +67,7 @@ export const evaluate = defineStep({
       runtime.heartbeat({ phase: 'compare' });
       const incumbent = await resolveAlias(runtime.store.pool, config.against.model, config.against.alias);
       if (incumbent) {
-        const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(`cas://sha256/${incumbent.modelSha256}`)).toString()));
+        const document = await readModelDocument(runtime.artifacts, artifactUri(incumbent.modelSha256));
         const incumbentMetrics = scoreModel(document, rows, targets);
         const candidateValue = (metrics as unknown as Record<string, number>)[primary] as number;
         const incumbentValue = (incumbentMetrics as unknown as Record<string, number>)[primary] as number;

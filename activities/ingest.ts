@@ -56,10 +56,10 @@ export async function acquire(
  */
 export const ingest = defineStep({
   name: ingestStage.name,
+  needsStore: true,
   config: ingestStage.config,
   heartbeat: 'manual',
   run: async ({ run, config }, runtime) => {
-    if (!runtime.store) throw new ConfigError('ingest records datasets in the metadata store: run the worker with DATABASE_URL');
     const store = runtime.store;
     const dir = await mkdtemp(join(tmpdir(), 'cairn-ingest-'));
     try {

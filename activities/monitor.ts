@@ -17,10 +17,10 @@ const Ingested = z.object({ dataset: ArtifactRefSchema });
  */
 export const monitor = defineStep({
   name: monitorStage.name,
+  needsStore: true,
   config: monitorStage.config,
   heartbeat: 'manual',
   run: async ({ config, upstream }, runtime) => {
-    if (!runtime.store) throw new ConfigError('monitor reads the model registry and stores drift reports: run the worker with DATABASE_URL');
     const { dataset } = upstreamOutput(upstream, Ingested, config.from, 'a dataset (an ingest output)');
     const report = await checkModelDrift(runtime.store.pool, runtime.artifacts, {
       model: config.model,

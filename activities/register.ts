@@ -1,9 +1,8 @@
+import { readModelDocument } from '../lib/ml/readModelDocument';
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { CODE_VERSION } from '../lib/codeVersion';
 import { defineStep } from '../lib/dsl/defineStep';
-import { ConfigError } from '../lib/errors';
-import { ModelDocumentSchema } from '../lib/ml/model';
 import { registerStage } from '../lib/stages/register';
 import { registerVersion } from '../lib/registry/registry';
 import { upstreamOutput } from './upstreamOutput';
@@ -17,11 +16,11 @@ const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSch
  */
 export const register = defineStep({
   name: registerStage.name,
+  needsStore: true,
   config: registerStage.config,
   run: async ({ run, config, upstream }, runtime) => {
-    if (!runtime.store) throw new ConfigError('register writes to the model registry in the metadata store: run the worker with DATABASE_URL');
     const source = upstreamOutput(upstream, ModelOutput, config.from, 'a model with metrics (an evaluate or train output)');
-    const document = ModelDocumentSchema.parse(JSON.parse((await runtime.artifacts.read(source.model)).toString()));
+    const document = await readModelDocument(runtime.artifacts, source.model);
     const { version, created } = await registerVersion(runtime.store.pool, {
       model: config.model,
       modelRef: source.model,

@@ -47,6 +47,9 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     } catch (error) {
       throw asFailure(error as Error);
     }
+    if (step.needsStore && !services.store) {
+      throw new ConfigError(`step '${input.run.step}' (${step.name}) records to the metadata store, and this worker has none: run it with DATABASE_URL (or under cairn dev)`);
+    }
     let config = input.config;
     if (step.config) {
       const parsed = step.config.safeParse(input.config);

@@ -30,6 +30,25 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
+/** A stable operationId from the method and path: GET /api/v1/runs/:runId -> getRunsByRunId. */
+export function operationIdOf(route: Pick<RouteDef, 'method' | 'path'>): string {
+  const words = route.path
+    .replace(/^\/api\/v1\//, '/')
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => (segment.startsWith(':') ? `By-${segment.slice(1)}` : segment))
+    .flatMap((segment) => segment.split(/[^a-zA-Z0-9]+/))
+    .filter(Boolean);
+  return [route.method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
+}
+
+/** The resource a route belongs to, as its OpenAPI tag: the first segment after /api/v1 (health for the probes). */
+function tagOf(path: string): string {
+  const match = /^\/api\/v1\/([a-z.-]+)/.exec(path);
+  if (!match) return path === '/metrics' ? 'metrics' : 'health';
+  return match[1] === 'openapi.json' ? 'meta' : (match[1] as string);
+}
+
 /** The OpenAPI 3.1 document, generated from the route definitions the app itself serves. */
 export function openApiDocument(routes: RouteDef[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -37,6 +56,8 @@ export function openApiDocument(routes: RouteDef[], version: string) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
+      operationId: operationIdOf(route),
+      tags: [tagOf(route.path)],
       summary: route.summary,
       ...(route.access === 'public' ? { security: [] } : { 'x-cairn-role': route.access }),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
@@ -56,6 +77,8 @@ export function openApiDocument(routes: RouteDef[], version: string) {
   return {
     openapi: '3.1.0',
     info: { title: 'Cairn API', version, description: 'Durable ML pipelines on Temporal. Errors always have the Error shape.' },
+    // Relative: the document is served by the API it describes, wherever that is deployed.
+    servers: [{ url: '/', description: 'the Cairn API that serves this document' }],
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key> (or X-API-Key)' } },

@@ -1,3 +1,5 @@
+import { runWorkflowId } from '../runIds';
+import { withTransaction } from '../store/withTransaction';
 import type { Pool } from 'pg';
 
 export interface RetrainClaim {
@@ -14,9 +16,7 @@ export interface RetrainClaim {
  * one retrain; asking again for the same report (an activity retried) gives the same answer.
  */
 export async function claimRetrain(pool: Pool, request: { model: string; pipeline: string; reportId: number; cooldownMs: number }): Promise<RetrainClaim> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('cairn-retrain:' || $1))", [request.model]);
     const { rows } = await client.query<{ workflow_id: string; report_id: string }>(
       `SELECT workflow_id, report_id FROM drift_retrains
@@ -26,18 +26,11 @@ export async function claimRetrain(pool: Pool, request: { model: string; pipelin
     );
     const existing = rows[0];
     if (existing) {
-      await client.query('COMMIT');
       const reportId = Number(existing.report_id);
       return { workflowId: existing.workflow_id, claimed: reportId === request.reportId, reportId };
     }
-    const workflowId = `cairn:${request.pipeline}:drift:${request.model}-report-${request.reportId}`;
+    const workflowId = runWorkflowId(request.pipeline, 'drift', `${request.model}-report-${request.reportId}`);
     await client.query('INSERT INTO drift_retrains (model, pipeline, workflow_id, report_id) VALUES ($1, $2, $3, $4)', [request.model, request.pipeline, workflowId, request.reportId]);
-    await client.query('COMMIT');
     return { workflowId, claimed: true, reportId: request.reportId };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,8 +1,9 @@
+import { readModelDocument } from '../ml/readModelDocument';
 import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import { DataError } from '../errors';
-import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
+import type { ModelDocument } from '../ml/model';
 import { resolveAlias } from '../registry/registry';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
 import { datasetRows } from '../store/datasets';
@@ -59,7 +60,7 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   const version = await resolveAlias(pool, request.model, request.alias);
   // Watching a model before its first deploy is normal (the schedule exists from the start): nothing to compare yet.
   if (!version) return undefined;
-  const document = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(artifactUri(version.modelSha256))).toString()));
+  const document = await readModelDocument(artifacts, artifactUri(version.modelSha256));
   progress({ phase: 'current' });
   const current = await currentSample(pool, artifacts, document, request, progress);
   const referencePath = () => artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256));

@@ -1,3 +1,4 @@
+import { ID_PATTERNS } from '../ids';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonicalJson';
 import { ParamsError, PipelineDefinitionError } from '../errors';
@@ -9,8 +10,8 @@ import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepO
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 import { isStageName, STAGES } from '../stages';
 
-const PIPELINE_ID = /^[a-z][a-z0-9-]{0,62}$/;
-const STEP_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+const PIPELINE_ID = ID_PATTERNS.pipeline;
+const STEP_NAME = ID_PATTERNS.step;
 type AnyStep = Pipeline['steps'][number];
 const ConfigSchema = z.record(z.string(), z.json());
 

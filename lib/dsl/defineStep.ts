@@ -1,3 +1,4 @@
+import { ID_PATTERNS } from '../ids';
 import type { z } from 'zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { RunAuthorityPolicy } from '../auth/runAuthority';
@@ -39,10 +40,15 @@ export interface StepFunction<Config extends JsonObject = JsonObject> {
    * heartbeats for it, so only a dead worker or the step's timeout ends a step that hangs.
    */
   readonly heartbeat: 'auto' | 'manual';
+  /** The step records to the metadata store: a worker without one fails it at once, naming why (checked once, in toActivity). */
+  readonly needsStore: boolean;
   readonly run: (input: StepInput & { config: Config }, runtime: StepRuntime) => Promise<StepOutput> | StepOutput;
 }
 
-const ACTIVITY_NAME = /^[a-z][a-zA-Z0-9-]{0,62}$/;
+/** What a step that declares `needsStore: true` is lent: the store is always there. */
+export type StepRuntimeWithStore = StepRuntime & { store: Store };
+
+const ACTIVITY_NAME = ID_PATTERNS.activity;
 
 /**
  * Declares a step's code. Only workers run it, as an activity named `name`; pipelines refer to it
@@ -52,12 +58,35 @@ export function defineStep<Config extends JsonObject = JsonObject>(definition: {
   name: string;
   config?: z.ZodType<Config>;
   heartbeat?: 'auto' | 'manual';
+  needsStore: true;
+  run: (input: StepInput & { config: Config }, runtime: StepRuntimeWithStore) => Promise<StepOutput> | StepOutput;
+}): StepFunction<Config>;
+export function defineStep<Config extends JsonObject = JsonObject>(definition: {
+  name: string;
+  config?: z.ZodType<Config>;
+  heartbeat?: 'auto' | 'manual';
+  needsStore?: false;
   run: StepFunction<Config>['run'];
+}): StepFunction<Config>;
+export function defineStep<Config extends JsonObject = JsonObject>(definition: {
+  name: string;
+  config?: z.ZodType<Config>;
+  heartbeat?: 'auto' | 'manual';
+  needsStore?: boolean;
+  run: StepFunction<Config>['run'] | ((input: StepInput & { config: Config }, runtime: StepRuntimeWithStore) => Promise<StepOutput> | StepOutput);
 }): StepFunction<Config> {
   if (!ACTIVITY_NAME.test(definition.name)) {
     throw new TypeError(`defineStep: '${definition.name}' is not a valid step name (a letter, then letters, digits, dashes)`);
   }
-  return { kind: 'cairn-step', name: definition.name, config: definition.config, heartbeat: definition.heartbeat ?? 'auto', run: definition.run };
+  return {
+    kind: 'cairn-step',
+    name: definition.name,
+    config: definition.config,
+    heartbeat: definition.heartbeat ?? 'auto',
+    needsStore: definition.needsStore ?? false,
+    // A store-needing step only ever runs with a store: toActivity refuses it otherwise.
+    run: definition.run as StepFunction<Config>['run'],
+  };
 }
 
 /** A step function of any config type, as pipelines and the registry hold them. */

@@ -1,3 +1,4 @@
+import { ID_PATTERNS } from '../ids';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 
@@ -27,7 +28,7 @@ export const StepOptionsSchema = z.strictObject({
   /** Logical task queue (e.g. 'train'); workers for it run `npm run worker -- --queue train`. */
   queue: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'queue names are lower-case letters, digits and dashes')
+    .regex(ID_PATTERNS.pipeline, 'queue names are lower-case letters, digits and dashes')
     .optional(),
   whenUpstreamSkipped: z.enum(['run', 'skip']).optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */

@@ -1,3 +1,4 @@
+import { ScheduleNameSchema } from '../ids';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { DriftThresholdsSchema, type DriftThresholdsInput } from '../drift/driftReport';
@@ -12,7 +13,7 @@ export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
 const ScheduleOptionsSchema = z.strictObject({
   /** Stable name within the pipeline: the Temporal schedule id is `cairn:<pipeline>:<name>`. */
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'lower-case letters, digits and dashes').optional(),
+  name: ScheduleNameSchema.optional(),
   params: z.record(z.string(), z.json()).optional(),
   overlap: z.enum(OVERLAP_POLICIES).optional(),
   /** How late a missed fire time may still run (after downtime); older ones are skipped. */

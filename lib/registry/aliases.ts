@@ -1,3 +1,4 @@
+import { withTransaction } from '../store/withTransaction';
 import type { Pool } from 'pg';
 import { ConfigError } from '../errors';
 import { ALIAS_CHANNEL } from '../serving/aliasNotifications';
@@ -30,9 +31,7 @@ export interface MoveRequest {
  */
 export async function moveAlias(pool: Pool, request: MoveRequest): Promise<AliasMove | undefined> {
   const { weight: requestedWeight, ...move } = request;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const exists = await client.query('SELECT 1 FROM model_versions WHERE model = $1 AND version = $2', [move.model, move.version]);
     if (exists.rowCount === 0) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
     const current = await client.query<{ version: number; traffic_weight: number | null }>(
@@ -42,7 +41,6 @@ export async function moveAlias(pool: Pool, request: MoveRequest): Promise<Alias
     const previous = current.rows[0]?.version ?? null;
     const weight = requestedWeight === undefined ? (current.rows[0]?.traffic_weight ?? null) : requestedWeight;
     if (previous === move.version && weight === (current.rows[0]?.traffic_weight ?? null)) {
-      await client.query('COMMIT');
       return undefined;
     }
     await client.query(
@@ -56,14 +54,8 @@ export async function moveAlias(pool: Pool, request: MoveRequest): Promise<Alias
     );
     // Delivered on commit to every API process listening (lib/serving/aliasNotifications.ts).
     await client.query('SELECT pg_notify($1, $2)', [ALIAS_CHANNEL, `${move.model}/${move.alias}`]);
-    await client.query('COMMIT');
     return { ...move, previous, weight, movedAt: (rows[0]?.moved_at as Date).toISOString() };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function aliasHistory(pool: Pool, model: string, alias: string): Promise<AliasMove[]> {

@@ -1,3 +1,4 @@
+import { withTransaction } from '../store/withTransaction';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { recordArtifact } from '../store/artifactsTable';
@@ -38,9 +39,7 @@ export interface RegisterRequest {
  * registered it (an activity that ran twice), that same version.
  */
 export async function registerVersion(pool: Pool, request: RegisterRequest): Promise<{ version: number; created: boolean }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query('INSERT INTO models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.model]);
     await recordArtifact(client, request.modelRef);
     // Lock the model row so two registrations cannot take the same number.
@@ -51,7 +50,6 @@ export async function registerVersion(pool: Pool, request: RegisterRequest): Pro
       request.lineage.step,
     ]);
     if (existing.rows[0]) {
-      await client.query('COMMIT');
       return { version: existing.rows[0].version, created: false };
     }
     const next = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) + 1 AS version FROM model_versions WHERE model = $1', [request.model]);
@@ -62,14 +60,8 @@ export async function registerVersion(pool: Pool, request: RegisterRequest): Pro
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [request.model, version, request.modelRef.sha256, request.algorithm, JSON.stringify(request.metrics), JSON.stringify(request.params), l.runId, l.workflowRunId, l.step, l.pipeline, l.specHash, l.datasetSha256, l.codeVersion],
     );
-    await client.query('COMMIT');
     return { version, created: true };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 const SELECT_VERSIONS = `

@@ -1,3 +1,4 @@
+import { ID_PATTERNS } from '../ids';
 import type { Client } from '@temporalio/client';
 import { CAIRN_PIPELINE, CAIRN_TRIGGER } from '../searchAttributes';
 import { cairnStatusOf } from './describeRun';
@@ -37,7 +38,7 @@ const STATUS_CLAUSE: Record<(typeof RUN_STATUSES)[number], string> = {
 export function runListQuery(filter: RunFilter): string {
   const clauses = [`WorkflowType = 'runPipeline'`];
   if (filter.pipeline) {
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(filter.pipeline)) throw new Error(`bad pipeline id '${filter.pipeline}'`);
+    if (!ID_PATTERNS.pipeline.test(filter.pipeline)) throw new Error(`bad pipeline id '${filter.pipeline}'`);
     clauses.push(`${CAIRN_PIPELINE.name} = '${filter.pipeline}'`);
   }
   if (filter.status) clauses.push(STATUS_CLAUSE[filter.status]);

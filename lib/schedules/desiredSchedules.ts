@@ -1,3 +1,4 @@
+import { scheduleId } from '../runIds';
 import { canonicalJson, sha256Hex } from '../canonicalJson';
 import { compile } from '../dsl/compile';
 import type { Registry } from '../dsl/registry';
@@ -16,9 +17,6 @@ export interface DesiredSchedule {
   hash: string;
 }
 
-export function scheduleId(pipeline: string, name: string): string {
-  return `cairn:${pipeline}:${name}`;
-}
 
 /** Every schedule trigger of every pipeline, compiled with the trigger's params. */
 export function desiredSchedules(registry: Pick<Registry, 'pipelines'>, taskQueue: string): DesiredSchedule[] {

@@ -1,3 +1,4 @@
+import { scheduledWorkflowId } from '../runIds';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { parseDuration } from '../dsl/duration';
@@ -51,7 +52,7 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string, specSecret
         ? {
             type: 'startWorkflow',
             workflowType: 'watchDrift',
-            workflowId: `cairn:${desired.pipeline}:drift-watch:${desired.name}`,
+            workflowId: scheduledWorkflowId(desired.pipeline, 'drift-watch', desired.name),
             taskQueue,
             args: [watchDriftInput(desired, trigger, specSecret)],
             memo: { cairnScheduleHash: desired.hash },
@@ -60,7 +61,7 @@ function scheduleOptions(desired: DesiredSchedule, taskQueue: string, specSecret
         : {
             type: 'startWorkflow',
             workflowType: 'runPipeline',
-            workflowId: `cairn:${desired.pipeline}:schedule:${desired.name}`,
+            workflowId: scheduledWorkflowId(desired.pipeline, 'schedule', desired.name),
             taskQueue,
             args: [input],
             memo: { cairnScheduleHash: desired.hash, [STARTED_BY_MEMO]: startedBy },

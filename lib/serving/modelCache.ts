@@ -1,7 +1,8 @@
+import { readModelDocument } from '../ml/readModelDocument';
 import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
-import { ModelDocumentSchema, type ModelDocument } from '../ml/model';
+import type { ModelDocument } from '../ml/model';
 import { getVersion } from '../registry/registry';
 import { freshOrHeld } from '../faults/staleAfter';
 import { servedFromMemory } from '../metrics/metrics';
@@ -65,7 +66,7 @@ export class ModelCache {
     if (version === undefined || sha256 === undefined) return undefined;
     let document = this.documents.get(sha256);
     if (!document) {
-      document = ModelDocumentSchema.parse(JSON.parse((await this.artifacts.read(artifactUri(sha256))).toString()));
+      document = await readModelDocument(this.artifacts, artifactUri(sha256));
       this.documents.set(sha256, document);
     }
     return { model, version, alias, document };

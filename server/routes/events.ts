@@ -1,3 +1,4 @@
+import { RunKeySchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import { deliverEvent, subscriptions } from '../../lib/events/deliverEvent';
@@ -8,7 +9,7 @@ import { defineRoute, type RouteDef } from '../routeDef';
 
 const EventBody = z.strictObject({
   /** The sender's id for this event: a repeated delivery with the same id starts nothing new. */
-  id: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, dot, dash, underscore (1-100)'),
+  id: RunKeySchema,
   payload: z.unknown().optional(),
 });
 

@@ -1,3 +1,4 @@
+import { RunKeySchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
@@ -11,9 +12,9 @@ import { runLinks } from './runLinks';
 const StartRunBody = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
   /** Who asked: cli, api (default), ci... Shown as CairnTrigger. */
-  trigger: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('api'),
+  trigger: TriggerNameSchema.default('api'),
   /** Idempotency key: starting the same pipeline with the same trigger and key again answers 409. */
-  key: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, dot, dash, underscore').optional(),
+  key: RunKeySchema.optional(),
 });
 
 function describePipeline(pipeline: Pipeline) {

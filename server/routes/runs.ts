@@ -1,3 +1,4 @@
+import { PipelineIdSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { signApproval } from '../../lib/auth/runAuthority';
 import { issuerOf } from '../security/runIssuer';
@@ -16,7 +17,7 @@ import { runLinks } from './runLinks';
 const ReasonBody = z.strictObject({ reason: z.string().max(500).optional() });
 const RerunBody = z.strictObject({ fromStep: StepName });
 const RunListQuery = z.strictObject({
-  pipeline: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a pipeline id').optional(),
+  pipeline: PipelineIdSchema.optional(),
   status: z.enum(RUN_STATUSES).optional(),
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),

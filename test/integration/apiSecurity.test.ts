@@ -270,6 +270,11 @@ describe('the OpenAPI document', () => {
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       if (route.body) expect(operation?.requestBody, `${route.method} ${route.path} body`).toBeDefined();
     }
+    // Every operation has a unique operationId and a tag; the document names its server (what typed clients and linters need).
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods)) as unknown as { operationId?: string; tags?: string[] }[];
+    expect(operations.every((o) => typeof o.operationId === 'string' && (o.tags?.length ?? 0) === 1)).toBe(true);
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
+    expect((document as unknown as { servers: unknown[] }).servers).toEqual([{ url: '/', description: expect.any(String) }]);
     const startRun = document.paths['/api/v1/pipelines/{id}/runs']?.post as { requestBody: { content: { 'application/json': { schema: { properties: object } } } } };
     expect(Object.keys(startRun.requestBody.content['application/json'].schema.properties)).toEqual(['params', 'trigger', 'key']);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

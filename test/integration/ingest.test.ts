@@ -173,6 +173,16 @@ describe('files only under the data roots (a reproduced read of any file through
     expect(landed.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('fails at once on a worker without a metadata store, naming why (one check for every stage that needs it)', async () => {
+    const storeless = toActivity(ingest, testServices({ artifacts, store: undefined })) as unknown as (input: StepInput) => Promise<unknown>;
+    const input: StepInput = {
+      run: { runId: 'cairn:test:nostore', temporalRunId: 'r', pipeline: 'test', specHash: 'h', trigger: 'test', params: {}, logicalDate: new Date().toISOString(), step: 'load' },
+      config: { source: file('tiny.csv', 'a\n1\n') },
+      upstream: {},
+    };
+    await expect(activityEnvironment().run(storeless, input)).rejects.toThrow("step 'load' (ingest) records to the metadata store, and this worker has none: run it with DATABASE_URL");
+  });
+
   it('leaves the values of redacted columns out of the stored profile', async () => {
     const path = file('people.csv', 'name,salary,team\nada,100,x\nbob,200,y\n');
     const output = await runIngest({ source: path, redactProfile: ['name', 'salary'] });

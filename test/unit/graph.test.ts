@@ -43,13 +43,14 @@ describe('cli --param parsing', () => {
 });
 
 describe('cli local paths', () => {
-  it('sends ./relative paths to existing files as absolute paths, and leaves everything else alone', () => {
+  it('sends ./relative paths to existing files as absolute paths, refuses a missing file, and leaves everything else alone', () => {
     const cwd = new URL('../..', import.meta.url).pathname;
-    expect(resolveLocalPaths({ dataset: './package.json', target: 'label', other: './missing.csv', url: 'https://x/y.csv' }, cwd)).toEqual({
+    expect(resolveLocalPaths({ dataset: './package.json', target: 'label', outDir: './out', url: 'https://x/y.csv' }, cwd)).toEqual({
       dataset: `${cwd}package.json`,
       target: 'label',
-      other: './missing.csv',
+      outDir: './out',
       url: 'https://x/y.csv',
     });
+    expect(() => resolveLocalPaths({ other: './missing.csv' }, cwd)).toThrow(`--param other: no file at ${cwd}missing.csv`);
   });
 });

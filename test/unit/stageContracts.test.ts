@@ -45,7 +45,10 @@ describe('stage contracts are one list', () => {
 
   it('the worker implements exactly the stages the contracts list, each with its contract config', () => {
     expect(builtinSteps.map((s) => s.name).sort()).toEqual(Object.keys(STAGES).sort());
-    for (const step of builtinSteps) expect(step.config, step.name).toBe(STAGES[step.name as StageName].config);
+    for (const step of builtinSteps) {
+      expect(step.config, step.name).toBe(STAGES[step.name as StageName].config);
+      expect(step.needsStore, `${step.name} needsStore`).toBe(STAGES[step.name as StageName].needsStore);
+    }
   });
 });
 
