@@ -20,7 +20,7 @@ function seconds(step: StepView, now: number): string {
 /** One line per step: mark, name, status, attempt, time, and the error when there is one. */
 export function stepLine(step: StepView, nameWidth: number, now = Date.now()): string {
   const attempt = step.status === 'running' && step.attempt && step.attempt > 1 ? ` attempt ${step.attempt}` : '';
-  const round = step.round > 1 ? ` (round ${step.round})` : '';
+  const round = step.round > 1 ? ` (round ${step.round})` : step.reusedFrom ? ' (reused)' : '';
   const error = step.error && step.status !== 'succeeded' ? `  ${step.error.type}: ${step.error.message}` : '';
   const failure = step.status === 'running' && step.lastFailure ? `  last failure: ${step.lastFailure}` : '';
   return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${error}${failure}`;
@@ -33,9 +33,18 @@ export function runLines(run: RunView, now = Date.now()): string[] {
   return [
     header,
     ...(run.abortReason ? [`  aborted: ${run.abortReason}`] : []),
-    ...steps.map((s) => stepLine(s, width, now)),
+    ...steps.flatMap((s) => [stepLine(s, width, now), ...stackLines(s)]),
     ...(run.stepsUnavailable ? [`  (${run.stepsUnavailable})`] : []),
   ];
+}
+
+/** Where a failed step's code threw: its first three frames, under its line (the whole recorded stack is in --json). */
+function stackLines(step: StepView): string[] {
+  if (!step.error?.stack || step.status === 'succeeded') return [];
+  return step.error.stack
+    .split('\n')
+    .slice(0, 3)
+    .map((frame) => `      ${frame.trim()}`);
 }
 
 /** What an operator can do about a run that waits: the exact commands. */

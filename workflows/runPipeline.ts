@@ -384,12 +384,22 @@ function activityFor(step: StepSpec, activityId: string, maximumAttempts: number
   return stubs[step.activity] as (input: StepInput) => Promise<JsonValue>;
 }
 
+/** The step's own frames, as the worker sent them: at most 8 lines and 2,000 characters, so the run's state stays small. */
+function trimmedStack(stack: string | undefined): string | undefined {
+  const frames = (stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
+  return frames.length > 0 ? frames.slice(0, 8).join('\n').slice(0, 2_000) : undefined;
+}
+
 function describeFailure(error: unknown): StepError {
   const cause = error instanceof ActivityFailure ? (error.cause ?? error) : error;
   if (cause instanceof ApplicationFailure) {
     const type = cause.type ?? 'Error';
     const infrastructure = type === INFRASTRUCTURE_ERROR_TYPE;
-    return { message: cause.message, type, nonRetryable: Boolean(cause.nonRetryable) || NON_RETRYABLE_ERROR_TYPES.includes(type), infrastructure };
+    const stack = infrastructure ? undefined : trimmedStack(cause.stack);
+    return { message: cause.message, type, nonRetryable: Boolean(cause.nonRetryable) || NON_RETRYABLE_ERROR_TYPES.includes(type), infrastructure, ...(stack ? { stack } : {}) };
   }
   if (cause instanceof TimeoutFailure) {
     // A missed heartbeat means the worker is gone (a step's own silence is reported by the worker as StepStalled).

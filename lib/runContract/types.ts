@@ -27,6 +27,8 @@ export interface StepError {
   nonRetryable: boolean;
   /** A lost worker or an unavailable dependency, not a failure of the step: retried without an operator. */
   infrastructure?: boolean;
+  /** Where the step's code threw (the first frames of its stack, as the worker sent them). */
+  stack?: string;
 }
 
 export interface StepState {

@@ -148,6 +148,8 @@ describe('runPipeline on a real Temporal server', () => {
     const state = await run.handle.query(runStateQuery);
     expect(state.steps[0]).toMatchObject({ status: 'awaiting_operator', error: { type: 'DataError', nonRetryable: true } });
     expect(state.steps[0]?.error?.message).toContain("column 'age'");
+    // Where the step's code threw travels with the error, so `cairn status` can show it without the worker's log.
+    expect(state.steps[0]?.error?.stack).toMatch(/^at .*recordingSteps\.ts:\d+/);
     expect(steps.of('validate', 'fail')).toHaveLength(1); // no retries for bad data
     await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'bad export' }] });
     await expect(run.handle.result()).rejects.toThrow(WorkflowFailedError);

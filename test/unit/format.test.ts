@@ -44,4 +44,15 @@ describe('what `cairn status` shows an operator', () => {
     expect(lines[2]).toMatch(/^ {2}\? ship\s+awaiting_approval/);
     expect(lines[1]).toMatch(/warehouse unavailable/);
   });
+
+  it("shows where a failed step's code threw (three frames), marks a reused step, and offers nothing for a finished run", () => {
+    const failed = { ...step('export', 'awaiting_operator'), error: { message: 'boom', type: 'Error', nonRetryable: false, stack: 'at run (steps/export.ts:3:9)\nat a (x.ts:1:1)\nat b (y.ts:2:2)\nat c (z.ts:3:3)' } };
+    const reused = { ...step('load', 'succeeded'), reusedFrom: 'cairn:p:cli:0' };
+    const lines = runLines(run([reused, failed]));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}✔ load\s+succeeded \(reused\)/));
+    const at = lines.findIndex((line) => line.includes('boom'));
+    expect(lines.slice(at + 1, at + 4)).toEqual(['      at run (steps/export.ts:3:9)', '      at a (x.ts:1:1)', '      at b (y.ts:2:2)']);
+    expect(lines.some((line) => line.includes('z.ts'))).toBe(false);
+    expect(operatorHints({ ...run([failed]), status: 'failed', closeTime: '2026-12-02T00:00:00Z' })).toEqual([]);
+  });
 });
