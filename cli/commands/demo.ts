@@ -36,7 +36,8 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       // The landing check's export file lands in the demo's own folder: a data root of this stack.
       const cfg = { ...base, CAIRN_HOME: home, CAIRN_DATA_ROOTS: [...base.CAIRN_DATA_ROOTS, home], DATABASE_URL: undefined, CAIRN_ARTIFACTS_DIR: undefined };
       // The demo tells its own story; request and step log lines would bury it.
-      logger.level = 'warn';
+      // Its own open, loopback-only API is part of the story, not a warning to print as a JSON line; errors still show.
+      logger.level = 'error';
       const began = Date.now();
       const stack = await startLocalStack({
         cfg,

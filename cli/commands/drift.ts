@@ -63,7 +63,8 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
         .api()
         .get<{ reports: (ModelDriftReport & { retrain: { workflowId: string } | null })[] }>(`/api/v1/models/${encodeURIComponent(model)}/drift?limit=${encodeURIComponent(options.limit)}`);
       if (options.json) return context.printJson({ model, reports });
-      if (reports.length === 0) context.print(`no drift report for ${model} yet: its drift watcher has not run`);
+      // A watcher that ran before the model was deployed stored nothing: say what a report needs, not that it never ran.
+      if (reports.length === 0) context.print(`no drift report for ${model} yet: the drift watcher stores one on its first check after an alias points at a version (its last run: cairn schedules list)`);
       for (const report of reports) {
         context.print(`report ${report.id} at ${report.createdAt}: ${model} v${report.version} (${report.alias}), ${report.window ? `${report.current.rows} served rows since ${report.window.from}` : `${report.current.rows} rows of dataset ${report.current.dataset?.slice(0, 12) ?? '?'}`} vs ${report.reference.rows} training rows`);
         if (report.status === 'insufficient-data') {
