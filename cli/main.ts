@@ -1,7 +1,7 @@
 /** The `cairn` command. Every command that prints data takes --json. */
 import { Command, CommanderError } from 'commander';
 import { CairnError } from '../lib/errors';
-import { CliError } from './cliError';
+import { CliError, EXIT } from './cliError';
 import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
 import { registerDriftCommand } from './commands/drift';
@@ -13,9 +13,6 @@ import { registerRunCommands } from './commands/runs';
 import { registerScheduleCommands } from './commands/schedules';
 import { createCliContext } from './context';
 import { packageVersion } from './packageVersion';
-
-/** Exit status of a command line that does not parse (as POSIX utilities use it); a failed command exits 1, drift 3. */
-const USAGE_ERROR = 2;
 
 // `cairn runs list | head`: the reader went away, which is not an error of the command.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -45,7 +42,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT.usage;
   } else if (error instanceof CliError || error instanceof CairnError) {
     process.stderr.write(`cairn: ${error.message}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;

@@ -1,23 +1,47 @@
 import type { RunView } from '../lib/runs/describeRun';
 import { runPath, type ApiClient } from './apiClient';
+import { CliError } from './cliError';
 import { operatorHints, runLines } from './format';
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** How long a wait keeps polling an API that does not answer (restarting, or its dependency down) before giving up. */
+export const RECONNECT_MS = 60_000;
+
+/** The API did not answer (no response, or 503 while a dependency is down): worth asking again. */
+function isTransient(error: unknown): boolean {
+  return error instanceof CliError && (error.status === undefined || error.status === 503);
+}
+
 /**
- * Polls a run until it finishes. On a terminal the step list is redrawn in place; otherwise one
- * plain line is printed per step change, which reads well in CI logs.
+ * Polls a run until it finishes (or, with `untilOperator`, until it waits for an operator). On a
+ * terminal the step list is redrawn in place; otherwise one plain line is printed per step change,
+ * which reads well in CI logs. An API that stops answering is polled again for up to `reconnectMs`.
  */
 export async function waitForRun(
   api: ApiClient,
   runId: string,
-  options: { live: boolean; quiet: boolean; out: NodeJS.WritableStream; pollMs?: number },
+  options: { live: boolean; quiet: boolean; out: NodeJS.WritableStream; pollMs?: number; untilOperator?: boolean; reconnectMs?: number },
 ): Promise<RunView> {
   const seen = new Map<string, string>();
   const hinted = new Set<string>();
   let drawn = 0;
+  let unreachableSince: number | undefined;
   for (;;) {
-    const run = await api.get<RunView>(runPath(runId));
+    let run: RunView;
+    try {
+      run = await api.get<RunView>(runPath(runId));
+      if (unreachableSince !== undefined && !options.quiet) options.out.write('the API answers again\n');
+      unreachableSince = undefined;
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      if (unreachableSince === undefined && !options.quiet) options.out.write(`the API does not answer (${(error as Error).message}); asking again for up to ${Math.round((options.reconnectMs ?? RECONNECT_MS) / 1000)} s\n`);
+      unreachableSince ??= Date.now();
+      if (Date.now() - unreachableSince > (options.reconnectMs ?? RECONNECT_MS)) throw error;
+      drawn = 0;
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+      continue;
+    }
     if (!options.quiet) {
       if (options.live) {
         const lines = runLines(run);
@@ -41,7 +65,7 @@ export async function waitForRun(
         drawn = 0; // the hint scrolled the live view: redraw below it
       }
     }
-    if (FINISHED.has(run.status)) return run;
+    if (FINISHED.has(run.status) || (options.untilOperator && run.status === 'awaiting_operator')) return run;
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
   }
 }

@@ -11,7 +11,19 @@ export function startApiServer(app: { fetch: (request: Request) => Response | Pr
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       resolve({
         url: `http://${host}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        // Stops accepting and lets requests in flight finish; keep-alive connections are closed as soon as
+        // they are idle (checked every 100 ms), so a client's open connection cannot hold the shutdown
+        // for the keep-alive timeout, nor keep being served by a server that is stopping.
+        close: () =>
+          new Promise<void>((done) => {
+            const idle = 'closeIdleConnections' in server ? () => server.closeIdleConnections() : () => undefined;
+            const sweeper = setInterval(idle, 100);
+            server.close(() => {
+              clearInterval(sweeper);
+              done();
+            });
+            idle();
+          }),
       });
     });
     server.once('error', reject);

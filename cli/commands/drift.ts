@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatOf } from '../../lib/data/formatOf';
 import { compareSamples, DriftThresholdsSchema, type FeatureDrift } from '../../lib/drift/driftReport';
 import type { ModelDriftReport } from '../../lib/drift/modelDrift';
-import { CliError } from '../cliError';
+import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
 import { driftLines } from '../driftLines';
 
@@ -49,7 +49,7 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, drifted, ...comparison, skipped: reference.skipped };
       if (options.json) context.printJson(result);
       else printComparison(context, result);
-      if (drifted && options.failOnDrift) throw new CliError(`drift in ${comparison.driftedFeatures.join(', ')}`, 3);
+      if (drifted && options.failOnDrift) throw new CliError(`drift in ${comparison.driftedFeatures.join(', ')}`, EXIT.drift);
     });
 
   program

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { registry } from '../../definitions';
+import { z } from 'zod';
+import { definePipeline, defineRegistry } from '../../lib/dsl';
 import { freePort } from '../../lib/freePort';
 import { createApp } from '../../server/app';
 import { startApiServer, type RunningApi } from '../../server/serve';
@@ -142,6 +144,42 @@ describe('the cairn CLI', () => {
     });
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('--wait returns when the run waits for an operator, with the commands to continue and exit status 4', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cairn-cli-')), 'late.csv');
+    const waited = await cairn(['run', 'landing-check', '--param', `path=${path}`, '--wait']);
+    expect(waited.code).toBe(4);
+    const runId = /started (\S+)/.exec(waited.stdout)?.[1] as string;
+    expect(waited.stdout).toContain(`step 'landed' awaits an operator: cairn retry ${runId} landed`);
+    expect(waited.stderr).toBe(`cairn: run ${runId} waits for an operator (see the commands above, or cairn status ${runId})\n`);
+    await cairn(['abort', runId, '--reason', 'test over']);
+  });
+
+  it('--wait keeps asking an API that restarts, and finishes with the run', async () => {
+    const slow = defineRegistry({ pipelines: [definePipeline({ id: 'slow', params: z.object({}), steps: { nap: { activity: 'sleep', config: { ms: 4_000 } } } })] });
+    const port = await freePort();
+    const app = createApp({ client: env.client, registry: slow, taskQueue: worker.taskQueue, temporalUiUrl: null });
+    let server = await startApiServer(app, '127.0.0.1', port);
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../cli/cairn.js', import.meta.url)), 'run', 'slow', '--wait'], {
+      env: { PATH: process.env.PATH, CAIRN_API_URL: server.url, LOG_LEVEL: 'silent' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    try {
+      await waitFor(() => stdout.includes('started cairn:slow:cli:'), 'the run to start', 20_000, 50);
+      await server.close(); // the API goes away while the run sleeps...
+      await new Promise((r) => setTimeout(r, 1_500));
+      server = await startApiServer(app, '127.0.0.1', port); // ...and comes back on the same address
+      expect(await exited).toBe(0);
+      expect(stdout).toMatch(/the API does not answer .*asking again for up to 60 s/);
+      expect(stdout).toContain('the API answers again');
+      expect(stdout).toMatch(/run succeeded$/m);
+    } finally {
+      child.kill();
+      await server.close();
+    }
   });
 
   it('gives clear errors for an unknown run, an unreachable API and a bad env var', async () => {
