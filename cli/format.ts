@@ -57,3 +57,15 @@ export function operatorHints(run: RunView): string[] {
     return [];
   });
 }
+
+/** Longest output shown per step when a run finishes; `cairn status --json` has the whole of each. */
+const OUTPUT_SUMMARY_CHARS = 160;
+
+/** What a finished run produced: one line per step with an output (its JSON, cut), metrics included. */
+export function outputSummaryLines(run: RunView): string[] {
+  return (run.steps ?? []).flatMap((step) => {
+    if (step.output === null || step.output === undefined) return [];
+    const json = JSON.stringify(step.output);
+    return [`  ${step.name}: ${json.length > OUTPUT_SUMMARY_CHARS ? `${json.slice(0, OUTPUT_SUMMARY_CHARS - 1)}…` : json}`];
+  });
+}

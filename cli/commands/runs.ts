@@ -3,7 +3,7 @@ import type { RunView } from '../../lib/runs/describeRun';
 import { runPath } from '../apiClient';
 import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
-import { operatorHints, runLines } from '../format';
+import { operatorHints, outputSummaryLines, runLines } from '../format';
 import { parseParamFlags, resolveLocalPaths } from '../params';
 import { waitForRun } from '../waitForRun';
 
@@ -54,7 +54,10 @@ export function registerRunCommands(program: Command, context: CliContext): void
       // A run that waits for a person returns control with the commands to continue, rather than blocking for days.
       const run = await waitForRun(api, started.runId, { live: context.isTty, quiet: Boolean(options.json), out: process.stdout, untilOperator: true });
       if (options.json) context.printJson(run);
-      else context.print(`run ${run.status}`);
+      else {
+        context.print(`run ${run.status}`);
+        if (run.status === 'succeeded') for (const line of outputSummaryLines(run)) context.print(line);
+      }
       if (run.status === 'awaiting_operator') throw new CliError(`run ${run.runId} waits for an operator (see the commands above, or cairn status ${run.runId})`, EXIT.awaitingOperator);
       if (run.status !== 'succeeded') throw new CliError(`run ${run.runId} ${run.status}`, EXIT.runFailed);
     });

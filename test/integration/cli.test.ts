@@ -52,6 +52,8 @@ describe('the cairn CLI', () => {
     expect(result.stdout).toMatch(/^started cairn:quickstart:cli:/m);
     expect(result.stdout).toMatch(/describe: succeeded/);
     expect(result.stdout).toMatch(/run succeeded$/m);
+    // Then what the run produced, a line per step.
+    expect(result.stdout).toMatch(/^ {2}describe: \{.*"count":50/m);
   });
 
   it('redraws on a terminal, but gives TERM=dumb plain lines with no escape codes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operatorHints, runLines } from '../../cli/format';
+import { operatorHints, outputSummaryLines, runLines } from '../../cli/format';
 import type { RunView, StepView } from '../../lib/runs/describeRun';
 
 const step = (name: string, status: StepView['status']): StepView => ({
@@ -54,5 +54,18 @@ describe('what `cairn status` shows an operator', () => {
     expect(lines.slice(at + 1, at + 4)).toEqual(['      at run (steps/export.ts:3:9)', '      at a (x.ts:1:1)', '      at b (y.ts:2:2)']);
     expect(lines.some((line) => line.includes('z.ts'))).toBe(false);
     expect(operatorHints({ ...run([failed]), status: 'failed', closeTime: '2026-12-02T00:00:00Z' })).toEqual([]);
+  });
+
+  it('summarises what a finished run produced, one line per step, long outputs cut', () => {
+    const done = run([
+      { ...step('score', 'succeeded'), output: { metrics: { accuracy: 0.815 }, holdoutRows: 292 } },
+      { ...step('big', 'succeeded'), output: { text: 'x'.repeat(500) } },
+      { ...step('quiet', 'succeeded'), output: null },
+    ]);
+    const lines = outputSummaryLines(done);
+    expect(lines[0]).toBe('  score: {"metrics":{"accuracy":0.815},"holdoutRows":292}');
+    expect(lines[1]?.length).toBe('  big: '.length + 160);
+    expect(lines[1]?.endsWith('…')).toBe(true);
+    expect(lines).toHaveLength(2);
   });
 });
