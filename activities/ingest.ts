@@ -12,12 +12,13 @@ import { querySqlToJsonl } from '../lib/data/sqlSource';
 import { redactProfile } from '../lib/data/profile';
 import { redactUrl } from '../lib/auth/redact';
 import { ConfigError, DataError } from '../lib/errors';
+import { ID_PATTERNS } from '../lib/ids';
 import { ignoreProgress, type ReportProgress } from '../lib/progress';
 import { recordDataset } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 
 /** `sql:<name>`: a query against a connection the deployment declared (CAIRN_SQL_CONNECTIONS). */
-const SQL_SOURCE = /^sql:([a-z][a-z0-9_-]{0,62})$/;
+const SQL_SOURCE = new RegExp(`^sql:(${ID_PATTERNS.sqlConnection.source.slice(1, -1)})$`);
 
 /** Brings the source to a local file, as the deployment's source policy allows; returns the file and its format. */
 export async function acquire(

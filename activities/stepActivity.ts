@@ -37,27 +37,12 @@ export type StepActivity = (input: StepInput) => Promise<StepOutput>;
 export function toActivity(step: AnyStepFunction, services: StepServices): StepActivity {
   return async (input) => {
     const context = Context.current();
-    // Before anything runs: a worker with a spec secret runs only steps the API issued (asFailure keeps the error's name as its type).
+    let config: StepInput['config'];
     try {
-      verifyStep(
-        services.authority,
-        { pipeline: input.run.pipeline, step: input.run.step, activity: step.name, config: input.config, startedBy: input.run.startedBy ?? UNKNOWN_STARTER },
-        input.run.signature,
-      );
-    } catch (error) {
-      throw asFailure(error as Error);
-    }
-    if (step.needsStore && !services.store) {
-      throw new ConfigError(`step '${input.run.step}' (${step.name}) records to the metadata store, and this worker has none: run it with DATABASE_URL (or under cairn dev)`);
-    }
-    let config = input.config;
-    if (step.config) {
-      const parsed = step.config.safeParse(input.config);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ');
-        throw new ConfigError(`step '${input.run.step}' (${step.name}): ${problems}`);
-      }
-      config = parsed.data;
+      config = admittedConfig(step, services, input);
+    } catch (thrown) {
+      // Refused before it ran: classified like any failure, so the error's name stays its type.
+      throw classify(thrown, context.cancellationSignal);
     }
     // The workflow counts step attempts itself (infrastructure failures do not count); older runs use Temporal's.
     const attempt = input.run.attempt ?? context.info.attempt;
@@ -104,6 +89,28 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
       logger.info({ runId: input.run.runId, pipeline: labels.pipeline, step: labels.step, activity: step.name, attempt, outcome, ms: Math.round(seconds * 1000) }, 'step execution');
     }
   };
+}
+
+/**
+ * Whether this worker may run the step, before anything runs: the API's signature (with a spec
+ * secret), the store it needs, and its config, parsed (a non-retryable error naming what is wrong).
+ */
+function admittedConfig(step: AnyStepFunction, services: StepServices, input: StepInput): StepInput['config'] {
+  verifyStep(
+    services.authority,
+    { pipeline: input.run.pipeline, step: input.run.step, activity: step.name, config: input.config, startedBy: input.run.startedBy ?? UNKNOWN_STARTER },
+    input.run.signature,
+  );
+  if (step.needsStore && !services.store) {
+    throw new ConfigError(`step '${input.run.step}' (${step.name}) records to the metadata store, and this worker has none: run it with DATABASE_URL (or under cairn dev)`);
+  }
+  if (!step.config) return input.config;
+  const parsed = step.config.safeParse(input.config);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`step '${input.run.step}' (${step.name}): ${problems}`);
+  }
+  return parsed.data;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseEnvApiKeys } from './auth/apiKeys';
 import { redactUrl } from './auth/redact';
 import { ConfigError } from './errors';
+import { ID_PATTERNS } from './ids';
 import type { RunAuthorityPolicy } from './auth/runAuthority';
 import type { SourcePolicy } from './data/sourcePolicy';
 import type { StoreDeadlines } from './store/deadlinedPool';
@@ -12,7 +13,7 @@ const commaList = z
   .string()
   .optional()
   .transform((text) => (text ? text.split(',').map((item) => item.trim()).filter(Boolean) : []));
-const SqlConnectionName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'a connection name is lowercase letters, digits, - and _');
+const SqlConnectionName = z.string().regex(ID_PATTERNS.sqlConnection, 'a connection name is lowercase letters, digits, - and _');
 const postgresUrl = z.url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// URL');
 const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
 
@@ -118,10 +119,7 @@ export const ConfigSchema = z.object({
    */
   CAIRN_SPEC_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   /** Aliases a run started by an operator may move only through a step an admin approved, comma-separated. */
-  CAIRN_PROTECTED_ALIASES: z
-    .string()
-    .default('production')
-    .transform((text) => text.split(',').map((alias) => alias.trim()).filter(Boolean)),
+  CAIRN_PROTECTED_ALIASES: commaList.transform((aliases) => (aliases.length > 0 ? aliases : ['production'])),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** The terminal type: `dumb` gets plain lines instead of a live display. */

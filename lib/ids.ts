@@ -16,6 +16,8 @@ export const ID_PATTERNS = {
   short: /^[a-z][a-z0-9-]{0,30}$/,
   /** Schedule trigger names: lower-case, at most 41. */
   scheduleName: /^[a-z][a-z0-9-]{0,40}$/,
+  /** Named SQL connections (CAIRN_SQL_CONNECTIONS, `sql:<name>` sources): lower-case letters, digits, - and _. */
+  sqlConnection: /^[a-z][a-z0-9_-]{0,62}$/,
   /** Idempotency keys of runs and event ids: letters, digits, dot, dash, underscore. */
   key: /^[\w.-]{1,100}$/,
 } as const;

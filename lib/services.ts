@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from './artifacts/artifactStore';
 import { artifactsDir, runAuthorityPolicy, sourcePolicy, type Config } from './config';
+import { DEFAULT_RUN_AUTHORITY } from './auth/runAuthority';
 import { NOTHING_ALLOWED, type SourcePolicy } from './data/sourcePolicy';
 import type { StepServices } from './dsl/defineStep';
 import type { Store } from './store/openStore';
@@ -17,5 +18,5 @@ export function servicesFromConfig(cfg: Config, store: Store | undefined, dataRo
 
 /** Services for tests, benchmarks and tools: a fresh artifact store in a temp folder; no sources unless given. */
 export function scratchServices(store?: Store, sources: SourcePolicy = NOTHING_ALLOWED): StepServices {
-  return { artifacts: new ArtifactStore(mkdtempSync(join(tmpdir(), 'cairn-artifacts-'))), store, sources, authority: { specSecret: undefined, protectedAliases: ['production'] } };
+  return { artifacts: new ArtifactStore(mkdtempSync(join(tmpdir(), 'cairn-artifacts-'))), store, sources, authority: DEFAULT_RUN_AUTHORITY };
 }

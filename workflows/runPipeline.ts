@@ -106,7 +106,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   );
 
   runMetrics.started(input.spec.pipeline, input.trigger);
-  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse, startedBy: input.startedBy, signatures: input.signatures };
+  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse, signatures: input.signatures };
   const dagScope = new CancellationScope();
   const dag = dagScope.run(() => runAllSteps(run, context, publishStatus));
   dag.catch(() => undefined); // observed below; avoid an unhandled rejection when the abort wins the race
@@ -184,7 +184,6 @@ interface StepContext {
   temporalRunId: string;
   params: RunInput['params'];
   reuse: RunInput['reuse'];
-  startedBy: RunInput['startedBy'];
   signatures: RunInput['signatures'];
 }
 
@@ -227,7 +226,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       params: context.params,
       logicalDate: run.logicalDate,
       step: step.name,
-      ...(context.startedBy ? { startedBy: context.startedBy } : {}),
+      ...(run.startedBy ? { startedBy: run.startedBy } : {}),
       ...(context.signatures?.[step.name] ? { signature: context.signatures[step.name] } : {}),
     },
     config: step.config,

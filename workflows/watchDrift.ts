@@ -6,8 +6,6 @@ import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../lib/searchAttrib
 import { runPipeline } from './runPipeline';
 import type { WatchDriftInput } from '../lib/runContract/types';
 
-export type { WatchDriftInput };
-
 export interface WatchDriftResult {
   reportId: number | null;
   status: 'checked' | 'insufficient-data' | 'not-deployed';

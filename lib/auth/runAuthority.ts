@@ -33,6 +33,9 @@ export interface RunAuthorityPolicy {
   protectedAliases: readonly string[];
 }
 
+/** What a worker trusts when nothing is configured: no spec secret, `production` protected (CAIRN_PROTECTED_ALIASES' default). */
+export const DEFAULT_RUN_AUTHORITY: RunAuthorityPolicy = { specSecret: undefined, protectedAliases: ['production'] };
+
 /** The part of a step's spec that decides what it does, as signed by the API and checked by the worker. */
 export interface SignedStep {
   pipeline: string;
@@ -55,9 +58,8 @@ export function signStep(secret: string, step: SignedStep): string {
   return hmac(secret, 'cairn-step-v1', step);
 }
 
-/** Every step's signature for a run of `spec` started by `startedBy` (RunInput.signatures); none without a secret. */
-export function signSpec(secret: string | undefined, spec: PipelineSpec, startedBy: Starter): Record<string, string> | undefined {
-  if (!secret) return undefined;
+/** Every step's signature for a run of `spec` started by `startedBy` (RunInput.signatures). */
+export function signSpec(secret: string, spec: PipelineSpec, startedBy: Starter): Record<string, string> {
   return Object.fromEntries(spec.steps.map((s) => [s.name, signStep(secret, { pipeline: spec.pipeline, step: s.name, activity: s.activity, config: s.config, startedBy })]));
 }
 

@@ -70,9 +70,21 @@ export function validatePipeline(pipeline: Pipeline): void {
   const cycle = findCycle(pipeline.steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
   if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
   checkTriggers(pipeline, fail);
-  // Configs computed from params are checked now too when the params have defaults for everything.
+}
+
+/**
+ * Checks the configs computed from params with the params known when definitions load: the defaults
+ * (when every param has one) and each schedule's. The registry calls it once at load; compile()
+ * checks a run's own params, so a run start does not repeat this. Written-out configs were checked
+ * by validatePipeline already.
+ */
+export function checkComputedConfigs(pipeline: Pipeline): void {
+  const known: JsonObject[] = pipeline.triggers.filter(isScheduleTrigger).map((trigger) => parseParams(pipeline, trigger.params ?? {}));
   const defaults = pipeline.params.safeParse({});
-  if (defaults.success) for (const step of pipeline.steps) resolveConfig(pipeline, step, defaults.data as JsonObject);
+  if (defaults.success) known.push(defaults.data as JsonObject);
+  for (const params of known) {
+    for (const step of pipeline.steps) if (typeof step.config === 'function') resolveConfig(pipeline, step, params);
+  }
 }
 
 /** The activity a step runs, by name: a stage's name, a defineStep's or a remoteStep's. */
@@ -102,14 +114,11 @@ function checkTriggers(pipeline: Pipeline, fail: (problem: string) => never): vo
     if (problem) fail(`trigger '${name}': ${problem}`);
     if (names.has(name)) fail(`two schedule triggers are named '${name}'`);
     names.add(name);
-    let params: JsonObject | undefined;
     try {
-      params = parseParams(pipeline, trigger.params ?? {});
+      parseParams(pipeline, trigger.params ?? {});
     } catch (error) {
       fail(`trigger '${name}': ${(error as Error).message.replace(`pipeline '${pipeline.id}': `, '')}`);
     }
-    // The schedule's params are known now: every step's config is checked with them.
-    for (const step of pipeline.steps) resolveConfig(pipeline, step, params as JsonObject);
   });
   for (const trigger of pipeline.triggers) {
     if (trigger.kind !== 'event') continue;

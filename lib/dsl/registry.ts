@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { BUILTIN_STAGES, RESERVED_ACTIVITIES } from './builtinStages';
-import { activityNameOf, validatePipeline } from './compile';
+import { activityNameOf, checkComputedConfigs, validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
 import type { AnyStepFunction, StepFunction } from './defineStep';
 
@@ -31,6 +31,7 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
 
   for (const pipeline of input.pipelines) {
     validatePipeline(pipeline);
+    checkComputedConfigs(pipeline);
     if (pipelines.has(pipeline.id)) throw new ConfigError(`two pipelines have the id '${pipeline.id}'`);
     pipelines.set(pipeline.id, pipeline);
     for (const step of pipeline.steps) {

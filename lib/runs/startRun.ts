@@ -8,7 +8,19 @@ import { runWorkflowId } from '../runIds';
 import { STARTED_BY_MEMO, type RunInput, type RunPipelineWorkflow } from '../runContract/types';
 import { DIRECT_STARTER, signSpec, type Starter } from '../auth/runAuthority';
 
-export interface StartRunRequest {
+/**
+ * Who asks for a run, and how its spec is signed: `startedBy` is the authority its steps act with
+ * (recorded in the input and the memo); `specSecret` (CAIRN_SPEC_SECRET) signs each step's spec so
+ * workers that hold it know the API issued it. The API always says who; a program that starts runs
+ * with its own Temporal client is trusted as Temporal access itself is (DIRECT_STARTER), unless
+ * workers hold a spec secret it lacks.
+ */
+export interface RunIssuer {
+  startedBy: Starter;
+  specSecret?: string | undefined;
+}
+
+export interface StartRunRequest extends Partial<RunIssuer> {
   pipeline: Pipeline;
   params?: unknown;
   trigger: string;
@@ -16,20 +28,6 @@ export interface StartRunRequest {
   key?: string;
   logicalDate?: Date;
   taskQueue: string;
-  /**
-   * Who asks for the run: its steps act with this authority (recorded in the input and the memo). The
-   * API always says; a program that starts runs with its own Temporal client is trusted as Temporal
-   * access itself is (DIRECT_STARTER), unless workers hold a spec secret it lacks.
-   */
-  startedBy?: Starter;
-  /** CAIRN_SPEC_SECRET: signs each step's spec so workers that hold the secret know the API issued it. */
-  specSecret?: string | undefined;
-}
-
-/** Who issues runs and how they are signed: what the API passes to everything that starts a run. */
-export interface RunIssuer {
-  startedBy: Starter;
-  specSecret?: string | undefined;
 }
 
 export interface StartedRun {
@@ -93,6 +91,5 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
 
 /** The `signatures` field of a RunInput: present only when a spec secret is configured. */
 export function signaturesFor(secret: string | undefined, spec: PipelineSpec, startedBy: Starter): Pick<RunInput, 'signatures'> {
-  const signatures = signSpec(secret, spec, startedBy);
-  return signatures ? { signatures } : {};
+  return secret ? { signatures: signSpec(secret, spec, startedBy) } : {};
 }

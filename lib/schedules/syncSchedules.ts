@@ -130,7 +130,8 @@ async function reconcile(client: Client, schedule: DesiredSchedule, taskQueue: s
 export async function syncSchedules(client: Client, registry: Pick<Registry, 'pipelines'>, taskQueue: string, specSecret?: string): Promise<SyncResult> {
   const result: SyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
   // A new spec secret re-signs every schedule: it is part of what "unchanged" compares (as a digest, never itself).
-  const desired = desiredSchedules(registry, taskQueue).map((d) => (specSecret ? { ...d, hash: sha256Hex(`${d.hash}:${sha256Hex(`cairn-spec-secret:${specSecret}`)}`) } : d));
+  const secretDigest = specSecret ? sha256Hex(`cairn-spec-secret:${specSecret}`) : undefined;
+  const desired = desiredSchedules(registry, taskQueue).map((d) => (secretDigest ? { ...d, hash: sha256Hex(`${d.hash}:${secretDigest}`) } : d));
   for (const schedule of desired) {
     try {
       result[await reconcile(client, schedule, taskQueue, specSecret)].push(schedule.scheduleId);

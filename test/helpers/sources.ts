@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import type { RunAuthorityPolicy } from '../../lib/auth/runAuthority';
+import { DEFAULT_RUN_AUTHORITY, type RunAuthorityPolicy } from '../../lib/auth/runAuthority';
 import type { SourcePolicy } from '../../lib/data/sourcePolicy';
 import type { StepServices } from '../../lib/dsl/defineStep';
 import { registry } from '../../definitions';
@@ -12,8 +12,8 @@ export function testSources(overrides: Partial<SourcePolicy> = {}): SourcePolicy
   return { dataRoots: [tmpdir(), ...registry.dataRoots], allowHosts: [], privateHosts: [], sqlConnections: {}, ...overrides };
 }
 
-/** What tests' workers trust: no spec secret, `production` protected (the defaults). */
-export const TEST_AUTHORITY: RunAuthorityPolicy = { specSecret: undefined, protectedAliases: ['production'] };
+/** What tests' workers trust: the defaults (no spec secret, `production` protected). */
+export const TEST_AUTHORITY: RunAuthorityPolicy = DEFAULT_RUN_AUTHORITY;
 
 /** Step services for a test: its artifact store and metadata store, the test source policy and authority. */
 export function testServices(services: Pick<StepServices, 'artifacts' | 'store'> & Partial<StepServices>): StepServices {
