@@ -6,7 +6,7 @@ import { describeIssues } from '../lib/dsl/compile';
 import { DEFAULT_SECURITY, type AppDeps } from './deps';
 import { withTimeout } from '../lib/faults/withTimeout';
 import { dependencyUnavailable, errorBody, handleError, HttpError, storeUnavailable } from './httpErrors';
-import { openApiDocument } from './openapi';
+import { openApiDocument, OpenApiDocumentSchema } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
 import { aliasRoutes } from './routes/aliases';
 import { driftRoutes } from './routes/drift';
@@ -25,39 +25,50 @@ import { authorize, rateLimit, requestLog, type AppEnv } from './security/middle
 import { RateLimiter } from './security/rateLimiter';
 import { requestIds } from './security/requestIds';
 import { jsonBody } from './validate';
+import { verifyResponse } from './verifyResponses';
 
 export const API_VERSION = '0.1.0';
 
-/** Every route of the API, one file per resource; the app and the OpenAPI document both come from this list. */
-export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false): RouteDef[] {
-  const routes = [
-    ...healthRoutes(deps),
-    ...pipelineRoutes(deps),
-    ...runRoutes(deps),
-    ...scheduleRoutes(deps),
-    ...eventRoutes(deps),
-    ...datasetRoutes(deps),
-    ...modelRoutes(deps),
-    ...servingRoutes(deps),
-    ...aliasRoutes(deps),
-    ...driftRoutes(deps),
-    ...keyRoutes(deps, keyRing),
-    ...metricsRoutes(deps, metricsOpen),
-  ];
+/** Every route of the API, one list per resource (one file each); the app, the OpenAPI document and `AppType` all come from these. */
+export function apiResources(deps: AppDeps, keyRing: KeyRing, metricsOpen = false) {
   let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, from the full list
-  const all: RouteDef[] = [
-    ...routes,
-    defineRoute({
-      method: 'GET',
-      path: '/api/v1/openapi.json',
-      access: 'viewer',
-      summary: 'This document',
-      responses: { 200: 'the OpenAPI 3.1 document' },
-      handler: (c) => c.json((document ??= openApiDocument(all, API_VERSION))),
-    }),
-  ];
-  return all;
+  let everyRoute: RouteDef[] = [];
+  const resources = [
+    healthRoutes(deps),
+    pipelineRoutes(deps),
+    runRoutes(deps),
+    scheduleRoutes(deps),
+    eventRoutes(deps),
+    datasetRoutes(deps),
+    modelRoutes(deps),
+    servingRoutes(deps),
+    aliasRoutes(deps),
+    driftRoutes(deps),
+    keyRoutes(deps, keyRing),
+    metricsRoutes(deps, metricsOpen),
+    [
+      defineRoute({
+        method: 'GET',
+        path: '/api/v1/openapi.json',
+        access: 'viewer',
+        summary: 'This document',
+        response: OpenApiDocumentSchema,
+        responses: { 200: 'the OpenAPI 3.1 document' },
+        handler: (c) => c.json((document ??= openApiDocument(everyRoute, API_VERSION))),
+      }),
+    ] as const,
+  ] as const;
+  everyRoute = resources.flat();
+  return resources;
 }
+
+/** Every route, as one list. */
+export function apiRoutes(deps: AppDeps, keyRing: KeyRing, metricsOpen = false): RouteDef[] {
+  return apiResources(deps, keyRing, metricsOpen).flat();
+}
+
+/** Each route with its own types: what `AppType` (and so the typed client) is derived from. */
+export type ApiRoute = ReturnType<typeof apiResources>[number][number];
 
 /** Validates path params (400), query (422) and body (400/422) with the route's schemas, then calls it. */
 async function callRoute(route: RouteDef, c: Context, deps: AppDeps, security: { temporalTimeoutMs: number; maxBodyBytes: number }): Promise<Response> {
@@ -86,8 +97,13 @@ async function callRoute(route: RouteDef, c: Context, deps: AppDeps, security: {
   );
 }
 
+export interface AppOptions {
+  /** For tests: check every success answer against its route's declared response, collecting the routes checked here. */
+  verifyResponses?: Set<string>;
+}
+
 /** The HTTP API. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const security = { ...DEFAULT_SECURITY, ...deps.security };
   const keyRing = new KeyRing(security.envApiKeys, deps.store, { staleMs: security.staleKeysMs });
   const limiter = new RateLimiter(security.rateLimitPerMinute);
@@ -100,10 +116,16 @@ export function createApp(deps: AppDeps) {
     app.use('*', cors({ origin: security.corsOrigins, allowHeaders: ['authorization', 'content-type', 'x-api-key'], exposeHeaders: ['x-request-id', 'x-correlation-id'] }));
   }
   // The body-size limit is applied where bodies are read (jsonBody), for chunked bodies too; no route reads one otherwise.
-  for (const route of apiRoutes(deps, keyRing, security.metricsOpen)) {
-    app.on(route.method, route.path, authorize(route.access, keyRing), ...(route.rateLimited ? [rateLimit(limiter)] : []), (c) =>
-      callRoute(route, c, deps, security),
-    );
+  // One router per resource, mounted on the app; each route's path is written out in full where it is defined.
+  for (const resource of apiResources(deps, keyRing, security.metricsOpen)) {
+    const router = new Hono<AppEnv>();
+    for (const route of resource as readonly RouteDef[]) {
+      const verified = options.verifyResponses;
+      router.on(route.method, route.path, authorize(route.access, keyRing), ...(route.rateLimited ? [rateLimit(limiter)] : []), async (c) =>
+        verified ? verifyResponse(route, await callRoute(route, c, deps, security), verified) : callRoute(route, c, deps, security),
+      );
+    }
+    app.route('/', router);
   }
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

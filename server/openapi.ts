@@ -13,8 +13,17 @@ const ErrorBody = {
   },
 };
 
-const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** The document's outline, as the route that serves it declares its answer. */
+export const OpenApiDocumentSchema = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  servers: z.array(z.looseObject({ url: z.string() })),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+/** A schema as JSON Schema: requests as a client writes them ('input'), answers as the server sends them ('output'). */
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
@@ -49,6 +58,13 @@ function tagOf(path: string): string {
   return match[1] === 'openapi.json' ? 'meta' : (match[1] as string);
 }
 
+/** What a route answers with a status: the error shape, its declared JSON body, or its text. */
+function contentOf(route: RouteDef, status: number) {
+  if (status >= 400) return { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+  if (route.response) return { 'application/json': { schema: jsonSchema(route.response, 'output') } };
+  return { [route.contentType ?? 'text/plain']: { schema: { type: 'string' } } };
+}
+
 /** The OpenAPI 3.1 document, generated from the route definitions the app itself serves. */
 export function openApiDocument(routes: RouteDef[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -67,15 +83,12 @@ export function openApiDocument(routes: RouteDef[], version: string) {
           ...route.responses,
           ...(route.access === 'public' ? {} : { 401: 'no or unknown API key (once keys exist)', 403: 'the key lacks the role' }),
           ...(route.rateLimited ? { 429: 'rate limit reached; see Retry-After' } : {}),
-        }).map(([status, description]) => [
-          status,
-          Number(status) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
-        ]),
+        }).map(([status, description]) => [status, { description, content: contentOf(route, Number(status)) }]),
       ),
     };
   }
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     info: { title: 'Cairn API', version, description: 'Durable ML pipelines on Temporal. Errors always have the Error shape.' },
     // Relative: the document is served by the API it describes, wherever that is deployed.
     servers: [{ url: '/', description: 'the Cairn API that serves this document' }],

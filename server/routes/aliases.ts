@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { aliasHistory, moveAlias, rollbackAlias } from '../../lib/registry/aliases';
 import type { AppDeps } from '../deps';
 import { storePool } from '../requireStore';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { AliasHistorySchema, AliasMoveSchema, AliasMovedSchema } from '../responses/models';
+import { defineRoute } from '../routeDef';
 import { AliasNameSchema, ModelNameSchema, ModelVersionNumber } from '../../lib/registry/names';
 
 /** Aliases: move one (with a canary traffic weight), its history, and rollback. */
-export function aliasRoutes(deps: AppDeps): RouteDef[] {
+export function aliasRoutes(deps: AppDeps) {
   const actor = (keyId: unknown) => `api key ${String(keyId)}`;
   return [
     defineRoute({
@@ -16,6 +17,7 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       summary: 'Point an alias at a version; weight (0-1) makes it a canary taking that share of the default traffic',
       params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       body: z.strictObject({ version: ModelVersionNumber, weight: z.number().min(0).max(1).nullable().optional(), reason: z.string().max(500).optional() }),
+      response: AliasMovedSchema,
       responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version' },
       handler: async (c, { params: { name, alias }, body }) => {
         const moved = await moveAlias(storePool(deps), { model: name, alias, version: body.version, weight: body.weight, actor: actor(c.get('apiKeyId')), reason: body.reason ?? '' });
@@ -28,6 +30,7 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: "An alias's moves: version, previous version, traffic weight, who or what, why, when",
       params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
+      response: AliasHistorySchema,
       responses: { 200: 'the history, newest first' },
       handler: async (c, { params: { name, alias } }) => c.json({ model: name, alias, history: await aliasHistory(storePool(deps), name, alias) }),
     }),
@@ -38,8 +41,9 @@ export function aliasRoutes(deps: AppDeps): RouteDef[] {
       summary: 'Move an alias back to the version it pointed at before its latest move',
       params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       body: z.strictObject({ reason: z.string().max(500).optional() }),
+      response: AliasMoveSchema,
       responses: { 200: 'the move', 422: 'nothing to roll back to' },
       handler: async (c, { params: { name, alias }, body: { reason } }) => c.json(await rollbackAlias(storePool(deps), name, alias, actor(c.get('apiKeyId')), reason ?? '')),
     }),
-  ];
+  ] as const;
 }

@@ -3,10 +3,11 @@ import { datasetProfile } from '../../lib/store/datasets';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { DatasetProfileSchema } from '../responses/models';
+import { defineRoute } from '../routeDef';
 
 /** Datasets that ingest produced, by the sha256 of their Parquet artifact. */
-export function datasetRoutes(deps: AppDeps): RouteDef[] {
+export function datasetRoutes(deps: AppDeps) {
   return [
     defineRoute({
       method: 'GET',
@@ -14,6 +15,7 @@ export function datasetRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: "A dataset's profile: rows; per column type, nulls, distinct values, statistics or categories",
       params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits') }),
+      response: DatasetProfileSchema,
       responses: { 200: 'the profile', 404: 'no such dataset', 503: 'no metadata store configured' },
       handler: async (c, { params: { sha256 } }) => {
         const profile = await datasetProfile(storePool(deps), sha256);
@@ -21,5 +23,5 @@ export function datasetRoutes(deps: AppDeps): RouteDef[] {
         return c.json({ sha256, profile });
       },
     }),
-  ];
+  ] as const;
 }

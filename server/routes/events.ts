@@ -5,7 +5,8 @@ import { deliverEvent, subscriptions } from '../../lib/events/deliverEvent';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { EventName } from '../pathParams';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { EventDeliverySchema } from '../responses/events';
+import { defineRoute } from '../routeDef';
 
 const EventBody = z.strictObject({
   /** The sender's id for this event: a repeated delivery with the same id starts nothing new. */
@@ -14,7 +15,7 @@ const EventBody = z.strictObject({
 });
 
 /** POST /api/v1/events/:name starts every pipeline subscribed with onEvent(name), once per event id. */
-export function eventRoutes(deps: AppDeps): RouteDef[] {
+export function eventRoutes(deps: AppDeps) {
   return [
     defineRoute({
       method: 'POST',
@@ -24,6 +25,8 @@ export function eventRoutes(deps: AppDeps): RouteDef[] {
       summary: 'Deliver an event: starts every subscribed pipeline once per event id',
       params: z.object({ name: EventName }),
       body: EventBody,
+      response: EventDeliverySchema,
+      status: 201,
       responses: { 201: 'runs started', 200: 'every run already existed for this event id', 404: 'no pipeline listens to this event', 422: 'the payload makes bad params' },
       handler: async (c, { params: { name }, body }) => {
         const known = subscriptions(deps.registry);
@@ -34,5 +37,5 @@ export function eventRoutes(deps: AppDeps): RouteDef[] {
         return c.json(delivery, delivery.started.length > 0 ? 201 : 200);
       },
     }),
-  ];
+  ] as const;
 }

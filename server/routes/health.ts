@@ -1,19 +1,21 @@
 import type { AppDeps } from '../deps';
 import { withTimeout } from '../../lib/faults/withTimeout';
 import { RETRY_AFTER_SECONDS } from '../httpErrors';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { ReadinessSchema, UpSchema } from '../responses/health';
+import { defineRoute } from '../routeDef';
 
 /** Each readiness check's deadline: /readyz answers within 2 s even when a dependency hangs. */
 const READY_CHECK_MS = 1_500;
 
 /** /healthz: the process is up. /readyz: Temporal (and the store, when configured) answer. */
-export function healthRoutes(deps: AppDeps): RouteDef[] {
+export function healthRoutes(deps: AppDeps) {
   return [
     defineRoute({
       method: 'GET',
       path: '/healthz',
       access: 'public',
       summary: 'The process is up',
+      response: UpSchema,
       responses: { 200: 'up' },
       handler: (c) => c.json({ status: 'ok' }),
     }),
@@ -22,6 +24,7 @@ export function healthRoutes(deps: AppDeps): RouteDef[] {
       path: '/readyz',
       access: 'public',
       summary: 'Temporal and the metadata store answer',
+      response: ReadinessSchema,
       responses: { 200: 'ready', 503: 'a dependency does not answer' },
       handler: async (c) => {
         // Both checks at once, each with its own deadline, so the answer comes within 2 s whatever hangs.
@@ -40,5 +43,5 @@ export function healthRoutes(deps: AppDeps): RouteDef[] {
         return c.json({ status: down.length === 0 ? 'ready' : 'not ready', down, checks }, down.length === 0 ? 200 : 503);
       },
     }),
-  ];
+  ] as const;
 }

@@ -5,7 +5,8 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { KeyId } from '../pathParams';
 import { storePool } from '../requireStore';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { CreatedKeySchema, KeyListSchema, RevokedKeySchema } from '../responses/keys';
+import { defineRoute } from '../routeDef';
 import type { KeyRing } from '../security/keyRing';
 
 const CreateKeyBody = z.strictObject({
@@ -14,7 +15,7 @@ const CreateKeyBody = z.strictObject({
 });
 
 /** API keys kept in the metadata store (admin only). The first key can be made while no key exists, on loopback. */
-export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
+export function keyRoutes(deps: AppDeps, keyRing: KeyRing) {
   const pool = () => storePool(deps);
   return [
     defineRoute({
@@ -22,6 +23,7 @@ export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
       path: '/api/v1/keys',
       access: 'admin',
       summary: 'Active API keys (never the keys themselves)',
+      response: KeyListSchema,
       responses: { 200: 'the keys' },
       handler: async (c) => c.json({ keys: (await listApiKeys(pool())).map(({ sha256: _hash, ...key }) => key) }),
     }),
@@ -31,6 +33,8 @@ export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
       access: 'admin',
       summary: 'Create an API key; the key is in this answer and nowhere else',
       body: CreateKeyBody,
+      response: CreatedKeySchema,
+      status: 201,
       responses: { 201: 'the new key', 422: 'a bad role or name' },
       handler: async (c, { body }) => {
         const created = await createApiKey(pool(), body.role, body.name);
@@ -44,6 +48,7 @@ export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
       access: 'admin',
       summary: 'Revoke an API key',
       params: z.object({ id: KeyId }),
+      response: RevokedKeySchema,
       responses: { 200: 'revoked', 404: 'no such active key' },
       handler: async (c, { params: { id } }) => {
         if (!(await revokeApiKey(pool(), id))) throw new HttpError(404, 'key_not_found', `no active key '${id}'`);
@@ -51,5 +56,5 @@ export function keyRoutes(deps: AppDeps, keyRing: KeyRing): RouteDef[] {
         return c.json({ id, revoked: true });
       },
     }),
-  ];
+  ] as const;
 }

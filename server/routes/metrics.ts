@@ -2,10 +2,10 @@ import { registerDriftGauges } from '../../lib/metrics/driftGauges';
 import { registerRunGauges } from '../../lib/metrics/runGauges';
 import { registry } from '../../lib/metrics/metrics';
 import type { AppDeps } from '../deps';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { defineRoute } from '../routeDef';
 
 /** Prometheus metrics of this process (API, and in `cairn dev` the workers too) and run counts from Temporal. */
-export function metricsRoutes(deps: AppDeps, open: boolean): RouteDef[] {
+export function metricsRoutes(deps: AppDeps, open: boolean) {
   registerRunGauges(deps.client, () => [...deps.registry.pipelines.keys()]);
   registerDriftGauges(() => deps.store?.pool);
   return [
@@ -14,8 +14,9 @@ export function metricsRoutes(deps: AppDeps, open: boolean): RouteDef[] {
       path: '/metrics',
       access: open ? 'public' : 'viewer',
       summary: 'Prometheus metrics',
+      contentType: 'text/plain',
       responses: { 200: 'metrics in the Prometheus text format' },
       handler: async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }),
     }),
-  ];
+  ] as const;
 }

@@ -4,10 +4,11 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
 import { ModelNameSchema, ModelVersionParam } from '../../lib/registry/names';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { ModelListSchema, ModelVersionSchema, ModelVersionsSchema } from '../responses/models';
+import { defineRoute } from '../routeDef';
 
 /** The model registry: models, versions with metrics and lineage, aliases. */
-export function modelRoutes(deps: AppDeps): RouteDef[] {
+export function modelRoutes(deps: AppDeps) {
   const pool = () => storePool(deps);
   return [
     defineRoute({
@@ -15,6 +16,7 @@ export function modelRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/models',
       access: 'viewer',
       summary: 'Registered models with their latest version and aliases',
+      response: ModelListSchema,
       responses: { 200: 'the models', 503: 'no metadata store configured' },
       handler: async (c) => c.json({ models: await listModels(pool()) }),
     }),
@@ -24,6 +26,7 @@ export function modelRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: "A model's versions: metrics, params, lineage, aliases",
       params: z.object({ name: ModelNameSchema }),
+      response: ModelVersionsSchema,
       responses: { 200: 'the versions', 404: 'no such model' },
       handler: async (c, { params: { name } }) => {
         const versions = await listVersions(pool(), name);
@@ -37,6 +40,7 @@ export function modelRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: 'One model version',
       params: z.object({ name: ModelNameSchema, version: ModelVersionParam }),
+      response: ModelVersionSchema,
       responses: { 200: 'the version', 404: 'no such version' },
       handler: async (c, { params: { name, version } }) => {
         const found = await getVersion(pool(), name, version);
@@ -44,5 +48,5 @@ export function modelRoutes(deps: AppDeps): RouteDef[] {
         return c.json(found);
       },
     }),
-  ];
+  ] as const;
 }

@@ -6,7 +6,9 @@ import { startRun } from '../../lib/runs/startRun';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { PipelineId } from '../pathParams';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { PipelineDescriptionSchema, PipelineListSchema } from '../responses/pipelines';
+import { StartedRunSchema } from '../responses/runs';
+import { defineRoute } from '../routeDef';
 import { runLinks } from './runLinks';
 
 const StartRunBody = z.strictObject({
@@ -31,7 +33,7 @@ function describePipeline(pipeline: Pipeline) {
   };
 }
 
-export function pipelineRoutes(deps: AppDeps): RouteDef[] {
+export function pipelineRoutes(deps: AppDeps) {
   const find = (id: string) => {
     const pipeline = deps.registry.pipelines.get(id);
     if (!pipeline) throw new HttpError(404, 'pipeline_not_found', `no pipeline '${id}'; known: ${[...deps.registry.pipelines.keys()].join(', ')}`);
@@ -44,6 +46,7 @@ export function pipelineRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/pipelines',
       access: 'viewer',
       summary: 'List pipelines with their params schema and steps',
+      response: PipelineListSchema,
       responses: { 200: 'the pipelines' },
       handler: (c) => c.json({ pipelines: [...deps.registry.pipelines.values()].map(describePipeline) }),
     }),
@@ -53,6 +56,7 @@ export function pipelineRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: 'One pipeline',
       params,
+      response: PipelineDescriptionSchema,
       responses: { 200: 'the pipeline', 404: 'no such pipeline' },
       handler: (c, input) => c.json(describePipeline(find(input.params.id))),
     }),
@@ -64,6 +68,8 @@ export function pipelineRoutes(deps: AppDeps): RouteDef[] {
       summary: 'Start a run; params are validated by the pipeline schema',
       params,
       body: StartRunBody,
+      response: StartedRunSchema,
+      status: 201,
       responses: { 201: 'run started', 404: 'no such pipeline', 409: 'a run with this key exists', 422: 'invalid params, naming each field' },
       handler: async (c, { params: { id }, body }) => {
         const run = await startRun(deps.client, { pipeline: find(id), params: body.params, trigger: body.trigger, key: body.key, taskQueue: deps.taskQueue, ...issuerOf(c, deps) });
@@ -71,5 +77,5 @@ export function pipelineRoutes(deps: AppDeps): RouteDef[] {
         return c.json({ ...started, links: runLinks(deps, run.runId) }, 201);
       },
     }),
-  ];
+  ] as const;
 }

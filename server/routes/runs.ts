@@ -11,7 +11,8 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
 import { storePool } from '../requireStore';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunViewSchema, StepDecisionSchema } from '../responses/runs';
+import { defineRoute } from '../routeDef';
 import { runLinks } from './runLinks';
 
 const ReasonBody = z.strictObject({ reason: z.string().max(500).optional() });
@@ -26,7 +27,7 @@ const RunParams = z.object({ runId: RunId });
 const StepParams = z.object({ runId: RunId, step: StepName });
 
 /** Runs: list, inspect, act on a step awaiting an operator, abort, cancel, re-run. */
-export function runRoutes(deps: AppDeps): RouteDef[] {
+export function runRoutes(deps: AppDeps) {
   /** A handle to a run that is still open: 404 for an unknown run, 409 for a finished one. */
   const openRun = async (id: string) => {
     const handle = deps.client.workflow.getHandle(id);
@@ -50,6 +51,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       summary: DECISIONS[decision].summary,
       params: StepParams,
       body: ReasonBody,
+      response: StepDecisionSchema,
       responses: { 200: 'decision accepted', 404: 'no such run', 409: `the step is not ${DECISIONS[decision].waiting}, or the run is finished` },
       handler: async (c, { params: { runId, step }, body: { reason } }) => {
         const handle = await openRun(runId);
@@ -73,6 +75,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: 'Runs, newest first, filtered by pipeline, status and start time',
       query: RunListQuery,
+      response: RunListSchema,
       responses: { 200: 'the runs', 422: 'a bad filter, named' },
       handler: async (c, { query }) => c.json({ runs: await listRuns(deps.client, query) }),
     }),
@@ -82,6 +85,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: 'A run: status and every step',
       params: RunParams,
+      response: RunViewSchema,
       responses: { 200: 'the run', 404: 'no such run' },
       handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, { artifacts: deps.artifacts })), links: runLinks(deps, runId) }),
     }),
@@ -91,6 +95,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       access: 'viewer',
       summary: "The artifacts a run's steps recorded",
       params: RunParams,
+      response: RunArtifactsSchema,
       responses: { 200: 'the artifacts', 503: 'no metadata store configured' },
       handler: async (c, { params: { runId } }) => {
         return c.json({ runId, artifacts: await listRunArtifacts(storePool(deps), runId) });
@@ -107,6 +112,7 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       summary: 'End a run as failed, cancelling its running steps',
       params: RunParams,
       body: ReasonBody,
+      response: AbortingSchema,
       responses: { 200: 'aborting', 404: 'no such run', 409: 'the run is finished' },
       handler: async (c, { params: { runId }, body: { reason } }) => {
         const snapshot = await (await openRun(runId)).executeUpdate(abortRunUpdate, { args: [reason ? { reason } : {}] });
@@ -119,6 +125,8 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       access: 'operator',
       summary: 'Cancel a run; its running steps are cancelled',
       params: RunParams,
+      response: CancellingSchema,
+      status: 202,
       responses: { 202: 'cancelling', 404: 'no such run', 409: 'the run is finished' },
       handler: async (c, { params: { runId } }) => {
         await (await openRun(runId)).cancel();
@@ -133,6 +141,8 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
       summary: 'Start a new run from a step, reusing the outputs of the other steps that succeeded',
       params: RunParams,
       body: RerunBody,
+      response: RerunSchema,
+      status: 201,
       responses: { 201: 're-run started', 404: 'no such run', 422: 'no such step' },
       handler: async (c, { params: { runId }, body: { fromStep } }) => {
         const rerun = await rerunFromStep(deps.client, runId, fromStep, deps.taskQueue, issuerOf(c, deps));
@@ -140,5 +150,5 @@ export function runRoutes(deps: AppDeps): RouteDef[] {
         return c.json({ ...body, links: runLinks(deps, rerun.runId) }, 201);
       },
     }),
-  ];
+  ] as const;
 }

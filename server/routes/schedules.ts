@@ -7,7 +7,8 @@ import { syncSchedules } from '../../lib/schedules/syncSchedules';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { PipelineId, ScheduleId } from '../pathParams';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { BackfillSchema, NextFireTimesSchema, ScheduleListSchema, ScheduleViewSchema, SyncResultSchema, TriggeredSchema } from '../responses/schedules';
+import { defineRoute } from '../routeDef';
 
 const ReasonBody = z.strictObject({ reason: z.string().max(200).optional() });
 const BackfillBody = z
@@ -22,7 +23,7 @@ export function describeTrigger(trigger: ScheduleTrigger): string {
 }
 
 /** Schedules: the cron and interval triggers of definitions/, held as Temporal Schedules. */
-export function scheduleRoutes(deps: AppDeps): RouteDef[] {
+export function scheduleRoutes(deps: AppDeps) {
   const existing = async (id: string) => {
     const handle = deps.client.schedule.getHandle(id);
     try {
@@ -41,6 +42,7 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       summary: action === 'pause' ? 'Pause a schedule, recording why' : 'Unpause a schedule, recording why',
       params: ScheduleParams,
       body: ReasonBody,
+      response: ScheduleViewSchema,
       responses: { 200: 'the schedule', 404: 'no such schedule' },
       handler: async (c, { params: { scheduleId }, body: { reason } }) => {
         const handle = await existing(scheduleId);
@@ -55,6 +57,7 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/schedules',
       access: 'viewer',
       summary: 'Schedules with their state, next and last runs, and triggers not synced yet',
+      response: ScheduleListSchema,
       responses: { 200: 'the schedules' },
       handler: async (c) => {
         const desired = desiredSchedules(deps.registry, deps.taskQueue);
@@ -70,7 +73,7 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
             // Declared but not synced yet: shown so nobody wonders why it does not run.
             ...desired
               .filter((d) => !synced.has(d.scheduleId))
-              .map((d) => ({ scheduleId: d.scheduleId, pipeline: d.pipeline, trigger: describeTrigger(d.trigger), inDefinitions: true, synced: false })),
+              .map((d) => ({ scheduleId: d.scheduleId, pipeline: d.pipeline, trigger: describeTrigger(d.trigger), inDefinitions: true as const, synced: false as const })),
           ],
         });
       },
@@ -80,6 +83,7 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       path: '/api/v1/schedules/sync',
       access: 'operator',
       summary: 'Reconcile Temporal Schedules with definitions/ (idempotent)',
+      response: SyncResultSchema,
       responses: { 200: 'what was created, updated, deleted and left unchanged' },
       handler: async (c) => c.json(await syncSchedules(deps.client, deps.registry, deps.taskQueue, deps.security?.specSecret)),
     }),
@@ -90,6 +94,7 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       summary: "Next fire times of a pipeline's schedule triggers, in each trigger's time zone",
       params: z.object({ pipeline: PipelineId }),
       query: z.strictObject({ count: z.coerce.number().int().min(1).max(100).default(5) }),
+      response: NextFireTimesSchema,
       responses: { 200: 'the fire times', 404: 'no such pipeline' },
       handler: (c, { params, query: { count } }) => {
         const pipeline = deps.registry.pipelines.get(params.pipeline);
@@ -116,6 +121,8 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       rateLimited: true,
       summary: 'Start a run of a schedule now',
       params: ScheduleParams,
+      response: TriggeredSchema,
+      status: 202,
       responses: { 202: 'triggered', 404: 'no such schedule' },
       handler: async (c, { params: { scheduleId } }) => {
         await (await existing(scheduleId)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
@@ -130,6 +137,8 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
       summary: 'One run per fire time in [start, end), each with that fire time as its logical date',
       params: ScheduleParams,
       body: BackfillBody,
+      response: BackfillSchema,
+      status: 202,
       responses: { 202: 'backfill requested', 404: 'no such schedule', 422: 'a bad range, named' },
       handler: async (c, { params: { scheduleId }, body: { start, end } }) => {
         const handle = await existing(scheduleId);
@@ -138,5 +147,5 @@ export function scheduleRoutes(deps: AppDeps): RouteDef[] {
         return c.json({ scheduleId, start, end }, 202);
       },
     }),
-  ];
+  ] as const;
 }

@@ -10,7 +10,8 @@ import { spend } from '../security/middleware';
 import { RateLimiter } from '../security/rateLimiter';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
-import { defineRoute, type RouteDef } from '../routeDef';
+import { FeedbackRecordedSchema, PredictionsSchema } from '../responses/serving';
+import { defineRoute } from '../routeDef';
 import { AliasNameSchema, ModelNameSchema, ModelVersionParam } from '../../lib/registry/names';
 
 export const MAX_BATCH = 10_000;
@@ -33,7 +34,7 @@ function modelFeatures(document: ModelDocument, row: Record<string, unknown>): R
   return Object.fromEntries(document.features.map((f) => [f.name, row[f.name] ?? null]));
 }
 
-export function servingRoutes(deps: AppDeps): RouteDef[] {
+export function servingRoutes(deps: AppDeps) {
   const instanceLimiter = new RateLimiter({ ...DEFAULT_SECURITY, ...deps.security }.predictInstancesPerMinute);
   let cache: ModelCache | undefined;
   const models = () => {
@@ -58,6 +59,7 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
       params: z.object({ name: ModelNameSchema }),
       query: z.strictObject({ version: ModelVersionParam.optional(), alias: AliasNameSchema.optional() }),
       body: PredictBody,
+      response: PredictionsSchema,
       responses: { 200: 'predictions, with the request id to send feedback for', 404: 'no such model, version or alias', 422: 'bad instances, each field named' },
       handler: async (c, { params: { name }, query, body }) => {
         const started = performance.now();
@@ -94,6 +96,7 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
       summary: 'Record the true label of served predictions, by request id (and item, for a batch)',
       params: z.object({ name: ModelNameSchema }),
       body: FeedbackBody,
+      response: FeedbackRecordedSchema,
       responses: { 200: 'how many labels were recorded', 404: 'a request id matches no logged prediction' },
       handler: async (c, { params: { name }, body }) => {
         const pool = storePool(deps);
@@ -107,5 +110,5 @@ export function servingRoutes(deps: AppDeps): RouteDef[] {
         return c.json({ model: name, recorded: await recordFeedback(pool, name, items) });
       },
     }),
-  ];
+  ] as const;
 }

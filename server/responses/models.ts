@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ProfileSchema } from '../../lib/data/profile';
+import { DriftThresholdsSchema } from '../../lib/drift/driftReport';
+import { ModelVersionSchema } from '../../lib/registry/registry';
+
+export const ModelListSchema = z.object({
+  models: z.array(z.object({ name: z.string(), latestVersion: z.number().int().nullable(), aliases: z.record(z.string(), z.number().int()) })),
+});
+
+export const ModelVersionsSchema = z.object({ model: z.string(), versions: z.array(ModelVersionSchema) });
+
+export { ModelVersionSchema };
+
+export const AliasMoveSchema = z.object({
+  model: z.string(),
+  alias: z.string(),
+  version: z.number().int(),
+  previous: z.number().int().nullable(),
+  weight: z.number().nullable(),
+  actor: z.string(),
+  reason: z.string(),
+  movedAt: z.string(),
+});
+
+/** A move request's answer: `moved: false` when the alias already pointed there with that weight. */
+export const AliasMovedSchema = z.object({
+  model: z.string(),
+  alias: z.string(),
+  version: z.number().int(),
+  moved: z.boolean(),
+  previous: z.number().int().nullable().optional(),
+  weight: z.number().nullable().optional(),
+});
+
+export const AliasHistorySchema = z.object({ model: z.string(), alias: z.string(), history: z.array(AliasMoveSchema) });
+
+const FeatureDriftSchema = z.object({
+  feature: z.string(),
+  kind: z.enum(['numeric', 'categorical']),
+  missing: z.object({ reference: z.number(), current: z.number() }),
+  /** PSI, KS, Jensen-Shannon and Wasserstein (numeric) or chi-square (categorical), with what they were computed from. */
+  statistics: z.record(z.string(), z.unknown()).nullable(),
+  drifted: z.boolean(),
+  reasons: z.array(z.string()),
+});
+
+export const DriftReportsSchema = z.object({
+  model: z.string(),
+  reports: z.array(
+    z.object({
+      id: z.number().int(),
+      status: z.enum(['checked', 'insufficient-data']),
+      model: z.string(),
+      version: z.number().int(),
+      alias: z.string(),
+      window: z.object({ from: z.string(), to: z.string() }).nullable(),
+      reference: z.object({ dataset: z.string(), rows: z.number().int() }),
+      current: z.object({ rows: z.number().int(), labelled: z.number().int(), dataset: z.string().nullable() }),
+      features: z.array(FeatureDriftSchema),
+      missingColumns: z.array(z.string()),
+      prediction: FeatureDriftSchema.nullable(),
+      accuracy: z.object({ reference: z.number().nullable(), current: z.number(), labelled: z.number().int(), dropped: z.boolean() }).nullable(),
+      driftedFeatures: z.array(z.string()),
+      drifted: z.boolean(),
+      thresholds: DriftThresholdsSchema.required(),
+      createdAt: z.string(),
+      /** The retraining run this report started, if it did. */
+      retrain: z.object({ workflowId: z.string(), startedAt: z.string() }).nullable(),
+    }),
+  ),
+});
+
+export const DatasetProfileSchema = z.object({ sha256: z.string(), profile: ProfileSchema });

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** A pipeline as the API describes it: its params as JSON Schema, its steps and their order. */
+export const PipelineDescriptionSchema = z.object({
+  id: z.string(),
+  description: z.string().optional(),
+  params: z.record(z.string(), z.unknown()),
+  steps: z.array(z.object({ name: z.string(), activity: z.string(), after: z.array(z.string()), queue: z.string().nullable() })),
+});
+
+export const PipelineListSchema = z.object({ pipelines: z.array(PipelineDescriptionSchema) });

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { ArtifactRefSchema } from '../../lib/artifacts/artifactRef';
+import { StarterSchema } from '../../lib/auth/runAuthority';
+import { RUN_STATUSES } from '../../lib/runs/listRuns';
+
+// The answers of the run routes, as the wire carries them (times are ISO strings). Each handler's
+// c.json(...) is checked against these by TypeScript, and a test checks every route's real answer.
+
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+const StepStatusSchema = z.enum(['pending', 'awaiting_approval', 'running', 'awaiting_operator', 'succeeded', 'failed', 'skipped', 'cancelled']);
+
+export const RunLinksSchema = z.object({
+  self: z.string(),
+  /** The run in the Temporal Web UI, when its address is known. */
+  web: z.string().nullable(),
+});
+
+const StepErrorSchema = z.object({
+  message: z.string(),
+  type: z.string(),
+  nonRetryable: z.boolean(),
+  infrastructure: z.boolean().optional(),
+  stack: z.string().optional(),
+});
+
+export const StepStateSchema = z.object({
+  name: z.string(),
+  activity: z.string(),
+  status: StepStatusSchema,
+  round: z.number().int(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: StepErrorSchema.nullable(),
+  // Any JSON the step returned (a large one as the artifact reference it travelled as).
+  output: z.unknown(),
+  operatorNotes: z.array(z.string()),
+  reusedFrom: z.string().nullable(),
+  attempts: z.number().int().optional(),
+  infrastructureRetries: z.number().int().optional(),
+  activityId: z.string().nullable().optional(),
+});
+
+export const RunViewSchema = z.object({
+  runId: z.string(),
+  temporalRunId: z.string(),
+  pipeline: z.string().nullable(),
+  trigger: z.string().nullable(),
+  status: RunStatusSchema,
+  temporalStatus: z.string(),
+  startTime: z.string(),
+  closeTime: z.string().nullable(),
+  logicalDate: z.string().nullable(),
+  specHash: z.string().nullable(),
+  abortReason: z.string().nullable(),
+  startedBy: StarterSchema.nullable(),
+  /** null when no worker answered the run's state query (then `stepsUnavailable` says why). */
+  steps: z.array(StepStateSchema.extend({ attempt: z.number().int().nullable(), lastFailure: z.string().nullable() })).nullable(),
+  stepsUnavailable: z.string().optional(),
+  links: RunLinksSchema,
+});
+
+export const RunListSchema = z.object({
+  runs: z.array(
+    z.object({
+      runId: z.string(),
+      pipeline: z.string().nullable(),
+      trigger: z.string().nullable(),
+      status: RunStatusSchema,
+      startTime: z.string(),
+      closeTime: z.string().nullable(),
+    }),
+  ),
+});
+
+export const RunArtifactsSchema = z.object({
+  runId: z.string(),
+  artifacts: z.array(ArtifactRefSchema.extend({ runId: z.string(), step: z.string(), name: z.string(), createdAt: z.string() })),
+});
+
+export const StepDecisionSchema = z.object({ runId: z.string(), step: StepStateSchema });
+
+export const AbortingSchema = z.object({ runId: z.string(), status: z.literal('aborting'), abortReason: z.string().nullable() });
+
+export const CancellingSchema = z.object({ runId: z.string(), status: z.literal('cancelling') });
+
+export const StartedRunSchema = z.object({
+  runId: z.string(),
+  temporalRunId: z.string(),
+  pipeline: z.string(),
+  specHash: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  links: RunLinksSchema,
+});
+
+export const RerunSchema = StartedRunSchema.extend({
+  rerunOf: z.string(),
+  /** Steps whose outputs came from the original run. */
+  reused: z.array(z.string()),
+  /** Steps the new run executes. */
+  rerun: z.array(z.string()),
+});
