@@ -1,10 +1,13 @@
 import type { FeatureDrift } from '../lib/drift/driftReport';
 
+/** A feature's drift as a local comparison computes it or as a stored report carries it. */
+type DriftLine = Pick<FeatureDrift, 'feature' | 'kind' | 'missing' | 'drifted' | 'reasons'> & { statistics: object | null };
+
 const fixed = (value: number | undefined, digits = 3) => (value === undefined ? '-' : value.toFixed(digits));
 const pValue = (value: number | undefined) => (value === undefined ? '-' : value < 1e-3 ? value.toExponential(1) : value.toFixed(3));
 
 /** One line per feature: its statistics, then DRIFT and the thresholds it crossed. */
-export function driftLines(features: FeatureDrift[]): string[] {
+export function driftLines(features: DriftLine[]): string[] {
   const width = Math.max(7, ...features.map((f) => f.feature.length));
   const header = `${'feature'.padEnd(width)}  kind         psi     ks D   ks p     js      wasserst.  chi2 p   missing  `;
   return [

@@ -1,4 +1,4 @@
-import type { RunView, StepView } from '../lib/runs/describeRun';
+import type { RunAnswer as RunView, StepAnswer as StepView } from './answers';
 
 const MARK: Record<StepView['status'], string> = {
   pending: '·',

@@ -1,5 +1,5 @@
-import type { RunView } from '../lib/runs/describeRun';
-import { runPath, type ApiClient } from './apiClient';
+import { answer, pathParams, type ApiClient } from './apiClient';
+import type { RunAnswer } from './answers';
 import { CliError } from './cliError';
 import { operatorHints, runLines } from './format';
 
@@ -22,15 +22,15 @@ export async function waitForRun(
   api: ApiClient,
   runId: string,
   options: { live: boolean; quiet: boolean; out: NodeJS.WritableStream; pollMs?: number; untilOperator?: boolean; reconnectMs?: number },
-): Promise<RunView> {
+): Promise<RunAnswer> {
   const seen = new Map<string, string>();
   const hinted = new Set<string>();
   let drawn = 0;
   let unreachableSince: number | undefined;
   for (;;) {
-    let run: RunView;
+    let run: RunAnswer;
     try {
-      run = await api.get<RunView>(runPath(runId));
+      run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
       if (unreachableSince !== undefined && !options.quiet) options.out.write('the API answers again\n');
       unreachableSince = undefined;
     } catch (error) {

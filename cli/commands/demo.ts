@@ -5,17 +5,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/freePort';
-import type { RunView } from '../../lib/runs/describeRun';
 import { newRunKey } from '../../lib/runIds';
-import { apiClient, runPath, type ApiClient } from '../apiClient';
+import { answer, apiClient, pathParams, type ApiClient } from '../apiClient';
+import type { RunAnswer as RunView } from '../answers';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 import { waitForRun } from '../waitForRun';
 import { waitUntil } from '../waitUntil';
-
-interface Started {
-  runId: string;
-}
 
 /**
  * The end-to-end demo on a private stack (Temporal dev server, workers, API on free ports, and a
@@ -75,7 +71,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
 
 async function runQuickstart(api: ApiClient, context: CliContext): Promise<RunView> {
   context.print('\n1. quickstart: sample -> (describe | bins) -> report');
-  const started = await api.post<Started>('/api/v1/pipelines/quickstart/runs', { params: { count: 1000, seed: 7 }, trigger: 'demo' });
+  const started = await answer(api.api.v1.pipelines[':id'].runs.$post({ param: { id: 'quickstart' }, json: { params: { count: 1000, seed: 7 }, trigger: 'demo' } }));
   const run = await waitForRun(api, started.runId, { live: false, quiet: false, out: process.stdout, pollMs: 200 });
   if (run.status !== 'succeeded') throw new CliError(`quickstart ended ${run.status}`);
   const describe = run.steps?.find((s) => s.name === 'describe')?.output as { mean: number; stddev: number; count: number };
@@ -87,9 +83,9 @@ async function runLandingCheck(api: ApiClient, context: CliContext, dir: string)
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `export-${newRunKey()}.csv`);
   context.print(`\n2. landing-check: waits for ${path}, which has not landed yet`);
-  const started = await api.post<Started>('/api/v1/pipelines/landing-check/runs', { params: { path }, trigger: 'demo' });
+  const started = await answer(api.api.v1.pipelines[':id'].runs.$post({ param: { id: 'landing-check' }, json: { params: { path }, trigger: 'demo' } }));
   const waiting = await waitUntil(
-    () => api.get<RunView>(runPath(started.runId)),
+    () => answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId: started.runId }) })),
     (run) => run.status === 'awaiting_operator',
     60_000,
   );
@@ -97,7 +93,7 @@ async function runLandingCheck(api: ApiClient, context: CliContext, dir: string)
   context.print(`   step 'landed' failed its ${2} attempts (${failed?.error?.message}); the run awaits an operator`);
   writeFileSync(path, 'day,temp_max\n2015-12-30,7.2\n2015-12-31,5.6\n');
   context.print('   the file lands; operator runs: cairn retry <run> landed');
-  await api.post(`${runPath(started.runId)}/steps/landed/retry`, { reason: 'export landed' });
+  await answer(api.api.v1.runs[':runId'].steps[':step'].retry.$post({ param: pathParams({ runId: started.runId, step: 'landed' }), json: { reason: 'export landed' } }));
   const run = await waitForRun(api, started.runId, { live: false, quiet: true, out: process.stdout });
   if (run.status !== 'succeeded') throw new CliError(`landing-check ended ${run.status}`);
   const landed = run.steps?.find((s) => s.name === 'landed')?.output as { bytes: number; sha256: string };
@@ -107,7 +103,7 @@ async function runLandingCheck(api: ApiClient, context: CliContext, dir: string)
 
 async function runWeatherModel(api: ApiClient, context: CliContext): Promise<RunView> {
   context.print('\n3. seattle-weather: ingest 1,461 days of Seattle weather -> train -> evaluate -> register');
-  const started = await api.post<Started>('/api/v1/pipelines/seattle-weather/runs', { trigger: 'demo' });
+  const started = await answer(api.api.v1.pipelines[':id'].runs.$post({ param: { id: 'seattle-weather' }, json: { trigger: 'demo' } }));
   const run = await waitForRun(api, started.runId, { live: false, quiet: true, out: process.stdout });
   if (run.status !== 'succeeded') throw new CliError(`seattle-weather ended ${run.status}`);
   const output = (name: string) => run.steps?.find((s) => s.name === name)?.output as Record<string, unknown>;

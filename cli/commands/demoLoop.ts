@@ -1,13 +1,11 @@
 import { servedDays } from '../../definitions/weatherLoop';
-import type { ModelDriftReport } from '../../lib/drift/modelDrift';
-import type { RunView } from '../../lib/runs/describeRun';
-import { runPath, type ApiClient } from '../apiClient';
+import { answer, pathParams, type ApiClient } from '../apiClient';
+import type { DriftReportAnswer as Report, RunAnswer as RunView } from '../answers';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 import { waitForRun } from '../waitForRun';
 import { waitUntil } from '../waitUntil';
 
-type Report = ModelDriftReport & { retrain: { workflowId: string } | null };
 interface Score {
   metrics: { accuracy: number };
   comparison: { version: number | null; metrics: { accuracy: number } | null } | null;
@@ -20,7 +18,7 @@ async function finishedRun(api: ApiClient, runId: string, what: string): Promise
   // The drift report names its retrain as soon as it is claimed; the watcher starts the run a moment
   // later, so "no such run" for a few seconds is expected here.
   await waitUntil(
-    () => api.get<RunView>(runPath(runId)).then(() => true, (error: unknown) => (error instanceof CliError && error.status === 404 ? false : Promise.reject(error))),
+    () => answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) })).then(() => true, (error: unknown) => (error instanceof CliError && error.status === 404 ? false : Promise.reject(error))),
     (exists) => exists,
     30_000,
   ).catch((error: unknown) => {
@@ -35,9 +33,9 @@ const output = <T>(run: RunView, step: string) => run.steps?.find((s) => s.name 
 
 /** Triggers the drift watcher's schedule and waits for the report it stores. */
 async function watchOnce(api: ApiClient, after: number): Promise<Report> {
-  await api.post(`/api/v1/schedules/${encodeURIComponent(SCHEDULE)}/trigger`, {});
+  await answer(api.api.v1.schedules[':scheduleId'].trigger.$post({ param: pathParams({ scheduleId: SCHEDULE }) }));
   const { reports } = await waitUntil(
-    () => api.get<{ reports: Report[] }>(`/api/v1/models/${MODEL}/drift`),
+    () => answer(api.api.v1.models[':name'].drift.$get({ param: { name: MODEL }, query: {} })),
     // A drifted report gets its retrain a moment after it is stored: wait for both.
     ({ reports: [latest] }) => latest !== undefined && latest.id > after && (!latest.drifted || latest.retrain !== null),
     60_000,
@@ -48,7 +46,7 @@ async function watchOnce(api: ApiClient, after: number): Promise<Report> {
 /** Chapter 4 of the demo: deploy, serve, watch drift, retrain, promote, all through the API. */
 export async function runWeatherLoop(api: ApiClient, context: CliContext): Promise<RunView> {
   context.print('\n4. weather-loop: train on 2012-2013, serve 2014, watch for drift, retrain, promote');
-  const first = await finishedRun(api, (await api.post<{ runId: string }>('/api/v1/pipelines/weather-loop/runs', { trigger: 'demo' })).runId, 'weather-loop');
+  const first = await finishedRun(api, (await answer(api.api.v1.pipelines[':id'].runs.$post({ param: { id: 'weather-loop' }, json: { trigger: 'demo' } }))).runId, 'weather-loop');
   const firstScore = output<Score>(first, 'score');
   context.print(`   v1 trained on 731 days (2012-2013): accuracy ${firstScore.metrics.accuracy.toFixed(3)} on 2015 -> production v${output<{ version: number }>(first, 'ship').version}`);
 
@@ -56,8 +54,8 @@ export async function runWeatherLoop(api: ApiClient, context: CliContext): Promi
   let requests = 0;
   for (let week = 0; week < days.length; week += 7, requests++) {
     const batch = days.slice(week, week + 7);
-    const { requestId } = await api.post<{ requestId: string }>(`/api/v1/models/${MODEL}/predict`, { instances: batch.map((d) => d.instance) });
-    await api.post(`/api/v1/models/${MODEL}/feedback`, { items: batch.map((d, item) => ({ requestId, item, label: d.label })) });
+    const { requestId } = await answer(api.api.v1.models[':name'].predict.$post({ param: { name: MODEL }, query: {}, json: { instances: batch.map((d) => d.instance) } }));
+    await answer(api.api.v1.models[':name'].feedback.$post({ param: { name: MODEL }, json: { items: batch.map((d, item) => ({ requestId, item, label: d.label })) } }));
   }
   context.print(`   served June-August 2014: ${days.length} days in ${requests} requests; the true weather went back as feedback`);
 
@@ -81,6 +79,5 @@ export async function runWeatherLoop(api: ApiClient, context: CliContext): Promi
 
   const next = await watchOnce(api, report.id);
   context.print(`   next check: ${next.status === 'insufficient-data' ? `no verdict yet (${next.current.rows} rows served by v${next.version})` : next.drifted ? 'drift' : 'no drift'}, so no second retrain`);
-  const run = await api.get<RunView>(runPath(retrain.runId));
-  return run;
+  return answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId: retrain.runId }) }));
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatOf } from '../../lib/data/formatOf';
 import { compareSamples, DriftThresholdsSchema, type FeatureDrift } from '../../lib/drift/driftReport';
-import type { ModelDriftReport } from '../../lib/drift/modelDrift';
+import { answer, pathParams } from '../apiClient';
 import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
 import { driftLines } from '../driftLines';
@@ -59,9 +59,7 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
     .option('--limit <n>', 'how many reports, newest first', '1')
     .option('--json', 'print JSON')
     .action(async (model: string, options: { limit: string; json?: boolean }) => {
-      const { reports } = await context
-        .api()
-        .get<{ reports: (ModelDriftReport & { retrain: { workflowId: string } | null })[] }>(`/api/v1/models/${encodeURIComponent(model)}/drift?limit=${encodeURIComponent(options.limit)}`);
+      const { reports } = await answer(context.api().api.v1.models[':name'].drift.$get({ param: pathParams({ name: model }), query: { limit: options.limit } }));
       if (options.json) return context.printJson({ model, reports });
       // A watcher that ran before the model was deployed stored nothing: say what a report needs, not that it never ran.
       if (reports.length === 0) context.print(`no drift report for ${model} yet: the drift watcher stores one on its first check after an alias points at a version (its last run: cairn schedules list)`);

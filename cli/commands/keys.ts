@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import { API_ROLES } from '../../lib/auth/apiKeys';
+import { answer, pathParams } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 
-interface KeyInfo {
-  id: string;
-  name: string;
-  role: string;
-  createdAt?: string;
-}
+const isRole = (role: string): role is (typeof API_ROLES)[number] => (API_ROLES as readonly string[]).includes(role);
 
 export function registerKeyCommands(program: Command, context: CliContext): void {
   const keys = program.command('keys').description('API keys (admin). The first key can be created while none exists, from this machine');
@@ -20,8 +16,8 @@ export function registerKeyCommands(program: Command, context: CliContext): void
     .option('--name <name>', 'who or what the key is for', 'cli')
     .option('--json', 'print JSON')
     .action(async (options: { role: string; name: string; json?: boolean }) => {
-      if (!(API_ROLES as readonly string[]).includes(options.role)) throw new CliError(`--role ${options.role}: expected one of ${API_ROLES.join(', ')}`);
-      const created = await context.api().post<KeyInfo & { key: string }>('/api/v1/keys', { role: options.role, name: options.name });
+      if (!isRole(options.role)) throw new CliError(`--role ${options.role}: expected one of ${API_ROLES.join(', ')}`);
+      const created = await answer(context.api().api.v1.keys.$post({ json: { role: options.role, name: options.name } }));
       if (options.json) return context.printJson(created);
       context.print(`created ${created.role} key ${created.id} (${created.name}):\n${created.key}\nStore it now: it is not shown again. Use it as CAIRN_API_KEY.`);
     });
@@ -31,9 +27,9 @@ export function registerKeyCommands(program: Command, context: CliContext): void
     .description('active keys (ids, names, roles; never the keys)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await context.api().get<{ keys: KeyInfo[] }>('/api/v1/keys');
+      const list = await answer(context.api().api.v1.keys.$get());
       if (options.json) return context.printJson(list);
-      for (const key of list.keys) context.print(`${key.id}  ${key.role.padEnd(8)}  ${key.createdAt ?? ''}  ${key.name}`);
+      for (const key of list.keys) context.print(`${key.id}  ${key.role.padEnd(8)}  ${key.createdAt}  ${key.name}`);
     });
 
   keys
@@ -42,7 +38,7 @@ export function registerKeyCommands(program: Command, context: CliContext): void
     .argument('<id>')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await context.api().delete<{ id: string }>(`/api/v1/keys/${encodeURIComponent(id)}`);
+      const result = await answer(context.api().api.v1.keys[':id'].$delete({ param: pathParams({ id }) }));
       if (options.json) return context.printJson(result);
       context.print(`revoked ${result.id}`);
     });

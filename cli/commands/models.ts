@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ModelVersion } from '../../lib/registry/registry';
+import { answer, pathParams } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 
@@ -17,13 +17,13 @@ export function registerModelCommands(program: Command, context: CliContext): vo
     .option('--json', 'print JSON')
     .action(async (name: string | undefined, options: { json?: boolean }) => {
       if (!name) {
-        const { models } = await context.api().get<{ models: { name: string; latestVersion: number | null; aliases: Record<string, number> }[] }>('/api/v1/models');
+        const { models } = await answer(context.api().api.v1.models.$get());
         if (options.json) return context.printJson({ models });
         if (models.length === 0) context.print('no models registered yet');
         for (const m of models) context.print(`${m.name}  latest v${m.latestVersion ?? '-'}  ${Object.entries(m.aliases).map(([a, v]) => `${a}=v${v}`).join(' ')}`);
         return;
       }
-      const { versions } = await context.api().get<{ versions: ModelVersion[] }>(`/api/v1/models/${encodeURIComponent(name)}/versions`);
+      const { versions } = await answer(context.api().api.v1.models[':name'].versions.$get({ param: pathParams({ name }) }));
       if (options.json) return context.printJson({ model: name, versions });
       for (const v of versions) context.print(`v${v.version}  ${v.createdAt}  ${v.algorithm}  ${metricText(v.metrics)}${v.aliases.length ? `  [${v.aliases.join(', ')}]` : ''}`);
     });
@@ -35,7 +35,7 @@ export function registerModelCommands(program: Command, context: CliContext): vo
     .argument('<version>')
     .option('--json', 'print JSON')
     .action(async (name: string, version: string, options: { json?: boolean }) => {
-      const v = await context.api().get<ModelVersion>(`/api/v1/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
+      const v = await answer(context.api().api.v1.models[':name'].versions[':version'].$get({ param: pathParams({ name, version }) }));
       if (options.json) return context.printJson(v);
       context.print(`${v.model} v${v.version} (${v.algorithm})${v.aliases.length ? ` [${v.aliases.join(', ')}]` : ''}`);
       context.print(`  metrics: ${metricText(v.metrics)}`);
@@ -59,11 +59,12 @@ export function registerModelCommands(program: Command, context: CliContext): vo
       if (!Number.isInteger(number) || number < 1) throw new CliError(`version '${version}': expected a version number such as 3 or v3`);
       const weight = options.weight === undefined ? undefined : Number(options.weight);
       if (weight !== undefined && !(weight >= 0 && weight <= 1)) throw new CliError(`--weight ${options.weight}: expected a share between 0 and 1`);
-      const moved = await context.api().put<{ moved: boolean; previous?: number | null }>(`/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(options.alias)}`, {
-        version: number,
-        ...(weight !== undefined ? { weight } : {}),
-        ...(options.reason ? { reason: options.reason } : {}),
-      });
+      const moved = await answer(
+        context.api().api.v1.models[':name'].aliases[':alias'].$put({
+          param: pathParams({ name: model, alias: options.alias }),
+          json: { version: number, ...(weight !== undefined ? { weight } : {}), ...(options.reason ? { reason: options.reason } : {}) },
+        }),
+      );
       if (options.json) return context.printJson(moved);
       context.print(moved.moved ? `${model} ${options.alias}: ${moved.previous ? `v${moved.previous}` : '(none)'} -> v${number}${weight !== undefined ? ` at weight ${weight}` : ''}` : `${model} ${options.alias} already at v${number}`);
     });
@@ -76,9 +77,9 @@ export function registerModelCommands(program: Command, context: CliContext): vo
     .option('--reason <text>', 'recorded in the alias history')
     .option('--json', 'print JSON')
     .action(async (model: string, options: { alias: string; reason?: string; json?: boolean }) => {
-      const moved = await context
-        .api()
-        .post<{ version: number; previous: number }>(`/api/v1/models/${encodeURIComponent(model)}/aliases/${encodeURIComponent(options.alias)}/rollback`, options.reason ? { reason: options.reason } : {});
+      const moved = await answer(
+        context.api().api.v1.models[':name'].aliases[':alias'].rollback.$post({ param: pathParams({ name: model, alias: options.alias }), json: options.reason ? { reason: options.reason } : {} }),
+      );
       if (options.json) return context.printJson(moved);
       context.print(`${model} ${options.alias}: v${moved.previous} -> v${moved.version}`);
     });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { RunSummary } from '../../lib/runs/listRuns';
-import { runPath } from '../apiClient';
+import { answer, pathParams } from '../apiClient';
 import { CliError } from '../cliError';
 import { parseTimeFlag } from '../timeFlags';
 import type { CliContext } from '../context';
@@ -18,11 +17,14 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(async (options: { pipeline?: string; status?: string; since?: string; limit: string; json?: boolean }) => {
-      const query = new URLSearchParams({ limit: options.limit });
-      if (options.pipeline) query.set('pipeline', options.pipeline);
-      if (options.status) query.set('status', options.status);
-      if (options.since) query.set('since', parseTimeFlag(options.since, '--since', { durationBack: true }));
-      const { runs: list } = await context.api().get<{ runs: RunSummary[] }>(`/api/v1/runs?${query}`);
+      // The API checks each filter (a bad status or pipeline is a 422 naming it); the CLI passes them as typed.
+      const query = {
+        limit: options.limit,
+        ...(options.pipeline ? { pipeline: options.pipeline } : {}),
+        ...(options.status ? { status: options.status as 'running' } : {}),
+        ...(options.since ? { since: parseTimeFlag(options.since, '--since', { durationBack: true }) } : {}),
+      };
+      const { runs: list } = await answer(context.api().api.v1.runs.$get({ query }));
       if (options.json) return context.printJson({ runs: list });
       if (list.length === 0) context.print('no runs match');
       for (const run of list) context.print(`${run.startTime}  ${run.status.padEnd(17)}  ${run.runId}`);
@@ -42,7 +44,7 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
     .requiredOption('--from <step>', 'the first step to execute again (and everything downstream of it)')
     .option('--json', 'print JSON')
     .action(async (runId: string, options: { from: string; json?: boolean }) => {
-      const rerun = await context.api().post<{ runId: string; reused: string[]; rerun: string[] }>(`${runPath(runId)}/rerun`, { fromStep: options.from });
+      const rerun = await answer(context.api().api.v1.runs[':runId'].rerun.$post({ param: pathParams({ runId }), json: { fromStep: options.from } }));
       if (options.json) return context.printJson(rerun);
       context.print(`started ${rerun.runId}`);
       context.print(`  reused from ${runId}: ${rerun.reused.join(', ') || '-'}`);
@@ -63,9 +65,7 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
       } catch {
         throw new CliError('--payload: not valid JSON');
       }
-      const delivery = await context
-        .api()
-        .post<{ started: { runId: string }[]; duplicates: { runId: string }[] }>(`/api/v1/events/${encodeURIComponent(name)}`, { id: options.id, payload });
+      const delivery = await answer(context.api().api.v1.events[':name'].$post({ param: pathParams({ name }), json: { id: options.id, payload } }));
       if (options.json) return context.printJson(delivery);
       for (const run of delivery.started) context.print(`started ${run.runId}`);
       for (const run of delivery.duplicates) context.print(`already started for this event id: ${run.runId}`);

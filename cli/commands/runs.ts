@@ -1,22 +1,15 @@
 import type { Command } from 'commander';
-import type { RunView } from '../../lib/runs/describeRun';
-import { runPath } from '../apiClient';
+import { answer, pathParams } from '../apiClient';
 import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
 import { operatorHints, outputSummaryLines, runLines } from '../format';
 import { parseParamFlags, resolveLocalPaths } from '../params';
 import { waitForRun } from '../waitForRun';
 
-interface StartedRun {
-  runId: string;
-  pipeline: string;
-  links: { self: string; web: string | null };
-}
-
 /** `cairn status` and `cairn runs show`: the run, every step, and what an operator can do. */
 export function showRun(context: CliContext) {
   return async (runId: string, options: { json?: boolean }) => {
-    const run = await context.api().get<RunView>(runPath(runId));
+    const run = await answer(context.api().api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
     if (options.json) return context.printJson(run);
     for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
   };
@@ -35,13 +28,11 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .option('--json', 'print JSON')
     .action(async (pipelineId: string, options: { param: string[]; key?: string; wait?: boolean; json?: boolean }) => {
       const api = context.api();
-      const pipeline = await api.get<{ params: object }>(`/api/v1/pipelines/${encodeURIComponent(pipelineId)}`);
+      const pipeline = await answer(api.api.v1.pipelines[':id'].$get({ param: pathParams({ id: pipelineId }) }));
       const params = resolveLocalPaths(parseParamFlags(options.param, pipeline.params));
-      const started = await api.post<StartedRun>(`/api/v1/pipelines/${encodeURIComponent(pipelineId)}/runs`, {
-        params,
-        trigger: 'cli',
-        ...(options.key ? { key: options.key } : {}),
-      });
+      const started = await answer(
+        api.api.v1.pipelines[':id'].runs.$post({ param: pathParams({ id: pipelineId }), json: { params, trigger: 'cli', ...(options.key ? { key: options.key } : {}) } }),
+      );
       if (!options.wait) {
         if (options.json) return context.printJson(started);
         context.print(`started ${started.runId}`);
@@ -84,9 +75,9 @@ export function registerRunCommands(program: Command, context: CliContext): void
       .option('--reason <text>', 'recorded on the step')
       .option('--json', 'print JSON')
       .action(async (runId: string, step: string, options: { reason?: string; json?: boolean }) => {
-        const result = await context
-          .api()
-          .post<{ step: { name: string } }>(`${runPath(runId)}/steps/${encodeURIComponent(step)}/${decision}`, options.reason ? { reason: options.reason } : {});
+        const result = await answer(
+          context.api().api.v1.runs[':runId'].steps[':step'][decision].$post({ param: pathParams({ runId, step }), json: options.reason ? { reason: options.reason } : {} }),
+        );
         if (options.json) return context.printJson(result);
         context.print(`${decision} of step '${result.step.name}' accepted`);
       });
@@ -100,9 +91,9 @@ export function registerRunCommands(program: Command, context: CliContext): void
       .option('--reason <text>', 'why (abort only)')
       .option('--json', 'print JSON')
       .action(async (runId: string, options: { reason?: string; json?: boolean }) => {
-        const result = await context
-          .api()
-          .post<{ status: string }>(`${runPath(runId)}/${action}`, action === 'abort' && options.reason ? { reason: options.reason } : {});
+        const run = context.api().api.v1.runs[':runId'];
+        const param = pathParams({ runId });
+        const result = action === 'abort' ? await answer(run.abort.$post({ param, json: options.reason ? { reason: options.reason } : {} })) : await answer(run.cancel.$post({ param }));
         if (options.json) return context.printJson(result);
         context.print(`${runId}: ${result.status}`);
       });

@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
-import type { SyncResult } from '../../lib/schedules/syncSchedules';
-import type { ScheduleView } from '../../lib/schedules/listSchedules';
+import { answer, pathParams } from '../apiClient';
 import type { CliContext } from '../context';
 import { parseTimeFlag } from '../timeFlags';
 
-type ListedSchedule = Partial<ScheduleView> & { scheduleId: string; trigger: string | null; synced?: boolean };
-interface NextFireTimes {
-  pipeline: string;
-  triggers: { name: string; trigger: string; timezone: string; next: { at: string; local: string }[] }[];
-}
-
-const schedulePath = (id: string, action: string) => `/api/v1/schedules/${encodeURIComponent(id)}/${action}`;
 
 export function registerScheduleCommands(program: Command, context: CliContext): void {
   const schedules = program.command('schedules').description('Temporal Schedules made from the cron and interval triggers in definitions/');
@@ -20,13 +12,16 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .description('every schedule with its state, next and last run')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const { schedules: list } = await context.api().get<{ schedules: ListedSchedule[] }>('/api/v1/schedules');
+      const { schedules: list } = await answer(context.api().api.v1.schedules.$get());
       if (options.json) return context.printJson({ schedules: list });
       if (list.length === 0) context.print('no schedules: add cron() or every() triggers to a pipeline');
       for (const s of list) {
-        const state = s.synced === false ? 'not synced' : s.paused ? `paused (${s.note ?? ''})` : 'active';
-        context.print(`${s.scheduleId}  ${s.trigger ?? '(not in definitions/)'}  ${state}`);
-        if (s.nextRuns?.[0]) context.print(`    next ${s.nextRuns[0]}${s.lastRun ? `   last ${s.lastRun.scheduledAt} ${s.lastRun.runId ?? ''}` : ''}`);
+        if ('synced' in s) {
+          context.print(`${s.scheduleId}  ${s.trigger}  not synced`);
+          continue;
+        }
+        context.print(`${s.scheduleId}  ${s.trigger ?? '(not in definitions/)'}  ${s.paused ? `paused (${s.note ?? ''})` : 'active'}`);
+        if (s.nextRuns[0]) context.print(`    next ${s.nextRuns[0]}${s.lastRun ? `   last ${s.lastRun.scheduledAt} ${s.lastRun.runId ?? ''}` : ''}`);
       }
     });
 
@@ -35,7 +30,7 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .description('create, update and delete Temporal Schedules to match definitions/ (idempotent)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await context.api().post<SyncResult>('/api/v1/schedules/sync');
+      const result = await answer(context.api().api.v1.schedules.sync.$post());
       if (options.json) return context.printJson(result);
       for (const kind of ['created', 'updated', 'deleted', 'unchanged'] as const) {
         context.print(`${kind.padEnd(9)} ${result[kind].length ? result[kind].join(', ') : '-'}`);
@@ -49,7 +44,7 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .option('-n, --count <n>', 'how many', '5')
     .option('--json', 'print JSON')
     .action(async (pipeline: string, options: { count: string; json?: boolean }) => {
-      const next = await context.api().get<NextFireTimes>(`/api/v1/schedules/next/${encodeURIComponent(pipeline)}?count=${encodeURIComponent(options.count)}`);
+      const next = await answer(context.api().api.v1.schedules.next[':pipeline'].$get({ param: pathParams({ pipeline }), query: { count: options.count } }));
       if (options.json) return context.printJson(next);
       if (next.triggers.length === 0) context.print(`${pipeline} has no cron or interval trigger`);
       for (const trigger of next.triggers) {
@@ -66,7 +61,7 @@ export function registerScheduleCommands(program: Command, context: CliContext):
       .option('--reason <text>', 'shown as the schedule note')
       .option('--json', 'print JSON')
       .action(async (id: string, options: { reason?: string; json?: boolean }) => {
-        const view = await context.api().post<ScheduleView>(schedulePath(id, action), options.reason ? { reason: options.reason } : {});
+        const view = await answer(context.api().api.v1.schedules[':scheduleId'][action].$post({ param: pathParams({ scheduleId: id }), json: options.reason ? { reason: options.reason } : {} }));
         if (options.json) return context.printJson(view);
         context.print(`${id}: ${view.paused ? 'paused' : 'active'}${view.note ? ` (${view.note})` : ''}`);
       });
@@ -78,7 +73,7 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .argument('<scheduleId>')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await context.api().post<object>(schedulePath(id, 'trigger'));
+      const result = await answer(context.api().api.v1.schedules[':scheduleId'].trigger.$post({ param: pathParams({ scheduleId: id }) }));
       if (options.json) return context.printJson(result);
       context.print(`${id}: triggered`);
     });
@@ -92,7 +87,7 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .option('--json', 'print JSON')
     .action(async (id: string, options: { from: string; to: string; json?: boolean }) => {
       const body = { start: parseTimeFlag(options.from, '--from'), end: parseTimeFlag(options.to, '--to') };
-      const result = await context.api().post<object>(schedulePath(id, 'backfill'), body);
+      const result = await answer(context.api().api.v1.schedules[':scheduleId'].backfill.$post({ param: pathParams({ scheduleId: id }), json: body }));
       if (options.json) return context.printJson(result);
       context.print(`${id}: backfill from ${body.start} to ${body.end} requested`);
     });

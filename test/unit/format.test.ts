@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operatorHints, outputSummaryLines, runLines } from '../../cli/format';
-import type { RunView, StepView } from '../../lib/runs/describeRun';
+import type { RunAnswer as RunView, StepAnswer as StepView } from '../../cli/answers';
 
 const step = (name: string, status: StepView['status']): StepView => ({
   name,
@@ -31,6 +31,7 @@ const run = (steps: StepView[]): RunView => ({
   startedBy: { principal: 'key:abc', role: 'operator' },
   abortReason: null,
   steps,
+  links: { self: '/api/v1/runs/cairn%3Ap%3Acli%3A1', web: null },
 });
 
 describe('what `cairn status` shows an operator', () => {
