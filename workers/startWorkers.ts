@@ -6,6 +6,7 @@ import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { servicesFromConfig } from '../lib/services';
 import type { Store } from '../lib/store/openStore';
 import { createPipelineWorker } from './createWorker';
+import { assertServable } from './unservableSteps';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -18,7 +19,8 @@ export interface RunningWorkers {
 /**
  * The worker stack, as the worker entry and `cairn dev` both run it: a step's stray errors contained,
  * one connection, the activities with the configured services (store, artifacts, source policy,
- * authority), and one worker per queue; the pipelines queue also runs the workflows.
+ * authority), and one worker per queue; the pipelines queue also runs the workflows. Workers that
+ * would be sent steps they cannot run (a step needing the store, and no store) refuse to start.
  */
 export async function startWorkers(options: {
   cfg: Config;
@@ -29,9 +31,11 @@ export async function startWorkers(options: {
   /** Data roots besides the registry's and CAIRN_DATA_ROOTS (cairn dev: the directory it was started from). */
   extraDataRoots?: string[];
 }): Promise<RunningWorkers> {
+  const services = servicesFromConfig(options.cfg, options.store, [...options.registry.dataRoots, ...(options.extraDataRoots ?? [])]);
+  assertServable(options.registry, options.queues, services);
   installStrayErrorGuard();
   const connection = await NativeConnection.connect({ address: options.address });
-  const activities = createActivities(options.registry, servicesFromConfig(options.cfg, options.store, [...options.registry.dataRoots, ...(options.extraDataRoots ?? [])]));
+  const activities = createActivities(options.registry, services);
   const common = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities, shutdownGraceMs: options.cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS };
   let workers: Worker[];
   try {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { definePipeline, defineRegistry } from '../../lib/dsl';
 import { freePort } from '../../lib/freePort';
 import { createApp } from '../../server/app';
+import { createTestDatabase } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
@@ -66,8 +67,10 @@ describe('/metrics', () => {
 
   it("serves a standalone worker's own metrics and the Temporal SDK's worker metrics", async () => {
     const port = await freePort();
+    // The example pipelines record to the store: a worker that hosts them has one, or it refuses to start.
+    const database = await createTestDatabase();
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../workers/pipelines.ts', import.meta.url))], {
-      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), CAIRN_TASK_QUEUE: uniqueQueue('metrics'), CAIRN_WORKER_METRICS_PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url, CAIRN_TASK_QUEUE: uniqueQueue('metrics'), CAIRN_WORKER_METRICS_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     try {
@@ -80,6 +83,8 @@ describe('/metrics', () => {
       expect(sdk).toMatch(/^temporal_\w+/m);
     } finally {
       child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+      await database.drop();
     }
   });
 });
