@@ -11,7 +11,7 @@ import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError, DataError } from '../lib/errors';
 import { gateFailures, isBetter, primaryMetric, scoreModel } from '../lib/ml/evaluateModel';
 import { loadAll, loadAndSplit } from '../lib/ml/holdout';
-import { resolveAlias } from '../lib/registry/registry';
+import { resolveAlias } from '../lib/registry/aliases';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { acquire } from './ingest';
 import { evaluateStage } from '../lib/stages/evaluate';

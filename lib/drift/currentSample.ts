@@ -3,6 +3,7 @@ import { predict, type ModelDocument } from '../ml/model';
 import type { ColumnSample } from './driftReport';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { readColumns } from './readColumns';
+import { servedInWindow } from '../store/predictionLogTable';
 
 /** What a model is compared on: its inputs, its predictions on them, and the true labels where known. */
 export interface CurrentSample {
@@ -20,13 +21,7 @@ export const PREDICTION_SAMPLE_ROWS = 20_000;
 
 /** The inputs the model served in a window of the prediction log, newest first, at most maxRows. */
 export async function fromPredictionLog(pool: Pool, document: ModelDocument, request: { model: string; from: Date; to: Date; maxRows: number }): Promise<CurrentSample> {
-  const { rows } = await pool.query<{ features: Record<string, unknown>; prediction: string | number; label: string | number | null }>(
-    `SELECT l.features, l.prediction, f.label FROM prediction_log l
-       LEFT JOIN prediction_feedback f ON f.model = l.model AND f.request_id = l.request_id AND f.item = l.item
-      WHERE l.model = $1 AND l.predicted_at >= $2 AND l.predicted_at <= $3
-      ORDER BY l.predicted_at DESC LIMIT $4`,
-    [request.model, request.from, request.to, request.maxRows],
-  );
+  const rows = await servedInWindow(pool, request);
   const columns = new Map<string, ColumnSample>(
     document.features.map(({ name, kind }) => [
       name,

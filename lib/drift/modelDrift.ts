@@ -4,7 +4,8 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import { DataError } from '../errors';
 import type { ModelDocument } from '../ml/model';
-import { resolveAlias } from '../registry/registry';
+import { aliasLastMovedAt, resolveAlias } from '../registry/aliases';
+import { insertDriftReport } from '../store/driftReportsTable';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
 import { datasetRows } from '../store/datasets';
 import { fromDataFile, fromPredictionLog, predictSample, type CurrentSample } from './currentSample';
@@ -76,7 +77,7 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   if (current.rows < request.minRows) {
     // No verdict: the reference's row count comes from the datasets table, not from reading the dataset (an hourly watcher waits here often).
     const referenceRows = (await datasetRows(pool, version.lineage.datasetSha256)) ?? (await readColumns(await referencePath(), 'parquet', document.features, progress)).rows;
-    return store(pool, { ...base(referenceRows), status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
+    return insertDriftReport(pool, { ...base(referenceRows), status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
   }
   progress({ phase: 'reference' });
   const reference = await readColumns(await referencePath(), 'parquet', document.features, progress);
@@ -87,7 +88,7 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   const accuracy = accuracyFromLabels(document, current.labelled, version.metrics.accuracy, thresholds.accuracyDrop);
   const driftedFeatures = comparison.driftedFeatures;
   const drifted = driftedFeatures.length >= thresholds.minDriftedFeatures || prediction.drifted || (accuracy?.dropped ?? false);
-  return store(pool, { ...base(reference.rows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
+  return insertDriftReport(pool, { ...base(reference.rows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
 }
 
 async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ModelDocument, request: ModelDriftRequest, progress: ReportProgress): Promise<CurrentSample> {
@@ -99,14 +100,9 @@ async function currentSample(pool: Pool, artifacts: ArtifactStore, document: Mod
     return fromDataFile(path, document, sha256, progress);
   }
   const { windowMs, maxRows, now } = request.current;
-  const movedAt = await aliasMovedAt(pool, request.model, request.alias);
+  const movedAt = await aliasLastMovedAt(pool, request.model, request.alias);
   const from = new Date(Math.max(now.getTime() - windowMs, movedAt?.getTime() ?? 0));
   return fromPredictionLog(pool, document, { model: request.model, from, to: now, maxRows });
-}
-
-async function aliasMovedAt(pool: Pool, model: string, alias: string): Promise<Date | undefined> {
-  const { rows } = await pool.query<{ moved_at: Date | null }>('SELECT max(moved_at) AS moved_at FROM model_alias_history WHERE model = $1 AND alias = $2', [model, alias]);
-  return rows[0]?.moved_at ?? undefined;
 }
 
 function predictionSample(document: ModelDocument, values: (string | number)[]): ColumnSample {
@@ -119,29 +115,4 @@ function accuracyFromLabels(document: ModelDocument, labelled: CurrentSample['la
   const reference = typeof referenceAccuracy === 'number' ? referenceAccuracy : null;
   const dropped = reference !== null && allowedDrop !== null && reference - current >= allowedDrop;
   return { reference, current, labelled: labelled.length, dropped };
-}
-
-async function store(pool: Pool, report: Omit<ModelDriftReport, 'id' | 'createdAt'>): Promise<ModelDriftReport> {
-  const { rows } = await pool.query<{ id: string; created_at: Date }>(
-    `INSERT INTO drift_reports (model, version, alias, reference_dataset, reference_rows, current_rows, window_start, window_end, drifted, report)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-    [report.model, report.version, report.alias, report.reference.dataset, report.reference.rows, report.current.rows, report.window?.from ?? null, report.window?.to ?? null, report.drifted, JSON.stringify(report)],
-  );
-  return { ...report, id: Number(rows[0]?.id), createdAt: (rows[0]?.created_at as Date).toISOString() };
-}
-
-/** The newest reports of a model, newest first, with the retrain each one started (if any). */
-export async function latestDriftReports(pool: Pool, model: string, limit: number): Promise<(ModelDriftReport & { retrain: { workflowId: string; startedAt: string } | null })[]> {
-  const { rows } = await pool.query<{ id: string; report: Omit<ModelDriftReport, 'id' | 'createdAt'>; created_at: Date; workflow_id: string | null; started_at: Date | null }>(
-    `SELECT d.id, d.report, d.created_at, r.workflow_id, r.started_at FROM drift_reports d
-       LEFT JOIN drift_retrains r ON r.report_id = d.id
-      WHERE d.model = $1 ORDER BY d.id DESC LIMIT $2`,
-    [model, limit],
-  );
-  return rows.map((r) => ({
-    ...r.report,
-    id: Number(r.id),
-    createdAt: r.created_at.toISOString(),
-    retrain: r.workflow_id ? { workflowId: r.workflow_id, startedAt: (r.started_at as Date).toISOString() } : null,
-  }));
 }

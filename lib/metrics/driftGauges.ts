@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import client from 'prom-client';
 import type { ModelDriftReport } from '../drift/modelDrift';
+import { latestCheckedReports } from '../store/driftReportsTable';
 
 const STATISTICS: [string, (s: Record<string, unknown>) => unknown][] = [
   ['psi', (s) => s.psi],
@@ -27,10 +28,7 @@ export function registerDriftGauges(pool: () => Pool | undefined): void {
     (latest ??= (async () => {
       const p = pool();
       if (!p) return [];
-      const { rows } = await p.query<{ report: Omit<ModelDriftReport, 'id' | 'createdAt'> }>(
-        `SELECT DISTINCT ON (model) report FROM drift_reports WHERE report->>'status' = 'checked' ORDER BY model, id DESC`,
-      );
-      return rows.map((r) => r.report);
+      return latestCheckedReports(p);
     })().finally(() => setTimeout(() => (latest = undefined), 0)));
   replace('cairn_drift_score', () =>
     new client.Gauge({

@@ -2,6 +2,7 @@ import { withTransaction } from '../store/withTransaction';
 import type { Pool } from 'pg';
 import { ConfigError } from '../errors';
 import { ALIAS_CHANNEL } from '../serving/aliasNotifications';
+import { getVersion, versionExists, type ModelVersion } from './registry';
 
 export interface AliasMove {
   model: string;
@@ -32,8 +33,7 @@ export interface MoveRequest {
 export async function moveAlias(pool: Pool, request: MoveRequest): Promise<AliasMove | undefined> {
   const { weight: requestedWeight, ...move } = request;
   return withTransaction(pool, async (client) => {
-    const exists = await client.query('SELECT 1 FROM model_versions WHERE model = $1 AND version = $2', [move.model, move.version]);
-    if (exists.rowCount === 0) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
+    if (!(await versionExists(client, move.model, move.version))) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
     const current = await client.query<{ version: number; traffic_weight: number | null }>(
       'SELECT version, traffic_weight FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE',
       [move.model, move.alias],
@@ -73,4 +73,28 @@ export async function rollbackAlias(pool: Pool, model: string, alias: string, ac
   if (latest.previous === null) throw new ConfigError(`alias '${alias}' of model '${model}' pointed nowhere before version ${latest.version}: nothing to roll back to`);
   const moved = await moveAlias(pool, { model, alias, version: latest.previous, actor, reason: reason || `rollback from version ${latest.version}` });
   return moved as AliasMove;
+}
+
+/** The version an alias points at, if any. */
+export async function resolveAlias(pool: Pool, model: string, alias: string): Promise<ModelVersion | undefined> {
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM model_aliases WHERE model = $1 AND alias = $2', [model, alias]);
+  return rows[0] ? getVersion(pool, model, rows[0].version) : undefined;
+}
+
+/** What serving needs of an alias: the version, its model document's hash, and its canary weight. */
+export async function aliasTarget(pool: Pool, model: string, alias: string): Promise<{ version: number; modelSha256: string; weight: number | null } | undefined> {
+  const { rows } = await pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
+    `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
+       JOIN model_versions v ON v.model = a.model AND v.version = a.version
+      WHERE a.model = $1 AND a.alias = $2`,
+    [model, alias],
+  );
+  const row = rows[0];
+  return row ? { version: row.version, modelSha256: row.model_sha256, weight: row.traffic_weight } : undefined;
+}
+
+/** When the alias last moved (drift compares only what was served since). */
+export async function aliasLastMovedAt(pool: Pool, model: string, alias: string): Promise<Date | undefined> {
+  const { rows } = await pool.query<{ moved_at: Date | null }>('SELECT max(moved_at) AS moved_at FROM model_alias_history WHERE model = $1 AND alias = $2', [model, alias]);
+  return rows[0]?.moved_at ?? undefined;
 }

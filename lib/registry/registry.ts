@@ -105,14 +105,15 @@ export async function getVersion(pool: Pool, model: string, version: number): Pr
 export async function listModels(pool: Pool): Promise<{ name: string; latestVersion: number | null; aliases: Record<string, number> }[]> {
   const { rows } = await pool.query<{ name: string; latest: number | null; aliases: Record<string, number> | null }>(
     `SELECT m.name, (SELECT max(version) FROM model_versions v WHERE v.model = m.name) AS latest,
-            (SELECT jsonb_object_agg(alias, version) FROM model_aliases a WHERE a.model = m.name) AS aliases
-       FROM models m ORDER BY m.name`,
+            jsonb_object_agg(a.alias, a.version) FILTER (WHERE a.alias IS NOT NULL) AS aliases
+       FROM models m LEFT JOIN model_aliases a ON a.model = m.name
+      GROUP BY m.name ORDER BY m.name`,
   );
   return rows.map((r) => ({ name: r.name, latestVersion: r.latest, aliases: r.aliases ?? {} }));
 }
 
-/** The version an alias points at, if any. */
-export async function resolveAlias(pool: Pool, model: string, alias: string): Promise<ModelVersion | undefined> {
-  const { rows } = await pool.query<{ version: number }>('SELECT version FROM model_aliases WHERE model = $1 AND alias = $2', [model, alias]);
-  return rows[0] ? getVersion(pool, model, rows[0].version) : undefined;
+/** Whether the model has this version (inside a caller's transaction, or on the pool). */
+export async function versionExists(db: Pick<Pool, 'query'>, model: string, version: number): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM model_versions WHERE model = $1 AND version = $2', [model, version]);
+  return (rowCount ?? 0) > 0;
 }

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { loggedPairs } from '../store/predictionLogTable';
 
 export interface FeedbackItem {
   requestId: string;
@@ -8,15 +9,11 @@ export interface FeedbackItem {
 
 /** The (requestId, item) pairs of `items` that match no logged prediction of the model. */
 export async function unknownPredictions(pool: Pool, model: string, items: FeedbackItem[]): Promise<FeedbackItem[]> {
-  const { rows } = await pool.query<{ request_id: string; item: number }>(
-    `SELECT request_id, item FROM prediction_log WHERE model = $1 AND (request_id, item) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,
-    [model, items.map((i) => i.requestId), items.map((i) => i.item)],
-  );
-  const known = new Set(rows.map((r) => `${r.request_id}\u0000${r.item}`));
+  const known = new Set((await loggedPairs(pool, model, items)).map((p) => `${p.requestId}\u0000${p.item}`));
   return items.filter((i) => !known.has(`${i.requestId}\u0000${i.item}`));
 }
 
-/** Records true labels; a second label for the same prediction replaces the first. */
+/** Records true labels (this module is the only code running SQL on prediction_feedback); a second label for the same prediction replaces the first. */
 export async function recordFeedback(pool: Pool, model: string, items: FeedbackItem[]): Promise<number> {
   const { rowCount } = await pool.query(
     `INSERT INTO prediction_feedback (model, request_id, item, label)

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import type { ModelDocument } from '../ml/model';
+import { aliasTarget } from '../registry/aliases';
 import { getVersion } from '../registry/registry';
 import { freshOrHeld } from '../faults/staleAfter';
 import { servedFromMemory } from '../metrics/metrics';
@@ -106,13 +107,8 @@ export class ModelCache {
   }
 
   private async readAlias(key: string, model: string, alias: string): Promise<AliasEntry> {
-    const { rows } = await this.pool.query<{ version: number; model_sha256: string; traffic_weight: number | null }>(
-      `SELECT a.version, v.model_sha256, a.traffic_weight FROM model_aliases a
-         JOIN model_versions v ON v.model = a.model AND v.version = a.version
-        WHERE a.model = $1 AND a.alias = $2`,
-      [model, alias],
-    );
-    const entry = { version: rows[0]?.version, sha256: rows[0]?.model_sha256, weight: rows[0]?.traffic_weight ?? null, at: Date.now() };
+    const target = await aliasTarget(this.pool, model, alias);
+    const entry = { version: target?.version, sha256: target?.modelSha256, weight: target?.weight ?? null, at: Date.now() };
     this.aliases.set(key, entry);
     return entry;
   }

@@ -2,18 +2,10 @@ import type { Pool } from 'pg';
 import { DependencyUnavailableError } from '../errors';
 import { logger } from '../logger';
 import { predictionLogDropped, predictionLogWritten } from '../metrics/metrics';
+import { insertPredictions, type LoggedPrediction } from '../store/predictionLogTable';
 import { PredictionJournal } from './predictionJournal';
 
-export interface LoggedPrediction {
-  model: string;
-  version: number;
-  alias: string | null;
-  requestId: string;
-  item: number;
-  features: Record<string, unknown>;
-  prediction: string | number;
-  predictedAt: Date;
-}
+export type { LoggedPrediction };
 
 export interface PredictionLogOptions {
   flushIntervalMs?: number;
@@ -107,15 +99,7 @@ export class PredictionLog {
     while (left > 0) {
       const batch = this.buffer.slice(0, Math.min(this.maxBatch, left));
       try {
-        // One JSON document per batch: a single JSON.stringify is several times cheaper for this
-        // process than pg's escaping of eight parallel arrays, and PostgreSQL unpacks it on its own core.
-        await this.pool.query(
-          `INSERT INTO prediction_log (model, version, alias, request_id, item, features, prediction, predicted_at)
-           SELECT model, version, alias, "requestId", item, features, prediction, "predictedAt"
-             FROM jsonb_to_recordset($1::jsonb) AS x(model text, version int, alias text, "requestId" text, item int, features jsonb, prediction jsonb, "predictedAt" timestamptz)
-           ON CONFLICT (model, request_id, item) DO NOTHING`,
-          [JSON.stringify(batch)],
-        );
+        await insertPredictions(this.pool, batch);
       } catch (error) {
         logger.warn({ err: error, buffered: this.buffer.length }, 'prediction log write failed; will retry');
         return;

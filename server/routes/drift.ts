@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { latestDriftReports } from '../../lib/drift/modelDrift';
+import { latestDriftReports } from '../../lib/store/driftReportsTable';
 import type { AppDeps } from '../deps';
 import { storePool } from '../requireStore';
 import { DriftReportsSchema } from '../responses/models';

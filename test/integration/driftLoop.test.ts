@@ -16,7 +16,7 @@ import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { defineRegistry } from '../../lib/dsl';
 import type { DriftTrigger } from '../../lib/dsl/triggers';
 import { aliasHistory } from '../../lib/registry/aliases';
-import { resolveAlias } from '../../lib/registry/registry';
+import { resolveAlias } from '../../lib/registry/aliases';
 import { CAIRN_STATUS, CAIRN_TRIGGER } from '../../lib/searchAttributes';
 import { startRun } from '../../lib/runs/startRun';
 import { desiredSchedules } from '../../lib/schedules/desiredSchedules';

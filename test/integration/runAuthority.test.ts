@@ -14,7 +14,7 @@ import { signSpec } from '../../lib/auth/runAuthority';
 import { compile } from '../../lib/dsl/compile';
 import { defineStep, definePipeline, defineRegistry } from '../../lib/dsl';
 import { aliasHistory, moveAlias } from '../../lib/registry/aliases';
-import { resolveAlias } from '../../lib/registry/registry';
+import { resolveAlias } from '../../lib/registry/aliases';
 import { startCompiledRun } from '../../lib/runs/startRun';
 import { type createApp } from '../../server/app';
 import { appOnWorker } from '../helpers/appOnWorker';
