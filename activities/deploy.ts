@@ -17,6 +17,7 @@ export const deploy = defineStep({
   name: deployStage.name,
   needsStore: true,
   config: deployStage.config,
+  output: deployStage.output,
   run: async ({ run, config, upstream }, runtime) => {
     const { model, version } = upstreamOutput(upstream, Registered, config.from, 'a registered model version (a register output)');
     assertMayMoveAlias(runtime.authority, { runId: run.runId, step: run.step, model, alias: config.alias, startedBy: run.startedBy, approval: run.approval });

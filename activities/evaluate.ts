@@ -31,6 +31,7 @@ const TrainOutput = z.object({
 export const evaluate = defineStep({
   name: evaluateStage.name,
   config: evaluateStage.config,
+  output: evaluateStage.output,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     runtime.heartbeat({ phase: 'read' });

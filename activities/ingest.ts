@@ -59,6 +59,7 @@ export const ingest = defineStep({
   name: ingestStage.name,
   needsStore: true,
   config: ingestStage.config,
+  output: ingestStage.output,
   heartbeat: 'manual',
   run: async ({ run, config }, runtime) => {
     const store = runtime.store;

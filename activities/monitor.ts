@@ -19,6 +19,7 @@ export const monitor = defineStep({
   name: monitorStage.name,
   needsStore: true,
   config: monitorStage.config,
+  output: monitorStage.output,
   heartbeat: 'manual',
   run: async ({ config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, Ingested, config.from, 'a dataset (an ingest output)');

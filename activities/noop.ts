@@ -5,5 +5,6 @@ import { noopStage } from '../lib/stages/noop';
 export const noop = defineStep({
   name: noopStage.name,
   config: noopStage.config,
+  output: noopStage.output,
   run: ({ upstream }) => ({ upstream: Object.keys(upstream) }),
 });

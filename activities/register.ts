@@ -18,6 +18,7 @@ export const register = defineStep({
   name: registerStage.name,
   needsStore: true,
   config: registerStage.config,
+  output: registerStage.output,
   run: async ({ run, config, upstream }, runtime) => {
     const source = upstreamOutput(upstream, ModelOutput, config.from, 'a model with metrics (an evaluate or train output)');
     const document = await readModelDocument(runtime.artifacts, source.model);

@@ -6,6 +6,7 @@ import { defineStep } from '../lib/dsl/defineStep';
 export const sleep = defineStep({
   name: sleepStage.name,
   config: sleepStage.config,
+  output: sleepStage.output,
   run: async ({ config }, { signal }) => {
     await delay(config.ms, undefined, { signal });
     return { sleptMs: config.ms };

@@ -77,7 +77,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
             ),
           ),
       );
-      const checked = await checkOutput(input.run.step, output, services);
+      const checked = await checkOutput(step, input.run.step, output, services);
       outcome = 'succeeded';
       return checked;
     } catch (thrown) {
@@ -139,10 +139,16 @@ function asFailure(error: Error): ApplicationFailure {
   return failure;
 }
 
-async function checkOutput(stepName: string, output: StepOutput | undefined, services: StepServices): Promise<StepOutput> {
+async function checkOutput(step: AnyStepFunction, stepName: string, output: StepOutput | undefined, services: StepServices): Promise<StepOutput> {
   if (output === undefined) return null;
   const json = z.json().safeParse(output);
   if (!json.success) throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON`);
+  // A step that declares its output keeps its word: downstream steps read it typed by that schema.
+  const declared = (step.output as z.ZodType | undefined)?.safeParse(output);
+  if (declared && !declared.success) {
+    const problems = declared.error.issues.map((i) => `output.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`step '${stepName}' (${step.name}) returned an output that does not fit what it declares: ${problems}`);
+  }
   const text = JSON.stringify(output);
   const size = Buffer.byteLength(text);
   if (size > MAX_STEP_OUTPUT_BYTES) {

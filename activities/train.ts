@@ -17,6 +17,7 @@ const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 export const train = defineStep({
   name: trainStage.name,
   config: trainStage.config,
+  output: trainStage.output,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (ingest or validate)');

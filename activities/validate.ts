@@ -31,6 +31,7 @@ export function describeFailures(report: ContractReport): string {
 export const validate = defineStep({
   name: validateStage.name,
   config: validateStage.config,
+  output: validateStage.output,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
     const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');
@@ -53,6 +54,6 @@ export const validate = defineStep({
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'validation-report', ref: reportRef });
     if (!report.passed) throw new DataError(`${describeFailures(report)} [report ${reportRef.uri}]`);
-    return { dataset, report: reportRef, rows: report.rows, invalidRows: report.invalidRows, invalidFraction: report.invalidFraction, passed: true };
+    return { dataset, report: reportRef, rows: report.rows, invalidRows: report.invalidRows, invalidFraction: report.invalidFraction, passed: true as const };
   },
 });

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { defineStep } from '../../lib/dsl';
+import { defineStep, outputOf } from '../../lib/dsl';
 import { DataError } from '../../lib/errors';
-import { upstreamValues } from './numbers';
+import { sampleMeasurements } from './sampleMeasurements';
 
-/** Equal-width histogram of an upstream step's values. */
+/** Equal-width histogram of the values a sampling step produced. */
 export const histogram = defineStep({
   name: 'histogram',
   config: z.strictObject({ from: z.string(), bins: z.number().int().min(1).max(100) }),
+  output: z.object({ min: z.number(), width: z.number(), counts: z.array(z.number().int()) }),
   run: ({ config, upstream }) => {
-    const values = upstreamValues(upstream, config.from);
+    const { values } = outputOf(upstream, config.from, sampleMeasurements);
     if (values.length === 0) throw new DataError(`step '${config.from}' produced no values`);
     const min = Math.min(...values);
     const width = (Math.max(...values) - min) / config.bins || 1;

@@ -11,6 +11,8 @@ export const sampleMeasurements = defineStep({
     stddev: z.number().positive(),
     seed: z.number().int(),
   }),
+  // Declared, so downstream steps read it typed (outputOf) and the worker checks every output against it.
+  output: z.object({ count: z.number().int(), values: z.array(z.number()) }),
   run: ({ config }) => {
     const draw = seededNormal(config.seed);
     const values = Array.from({ length: config.count }, () => Math.round((config.mean + config.stddev * draw()) * 1000) / 1000);

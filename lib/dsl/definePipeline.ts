@@ -20,8 +20,14 @@ type StepBase<StepName extends string> = StepOptions & {
  * key or a wrong type is a TypeScript error, and compile() checks it again when definitions load.
  */
 export type StageStepDefinition<StepName extends string, Params> = {
-  [Stage in StageName]: StepBase<StepName> & { activity: Stage; config?: ConfigOrFunction<z.input<(typeof STAGES)[Stage]['config']>, Params> };
+  [Stage in StageName]: StepBase<StepName> & { activity: Stage; config?: ConfigOrFunction<UpstreamByName<z.input<(typeof STAGES)[Stage]['config']>, StepName>, Params> };
 }[StageName];
+
+/**
+ * A stage config's `from` (the upstream step it reads) names one of the pipeline's own steps: a
+ * misspelled step is a TypeScript error, and compile() checks that it is upstream when definitions load.
+ */
+type UpstreamByName<Config, StepName extends string> = 'from' extends keyof Config ? Omit<Config, 'from'> & { from?: StepName } : Config;
 
 /** A step declared with defineStep (its own schema checks its config when definitions load), or a remoteStep. */
 export type CustomStepDefinition<StepName extends string, Params> = StepBase<StepName> & {

@@ -28,7 +28,13 @@ export interface StepRuntime extends StepServices {
   attempt: number;
 }
 
-export interface StepFunction<Config extends JsonObject = JsonObject> {
+type MaybeSchema = z.ZodType | undefined;
+type MaybePromise<T> = T | Promise<T>;
+
+/** What a step's run returns: what its declared output schema accepts, else any small JSON. */
+export type StepReturn<Output extends MaybeSchema> = Output extends z.ZodType ? z.input<Output> : StepOutput;
+
+export interface StepFunction<Config extends JsonObject = JsonObject, Output extends MaybeSchema = MaybeSchema> {
   readonly kind: 'cairn-step';
   /** The activity type name: what the Temporal Web UI shows for this step. */
   readonly name: string;
@@ -42,7 +48,19 @@ export interface StepFunction<Config extends JsonObject = JsonObject> {
   readonly heartbeat: 'auto' | 'manual';
   /** The step records to the metadata store: a worker without one fails it at once, naming why (checked once, in toActivity). */
   readonly needsStore: boolean;
+  /**
+   * What the step returns, when it declares it: the worker checks each output against it (a mismatch
+   * fails the step, naming the field), and downstream steps read it typed with `outputOf()`.
+   */
+  readonly output: Output;
   readonly run: (input: StepInput & { config: Config }, runtime: StepRuntime) => Promise<StepOutput> | StepOutput;
+}
+
+interface StepDeclaration<Config extends JsonObject, Output extends MaybeSchema> {
+  name: string;
+  config?: z.ZodType<Config>;
+  heartbeat?: 'auto' | 'manual';
+  output?: Output;
 }
 
 /** What a step that declares `needsStore: true` is lent: the store is always there. */
@@ -54,27 +72,24 @@ const ACTIVITY_NAME = ID_PATTERNS.activity;
  * Declares a step's code. Only workers run it, as an activity named `name`; pipelines refer to it
  * with `activity: theStep` (or its name).
  */
-export function defineStep<Config extends JsonObject = JsonObject>(definition: {
-  name: string;
-  config?: z.ZodType<Config>;
-  heartbeat?: 'auto' | 'manual';
-  needsStore: true;
-  run: (input: StepInput & { config: Config }, runtime: StepRuntimeWithStore) => Promise<StepOutput> | StepOutput;
-}): StepFunction<Config>;
-export function defineStep<Config extends JsonObject = JsonObject>(definition: {
-  name: string;
-  config?: z.ZodType<Config>;
-  heartbeat?: 'auto' | 'manual';
-  needsStore?: false;
-  run: StepFunction<Config>['run'];
-}): StepFunction<Config>;
-export function defineStep<Config extends JsonObject = JsonObject>(definition: {
-  name: string;
-  config?: z.ZodType<Config>;
-  heartbeat?: 'auto' | 'manual';
-  needsStore?: boolean;
-  run: StepFunction<Config>['run'] | ((input: StepInput & { config: Config }, runtime: StepRuntimeWithStore) => Promise<StepOutput> | StepOutput);
-}): StepFunction<Config> {
+export function defineStep<Config extends JsonObject = JsonObject, Output extends MaybeSchema = undefined>(
+  definition: StepDeclaration<Config, Output> & {
+    needsStore: true;
+    run: (input: StepInput & { config: Config }, runtime: StepRuntimeWithStore) => MaybePromise<StepReturn<Output>>;
+  },
+): StepFunction<Config, Output>;
+export function defineStep<Config extends JsonObject = JsonObject, Output extends MaybeSchema = undefined>(
+  definition: StepDeclaration<Config, Output> & {
+    needsStore?: false;
+    run: (input: StepInput & { config: Config }, runtime: StepRuntime) => MaybePromise<StepReturn<Output>>;
+  },
+): StepFunction<Config, Output>;
+export function defineStep<Config extends JsonObject = JsonObject, Output extends MaybeSchema = undefined>(
+  definition: StepDeclaration<Config, Output> & {
+    needsStore?: boolean;
+    run: (input: StepInput & { config: Config }, runtime: StepRuntimeWithStore) => MaybePromise<StepReturn<Output>>;
+  },
+): StepFunction<Config, Output> {
   if (!ACTIVITY_NAME.test(definition.name)) {
     throw new TypeError(`defineStep: '${definition.name}' is not a valid step name (a letter, then letters, digits, dashes)`);
   }
@@ -84,14 +99,16 @@ export function defineStep<Config extends JsonObject = JsonObject>(definition: {
     config: definition.config,
     heartbeat: definition.heartbeat ?? 'auto',
     needsStore: definition.needsStore ?? false,
-    // A store-needing step only ever runs with a store: toActivity refuses it otherwise.
-    run: definition.run as StepFunction<Config>['run'],
+    output: definition.output as Output,
+    // A store-needing step only ever runs with a store (toActivity refuses it otherwise), and what it
+    // returns is checked as JSON (and against `output`) by the worker.
+    run: definition.run as unknown as StepFunction<Config>['run'],
   };
 }
 
 /** A step function of any config type, as pipelines and the registry hold them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- config types differ per step; each is checked by its own schema at run time
-export type AnyStepFunction = StepFunction<any>;
+export type AnyStepFunction = StepFunction<any, any>;
 
 /**
  * A step that another worker implements (another service, another language: a Python worker on its

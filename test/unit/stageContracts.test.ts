@@ -109,6 +109,10 @@ describe('TypeScript sees what it can (fixtures: each line below must be a type 
       definePipeline({ id: 'a', params: p, steps: { s: { activity: 'monitor', config: { modle: 'm' } } } }),
       // @ts-expect-error a stage that does not exist
       definePipeline({ id: 'a', params: p, steps: { s: { activity: 'trian' } } }),
+      // @ts-expect-error `from` names a step the pipeline does not have
+      definePipeline({ id: 'a', params: p, steps: { data: { activity: 'ingest', config: { source: './x.csv' } }, fit: { activity: 'train', after: ['data'], config: { target: 'y', from: 'dta' } } } }),
+      // @ts-expect-error `after` names a step the pipeline does not have
+      definePipeline({ id: 'a', params: p, steps: { data: { activity: 'ingest', config: { source: './x.csv' } }, fit: { activity: 'train', after: ['dta'], config: { target: 'y' } } } }),
     ];
     // At run time the same definitions are refused when they load.
     for (const pipeline of fixtures) expect(() => defineRegistry({ pipelines: [pipeline] })).toThrow();
