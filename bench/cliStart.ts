@@ -26,7 +26,7 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
  * the registry).
  */
 export async function cliStart(): Promise<string> {
-  const app = createApp({ client: { connection: { withDeadline: (_deadline: number, call: () => unknown) => call() } } as never, registry, taskQueue: 'bench', temporalUiUrl: null });
+  const app = createApp({ client: { connection: { withDeadline: (_deadline: number, call: () => unknown) => call() } } as never, registry, taskQueue: 'bench', temporalUiUrl: null, store: null, artifacts: null, models: null, predictionLog: null, security: {} });
   const api = await startApiServer(app, '127.0.0.1', await freePort());
   const env = { ...process.env, CAIRN_API_URL: api.url, NO_COLOR: '1' };
   const commands = {

@@ -28,6 +28,7 @@ import { registerVersion } from '../lib/registry/registry';
 import { PredictionLog } from '../lib/serving/predictionLog';
 import { openStore } from '../lib/store/openStore';
 import { createScratchDatabase } from '../lib/store/scratchDatabase';
+import { servingModels } from '../lib/serving/servingModels';
 import { createApp } from '../server/app';
 import { startApiServer } from '../server/serve';
 import { percentile, round } from './stats';
@@ -84,7 +85,7 @@ export async function predict(): Promise<string> {
   // The API checks a Temporal deadline on every call; prediction routes never call Temporal, so a lazy client suffices.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const appWith = (predictionLog: PredictionLog) =>
-    createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9 } });
+    createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, models: servingModels(store.pool, artifacts, null), predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9 } });
   // 'cairn' is the buffered prediction log; 'durable' fsyncs each group of rows to a local journal before answering.
   const predictionLog = new PredictionLog(store.pool);
   const durableLog = await PredictionLog.open(store.pool, 'durable', join(dir, 'journal'));

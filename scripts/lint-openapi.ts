@@ -13,7 +13,7 @@ import { createApp } from '../server/app';
 
 // The document route reads only the route definitions; it never reaches Temporal.
 const client = { connection: { withDeadline: (_deadline: number, call: () => unknown) => call() } };
-const app = createApp({ client: client as never, registry, taskQueue: 'lint', temporalUiUrl: null });
+const app = createApp({ client: client as never, registry, taskQueue: 'lint', temporalUiUrl: null, store: null, artifacts: null, models: null, predictionLog: null, security: {} });
 const document = await (await app.request('/api/v1/openapi.json')).text();
 const path = join(mkdtempSync(join(tmpdir(), 'cairn-openapi-')), 'openapi.json');
 writeFileSync(path, document);

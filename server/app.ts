@@ -105,7 +105,7 @@ export interface AppOptions {
 /** The HTTP API. */
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const security = { ...DEFAULT_SECURITY, ...deps.security };
-  const keyRing = new KeyRing(security.envApiKeys, deps.store, { staleMs: security.staleKeysMs });
+  const keyRing = new KeyRing(security.envApiKeys, deps.store ?? undefined, { staleMs: security.staleKeysMs });
   const limiter = new RateLimiter(security.rateLimitPerMinute);
   const app = new Hono<AppEnv>();
 

@@ -3,10 +3,13 @@ import type { EnvApiKey } from '../lib/auth/apiKeys';
 import type { Registry } from '../lib/dsl/registry';
 import type { Store } from '../lib/store/openStore';
 import type { ArtifactStore } from '../lib/artifacts/artifactStore';
-import type { AliasNotifications } from '../lib/serving/aliasNotifications';
+import type { ModelCache } from '../lib/serving/modelCache';
 import type { PredictionLog } from '../lib/serving/predictionLog';
 
-/** What the API needs; tests pass their own (a real client to a test server, a test registry). */
+/**
+ * What the API needs, every field required: `startApi` builds them from the configuration, and tests
+ * pass their own (a real client to a test server, a test registry) or null for what they go without.
+ */
 export interface AppDeps {
   client: Client;
   registry: Registry;
@@ -14,15 +17,16 @@ export interface AppDeps {
   taskQueue: string;
   /** Temporal Web UI base URL, for links to runs; null when unknown. */
   temporalUiUrl: string | null;
-  /** The metadata store (PostgreSQL or the embedded one); routes that need it answer 503 without it. */
-  store?: Store;
-  /** Where model documents are read from for serving. */
-  artifacts?: ArtifactStore;
-  /** Alias moves as they happen (LISTEN/NOTIFY); without it, serving re-reads aliases every 2 s. */
-  aliasNotifications?: AliasNotifications;
-  /** Where served predictions are logged (created on first use from the store when not given). */
-  predictionLog?: PredictionLog;
-  security?: Partial<SecurityOptions>;
+  /** The metadata store (PostgreSQL or the embedded one); null: routes that need it answer 503. */
+  store: Store | null;
+  /** Where run outputs that travelled by reference are read from; null: they are shown as references. */
+  artifacts: ArtifactStore | null;
+  /** The models served (lib/serving/servingModels.ts builds it from the store and artifacts); null: serving answers 503. */
+  models: ModelCache | null;
+  /** Where served predictions are logged; null: serving answers 503 (a prediction is never served unlogged). */
+  predictionLog: PredictionLog | null;
+  /** Unset fields take DEFAULT_SECURITY's values. */
+  security: Partial<SecurityOptions>;
 }
 
 export interface SecurityOptions {

@@ -4,6 +4,7 @@ import { artifactsDir, predictionJournalDir, type Config } from '../lib/config';
 import type { Registry } from '../lib/dsl/registry';
 import { AliasNotifications } from '../lib/serving/aliasNotifications';
 import { PredictionLog } from '../lib/serving/predictionLog';
+import { servingModels } from '../lib/serving/servingModels';
 import { listApiKeys } from '../lib/store/apiKeysTable';
 import type { Store } from '../lib/store/openStore';
 import { createApp } from './app';
@@ -27,13 +28,14 @@ export async function startApi(options: { cfg: Config; client: Client; store: St
   const predictionLog = await PredictionLog.open(store.pool, cfg.CAIRN_PREDICTION_LOG, predictionJournalDir(cfg));
   const aliasNotifications = AliasNotifications.forPool(store.pool);
   await aliasNotifications.start();
+  const artifacts = new ArtifactStore(artifactsDir(cfg));
   const app = createApp({
     client,
     registry,
     store,
     predictionLog,
-    aliasNotifications,
-    artifacts: new ArtifactStore(artifactsDir(cfg)),
+    models: servingModels(store.pool, artifacts, aliasNotifications),
+    artifacts,
     taskQueue: cfg.CAIRN_TASK_QUEUE,
     temporalUiUrl: options.temporalUiUrl,
     security: securityFromConfig(cfg),

@@ -3,8 +3,6 @@ import { predictionDuration, predictions } from '../../lib/metrics/metrics';
 import { predict, type ModelDocument } from '../../lib/ml/model';
 import { instanceProblems } from '../../lib/serving/checkInstances';
 import { recordFeedback, unknownPredictions } from '../../lib/serving/feedback';
-import { ModelCache } from '../../lib/serving/modelCache';
-import { PredictionLog } from '../../lib/serving/predictionLog';
 import { DEFAULT_SECURITY, type AppDeps } from '../deps';
 import { spend } from '../security/middleware';
 import { RateLimiter } from '../security/rateLimiter';
@@ -36,18 +34,14 @@ function modelFeatures(document: ModelDocument, row: Record<string, unknown>): R
 
 export function servingRoutes(deps: AppDeps) {
   const instanceLimiter = new RateLimiter({ ...DEFAULT_SECURITY, ...deps.security }.predictInstancesPerMinute);
-  let cache: ModelCache | undefined;
   const models = () => {
-    if (!deps.artifacts) throw new HttpError(503, 'artifacts_unavailable', 'no artifact store is configured');
-    if (!cache) {
-      const created = new ModelCache(storePool(deps), deps.artifacts);
-      deps.aliasNotifications?.subscribe((model, alias) => created.forget(model, alias));
-      cache = created;
-    }
-    return cache;
+    if (!deps.models) throw new HttpError(503, 'store_unavailable', 'serving needs the metadata store and the artifact store, and this API has none');
+    return deps.models;
   };
-  // The server's main creates (and closes) the log; an app built without one still logs, flushing on a timer.
-  const log = () => (deps.predictionLog ??= new PredictionLog(storePool(deps)));
+  const log = () => {
+    if (!deps.predictionLog) throw new HttpError(503, 'store_unavailable', 'serving logs every prediction, and this API has no prediction log');
+    return deps.predictionLog;
+  };
   return [
     defineRoute({
       method: 'POST',
@@ -102,7 +96,8 @@ export function servingRoutes(deps: AppDeps) {
         const pool = storePool(deps);
         const items = 'items' in body ? body.items : [body];
         // A prediction served a moment ago may still be in this process's buffer: write it first.
-        if (items.some((i) => deps.predictionLog?.isPending(name, i.requestId))) await deps.predictionLog?.flush();
+        const pending = deps.predictionLog;
+        if (pending && items.some((i) => pending.isPending(name, i.requestId))) await pending.flush();
         const unknown = await unknownPredictions(pool, name, items);
         if (unknown.length > 0) {
           throw new HttpError(404, 'prediction_not_found', `${unknown.length} of ${items.length} label(s) match no logged prediction of model '${name}'`, unknown.slice(0, 100).map((i) => ({ requestId: i.requestId, item: i.item })));

@@ -10,6 +10,7 @@ import { openTestStore, type TestStore } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   worker = await startTestWorker(env, steps.activities);
   testStore = await openTestStore();
   store = testStore.store;
-  app = createApp({ client: env.client, registry: defineRegistry({ pipelines }), store, taskQueue: worker.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233' });
+  app = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines }), store, taskQueue: worker.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233' }));
 });
 afterAll(async () => {
   await worker?.stop();
@@ -73,7 +74,7 @@ describe('HTTP API', () => {
     await recordRunArtifact(store.pool, { runId: 'cairn:api-pipeline:api:x1', step: 'load', name: 'dataset', ref });
     const body = await json(await app.request(runUrl('cairn:api-pipeline:api:x1') + '/artifacts'));
     expect(body.artifacts).toEqual([expect.objectContaining({ step: 'load', name: 'dataset', ...ref })]);
-    const storeless = createApp({ client: env.client, registry: defineRegistry({ pipelines }), taskQueue: worker.taskQueue, temporalUiUrl: null });
+    const storeless = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines }), taskQueue: worker.taskQueue, temporalUiUrl: null }));
     const unavailable = await storeless.request(runUrl('cairn:api-pipeline:api:x1') + '/artifacts');
     expect(unavailable.status).toBe(503);
     expect((await json(unavailable)).error.code).toBe('store_unavailable');

@@ -11,6 +11,7 @@ import { KeyRing } from '../../server/security/keyRing';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { testSources } from '../helpers/sources';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { appDeps } from '../helpers/appDeps';
 import { scratchServices } from '../../lib/services';
 
 // A param no random input can satisfy, so no fuzzed request can legitimately start a run.
@@ -37,7 +38,7 @@ beforeAll(async () => {
   worker = await startTestWorker(env, createActivities(registry, scratchServices(undefined, testSources())));
   testStore = await openTestStore();
   store = testStore.store;
-  deps = { client: env.client, registry, store, artifacts: scratchServices(undefined, testSources()).artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } };
+  deps = appDeps({ client: env.client, registry, store, artifacts: scratchServices(undefined, testSources()).artifacts, taskQueue: worker.taskQueue, security: { rateLimitPerMinute: 1_000_000 } });
 });
 afterAll(async () => {
   await worker?.stop();

@@ -13,6 +13,7 @@ import { startApiServer } from '../../server/serve';
 import { freePort } from '../../lib/freePort';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { connectTestEnv, uniqueQueue } from '../helpers/temporal';
+import { appDeps } from '../helpers/appDeps';
 
 const KEYS = { viewer: 'viewer-key-0123456789', operator: 'operator-key-0123456789', admin: 'admin-key-0123456789' } as const;
 const registry = defineRegistry({
@@ -28,14 +29,13 @@ beforeAll(async () => {
   env = await connectTestEnv();
   testStore = await openTestStore();
   store = testStore.store;
-  deps = {
+  deps = appDeps({
     client: env.client,
     registry,
     store,
     taskQueue: uniqueQueue('secure'),
-    temporalUiUrl: null,
     security: { envApiKeys: parseEnvApiKeys(Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',')) },
-  };
+  });
 });
 afterAll(async () => {
   await testStore?.close();
@@ -164,7 +164,7 @@ describe('the auth matrix, over every route the app registers', () => {
 });
 
 describe('hardening', () => {
-  const open = () => createApp({ ...deps, security: { maxBodyBytes: 2048, rateLimitPerMinute: 3 } });
+  const open = () => createApp(appDeps({ ...deps, security: { maxBodyBytes: 2048, rateLimitPerMinute: 3 } }));
 
   it('sends a request id and secure headers with every response, and no CORS headers unless configured', async () => {
     const response = await open().request('/api/v1/nowhere', { headers: { origin: 'https://evil.example' } });
@@ -172,7 +172,7 @@ describe('hardening', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    const withCors = createApp({ ...deps, security: { corsOrigins: ['https://dash.example'] } });
+    const withCors = createApp(appDeps({ ...deps, security: { corsOrigins: ['https://dash.example'] } }));
     const preflight = await withCors.request('/api/v1/pipelines', { method: 'OPTIONS', headers: { origin: 'https://dash.example', 'access-control-request-method': 'GET' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://dash.example');
   });
@@ -192,7 +192,7 @@ describe('hardening', () => {
     const chunked = await app.request('/api/v1/pipelines/secure-p/runs', { method: 'POST', body: chunks, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
     expect(chunked.status).toBe(413);
     // Over a real socket the body is read from Node's request directly: the limit holds there too.
-    const server = await startApiServer(createApp({ ...deps, security: { maxBodyBytes: 2048 } }), '127.0.0.1', await freePort());
+    const server = await startApiServer(createApp(appDeps({ ...deps, security: { maxBodyBytes: 2048 } })), '127.0.0.1', await freePort());
     try {
       const overSocket = (chunkedBody: boolean) =>
         new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -262,7 +262,7 @@ describe('hardening', () => {
 
 describe('the OpenAPI document', () => {
   it('describes every route, with its schemas, and the README lists every route', async () => {
-    const app = createApp({ ...deps, security: {} });
+    const app = createApp(appDeps({ ...deps, security: {} }));
     const document = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown; parameters: unknown[] }>> };
     const routes = apiRoutes(deps, new KeyRing([], undefined));
     for (const route of routes) {

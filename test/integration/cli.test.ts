@@ -17,6 +17,7 @@ import { testSources } from '../helpers/sources';
 import { runCairn } from '../helpers/cli';
 import { waitFor } from '../helpers/waitFor';
 import { scratchServices } from '../../lib/services';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -25,7 +26,7 @@ let api: RunningApi;
 beforeAll(async () => {
   env = await connectTestEnv();
   worker = await startTestWorker(env, createActivities(registry, scratchServices(undefined, testSources())));
-  const app = createApp({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null });
+  const app = createApp(appDeps({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null }));
   api = await startApiServer(app, '127.0.0.1', await freePort());
 });
 afterAll(async () => {
@@ -161,7 +162,7 @@ describe('the cairn CLI', () => {
   it('--wait keeps asking an API that restarts, and finishes with the run', async () => {
     const slow = defineRegistry({ pipelines: [definePipeline({ id: 'slow', params: z.object({}), steps: { nap: { activity: 'sleep', config: { ms: 4_000 } } } })] });
     const port = await freePort();
-    const app = createApp({ client: env.client, registry: slow, taskQueue: worker.taskQueue, temporalUiUrl: null });
+    const app = createApp(appDeps({ client: env.client, registry: slow, taskQueue: worker.taskQueue, temporalUiUrl: null }));
     let server = await startApiServer(app, '127.0.0.1', port);
     const child = spawn(process.execPath, [fileURLToPath(new URL('../../cli/cairn.js', import.meta.url)), 'run', 'slow', '--wait'], {
       env: { PATH: process.env.PATH, CAIRN_API_URL: server.url, LOG_LEVEL: 'silent' },

@@ -34,6 +34,7 @@ import { testServices } from '../helpers/sources';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   ({ store, artifacts } = testStore);
   worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store })));
   predictionLog = new PredictionLog(store.pool);
-  app = createApp({ client: env.client, registry, store, artifacts, predictionLog, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
+  app = createApp(appDeps({ client: env.client, registry, store, artifacts, predictionLog, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } }));
 });
 afterAll(async () => {
   await predictionLog?.close();

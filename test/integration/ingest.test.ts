@@ -23,6 +23,7 @@ import { createTestDatabase, openTestStore, type TestStore } from '../helpers/po
 import { testServices, testSources } from '../helpers/sources';
 import type { SourcePolicy } from '../../lib/data/sourcePolicy';
 import { activityEnvironment, connectTestEnv, startTestWorker } from '../helpers/temporal';
+import { appDeps } from '../helpers/appDeps';
 
 let testStore: TestStore;
 let store: Store;
@@ -294,7 +295,7 @@ describe('ingest as a pipeline step on Temporal', () => {
       const good = await startRun(env.client, { pipeline, params: { path: file('ok.csv', 'x,y\n1,2\n3,4\n') }, trigger: 'test', taskQueue: worker.taskQueue });
       const result = await good.handle.result();
       const output = result.outputs.load as unknown as IngestOutput;
-      const app = createApp({ client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null });
+      const app = createApp(appDeps({ client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null }));
       const profile = (await (await app.request(`/api/v1/datasets/${output.dataset.sha256}/profile`)).json()) as { profile: Profile };
       expect(profile.profile.rows).toBe(2);
       expect((await app.request(`/api/v1/datasets/${'0'.repeat(64)}/profile`)).status).toBe(404);

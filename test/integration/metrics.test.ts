@@ -11,6 +11,7 @@ import { createTestDatabase } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -42,7 +43,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('/metrics', () => {
   it('counts runs, steps, retries, waiting runs and requests with the right labels', async () => {
-    const app = createApp({ client: env.client, registry: defineRegistry({ pipelines: [pipeline] }), taskQueue: worker.taskQueue, temporalUiUrl: null });
+    const app = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [pipeline] }), taskQueue: worker.taskQueue, temporalUiUrl: null }));
     const start = async () => ((await (await app.request('/api/v1/pipelines/metrics-p/runs', { method: 'POST', body: '{}' })).json()) as { runId: string }).runId;
     steps.failuresLeft.set('load', 1); // first run: load fails once, then succeeds on its retry
     const ok = await start();

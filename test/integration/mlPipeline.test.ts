@@ -24,6 +24,7 @@ import { openTestStore, type TestStore } from '../helpers/postgres';
 import { testServices } from '../helpers/sources';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { appDeps } from '../helpers/appDeps';
 
 const sklearn = JSON.parse(readFileSync(new URL('../fixtures/reference/sklearn-accuracy.json', import.meta.url), 'utf8')) as { datasets: Record<string, { accuracy: number }> };
 let env: TestWorkflowEnvironment;
@@ -59,7 +60,7 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
     expect(Math.abs((version?.metrics.accuracy as number) - sklearn.datasets['seattle-weather']!.accuracy)).toBeLessThanOrEqual(0.015);
     expect(version?.params).toMatchObject({ target: 'weather', seed: 42, features: ['precipitation', 'temp_max', 'temp_min', 'wind'] });
 
-    const app = createApp({ client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null });
+    const app = createApp(appDeps({ client: env.client, registry, store, taskQueue: worker.taskQueue, temporalUiUrl: null }));
     const listed = (await (await app.request('/api/v1/models/weather/versions/1')).json()) as { lineage: { datasetSha256: string } };
     expect(listed.lineage.datasetSha256).toBe(datasetSha);
     expect((await app.request('/api/v1/models/weather/versions/9')).status).toBe(404);

@@ -21,6 +21,7 @@ import { openTestStore, type TestStore } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { appDeps } from '../helpers/appDeps';
 
 /**
  * Every route's success case, through the app with response checking on: each answer must match the
@@ -53,7 +54,7 @@ beforeAll(async () => {
   worker = await startTestWorker(env, steps.activities);
   testStore = await openTestStore();
   predictionLog = new PredictionLog(testStore.store.pool);
-  const deps = {
+  const deps = appDeps({
     client: env.client,
     registry,
     store: testStore.store,
@@ -62,7 +63,7 @@ beforeAll(async () => {
     taskQueue: worker.taskQueue,
     temporalUiUrl: 'http://127.0.0.1:8233',
     security: { envApiKeys: parseEnvApiKeys(`admin:${ADMIN_KEY}`), rateLimitPerMinute: 1_000_000 },
-  };
+  });
   app = createApp(deps, { verifyResponses: verified });
 });
 afterAll(async () => {
@@ -174,7 +175,7 @@ describe('every route answers what it declares', () => {
   });
 
   it('checked every route the API serves', () => {
-    const routes = apiRoutes({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null }, new KeyRing([], undefined)).map(routeKey);
+    const routes = apiRoutes(appDeps({ client: env.client, registry, taskQueue: worker.taskQueue }), new KeyRing([], undefined)).map(routeKey);
     expect(routes.length).toBeGreaterThan(30);
     expect([...verified].sort()).toEqual([...new Set(routes)].sort());
   });

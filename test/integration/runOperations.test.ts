@@ -12,6 +12,7 @@ import { createApp } from '../../server/app';
 import { recordingSteps } from '../helpers/recordingSteps';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -49,7 +50,7 @@ const registry = defineRegistry({
 beforeAll(async () => {
   env = await connectTestEnv();
   worker = await startTestWorker(env, steps.activities);
-  app = createApp({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null });
+  app = createApp(appDeps({ client: env.client, registry, taskQueue: worker.taskQueue, temporalUiUrl: null }));
 });
 afterAll(async () => {
   await worker?.stop();

@@ -12,6 +12,7 @@ import { createApp } from '../../server/app';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 import { scratchServices } from '../../lib/services';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -87,7 +88,7 @@ describe('schedule operations through the API', () => {
   const post = (path: string, body: unknown = {}) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
   beforeAll(async () => {
-    app = createApp({ client: env.client, registry: registryOf(backfilled), taskQueue: worker.taskQueue, temporalUiUrl: null });
+    app = createApp(appDeps({ client: env.client, registry: registryOf(backfilled), taskQueue: worker.taskQueue, temporalUiUrl: null }));
     expect((await post('/api/v1/schedules/sync')).status).toBe(200);
   });
 

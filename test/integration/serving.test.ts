@@ -14,6 +14,7 @@ import { GENTOO, registerPenguins as registerPenguinsVersion } from '../helpers/
 import { testServices } from '../helpers/sources';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv } from '../helpers/temporal';
+import { appDeps } from '../helpers/appDeps';
 
 let env: TestWorkflowEnvironment;
 let testStore: TestStore;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   await registerPenguins(1e-3, 'run-1');
   await registerPenguins(1, 'run-2');
   predictionLog = new PredictionLog(store.pool);
-  app = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
+  app = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } }));
 });
 afterAll(async () => {
   await predictionLog?.close();
@@ -138,7 +139,7 @@ describe('alias moves by LISTEN/NOTIFY', () => {
   it('reaches a server within milliseconds of the commit, well before the 2 s re-read', async () => {
     const notifications = AliasNotifications.forPool(store.pool);
     await notifications.start();
-    const listening = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, aliasNotifications: notifications, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } });
+    const listening = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, aliasNotifications: notifications, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } }));
     const served = async () => ((await (await listening.request('/api/v1/models/penguins/predict', { method: 'POST', body: JSON.stringify({ instance: gentoo }), headers: { 'content-type': 'application/json' } })).json()) as { version: number }).version;
     try {
       const before = await served();
@@ -189,7 +190,7 @@ describe('canary traffic split', () => {
 
 describe('serving limits', () => {
   it('budgets predicted instances, not requests: a big batch spends one unit per instance, then 429 with Retry-After', async () => {
-    const limited = createApp({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000, predictInstancesPerMinute: 10 } });
+    const limited = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [] }), store, artifacts, predictionLog, taskQueue: 'serve', temporalUiUrl: null, security: { rateLimitPerMinute: 1_000, predictInstancesPerMinute: 10 } }));
     const batch = (n: number) =>
       limited.request('/api/v1/models/penguins/predict', { method: 'POST', body: JSON.stringify({ instances: Array.from({ length: n }, () => gentoo) }), headers: { 'content-type': 'application/json' } });
     expect((await batch(6)).status).toBe(200);
