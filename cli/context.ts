@@ -1,8 +1,15 @@
-import { config } from '../lib/config';
+import type * as ConfigModule from '../lib/config';
+import type { Config } from '../lib/config';
 import { apiClient, type ApiClient } from './apiClient';
 
-/** What every command shares: the API client (made on first use, so `--help` needs no valid env) and output. */
+/**
+ * What every command shares: the configuration, the API client (made on first use) and output. The
+ * configuration module (and zod with it) is loaded just before a command's action runs (`load()`, a
+ * preAction hook), so `--help` and `--version` load neither and work whatever the environment holds.
+ */
 export interface CliContext {
+  load(): Promise<void>;
+  config(): Config;
   api(): ApiClient;
   /** A terminal that can redraw (a TTY, and not TERM=dumb): live displays; otherwise plain lines. */
   readonly isTty: boolean;
@@ -11,14 +18,22 @@ export interface CliContext {
 }
 
 export function createCliContext(): CliContext {
+  let configModule: typeof ConfigModule | undefined;
   let client: ApiClient | undefined;
+  const config = () => {
+    if (!configModule) throw new Error('the CLI read its configuration before loading it (call load() first)');
+    return configModule.config();
+  };
   return {
+    load: async () => {
+      configModule ??= await import('../lib/config');
+    },
+    config,
     api: () => {
       const cfg = config();
       client ??= apiClient({ baseUrl: cfg.CAIRN_API_URL, ...(cfg.CAIRN_API_KEY ? { apiKey: cfg.CAIRN_API_KEY } : {}) });
       return client;
     },
-    // Read when a command asks, not at start-up: --help must work whatever the environment holds.
     get isTty() {
       return Boolean(process.stdout.isTTY) && config().TERM !== 'dumb';
     },

@@ -79,7 +79,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
     registry,
     queues: [{ taskQueue: options.cfg.CAIRN_TASK_QUEUE, runWorkflows: true }, ...stepQueues().map((queue) => ({ taskQueue: stepTaskQueue(queue), runWorkflows: false }))],
     // `cairn dev` also reads files in the directory it was started from (the user's own data), besides the configured roots.
-    extraDataRoots: [invocationDirectory()],
+    extraDataRoots: [invocationDirectory(options.cfg)],
   });
 
   const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });

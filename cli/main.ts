@@ -26,7 +26,9 @@ const program = new Command('cairn')
   .version(packageVersion(), '-V, --version', 'print the version')
   // A usage error gets one line and a pointer to the help, not the whole help.
   .showHelpAfterError('(cairn --help lists the commands; cairn <command> --help their options)')
-  .exitOverride();
+  .exitOverride()
+  // The configuration is read when a command runs, not for --help or --version.
+  .hook('preAction', () => context.load());
 
 registerPipelineCommands(program, context);
 registerRunCommands(program, context);

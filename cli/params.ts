@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { config } from '../lib/config';
+import type { Config } from '../lib/config';
 import { CliError } from './cliError';
 
 type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
@@ -39,8 +39,8 @@ export function parseParamFlags(flags: string[], schema: JsonSchema): Record<str
  * The directory the user ran the command in: `npm run cairn` moves to the package root but leaves the
  * user's directory in INIT_CWD.
  */
-export function invocationDirectory(): string {
-  return config().INIT_CWD ?? process.cwd();
+export function invocationDirectory(cfg: Pick<Config, 'INIT_CWD'>): string {
+  return cfg.INIT_CWD ?? process.cwd();
 }
 
 /**
@@ -49,7 +49,7 @@ export function invocationDirectory(): string {
  * One that names a file (it has an extension) that is not there is refused before any run starts,
  * with the path it resolved to.
  */
-export function resolveLocalPaths(params: Record<string, unknown>, cwd = invocationDirectory()): Record<string, unknown> {
+export function resolveLocalPaths(params: Record<string, unknown>, cwd: string): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(params).map(([key, value]) => {
       if (typeof value !== 'string' || !/^\.\.?\//.test(value)) return [key, value];

@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { config } from '../../lib/config';
 import { freePort } from '../../lib/freePort';
 import { newRunKey } from '../../lib/runIds';
 import { answer, apiClient, pathParams, type ApiClient } from '../apiClient';
@@ -28,7 +27,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
       const [{ startLocalStack }, { logger }, { runWeatherLoop }] = await Promise.all([import('../localStack'), import('../../lib/logger'), import('./demoLoop')]);
       const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
-      const base = config();
+      const base = context.config();
       // The landing check's export file lands in the demo's own folder: a data root of this stack.
       const cfg = { ...base, CAIRN_HOME: home, CAIRN_DATA_ROOTS: [...base.CAIRN_DATA_ROOTS, home], DATABASE_URL: undefined, CAIRN_ARTIFACTS_DIR: undefined };
       // The demo tells its own story; request and step log lines would bury it.

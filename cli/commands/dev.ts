@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { config } from '../../lib/config';
 import type { CliContext } from '../context';
 
 export function registerDevCommand(program: Command, context: CliContext): void {
@@ -8,7 +7,7 @@ export function registerDevCommand(program: Command, context: CliContext): void 
     .command('dev')
     .description('start Cairn locally: the Temporal dev server (unless one answers at TEMPORAL_ADDRESS), workers and the API')
     .action(async () => {
-      const cfg = config();
+      const cfg = context.config();
       // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
       const { startLocalStack } = await import('../localStack');
       const stack = await startLocalStack({

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatOf } from '../../lib/data/formatOf';
-import { compareSamples, DriftThresholdsSchema, type FeatureDrift } from '../../lib/drift/driftReport';
+import type { FeatureDrift } from '../../lib/drift/driftReport';
 import { answer, pathParams } from '../apiClient';
 import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
@@ -33,6 +33,8 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
     .option('--fail-on-drift', 'exit with status 3 when the data drifted (for CI)')
     .option('--json', 'print JSON')
     .action(async (referencePath: string, currentPath: string, options: DriftOptions) => {
+      // Loaded by this command alone: the statistics (and zod, which their thresholds need) cost every other command's start-up.
+      const { compareSamples, DriftThresholdsSchema } = await import('../../lib/drift/driftReport');
       const parsed = DriftThresholdsSchema.safeParse({
         ...(options.psi !== undefined ? { psi: number('--psi', options.psi) } : {}),
         ...(options.ksPValue !== undefined ? { ksPValue: number('--ks-p-value', options.ksPValue) } : {}),

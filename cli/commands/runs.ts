@@ -3,7 +3,7 @@ import { answer, pathParams } from '../apiClient';
 import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
 import { operatorHints, outputSummaryLines, runLines } from '../format';
-import { parseParamFlags, resolveLocalPaths } from '../params';
+import { invocationDirectory, parseParamFlags, resolveLocalPaths } from '../params';
 import { waitForRun } from '../waitForRun';
 
 /** `cairn status` and `cairn runs show`: the run, every step, and what an operator can do. */
@@ -29,7 +29,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .action(async (pipelineId: string, options: { param: string[]; key?: string; wait?: boolean; json?: boolean }) => {
       const api = context.api();
       const pipeline = await answer(api.api.v1.pipelines[':id'].$get({ param: pathParams({ id: pipelineId }) }));
-      const params = resolveLocalPaths(parseParamFlags(options.param, pipeline.params));
+      const params = resolveLocalPaths(parseParamFlags(options.param, pipeline.params), invocationDirectory(context.config()));
       const started = await answer(
         api.api.v1.pipelines[':id'].runs.$post({ param: pathParams({ id: pipelineId }), json: { params, trigger: 'cli', ...(options.key ? { key: options.key } : {}) } }),
       );
