@@ -5,7 +5,18 @@ export const PipelineDescriptionSchema = z.object({
   id: z.string(),
   description: z.string().optional(),
   params: z.record(z.string(), z.unknown()),
-  steps: z.array(z.object({ name: z.string(), activity: z.string(), after: z.array(z.string()), queue: z.string().nullable() })),
+  steps: z.array(
+    z.object({
+      name: z.string(),
+      activity: z.string(),
+      after: z.array(z.string()),
+      queue: z.string().nullable(),
+      /** A built-in stage's one-line summary, from its contract. */
+      summary: z.string().nullable(),
+      /** What the step outputs, as JSON Schema: a stage's contract, or the output a defineStep declares; null when undeclared. */
+      output: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
 });
 
 export const PipelineListSchema = z.object({ pipelines: z.array(PipelineDescriptionSchema) });

@@ -2,6 +2,7 @@ import { RunKeySchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
+import { isStageName, STAGES } from '../../lib/stages';
 import { startRun } from '../../lib/runs/startRun';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
@@ -24,12 +25,19 @@ function describePipeline(pipeline: Pipeline) {
     id: pipeline.id,
     description: pipeline.description,
     params: z.toJSONSchema(pipeline.params, { io: 'input', unrepresentable: 'any' }),
-    steps: pipeline.steps.map((s) => ({
-      name: s.name,
-      activity: typeof s.activity === 'string' ? s.activity : s.activity.name,
-      after: [...(s.after ?? [])],
-      queue: s.queue ?? null,
-    })),
+    steps: pipeline.steps.map((s) => {
+      // A built-in stage is described by its contract; a defineStep by the output it declares.
+      const stage = typeof s.activity === 'string' && isStageName(s.activity) ? STAGES[s.activity] : undefined;
+      const output = stage?.output ?? (typeof s.activity === 'string' || !('output' in s.activity) ? undefined : s.activity.output);
+      return {
+        name: s.name,
+        activity: typeof s.activity === 'string' ? s.activity : s.activity.name,
+        after: [...(s.after ?? [])],
+        queue: s.queue ?? null,
+        summary: stage?.summary ?? null,
+        output: output ? z.toJSONSchema(output, { io: 'output', unrepresentable: 'any' }) : null,
+      };
+    }),
   };
 }
 

@@ -122,3 +122,24 @@ describe('TypeScript sees what it can (fixtures: each line below must be a type 
     expect(() => compile(computed, { n: 'ten' })).toThrow(/step 's': config\.ms: Invalid input: expected number/);
   });
 });
+
+describe("the API's pipeline description comes from the same contracts", () => {
+  it('describes a stage step by its contract and a defineStep by the output it declares', async () => {
+    const { createApp } = await import('../../server/app');
+    const { sampleMeasurements } = await import('../../definitions/steps/sampleMeasurements');
+    const pipeline = definePipeline({
+      id: 'described',
+      params: z.object({}),
+      steps: { data: { activity: 'ingest', config: { source: './x.csv' } }, sample: { activity: sampleMeasurements, config: { count: 1, mean: 0, stddev: 1, seed: 1 } } },
+    });
+    // The pipeline routes never call Temporal: a client that only runs what it is given will do.
+    const client = { connection: { withDeadline: (_deadline: number, call: () => unknown) => call() } } as never;
+    const app = createApp({ client, registry: defineRegistry({ pipelines: [pipeline] }), taskQueue: 'q', temporalUiUrl: null, store: null, artifacts: null, models: null, predictionLog: null, security: {} });
+    const body = (await (await app.request('/api/v1/pipelines/described')).json()) as { steps: { name: string; summary: string | null; output: { properties?: Record<string, unknown> } | null }[] };
+    const [data, sample] = body.steps;
+    expect(data).toMatchObject({ name: 'data', summary: STAGES.ingest.summary });
+    expect(Object.keys(data?.output?.properties ?? {})).toEqual(expect.arrayContaining(['dataset', 'profile', 'rows', 'columns']));
+    expect(sample).toMatchObject({ name: 'sample', summary: null });
+    expect(Object.keys(sample?.output?.properties ?? {})).toEqual(['count', 'values']);
+  });
+});
