@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { registry } from '../definitions';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadRegistry } from '../lib/definitions';
+import { liveRegistry, type Registry } from '../lib/dsl/registry';
+import { WORKFLOWS_PATH } from '../workers/createWorker';
 import { storeDeadlines, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
@@ -14,6 +16,8 @@ import { startWorkers } from '../workers/startWorkers';
 
 export interface LocalStackOptions {
   cfg: Config;
+  /** The definitions module (its `registry` export); `reload()` loads it again. */
+  definitions: string;
   /** Temporal frontend address to use or start; the Web UI goes on its port + 1000. */
   temporalAddress: string;
   /** Use a server that already answers at temporalAddress instead of starting one. */
@@ -35,14 +39,21 @@ export interface LocalStack {
   temporalUiUrl: string | null;
   startedTemporal: boolean;
   apiUrl: string;
+  /**
+   * Loads the definitions again and, if they load, serves them: the workers restart with the new
+   * steps (steps in flight get their grace time), the API and new runs use the new pipelines, and
+   * schedules are synced. Runs already started keep the spec they were compiled with. If the new
+   * definitions do not load, this throws and the stack keeps serving the previous ones.
+   */
+  reload(): Promise<{ pipelines: string[]; added: string[]; removed: string[] }>;
   stop(): Promise<void>;
 }
 
-/** Every logical step queue the registry's pipelines name (each gets a local worker). */
-function stepQueues(): string[] {
+/** The pipelines queue and every logical step queue the registry's pipelines name: each gets a local worker. */
+function workerQueues(registry: Registry, pipelinesQueue: string) {
   const queues = new Set<string>();
   for (const pipeline of registry.pipelines.values()) for (const step of pipeline.steps) if (step.queue) queues.add(step.queue);
-  return [...queues];
+  return [{ taskQueue: pipelinesQueue, runWorkflows: true }, ...[...queues].map((queue) => ({ taskQueue: stepTaskQueue(queue), runWorkflows: false }))];
 }
 
 /** Temporal (started unless one answers), workers for every queue, and the API: all of Cairn on one machine. */
@@ -70,30 +81,54 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
   const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME, deadlines: storeDeadlines(options.cfg) });
 
+  const live = liveRegistry(await loadRegistry(options.definitions));
   Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
   say('starting workers (bundling workflow code)');
-  const workers = await startWorkers({
-    cfg: options.cfg,
-    address: options.temporalAddress,
-    store,
-    registry,
-    queues: [{ taskQueue: options.cfg.CAIRN_TASK_QUEUE, runWorkflows: true }, ...stepQueues().map((queue) => ({ taskQueue: stepTaskQueue(queue), runWorkflows: false }))],
-    // `cairn dev` also reads files in the directory it was started from (the user's own data), besides the configured roots.
-    extraDataRoots: [invocationDirectory(options.cfg)],
-  });
+  // Bundled once: a reload restarts the workers in about a second instead of bundling again.
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const workersFor = (registry: Registry) =>
+    startWorkers({
+      cfg: options.cfg,
+      address: options.temporalAddress,
+      store,
+      registry,
+      queues: workerQueues(registry, options.cfg.CAIRN_TASK_QUEUE),
+      // `cairn dev` also reads files in the directory it was started from (the user's own data), besides the configured roots.
+      extraDataRoots: [invocationDirectory(options.cfg)],
+      workflowBundle,
+    });
+  let workers = await workersFor(live.current());
 
   const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });
-  if (options.syncSchedules) {
+  const sync = async (registry: Registry) => {
+    if (!options.syncSchedules) return;
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE, options.cfg.CAIRN_SPEC_SECRET);
     say(`schedules synced: ${synced.created.length} created, ${synced.updated.length} updated, ${synced.deleted.length} deleted, ${synced.unchanged.length} unchanged`);
-  }
-  const api = await startApi({ cfg: options.cfg, client, store, registry, host: options.apiHost, port: options.apiPort, temporalUiUrl });
+  };
+  await sync(live.current());
+  const api = await startApi({ cfg: options.cfg, client, store, registry: live.registry, host: options.apiHost, port: options.apiPort, temporalUiUrl });
 
   return {
     temporalAddress: options.temporalAddress,
     temporalUiUrl,
     startedTemporal: devServer !== undefined,
     apiUrl: api.url,
+    reload: async () => {
+      const next = await loadRegistry(options.definitions, true);
+      const before = [...live.current().pipelines.keys()];
+      await workers.stop();
+      try {
+        workers = await workersFor(next);
+      } catch (error) {
+        // The new definitions load but cannot be served (a step needs a store it lacks...): serve the old ones again.
+        workers = await workersFor(live.current());
+        throw error;
+      }
+      live.replace(next);
+      await sync(next);
+      const after = [...next.pipelines.keys()];
+      return { pipelines: after, added: after.filter((id) => !before.includes(id)), removed: before.filter((id) => !after.includes(id)) };
+    },
     stop: async () => {
       await api.stop();
       await workers.stop();

@@ -124,6 +124,8 @@ export const ConfigSchema = z.object({
   CAIRN_SYNC_SCHEDULES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** The terminal type: `dumb` gets plain lines instead of a live display. */
   TERM: z.string().optional(),
+  /** The module whose `registry` export holds the pipelines (default: this repository's definitions/index.ts); `cairn dev` watches its folder. */
+  CAIRN_DEFINITIONS: z.string().min(1).optional(),
   /** Set by npm: the directory `npm run ...` was started from (it moves to the package root). */
   INIT_CWD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,6 +1,6 @@
 /** The API process: `npm run server`. Needs a reachable Temporal (TEMPORAL_ADDRESS). */
-import { registry } from '../definitions';
 import { config, storeDeadlines } from '../lib/config';
+import { definitionsPath, loadRegistry } from '../lib/definitions';
 import { logger } from '../lib/logger';
 import { openStoreWhenReachable } from '../lib/store/openStore';
 import { connectClient } from '../lib/temporal';
@@ -9,6 +9,7 @@ import { startApi } from './startApi';
 
 runMain(async () => {
   const cfg = config();
+  const registry = await loadRegistry(definitionsPath(cfg));
   const client = await connectClient(cfg);
   const store = await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) });
   const api = await startApi({ cfg, client, store, registry, host: cfg.CAIRN_HOST, port: cfg.CAIRN_PORT, temporalUiUrl: cfg.TEMPORAL_UI_URL ?? null });

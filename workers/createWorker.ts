@@ -13,8 +13,8 @@ export interface PipelineWorkerOptions {
   activities: Record<string, StepActivity>;
   /** The pipelines queue runs the runPipeline workflow too; a step queue (e.g. cairn-train) runs activities only. */
   runWorkflows: boolean;
-  /** A bundle made once by bundleWorkflowCode (tests, benchmarks); otherwise workflows/ is bundled at start. */
-  workflowBundle?: { codePath: string };
+  /** A bundle made once by bundleWorkflowCode (tests, benchmarks, `cairn dev` across reloads); otherwise workflows/ is bundled at start. */
+  workflowBundle?: { codePath: string } | { code: string };
   maxConcurrentActivities?: number;
   /** How long a dead worker's sticky queue holds workflow tasks before another worker gets them. */
   stickyQueueScheduleToStartTimeout?: string;

@@ -4,8 +4,8 @@ import { Runtime } from '@temporalio/worker';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { openStoreWhenReachable } from '../lib/store/openStore';
-import { registry } from '../definitions';
 import { config, storeDeadlines } from '../lib/config';
+import { definitionsPath, loadRegistry } from '../lib/definitions';
 import { logger } from '../lib/logger';
 import { startWorkers, type RunningWorkers } from './startWorkers';
 
@@ -15,6 +15,7 @@ import { startWorkers, type RunningWorkers } from './startWorkers';
  */
 export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
   const cfg = config();
+  const registry = await loadRegistry(definitionsPath(cfg));
   const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
   // The embedded store belongs to one process (`cairn dev`): a standalone worker records metadata only with DATABASE_URL.
   const store = cfg.DATABASE_URL ? await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;

@@ -5,7 +5,7 @@ import type { Registry } from '../lib/dsl/registry';
 import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { servicesFromConfig } from '../lib/services';
 import type { Store } from '../lib/store/openStore';
-import { createPipelineWorker } from './createWorker';
+import { createPipelineWorker, type PipelineWorkerOptions } from './createWorker';
 import { assertServable } from './unservableSteps';
 
 export interface RunningWorkers {
@@ -30,13 +30,15 @@ export async function startWorkers(options: {
   queues: { taskQueue: string; runWorkflows: boolean }[];
   /** Data roots besides the registry's and CAIRN_DATA_ROOTS (cairn dev: the directory it was started from). */
   extraDataRoots?: string[];
+  /** The workflow code, bundled once (`cairn dev` restarts its workers on each reload of the definitions). */
+  workflowBundle?: PipelineWorkerOptions['workflowBundle'];
 }): Promise<RunningWorkers> {
   const services = servicesFromConfig(options.cfg, options.store, [...options.registry.dataRoots, ...(options.extraDataRoots ?? [])]);
   assertServable(options.registry, options.queues, services);
   installStrayErrorGuard();
   const connection = await NativeConnection.connect({ address: options.address });
   const activities = createActivities(options.registry, services);
-  const common = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities, shutdownGraceMs: options.cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS };
+  const common = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities, shutdownGraceMs: options.cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}) };
   let workers: Worker[];
   try {
     workers = await Promise.all(options.queues.map((queue) => createPipelineWorker({ ...common, ...queue })));

@@ -25,7 +25,12 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--loop', 'only the closed loop: deploy, serve, watch drift, retrain, promote')
     .action(async (options: { loop?: boolean }) => {
       // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
-      const [{ startLocalStack }, { logger }, { runWeatherLoop }] = await Promise.all([import('../localStack'), import('../../lib/logger'), import('./demoLoop')]);
+      const [{ startLocalStack }, { logger }, { runWeatherLoop }, { BUNDLED_DEFINITIONS }] = await Promise.all([
+        import('../localStack'),
+        import('../../lib/logger'),
+        import('./demoLoop'),
+        import('../../lib/definitions'),
+      ]);
       const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
       const base = context.config();
       // The landing check's export file lands in the demo's own folder: a data root of this stack.
@@ -36,6 +41,8 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       const began = Date.now();
       const stack = await startLocalStack({
         cfg,
+        // The demo tells the story of this repository's own example pipelines, whatever CAIRN_DEFINITIONS says.
+        definitions: BUNDLED_DEFINITIONS,
         temporalAddress: `127.0.0.1:${await freePort()}`,
         reuseTemporal: false,
         syncSchedules: true, // the drift watcher runs on its Temporal Schedule

@@ -53,3 +53,24 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
   }
   return { pipelines, steps, dataRoots: input.dataRoots ?? [] };
 }
+
+/**
+ * A registry whose contents can be replaced while it is in use (`cairn dev` reloading definitions):
+ * whoever holds `registry` reads the current pipelines on each access, so a request or a run started
+ * after `replace` sees the new ones, and one already started keeps what it compiled.
+ */
+export function liveRegistry(initial: Registry): { registry: Registry; current(): Registry; replace(next: Registry): void } {
+  let current = initial;
+  const registry: Registry = {
+    get pipelines() {
+      return current.pipelines;
+    },
+    get steps() {
+      return current.steps;
+    },
+    get dataRoots() {
+      return current.dataRoots;
+    },
+  };
+  return { registry, current: () => current, replace: (next) => void (current = next) };
+}

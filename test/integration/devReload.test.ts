@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../lib/freePort';
+import { uniqueQueue } from '../helpers/temporal';
+import { waitFor } from '../helpers/waitFor';
+
+// Promised (README, "Quick start" and `cairn dev`): `cairn dev` reloads the definitions when their
+// files change, saying so; new runs use the new definitions (a new pipeline, a new step's code) and
+// runs in flight keep theirs; definitions that do not load leave the previous ones served. Driven
+// through the real `cairn dev` process against the test Temporal server, editing its definitions.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// Inside the repository, so the definitions resolve `zod` from its node_modules as a user's project would.
+const dir = `${root}.cairn/test-reload-${randomUUID().slice(0, 8)}`;
+const definitions = `${dir}/defs/index.ts`;
+const dsl = `${root}lib/dsl/index.ts`;
+
+const version1 = `import { z } from 'zod';
+import { definePipeline, defineRegistry } from '${dsl}';
+export const registry = defineRegistry({
+  pipelines: [definePipeline({ id: 'reload-first', params: z.object({}), steps: { wait: { activity: 'sleep', config: { ms: 4000 } } } })],
+});
+`;
+const version2 = `import { z } from 'zod';
+import { definePipeline, defineRegistry } from '${dsl}';
+import { greet } from './greet';
+export const registry = defineRegistry({
+  pipelines: [
+    definePipeline({ id: 'reload-first', params: z.object({}), steps: { wait: { activity: 'sleep', config: { ms: 10 } }, then: { activity: 'noop', after: ['wait'] } } }),
+    definePipeline({ id: 'reload-second', params: z.object({}), steps: { hello: { activity: greet } } }),
+  ],
+});
+`;
+const greetStep = `import { defineStep } from '${dsl}';
+export const greet = defineStep({ name: 'reload-greet', run: () => ({ greeting: 'from the reloaded definitions' }) });
+`;
+
+let dev: ChildProcess;
+let output = '';
+let api: string;
+
+const get = async (path: string) => (await fetch(`${api}${path}`)).json() as Promise<Record<string, unknown>>;
+const start = async (pipeline: string) => {
+  const response = await fetch(`${api}/api/v1/pipelines/${pipeline}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { runId: string }).runId;
+};
+const finished = (runId: string) =>
+  waitFor(async () => {
+    const run = await get(`/api/v1/runs/${encodeURIComponent(runId)}`);
+    return run.status === 'succeeded' && (run.steps as { name: string; output: unknown }[]);
+  }, `run ${runId} to succeed`, 60_000);
+const pipelineIds = async () => ((await get('/api/v1/pipelines')).pipelines as { id: string }[]).map((p) => p.id).sort();
+const saidTimes = (text: string) => output.split(text).length - 1;
+
+beforeAll(async () => {
+  mkdirSync(`${dir}/defs`, { recursive: true });
+  writeFileSync(definitions, version1);
+  const port = await freePort();
+  api = `http://127.0.0.1:${port}`;
+  dev = spawn(process.execPath, [`${root}cli/cairn.js`, 'dev'], {
+    env: {
+      PATH: process.env.PATH,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      CAIRN_DEFINITIONS: definitions,
+      CAIRN_HOME: `${dir}/home`,
+      CAIRN_PORT: String(port),
+      CAIRN_HOST: '127.0.0.1',
+      // Its own queue: this stack's workers take no other test's tasks.
+      CAIRN_TASK_QUEUE: uniqueQueue('reload'),
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(() => output.includes('Cairn is running'), `cairn dev to start; it said:\n${output}`, 90_000);
+}, 120_000);
+
+afterAll(async () => {
+  if (dev && dev.exitCode === null) {
+    dev.kill('SIGTERM');
+    await new Promise((resolve) => dev.once('exit', resolve));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cairn dev reloads its definitions', () => {
+  it('serves new and changed pipelines after an edit, while a run in flight keeps its own', async () => {
+    expect(await pipelineIds()).toEqual(['reload-first']);
+    const inFlight = await start('reload-first');
+
+    writeFileSync(`${dir}/defs/greet.ts`, greetStep);
+    writeFileSync(definitions, version2);
+    await waitFor(() => output.includes('definitions reloaded'), `the reload; cairn dev said:\n${output}`, 60_000);
+    expect(output).toMatch(/definitions reloaded: 2 pipeline\(s\) \(new: reload-second\); new runs use them, runs in flight keep theirs/);
+    expect(await pipelineIds()).toEqual(['reload-first', 'reload-second']);
+
+    // A new pipeline whose step is new code: the restarted workers run it.
+    const hello = await finished(await start('reload-second'));
+    expect(hello.find((s) => s.name === 'hello')?.output).toEqual({ greeting: 'from the reloaded definitions' });
+    // The run started before the edit finishes with the one step it was compiled with; a new run has two.
+    expect((await finished(inFlight)).map((s) => s.name)).toEqual(['wait']);
+    expect((await finished(await start('reload-first'))).map((s) => s.name)).toEqual(['wait', 'then']);
+  }, 120_000);
+
+  it('keeps serving the previous definitions when the new ones do not load, and says why', async () => {
+    const before = saidTimes('definitions not reloaded');
+    writeFileSync(definitions, version2.replace("id: 'reload-second'", "id: 'Not A Valid Id'"));
+    await waitFor(() => saidTimes('definitions not reloaded') > before, `the refused reload; cairn dev said:\n${output}`, 60_000);
+    expect(output).toMatch(/definitions not reloaded \(still serving the previous ones\): .*Not A Valid Id/);
+    expect(await pipelineIds()).toEqual(['reload-first', 'reload-second']);
+    await finished(await start('reload-second'));
+  }, 120_000);
+});
