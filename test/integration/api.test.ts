@@ -85,8 +85,8 @@ describe('HTTP API', () => {
     const listed = body.pipelines.find((p: { id: string }) => p.id === 'api-pipeline');
     expect(listed.params.properties.rows).toMatchObject({ type: 'integer', default: 10 });
     expect(listed.steps).toEqual([
-      { name: 'load', activity: 'test-work', after: [], queue: null },
-      { name: 'train', activity: 'test-work', after: ['load'], queue: null },
+      { name: 'load', activity: 'test-work', after: [], queue: null, summary: null, output: null },
+      { name: 'train', activity: 'test-work', after: ['load'], queue: null, summary: null, output: null },
     ]);
   });
 
