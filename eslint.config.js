@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'util', 'stream', 'worker_threads', 'timers', 'timers/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.cairn/', 'dist/', 'dist-cli/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', '.tools/', '.cairn/', 'dist/', 'dist-cli/', 'dist-workflows/', 'coverage/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@ import { logisticTraining } from './logisticTraining';
 import { predict } from './predict';
 import { stepOverhead } from './stepOverhead';
 import { validation } from './validation';
+import { workerStart } from './workerStart';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'step-overhead': stepOverhead,
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   drift,
   predict,
   'cli-start': cliStart,
+  'worker-start': workerStart,
 };
 
 const name = process.argv[2];

@@ -6,7 +6,7 @@
 // does every command while the bundle is missing or older than a source it was built from.
 import process from 'node:process';
 import { URL } from 'node:url';
-import { freshBundle } from './freshBundle.js';
+import { freshBundle } from '../lib/freshBundle.js';
 
 const FROM_SOURCES = new Set(['dev', 'demo']);
 const bundle = process.argv.slice(2).some((arg) => FROM_SOURCES.has(arg)) ? undefined : freshBundle(new URL('../dist-cli/', import.meta.url), new URL('../', import.meta.url));

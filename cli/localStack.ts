@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadRegistry } from '../lib/definitions';
 import { liveRegistry, type Registry } from '../lib/dsl/registry';
-import { WORKFLOWS_PATH } from '../workers/createWorker';
+import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 import { storeDeadlines, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
@@ -84,8 +84,8 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   const live = liveRegistry(await loadRegistry(options.definitions));
   Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
   say('starting workers (bundling workflow code)');
-  // Bundled once: a reload restarts the workers in about a second instead of bundling again.
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  // Bundled once (by `npm run setup`, or here when that bundle is missing or stale): a reload restarts the workers in about a second.
+  const workflowBundle = prebuiltWorkflowBundle() ?? (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }));
   const workersFor = (registry: Registry) =>
     startWorkers({
       cfg: options.cfg,

@@ -26,6 +26,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const inputs = Object.keys(result.metafile.inputs).map((input) => relative(root, `${root}${input}`));
+// package-lock.json stands for the packages the bundle leaves external: an upgrade makes it stale too.
+const inputs = [...Object.keys(result.metafile.inputs).map((input) => relative(root, `${root}${input}`)), 'package-lock.json'];
 writeFileSync(`${outdir}/inputs.json`, JSON.stringify({ inputs }, null, 1));
 console.log(`build-cli: dist-cli/main.js from ${inputs.length} sources`);

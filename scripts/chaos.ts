@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { chaosTable, runChaos } from '../test/fault/chaosScenario';
-import { WORKFLOWS_PATH } from '../workers/createWorker';
+import { WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, kills: { type: 'string' }, 'pg-down-s': { type: 'string' } } });
 const number = (text: string | undefined, fallback: number, name: string) => {

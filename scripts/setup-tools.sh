@@ -24,6 +24,8 @@ if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] && [ ! -x "$TOOLS/bin/temporal-test-s
 fi
 # The cairn command's prebuilt bundle (cli/cairn.js runs the sources while it is missing or stale).
 node_modules/.bin/tsx scripts/build-cli.ts
+# The workflow code, bundled once for every worker (skipped while it is up to date).
+node_modules/.bin/tsx scripts/build-workflows.ts
 [ ${#want[@]} -eq 0 ] && exit 0
 
 py=$(command -v python3 || command -v python || true)

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { config } from '../lib/config';
 import { freePort } from '../lib/freePort';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
-import { WORKFLOWS_PATH } from '../workers/createWorker';
+import { WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,10 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
 import { runsFinished, runsStarted } from '../lib/metrics/metrics';
 import type { RunMetricsSinks } from '../workflows/metricsSink';
 import { CANCEL_GRACE_MS, type StepActivity } from '../activities/stepActivity';
+import { WORKFLOWS_PATH } from './prebuiltWorkflows';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface PipelineWorkerOptions {
   connection: NativeConnection;

@@ -7,6 +7,7 @@ import { openStoreWhenReachable } from '../lib/store/openStore';
 import { config, storeDeadlines } from '../lib/config';
 import { definitionsPath, loadRegistry } from '../lib/definitions';
 import { logger } from '../lib/logger';
+import { prebuiltWorkflowBundle } from './prebuiltWorkflows';
 import { startWorkers, type RunningWorkers } from './startWorkers';
 
 /**
@@ -21,7 +22,8 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
   const store = cfg.DATABASE_URL ? await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;
   let running: RunningWorkers | undefined;
   try {
-    running = await startWorkers({ cfg, address: cfg.TEMPORAL_ADDRESS, store, registry, queues: [{ taskQueue, runWorkflows }] });
+    const workflowBundle = runWorkflows ? prebuiltWorkflowBundle() : undefined;
+    running = await startWorkers({ cfg, address: cfg.TEMPORAL_ADDRESS, store, registry, queues: [{ taskQueue, runWorkflows }], ...(workflowBundle ? { workflowBundle } : {}) });
     if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
       const client = new Client({ connection: await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }), namespace: cfg.TEMPORAL_NAMESPACE });
       logger.info(await syncSchedules(client, registry, taskQueue, cfg.CAIRN_SPEC_SECRET), 'schedules synced');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freshBundle } from '../../cli/freshBundle.js';
+import { freshBundle } from '../../lib/freshBundle.js';
 
 // Promised (cli/cairn.js): the prebuilt CLI runs only while it is newer than every source it was
 // built from; a stale or missing bundle is never run (the sources are, through tsx).

@@ -1,0 +1,25 @@
+import { readFileSync, statSync } from 'node:fs';
+import { URL } from 'node:url';
+
+/**
+ * A prebuilt bundle's entry (the CLI's dist-cli/main.js, the workers' dist-workflows/workflows.js)
+ * when it was built after the last change to every source it was built from (its inputs.json, which
+ * lists package-lock.json too), else undefined: the caller then uses the sources, so a stale bundle
+ * is never run. A few hundred stat calls, about a millisecond. Plain JavaScript: the `cairn` binary
+ * reads it before any TypeScript loader is in place.
+ * @param {URL} dir the bundle's directory, with the entry and inputs.json
+ * @param {URL} root the repository root the inputs are relative to
+ * @param {string} [entryName] the entry file's name in dir
+ * @returns {URL | undefined}
+ */
+export function freshBundle(dir, root, entryName = 'main.js') {
+  try {
+    const entry = new URL(entryName, dir);
+    const built = statSync(entry).mtimeMs;
+    const { inputs } = JSON.parse(readFileSync(new URL('inputs.json', dir), 'utf8'));
+    for (const input of inputs) if (statSync(new URL(input, root)).mtimeMs > built) return undefined;
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
