@@ -50,7 +50,10 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     if (attempt > 1) stepRetries.inc({ pipeline: labels.pipeline, step: labels.step });
     const timing = stepDuration.startTimer(labels);
     // Liveness: the server learns this worker is alive; a manual step's own beats are its progress.
-    const timer = setInterval(() => context.heartbeat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
+    // A local activity (a light step) has no heartbeat: the workflow's own worker runs it.
+    const local = context.info.isLocal;
+    const beat = (details?: unknown) => (local ? undefined : context.heartbeat(details));
+    const timer = setInterval(() => beat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
     let outcome = 'failed';
     try {
       const upstream = await resolveOutputs(input.upstream, services.artifacts);
@@ -69,7 +72,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
                 ...services,
                 heartbeat: (details) => {
                   progress();
-                  context.heartbeat(details);
+                  beat(details);
                 },
                 signal: context.cancellationSignal,
                 attempt,

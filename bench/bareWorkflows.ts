@@ -1,6 +1,6 @@
 // Workflows for the step-overhead benchmark: Cairn's runPipeline beside the baseline, a minimal
 // hand-written workflow that runs the same number of no-op activities one after another.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 
 export { runPipeline } from '../workflows/runPipeline';
 
@@ -8,5 +8,13 @@ const { bareNoop } = proxyActivities<{ bareNoop(): Promise<null> }>({ startToClo
 
 export async function bareChain(steps: number): Promise<number> {
   for (let i = 0; i < steps; i++) await bareNoop();
+  return steps;
+}
+
+// The baseline of light steps: the same chain of local activities.
+const local = proxyLocalActivities<{ bareNoop(): Promise<null> }>({ startToCloseTimeout: '1 minute' });
+
+export async function bareLocalChain(steps: number): Promise<number> {
+  for (let i = 0; i < steps; i++) await local.bareNoop();
   return steps;
 }

@@ -20,17 +20,21 @@ import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { createPipelineWorker } from '../workers/createWorker';
 import { percentile, round } from './stats';
 
+// Regular steps are activity tasks; light steps local activities, against bare local activities.
 const SIZES = [
-  { steps: 10, runs: 30 },
-  { steps: 50, runs: 10 },
+  { steps: 10, runs: 30, light: false },
+  { steps: 50, runs: 10, light: false },
+  { steps: 10, runs: 30, light: true },
+  { steps: 50, runs: 10, light: true },
 ];
 const TASK_QUEUE = 'bench-step-overhead';
 
-function chain(steps: number) {
+/** N no-op steps in a line: regular steps (activity tasks), or light ones (local activities). */
+function chain(steps: number, light: boolean) {
   return definePipeline({
-    id: `chain-${steps}`,
+    id: `chain-${steps}${light ? '-light' : ''}`,
     params: z.object({}),
-    steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, activity: 'noop', after: i === 0 ? [] : [`s${i - 1}`] })),
+    steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, activity: 'noop' as const, light, after: i === 0 ? [] : [`s${i - 1}`] })),
   });
 }
 
@@ -63,8 +67,8 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
   const figures: Record<string, number> = {};
   try {
     await worker.runUntil(async () => {
-      for (const { steps, runs } of SIZES) {
-        const pipeline = chain(steps);
+      for (const { steps, runs, light } of SIZES) {
+        const pipeline = chain(steps, light);
         const cairn: number[] = [];
         const bare: number[] = [];
         const timeCairn = async () => {
@@ -74,7 +78,7 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
         };
         const timeBare = async () => {
           const t0 = performance.now();
-          await client.workflow.execute('bareChain', { taskQueue: TASK_QUEUE, workflowId: `bare-${steps}-${crypto.randomUUID()}`, args: [steps] });
+          await client.workflow.execute(light ? 'bareLocalChain' : 'bareChain', { taskQueue: TASK_QUEUE, workflowId: `bare-${steps}-${crypto.randomUUID()}`, args: [steps] });
           return (performance.now() - t0) / steps;
         };
         await timeCairn(); // warm-up: worker caches, sticky queues
@@ -95,15 +99,16 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
           bareP50: percentile(bare, 50),
           bareP99: percentile(bare, 99),
         };
+        const key = `n${steps}${light ? '_light' : ''}`;
         console.log(
-          `N=${String(steps).padStart(2)}  per-step ms  cairn p50 ${row.cairnP50.toFixed(2)} p99 ${row.cairnP99.toFixed(2)}  |  ` +
+          `N=${String(steps).padStart(2)}${light ? ' light' : '      '}  per-step ms  cairn p50 ${row.cairnP50.toFixed(2)} p99 ${row.cairnP99.toFixed(2)}  |  ` +
             `bare temporal p50 ${row.bareP50.toFixed(2)} p99 ${row.bareP99.toFixed(2)}  |  ratio p50 ${(row.cairnP50 / row.bareP50).toFixed(3)}  (${runs} runs each)`,
         );
-        figures[`n${steps}_cairn_p50_ms`] = round(row.cairnP50);
-        figures[`n${steps}_cairn_p99_ms`] = round(row.cairnP99);
-        figures[`n${steps}_bare_p50_ms`] = round(row.bareP50);
-        figures[`n${steps}_bare_p99_ms`] = round(row.bareP99);
-        figures[`n${steps}_ratio_p50`] = round(row.cairnP50 / row.bareP50, 3);
+        figures[`${key}_cairn_p50_ms`] = round(row.cairnP50);
+        figures[`${key}_cairn_p99_ms`] = round(row.cairnP99);
+        figures[`${key}_bare_p50_ms`] = round(row.bareP50);
+        figures[`${key}_bare_p99_ms`] = round(row.bareP99);
+        figures[`${key}_ratio_p50`] = round(row.cairnP50 / row.bareP50, 3);
       }
     });
   } finally {

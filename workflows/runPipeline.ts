@@ -9,6 +9,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   proxySinks,
   setHandler,
   sleep,
@@ -362,8 +363,28 @@ async function executeStep(run: RunState, step: StepSpec, state: StepState, inpu
   }
 }
 
-/** An activity stub with this step's own options; the activity type is the step's activity name. */
+/**
+ * An activity stub with this step's own options; the activity type is the step's activity name. A
+ * light step is a local activity (run by this workflow's own worker, recorded as a marker); the
+ * workflow's loop around it gives it the same attempts, backoff and operator actions as any step.
+ */
 function activityFor(step: StepSpec, activityId: string, maximumAttempts: number): (input: StepInput) => Promise<JsonValue> {
+  const retry = {
+    maximumAttempts,
+    initialInterval: step.retry.initialIntervalMs,
+    backoffCoefficient: step.retry.backoffCoefficient,
+    maximumInterval: step.retry.maximumIntervalMs,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  };
+  if (step.local) {
+    const local = proxyLocalActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
+      summary: step.name,
+      startToCloseTimeout: step.startToCloseTimeoutMs,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry,
+    });
+    return local[step.activity] as (input: StepInput) => Promise<JsonValue>;
+  }
   const stubs = proxyActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
     activityId,
     summary: step.name,
@@ -372,13 +393,7 @@ function activityFor(step: StepSpec, activityId: string, maximumAttempts: number
     taskQueue: step.taskQueue ? stepTaskQueue(step.taskQueue) : undefined,
     // Wait for the activity to acknowledge cancellation, so a cancelled run has really stopped working.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      maximumAttempts,
-      initialInterval: step.retry.initialIntervalMs,
-      backoffCoefficient: step.retry.backoffCoefficient,
-      maximumInterval: step.retry.maximumIntervalMs,
-      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-    },
+    retry,
   });
   return stubs[step.activity] as (input: StepInput) => Promise<JsonValue>;
 }

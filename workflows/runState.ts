@@ -41,6 +41,7 @@ export function createRunState(spec: PipelineSpec, trigger: string, logicalDate:
       output: null,
       operatorNotes: [],
       reusedFrom: null,
+      ...(step.local ? { local: true } : {}),
     });
   }
   return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null, rerunOf, startedBy };

@@ -212,6 +212,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
   const options = StepOptionsSchema.parse(
     Object.fromEntries(Object.entries(step).filter(([k]) => !['name', 'activity', 'after', 'config'].includes(k))),
   );
+  const local = isLight(pipeline, step, options);
   return {
     name: step.name,
     activity: activityNameOf(step.activity) as string,
@@ -224,14 +225,28 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
       maximumIntervalMs: parseDuration(options.retry?.backoff?.max) ?? STEP_DEFAULTS.maxBackoffMs,
     },
     startToCloseTimeoutMs: parseDuration(options.timeout) ?? STEP_DEFAULTS.timeoutMs,
-    heartbeatTimeoutMs: options.heartbeat === 'none' ? null : (parseDuration(options.heartbeat) ?? STEP_DEFAULTS.heartbeatMs),
+    // A local activity does not heartbeat: the workflow's worker runs it and reports its end.
+    heartbeatTimeoutMs: local || options.heartbeat === 'none' ? null : (parseDuration(options.heartbeat) ?? STEP_DEFAULTS.heartbeatMs),
     taskQueue: options.queue ?? null,
     whenUpstreamSkipped: options.whenUpstreamSkipped ?? STEP_DEFAULTS.whenUpstreamSkipped,
+    ...(local ? { local: true as const } : {}),
     // Only set when asked for, so the hashes of pipelines without approvals stay as they were.
     ...(options.approval
       ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }
       : {}),
   };
+}
+
+/** Whether a step runs as a local activity: asked for with `light`, or the built-in noop unless it says otherwise. */
+function isLight(pipeline: Pipeline, step: AnyStep, options: { light?: boolean | undefined; queue?: string | undefined }): boolean {
+  const light = options.light ?? (step.activity === 'noop' && options.queue === undefined);
+  if (!light) return false;
+  const fail = (why: string): never => {
+    throw new PipelineDefinitionError(pipeline.id, `step '${step.name}': a light step runs in the workflow's own worker, so it ${why}`);
+  };
+  if (options.queue !== undefined) fail(`cannot name a queue ('${options.queue}')`);
+  if (typeof step.activity === 'object' && step.activity.kind === 'cairn-remote-step') fail('cannot be a remoteStep (another worker runs those)');
+  return true;
 }
 
 function resolveConfig(pipeline: Pipeline, step: AnyStep, params: JsonObject): JsonObject {

@@ -22,6 +22,8 @@ export const StepSpecSchema = z.object({
   taskQueue: z.string().nullable(),
   /** What to do when an upstream step was skipped by an operator: run with no output from it, or skip too. */
   whenUpstreamSkipped: z.enum(['run', 'skip']),
+  /** A light step: run as a local activity in the workflow's worker. Absent for regular steps (and in specs compiled before it existed). */
+  local: z.literal(true).optional(),
   /** Present when the step waits for an approval before it runs; absent in specs compiled before approvals existed. */
   approval: z.object({ timeoutMs: z.number().positive() }).optional(),
 });

@@ -31,6 +31,12 @@ export const StepOptionsSchema = z.strictObject({
     .regex(ID_PATTERNS.pipeline, 'queue names are lower-case letters, digits and dashes')
     .optional(),
   whenUpstreamSkipped: z.enum(['run', 'skip']).optional(),
+  /**
+   * A quick step without I/O (the built-in noop is one by default): it runs as a Temporal local
+   * activity in the workflow's own worker, a few milliseconds instead of a task-queue round trip, with
+   * the same retries, timeout and operator actions. It cannot name a queue, and it does not heartbeat.
+   */
+  light: z.boolean().optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),
 });

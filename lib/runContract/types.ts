@@ -51,6 +51,8 @@ export interface StepState {
   infrastructureRetries?: number;
   /** The Temporal activity id of the execution in flight or last run. */
   activityId?: string | null;
+  /** A light step: it runs as a local activity (a marker in the history, not an activity task). */
+  local?: boolean;
 }
 
 export interface RunSnapshot {

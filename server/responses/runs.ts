@@ -38,6 +38,8 @@ export const StepStateSchema = z.object({
   attempts: z.number().int().optional(),
   infrastructureRetries: z.number().int().optional(),
   activityId: z.string().nullable().optional(),
+  /** A light step, run as a local activity. */
+  local: z.boolean().optional(),
 });
 
 export const RunViewSchema = z.object({
