@@ -51,6 +51,7 @@ describe('what `cairn status` shows an operator', () => {
     const reused = { ...step('load', 'succeeded'), reusedFrom: 'cairn:p:cli:0' };
     const lines = runLines(run([reused, failed]));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}✔ load\s+succeeded \(reused\)/));
+    expect(runLines(run([{ ...step('tick', 'succeeded'), local: true }]))).toContainEqual(expect.stringMatching(/^ {2}✔ tick\s+succeeded \(light\)/));
     const at = lines.findIndex((line) => line.includes('boom'));
     expect(lines.slice(at + 1, at + 4)).toEqual(['      at run (steps/export.ts:3:9)', '      at a (x.ts:1:1)', '      at b (y.ts:2:2)']);
     expect(lines.some((line) => line.includes('z.ts'))).toBe(false);
