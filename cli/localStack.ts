@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadRegistry } from '../lib/definitions';
-import { liveRegistry, type Registry } from '../lib/dsl/registry';
+import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry';
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 import { storeDeadlines, type Config } from '../lib/config';
 import { connectClient } from '../lib/temporal';
@@ -49,11 +49,11 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The pipelines queue and every logical step queue the registry's pipelines name: each gets a local worker. */
+/** The pipelines queue and every step queue Cairn's own steps name: each gets a local worker. */
 function workerQueues(registry: Registry, pipelinesQueue: string) {
-  const queues = new Set<string>();
-  for (const pipeline of registry.pipelines.values()) for (const step of pipeline.steps) if (step.queue) queues.add(step.queue);
-  return [{ taskQueue: pipelinesQueue, runWorkflows: true }, ...[...queues].map((queue) => ({ taskQueue: stepTaskQueue(queue), runWorkflows: false }))];
+  // Never the queues of remote steps: their own workers (another service, Python) poll those.
+  const { cairn } = queuesByWorker(registry.pipelines.values());
+  return [{ taskQueue: pipelinesQueue, runWorkflows: true }, ...cairn.map((queue) => ({ taskQueue: stepTaskQueue(queue), runWorkflows: false }))];
 }
 
 /** Temporal (started unless one answers), workers for every queue, and the API: all of Cairn on one machine. */

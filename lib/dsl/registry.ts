@@ -51,7 +51,34 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
       }
     }
   }
+  queuesByWorker(pipelines.values());
   return { pipelines, steps, dataRoots: input.dataRoots ?? [] };
+}
+
+/**
+ * The step queues Cairn's own workers serve and those other workers (remoteStep: another service, a
+ * Python worker) serve. A worker polls a whole queue and fails an activity it does not know, so a
+ * queue is one or the other, and a remoteStep names the queue its worker polls: both are checked here.
+ */
+export function queuesByWorker(pipelines: Iterable<Pipeline>): { cairn: string[]; remote: string[] } {
+  const cairn = new Map<string, string>();
+  const remote = new Map<string, string>();
+  for (const pipeline of pipelines) {
+    for (const step of pipeline.steps) {
+      const where = `pipeline '${pipeline.id}' step '${step.name}'`;
+      const isRemote = typeof step.activity !== 'string' && step.activity.kind === 'cairn-remote-step';
+      if (isRemote && !step.queue) {
+        throw new ConfigError(`${where} is a remoteStep: give it the \`queue\` its own worker polls (Cairn's workers poll the pipelines queue and would fail its tasks)`);
+      }
+      if (!step.queue) continue;
+      (isRemote ? remote : cairn).set(step.queue, where);
+      const other = (isRemote ? cairn : remote).get(step.queue);
+      if (other) {
+        throw new ConfigError(`queue '${step.queue}' has a remoteStep and a step Cairn's workers run (${isRemote ? `${where} and ${other}` : `${other} and ${where}`}): a worker polls a whole queue, so give them different queues`);
+      }
+    }
+  }
+  return { cairn: [...cairn.keys()], remote: [...remote.keys()] };
 }
 
 /**

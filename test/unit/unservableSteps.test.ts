@@ -6,6 +6,7 @@ import type { Store } from '../../lib/store/openStore';
 import { parseConfig } from '../../lib/config';
 import { startWorkers } from '../../workers/startWorkers';
 import { unservableSteps } from '../../workers/unservableSteps';
+import { queuesByWorker } from '../../lib/dsl/registry';
 
 // What a worker was promised: it refuses at start-up to host a step that needs the metadata store
 // when it has none, naming the pipeline and step; a step on a queue it does not serve, a step other
@@ -20,7 +21,7 @@ const registry = defineRegistry({
         data: { activity: 'ingest', config: { source: './rows.csv' } },
         shape: { activity: 'noop', after: ['data'] },
         record: { activity: recordsSomething, after: ['data'], queue: 'records' },
-        elsewhere: { activity: remoteStep('fit-elsewhere'), after: ['data'] },
+        elsewhere: { activity: remoteStep('fit-elsewhere'), after: ['data'], queue: 'py' },
       },
     }),
   ],
@@ -50,3 +51,20 @@ describe('a worker without a store refuses the steps that need one, at start-up'
     await expect(refused).rejects.toThrow(/no metadata store.*pipeline 'needs-store' step 'data' \(ingest\).*Set DATABASE_URL/);
   });
 });
+
+describe('a queue is served by Cairn\'s workers or by another worker, never both', () => {
+  const pipeline = (steps: Parameters<typeof definePipeline>[0]['steps']) => definePipeline({ id: 'queues', params: z.object({}), steps });
+  it('knows which queues are whose', () => {
+    expect(queuesByWorker(registry.pipelines.values())).toEqual({ cairn: ['records'], remote: ['py'] });
+  });
+
+  it('refuses a remoteStep without a queue, and a queue shared by both kinds, naming the steps', () => {
+    expect(() => defineRegistry({ pipelines: [pipeline({ fit: { activity: remoteStep('fit-sklearn') } })] })).toThrow(
+      /pipeline 'queues' step 'fit' is a remoteStep: give it the `queue` its own worker polls/,
+    );
+    expect(() =>
+      defineRegistry({ pipelines: [pipeline({ fit: { activity: remoteStep('fit-sklearn'), queue: 'py' }, keep: { activity: recordsSomething, queue: 'py', after: ['fit'] } })] }),
+    ).toThrow(/queue 'py' has a remoteStep and a step Cairn's workers run \(pipeline 'queues' step 'fit' and pipeline 'queues' step 'keep'\)/);
+  });
+});
+
