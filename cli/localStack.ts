@@ -99,7 +99,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
     });
   let workers = await workersFor(live.current());
 
-  const client = await connectClient({ TEMPORAL_ADDRESS: options.temporalAddress, TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE });
+  const client = await connectClient({ ...options.cfg, TEMPORAL_ADDRESS: options.temporalAddress });
   const sync = async (registry: Registry) => {
     if (!options.syncSchedules) return;
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE, options.cfg.CAIRN_SPEC_SECRET);

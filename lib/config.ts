@@ -23,6 +23,19 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Temporal Web UI, printed next to runs; `cairn dev` serves it on the dev server's port + 1000. */
   TEMPORAL_UI_URL: z.url().optional(),
+  /**
+   * TLS to Temporal (a secured cluster, Temporal Cloud): on with `true`, or when a TLS file, a server
+   * name or an API key is given. TEMPORAL_TLS_CA_FILE: the CA that signed the server's certificate
+   * (default: the system's roots); TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: a client
+   * certificate for mTLS (both or neither); TEMPORAL_TLS_SERVER_NAME: the name to verify when it is not
+   * the address's host; TEMPORAL_API_KEY: an API key sent as a bearer token (Temporal Cloud).
+   */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   /** The time-skipping test server (tests only); scripts/setup-tools.sh installs one into .tools/. */
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
@@ -129,12 +142,18 @@ export const ConfigSchema = z.object({
   /** Set by npm: the directory `npm run ...` was started from (it moves to the package root). */
   INIT_CWD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((cfg, context) => {
+  // A client certificate without its key (or the reverse) cannot be used: say so at start, not at the first call.
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
+    const missing = cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE';
+    context.addIssue({ code: 'custom', path: [missing], message: 'mTLS needs both TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Variables whose value never appears in an error (they hold keys or connection strings with passwords). */
-const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET']);
+const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET', 'TEMPORAL_API_KEY']);
 
 /** Parses an environment; the error names every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {

@@ -1,9 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
+import { temporalConnectionOptions, type TemporalConnectionConfig } from './temporalConnection';
 
-export async function connectClient(cfg: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): Promise<Client> {
+/** A client to the configured Temporal: its address, and TLS or an API key when the cluster asks for them. */
+export async function connectClient(cfg: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE'>): Promise<Client> {
   const connection = await Connection.connect({
-    address: cfg.TEMPORAL_ADDRESS,
+    ...temporalConnectionOptions(cfg),
     connectTimeout: '5s',
     // gRPC backs off up to 2 minutes between reconnects by default; a restarted Temporal should be
     // usable again within about a second, so the API recovers without a restart.

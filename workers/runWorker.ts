@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { connectClient } from '../lib/temporal';
 import { createServer } from 'node:http';
 import { Runtime } from '@temporalio/worker';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
@@ -25,7 +25,7 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
     const workflowBundle = runWorkflows ? prebuiltWorkflowBundle() : undefined;
     running = await startWorkers({ cfg, address: cfg.TEMPORAL_ADDRESS, store, registry, queues: [{ taskQueue, runWorkflows }], ...(workflowBundle ? { workflowBundle } : {}) });
     if (runWorkflows && cfg.CAIRN_SYNC_SCHEDULES) {
-      const client = new Client({ connection: await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }), namespace: cfg.TEMPORAL_NAMESPACE });
+      const client = await connectClient(cfg);
       logger.info(await syncSchedules(client, registry, taskQueue, cfg.CAIRN_SPEC_SECRET), 'schedules synced');
       await client.connection.close();
     }

@@ -4,6 +4,7 @@ import type { Config } from '../lib/config';
 import type { Registry } from '../lib/dsl/registry';
 import { installStrayErrorGuard } from '../lib/faults/strayErrors';
 import { servicesFromConfig } from '../lib/services';
+import { temporalConnectionOptions } from '../lib/temporalConnection';
 import type { Store } from '../lib/store/openStore';
 import { createPipelineWorker, type PipelineWorkerOptions } from './createWorker';
 import { assertServable } from './unservableSteps';
@@ -24,6 +25,7 @@ export interface RunningWorkers {
  */
 export async function startWorkers(options: {
   cfg: Config;
+  /** The Temporal frontend; TLS and an API key come from cfg. */
   address: string;
   store: Store | undefined;
   registry: Registry;
@@ -36,7 +38,7 @@ export async function startWorkers(options: {
   const services = servicesFromConfig(options.cfg, options.store, [...options.registry.dataRoots, ...(options.extraDataRoots ?? [])]);
   assertServable(options.registry, options.queues, services);
   installStrayErrorGuard();
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions({ ...options.cfg, TEMPORAL_ADDRESS: options.address }));
   const activities = createActivities(options.registry, services);
   const common = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities, shutdownGraceMs: options.cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}) };
   let workers: Worker[];
