@@ -24,16 +24,19 @@ export const ConfigSchema = z.object({
   /** Temporal Web UI, printed next to runs; `cairn dev` serves it on the dev server's port + 1000. */
   TEMPORAL_UI_URL: z.url().optional(),
   /**
-   * TLS to Temporal (a secured cluster, Temporal Cloud): on with `true`, or when a TLS file, a server
-   * name or an API key is given. TEMPORAL_TLS_CA_FILE: the CA that signed the server's certificate
-   * (default: the system's roots); TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: a client
-   * certificate for mTLS (both or neither); TEMPORAL_TLS_SERVER_NAME: the name to verify when it is not
-   * the address's host; TEMPORAL_API_KEY: an API key sent as a bearer token (Temporal Cloud).
+   * TLS to Temporal (a secured cluster, Temporal Cloud), with the Temporal CLI's variable names: on
+   * with `true`, or when a certificate, a server name or an API key is given. The server's CA
+   * (default: the system's roots) and a client certificate and key for mTLS (both or neither) each as
+   * a file (`_PATH`) or inline PEM (`_DATA`); TEMPORAL_TLS_SERVER_NAME: the name to verify when it is
+   * not the address's host; TEMPORAL_API_KEY: an API key sent as a bearer token (Temporal Cloud).
    */
   TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
-  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
-  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
@@ -144,16 +147,23 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((cfg, context) => {
   // A client certificate without its key (or the reverse) cannot be used: say so at start, not at the first call.
-  if (Boolean(cfg.TEMPORAL_TLS_CERT_FILE) !== Boolean(cfg.TEMPORAL_TLS_KEY_FILE)) {
-    const missing = cfg.TEMPORAL_TLS_CERT_FILE ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE';
-    context.addIssue({ code: 'custom', path: [missing], message: 'mTLS needs both TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE' });
+  for (const item of ['SERVER_CA_CERT', 'CLIENT_CERT', 'CLIENT_KEY'] as const) {
+    if (cfg[`TEMPORAL_TLS_${item}_PATH`] && cfg[`TEMPORAL_TLS_${item}_DATA`]) {
+      context.addIssue({ code: 'custom', path: [`TEMPORAL_TLS_${item}_DATA`], message: `give TEMPORAL_TLS_${item}_PATH or TEMPORAL_TLS_${item}_DATA, not both` });
+    }
+  }
+  const hasCert = Boolean(cfg.TEMPORAL_TLS_CLIENT_CERT_PATH || cfg.TEMPORAL_TLS_CLIENT_CERT_DATA);
+  const hasKey = Boolean(cfg.TEMPORAL_TLS_CLIENT_KEY_PATH || cfg.TEMPORAL_TLS_CLIENT_KEY_DATA);
+  if (hasCert !== hasKey) {
+    const missing = hasCert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
+    context.addIssue({ code: 'custom', path: [missing], message: 'mTLS needs both a client certificate and its key (TEMPORAL_TLS_CLIENT_CERT_PATH/_DATA and TEMPORAL_TLS_CLIENT_KEY_PATH/_DATA)' });
   }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Variables whose value never appears in an error (they hold keys or connection strings with passwords). */
-const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET', 'TEMPORAL_API_KEY']);
+const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA']);
 
 /** Parses an environment; the error names every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {

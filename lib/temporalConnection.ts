@@ -5,31 +5,52 @@ import { ConfigError } from './errors';
 
 /** What a connection to Temporal needs from the configuration: the address, and TLS and an API key when the cluster asks for them. */
 export type TemporalConnectionConfig = Pick<Config, 'TEMPORAL_ADDRESS'> &
-  Partial<Pick<Config, 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE' | 'TEMPORAL_TLS_SERVER_NAME' | 'TEMPORAL_API_KEY'>>;
+  Partial<
+    Pick<
+      Config,
+      | 'TEMPORAL_TLS'
+      | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'
+      | 'TEMPORAL_TLS_SERVER_CA_CERT_DATA'
+      | 'TEMPORAL_TLS_CLIENT_CERT_PATH'
+      | 'TEMPORAL_TLS_CLIENT_CERT_DATA'
+      | 'TEMPORAL_TLS_CLIENT_KEY_PATH'
+      | 'TEMPORAL_TLS_CLIENT_KEY_DATA'
+      | 'TEMPORAL_TLS_SERVER_NAME'
+      | 'TEMPORAL_API_KEY'
+    >
+  >;
 
-function readPem(variable: string, path: string): Buffer {
+type PemItem = 'SERVER_CA_CERT' | 'CLIENT_CERT' | 'CLIENT_KEY';
+
+/** One PEM item, from its file (`_PATH`) or inline (`_DATA`); undefined when neither is set. */
+function pem(cfg: TemporalConnectionConfig, item: PemItem): Buffer | undefined {
+  const inline = cfg[`TEMPORAL_TLS_${item}_DATA`];
+  if (inline) return Buffer.from(inline);
+  const path = cfg[`TEMPORAL_TLS_${item}_PATH`];
+  if (!path) return undefined;
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new ConfigError(`${variable}=${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ConfigError(`TEMPORAL_TLS_${item}_PATH=${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 
 /**
  * The address, TLS settings and API key for the client's Connection and the workers'
  * NativeConnection alike (both take these fields), read from the configuration once per connection.
+ * TLS is on as the Temporal CLI has it: when asked for, or when any certificate, server name or API key is set.
  */
 export function temporalConnectionOptions(cfg: TemporalConnectionConfig): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
-  const wantsTls =
-    cfg.TEMPORAL_TLS === 'true' ||
-    (cfg.TEMPORAL_TLS !== 'false' && Boolean(cfg.TEMPORAL_TLS_CA_FILE || cfg.TEMPORAL_TLS_CERT_FILE || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY));
-  if (!wantsTls) return { address: cfg.TEMPORAL_ADDRESS, ...(cfg.TEMPORAL_API_KEY ? { apiKey: cfg.TEMPORAL_API_KEY } : {}) };
+  const ca = pem(cfg, 'SERVER_CA_CERT');
+  const crt = pem(cfg, 'CLIENT_CERT');
+  const key = pem(cfg, 'CLIENT_KEY');
+  const apiKey = cfg.TEMPORAL_API_KEY ? { apiKey: cfg.TEMPORAL_API_KEY } : {};
+  const wantsTls = cfg.TEMPORAL_TLS === 'true' || (cfg.TEMPORAL_TLS !== 'false' && Boolean(ca || crt || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY));
+  if (!wantsTls) return { address: cfg.TEMPORAL_ADDRESS, ...apiKey };
   const tls: TLSConfig = {
     ...(cfg.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: cfg.TEMPORAL_TLS_SERVER_NAME } : {}),
-    ...(cfg.TEMPORAL_TLS_CA_FILE ? { serverRootCACertificate: readPem('TEMPORAL_TLS_CA_FILE', cfg.TEMPORAL_TLS_CA_FILE) } : {}),
-    ...(cfg.TEMPORAL_TLS_CERT_FILE && cfg.TEMPORAL_TLS_KEY_FILE
-      ? { clientCertPair: { crt: readPem('TEMPORAL_TLS_CERT_FILE', cfg.TEMPORAL_TLS_CERT_FILE), key: readPem('TEMPORAL_TLS_KEY_FILE', cfg.TEMPORAL_TLS_KEY_FILE) } }
-      : {}),
+    ...(ca ? { serverRootCACertificate: ca } : {}),
+    ...(crt && key ? { clientCertPair: { crt, key } } : {}),
   };
-  return { address: cfg.TEMPORAL_ADDRESS, tls: Object.keys(tls).length > 0 ? tls : true, ...(cfg.TEMPORAL_API_KEY ? { apiKey: cfg.TEMPORAL_API_KEY } : {}) };
+  return { address: cfg.TEMPORAL_ADDRESS, tls: Object.keys(tls).length > 0 ? tls : true, ...apiKey };
 }

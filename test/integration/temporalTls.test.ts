@@ -70,7 +70,7 @@ http {
 `;
 }
 
-const tlsEnv = (extra: Record<string, string>) => parseConfig({ TEMPORAL_TLS_CA_FILE: pem('ca.crt'), TEMPORAL_TLS_SERVER_NAME: 'temporal.test', ...extra });
+const tlsEnv = (extra: Record<string, string>) => parseConfig({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: pem('ca.crt'), TEMPORAL_TLS_SERVER_NAME: 'temporal.test', ...extra });
 const reachable = async (cfg: ReturnType<typeof parseConfig>) => {
   const client = await connectClient(cfg);
   try {
@@ -99,7 +99,7 @@ afterAll(() => {
 
 describe('Temporal behind TLS, mTLS and an API key', () => {
   it('runs a pipeline end to end with the client and the worker both on mutual TLS', async () => {
-    const cfg = tlsEnv({ TEMPORAL_ADDRESS: mtlsAddress, TEMPORAL_TLS_CERT_FILE: pem('client.crt'), TEMPORAL_TLS_KEY_FILE: pem('client.key') });
+    const cfg = tlsEnv({ TEMPORAL_ADDRESS: mtlsAddress, TEMPORAL_TLS_CLIENT_CERT_PATH: pem('client.crt'), TEMPORAL_TLS_CLIENT_KEY_PATH: pem('client.key') });
     const client = await connectClient(cfg);
     const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
     const taskQueue = uniqueQueue('tls');
@@ -114,10 +114,22 @@ describe('Temporal behind TLS, mTLS and an API key', () => {
     }
   }, 60_000);
 
+  it('takes the certificates inline (the _DATA forms, as from a secret) as well as from files', async () => {
+    const { readFileSync } = await import('node:fs');
+    const inline = parseConfig({
+      TEMPORAL_ADDRESS: mtlsAddress,
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.test',
+      TEMPORAL_TLS_SERVER_CA_CERT_DATA: readFileSync(pem('ca.crt'), 'utf8'),
+      TEMPORAL_TLS_CLIENT_CERT_DATA: readFileSync(pem('client.crt'), 'utf8'),
+      TEMPORAL_TLS_CLIENT_KEY_DATA: readFileSync(pem('client.key'), 'utf8'),
+    });
+    await expect(reachable(inline)).resolves.toBeUndefined();
+  }, 60_000);
+
   it('is refused without the client certificate, and without the right CA', async () => {
     await expect(reachable(tlsEnv({ TEMPORAL_ADDRESS: mtlsAddress }))).rejects.toThrow();
     // The server's certificate is not signed by a CA the system trusts.
-    await expect(reachable(parseConfig({ TEMPORAL_ADDRESS: mtlsAddress, TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'temporal.test', TEMPORAL_TLS_CERT_FILE: pem('client.crt'), TEMPORAL_TLS_KEY_FILE: pem('client.key') }))).rejects.toThrow();
+    await expect(reachable(parseConfig({ TEMPORAL_ADDRESS: mtlsAddress, TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'temporal.test', TEMPORAL_TLS_CLIENT_CERT_PATH: pem('client.crt'), TEMPORAL_TLS_CLIENT_KEY_PATH: pem('client.key') }))).rejects.toThrow();
   }, 60_000);
 
   it('sends an API key when one is configured, and is refused without it', async () => {
@@ -127,8 +139,9 @@ describe('Temporal behind TLS, mTLS and an API key', () => {
   }, 60_000);
 
   it('names what is wrong with the TLS configuration', () => {
-    expect(() => parseConfig({ TEMPORAL_TLS_CERT_FILE: pem('client.crt') })).toThrow(/TEMPORAL_TLS_KEY_FILE.*mTLS needs both TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE/);
-    expect(() => temporalConnectionOptions(tlsEnv({ TEMPORAL_ADDRESS: mtlsAddress, TEMPORAL_TLS_CA_FILE: pem('missing.crt') }))).toThrow(new ConfigError(`TEMPORAL_TLS_CA_FILE=${pem('missing.crt')}: cannot be read (ENOENT)`));
+    expect(() => parseConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: pem('client.crt') })).toThrow(/TEMPORAL_TLS_CLIENT_KEY_PATH.*mTLS needs both a client certificate and its key/);
+    expect(() => parseConfig({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: pem('ca.crt'), TEMPORAL_TLS_SERVER_CA_CERT_DATA: 'x' })).toThrow(/TEMPORAL_TLS_SERVER_CA_CERT_DATA.*not both/);
+    expect(() => temporalConnectionOptions(tlsEnv({ TEMPORAL_ADDRESS: mtlsAddress, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pem('missing.crt') }))).toThrow(new ConfigError(`TEMPORAL_TLS_SERVER_CA_CERT_PATH=${pem('missing.crt')}: cannot be read (ENOENT)`));
     expect(temporalConnectionOptions(parseConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233' }))).toEqual({ address: '127.0.0.1:7233' });
   });
 });
