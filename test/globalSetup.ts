@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { config } from '../lib/config';
 import { freePort } from '../lib/freePort';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
-import { WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
+import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,9 +25,14 @@ export default async function setup(project: TestProject) {
     dbFile: join(testDir, 'temporal.db'),
     logFile: join(testDir, 'temporal.log'),
   });
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  const workflowBundlePath = join(testDir, 'workflow-bundle.js');
-  writeFileSync(workflowBundlePath, bundle.code);
+  // The bundle deployed workers load (dist-workflows/, from `npm run setup`), so the replay test checks
+  // exactly that code; bundled here only when it is missing or older than the sources.
+  let workflowBundlePath = prebuiltWorkflowBundle()?.codePath;
+  if (!workflowBundlePath) {
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    workflowBundlePath = join(testDir, 'workflow-bundle.js');
+    writeFileSync(workflowBundlePath, bundle.code);
+  }
 
   project.provide('temporalAddress', server.address);
   project.provide('workflowBundlePath', workflowBundlePath);
