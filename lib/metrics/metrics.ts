@@ -7,6 +7,9 @@ import client from 'prom-client';
  */
 export const registry = client.register;
 
+// Node's own process metrics (CPU, memory, event-loop lag, GC) on every Cairn process, once per process.
+if (!registry.getSingleMetric('process_cpu_user_seconds_total')) client.collectDefaultMetrics({ register: registry });
+
 export const runsStarted = new client.Counter({
   name: 'cairn_runs_started_total',
   help: 'Pipeline runs started, by pipeline and trigger',

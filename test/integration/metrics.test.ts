@@ -79,9 +79,11 @@ describe('/metrics', () => {
       expect(cairn).toContain('# TYPE cairn_step_duration_seconds histogram');
       const sdk = await waitFor(async () => {
         const body = await fetch(`http://127.0.0.1:${port + 1}/metrics`).then((r) => r.text());
-        return body.includes('temporal_') && body;
+        // The pollers' gauge appears once the worker polls: what the CairnNoWorkerPolling alert reads.
+        return body.includes('temporal_num_pollers') && body;
       }, 'SDK metrics', 30_000, 250);
       expect(sdk).toMatch(/^temporal_\w+/m);
+      expect(sdk).toMatch(/^temporal_num_pollers\{.*task_queue=/m);
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
