@@ -20,8 +20,8 @@ function promtool(...args: string[]): string {
     return execFileSync('promtool', args, { cwd: `${deploy}prometheus`, encoding: 'utf8' });
   } catch (error) {
     const failed = error as { code?: string; stdout?: string; stderr?: string };
-    if (failed.code === 'ENOENT') throw new Error("promtool is not installed: Debian's `prometheus` package has it (.ci/run installs it)");
-    throw new Error(`promtool ${args.join(' ')} failed:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
+    if (failed.code === 'ENOENT') throw new Error("promtool is not installed: Debian's `prometheus` package has it (.ci/run installs it)", { cause: error });
+    throw new Error(`promtool ${args.join(' ')} failed:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`, { cause: error });
   }
 }
 
