@@ -9,6 +9,7 @@ import { type JsonObject, type PipelineSpec, type StepSpec } from './spec';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema } from './stepOptions';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 import { isStageName, STAGES } from '../stages';
+import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
 
 const PIPELINE_ID = ID_PATTERNS.pipeline;
 const STEP_NAME = ID_PATTERNS.step;
@@ -50,6 +51,12 @@ export function validatePipeline(pipeline: Pipeline): void {
   if (!failure.success) fail(`onFailure: ${describeIssuesText(failure.error)}`);
 
   if (pipeline.steps.length === 0) fail('has no steps: declare at least one');
+  if (pipeline.steps.length > MAX_STEPS_PER_RUN) {
+    fail(
+      `has ${pipeline.steps.length} steps; one run holds at most ${MAX_STEPS_PER_RUN} (Temporal ends a run at ${HISTORY_EVENT_LIMIT} history events, ` +
+        'about 6 per step and as many again per retry): split it into pipelines that start one another (onEvent), or batch items into fewer steps',
+    );
+  }
   const seen = new Set<string>();
   for (const step of pipeline.steps) {
     if (typeof step.name !== 'string' || !STEP_NAME.test(step.name)) {

@@ -29,6 +29,13 @@ describe('compile()', () => {
     expect(compile(pipeline).spec.steps.map((s) => s.name)).toEqual(['source', 'right', 'left', 'report']);
   });
 
+  it("refuses a pipeline larger than one run's history can hold, saying what to do instead", () => {
+    const wide = definePipeline({ id: 'too-wide', params: z.object({}), steps: Array.from({ length: 2_001 }, (_, i) => ({ name: `s${i}`, activity: 'noop' as const })) });
+    expect(() => compile(wide, {})).toThrow(/has 2001 steps; one run holds at most 2000 \(Temporal ends a run at 51200 history events.*split it into pipelines/);
+    const fits = definePipeline({ id: 'fits', params: z.object({}), steps: Array.from({ length: 2_000 }, (_, i) => ({ name: `s${i}`, activity: 'noop' as const })) });
+    expect(compile(fits, {}).spec.steps).toHaveLength(2_000);
+  });
+
   it('prints the cycle path', () => {
     const pipeline = definePipeline({
       id: 'loop',
