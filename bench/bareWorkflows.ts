@@ -18,3 +18,11 @@ export async function bareLocalChain(steps: number): Promise<number> {
   for (let i = 0; i < steps; i++) await local.bareNoop();
   return steps;
 }
+
+// The baseline of a fan-out: n no-op activities at once, then one more.
+export async function bareFanOut(width: number): Promise<number> {
+  await bareNoop();
+  await Promise.all(Array.from({ length: width }, () => bareNoop()));
+  await bareNoop();
+  return width + 2;
+}

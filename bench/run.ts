@@ -4,6 +4,7 @@ import { drift } from './drift';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
 import { predict } from './predict';
+import { scale } from './scale';
 import { stepOverhead } from './stepOverhead';
 import { validation } from './validation';
 import { workerStart } from './workerStart';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   predict,
   'cli-start': cliStart,
   'worker-start': workerStart,
+  scale,
 };
 
 const name = process.argv[2];

@@ -1,0 +1,86 @@
+/**
+ * scale: the shapes a run can take at size, on Cairn's tuned dev server with one worker: a 200-step
+ * chain, 200- and 2,000-wide fan-outs (then a fan-in step), and 100 concurrent runs of a 10-step
+ * chain, all of regular (activity-task) no-op steps, each beside a hand-written Temporal workflow
+ * doing the same (bench/bareWorkflows.ts) on the same worker, one after the other. Prints wall time,
+ * steps per second, the largest history and the ratio to bare Temporal.
+ */
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { z } from 'zod';
+import { createActivities } from '../activities';
+import { config } from '../lib/config';
+import { definePipeline, defineRegistry } from '../lib/dsl';
+import { freePort } from '../lib/freePort';
+import { startRun } from '../lib/runs/startRun';
+import { scratchServices } from '../lib/services';
+import { connectClient } from '../lib/temporal';
+import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
+import { createPipelineWorker } from '../workers/createWorker';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { round } from './stats';
+
+const TASK_QUEUE = 'bench-scale';
+type Step = { name: string; activity: 'noop'; light: false; after: string[] };
+const noop = (name: string, after: string[]): Step => ({ name, activity: 'noop', light: false, after });
+const chain = (n: number) => Array.from({ length: n }, (_, i) => noop(`s${i}`, i === 0 ? [] : [`s${i - 1}`]));
+const fanOut = (n: number) => [noop('start', []), ...Array.from({ length: n }, (_, i) => noop(`w${i}`, ['start'])), noop('gather', Array.from({ length: n }, (_, i) => `w${i}`))];
+
+export async function scale(): Promise<string> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: await freePort() });
+  const connection = await NativeConnection.connect({ address: server.address });
+  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./bareWorkflows.ts', import.meta.url)), logger: new DefaultLogger('ERROR') });
+  const worker = await createPipelineWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    activities: { ...createActivities(defineRegistry({ pipelines: [] }), scratchServices()), bareNoop: async () => null },
+    runWorkflows: true,
+    maxConcurrentActivities: 100,
+    workflowBundle: { code: bundle.code },
+  });
+  const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
+  const figures: Record<string, number> = {};
+  const bare = async (workflow: 'bareChain' | 'bareFanOut', size: number, runs: number) => {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: runs }, () => client.workflow.execute(workflow, { taskQueue: TASK_QUEUE, workflowId: `bare-${crypto.randomUUID()}`, args: [size] })));
+    return (performance.now() - started) / 1000;
+  };
+  const measure = async (name: string, steps: Step[], runs: number, baseline: () => Promise<number>) => {
+    const pipeline = definePipeline({ id: `scale-${name}`, params: z.object({}), steps });
+    const started = performance.now();
+    const handles = await Promise.all(Array.from({ length: runs }, async () => (await startRun(client, { pipeline, trigger: 'bench', taskQueue: TASK_QUEUE })).handle));
+    const results = await Promise.all(handles.map((h) => h.result()));
+    const seconds = (performance.now() - started) / 1000;
+    if (results.some((r) => r.status !== 'succeeded')) throw new Error(`${name}: a run did not succeed`);
+    const largest = Math.max(...(await Promise.all(handles.slice(0, 5).map(async (h) => (await h.fetchHistory()).events?.length ?? 0))));
+    const total = steps.length * runs;
+    const bareSeconds = await baseline();
+    console.log(
+      `${name.padEnd(16)} ${String(runs).padStart(3)} run(s) x ${String(steps.length).padStart(4)} steps: ${seconds.toFixed(2)} s, ${(total / seconds).toFixed(1)} steps/s, ` +
+        `largest history ${largest} events  |  bare Temporal ${bareSeconds.toFixed(2)} s  |  ratio ${(seconds / bareSeconds).toFixed(2)}`,
+    );
+    figures[`${name}_bare_s`] = round(bareSeconds, 2);
+    figures[`${name}_ratio`] = round(seconds / bareSeconds, 2);
+    figures[`${name}_s`] = round(seconds, 2);
+    figures[`${name}_steps_per_s`] = round(total / seconds, 1);
+    figures[`${name}_history_events`] = largest;
+  };
+  try {
+    await worker.runUntil(async () => {
+      await measure('chain200', chain(200), 1, () => bare('bareChain', 200, 1));
+      await measure('fanout200', fanOut(200), 1, () => bare('bareFanOut', 200, 1));
+      // 1,998 wide plus a start and a fan-in: the 2,000 steps one run may hold (lib/dsl/historyBudget.ts).
+      await measure('fanout2000', fanOut(1_998), 1, () => bare('bareFanOut', 1_998, 1));
+      await measure('concurrent100', chain(10), 100, () => bare('bareChain', 10, 100));
+    });
+  } finally {
+    await client.connection.close();
+    await connection.close();
+    await server.stop();
+  }
+  return Object.entries(figures)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
