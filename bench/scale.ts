@@ -7,17 +7,13 @@
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
-import { createActivities } from '../activities';
 import { config } from '../lib/config';
-import { definePipeline, defineRegistry } from '../lib/dsl';
+import { definePipeline } from '../lib/dsl';
 import { freePort } from '../lib/freePort';
 import { startRun } from '../lib/runs/startRun';
-import { scratchServices } from '../lib/services';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
-import { createPipelineWorker } from '../workers/createWorker';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
+import { bareAndCairnWorker } from './bareWorker';
 import { round } from './stats';
 
 const TASK_QUEUE = 'bench-scale';
@@ -30,16 +26,7 @@ export async function scale(): Promise<string> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: await freePort() });
   const connection = await NativeConnection.connect({ address: server.address });
-  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./bareWorkflows.ts', import.meta.url)), logger: new DefaultLogger('ERROR') });
-  const worker = await createPipelineWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(defineRegistry({ pipelines: [] }), scratchServices()), bareNoop: async () => null },
-    runWorkflows: true,
-    maxConcurrentActivities: 100,
-    workflowBundle: { code: bundle.code },
-  });
+  const worker = await bareAndCairnWorker(connection, TASK_QUEUE, 100);
   const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
   const figures: Record<string, number> = {};
   const bare = async (workflow: 'bareChain' | 'bareFanOut', size: number, runs: number) => {

@@ -3,21 +3,15 @@
  * hand-written Temporal workflow, alternating on the same dev server in the same process.
  * Per-step time = run wall time / N; p50 and p99 over the runs; ratio = Cairn / bare.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
-import { createActivities } from '../activities';
-import { definePipeline, defineRegistry } from '../lib/dsl';
+import { definePipeline } from '../lib/dsl';
 import { config } from '../lib/config';
 import { freePort } from '../lib/freePort';
 import { startRun } from '../lib/runs/startRun';
-import { scratchServices } from '../lib/services';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
-import { createPipelineWorker } from '../workers/createWorker';
+import { bareAndCairnWorker } from './bareWorker';
 import { percentile, round } from './stats';
 
 // Regular steps are activity tasks; light steps local activities, against bare local activities.
@@ -51,18 +45,7 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
   const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: await freePort(), settings });
   console.log(`dev server settings: ${settings}`);
   const connection = await NativeConnection.connect({ address: server.address });
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./bareWorkflows.ts', import.meta.url)),
-    logger: new DefaultLogger('ERROR'),
-  });
-  const worker = await createPipelineWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(defineRegistry({ pipelines: [] }), scratchServices()), bareNoop: async () => null },
-    runWorkflows: true,
-    workflowBundle: { codePath: writeBundle(bundle.code) },
-  });
+  const worker = await bareAndCairnWorker(connection, TASK_QUEUE);
   const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
   const figures: Record<string, number> = {};
   try {
@@ -117,10 +100,4 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
     await server.stop();
   }
   return figures;
-}
-
-function writeBundle(code: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cairn-bench-')), 'workflows.js');
-  writeFileSync(path, code);
-  return path;
 }
