@@ -41,12 +41,14 @@ function pem(cfg: TemporalConnectionConfig, item: PemItem): Buffer | undefined {
  * TLS is on as the Temporal CLI has it: when asked for, or when any certificate, server name or API key is set.
  */
 export function temporalConnectionOptions(cfg: TemporalConnectionConfig): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
+  const apiKey = cfg.TEMPORAL_API_KEY ? { apiKey: cfg.TEMPORAL_API_KEY } : {};
+  const anyTlsSetting = (['SERVER_CA_CERT', 'CLIENT_CERT'] as const).some((item) => cfg[`TEMPORAL_TLS_${item}_PATH`] || cfg[`TEMPORAL_TLS_${item}_DATA`]);
+  const wantsTls = cfg.TEMPORAL_TLS === 'true' || (cfg.TEMPORAL_TLS !== 'false' && (anyTlsSetting || Boolean(cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY)));
+  // Certificates are read only for a TLS connection (TEMPORAL_TLS=false leaves them unread).
+  if (!wantsTls) return { address: cfg.TEMPORAL_ADDRESS, ...apiKey };
   const ca = pem(cfg, 'SERVER_CA_CERT');
   const crt = pem(cfg, 'CLIENT_CERT');
   const key = pem(cfg, 'CLIENT_KEY');
-  const apiKey = cfg.TEMPORAL_API_KEY ? { apiKey: cfg.TEMPORAL_API_KEY } : {};
-  const wantsTls = cfg.TEMPORAL_TLS === 'true' || (cfg.TEMPORAL_TLS !== 'false' && Boolean(ca || crt || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY));
-  if (!wantsTls) return { address: cfg.TEMPORAL_ADDRESS, ...apiKey };
   const tls: TLSConfig = {
     ...(cfg.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: cfg.TEMPORAL_TLS_SERVER_NAME } : {}),
     ...(ca ? { serverRootCACertificate: ca } : {}),

@@ -5,10 +5,10 @@
  * cli/cairn.js runs it while it is newer than every source it was built from (inputs.json), which
  * saves tsx's start-up (about 0.25 s) on every HTTP command. Part of `npm run setup`.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeBundleInputs } from './bundleInputs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist-cli`;
@@ -26,7 +26,5 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-// package-lock.json stands for the packages the bundle leaves external: an upgrade makes it stale too.
-const inputs = [...Object.keys(result.metafile.inputs).map((input) => relative(root, `${root}${input}`)), 'package-lock.json'];
-writeFileSync(`${outdir}/inputs.json`, JSON.stringify({ inputs }, null, 1));
-console.log(`build-cli: dist-cli/main.js from ${inputs.length} sources`);
+const sources = writeBundleInputs(outdir, root, result.metafile.inputs);
+console.log(`build-cli: dist-cli/main.js from ${sources} sources`);

@@ -5,10 +5,10 @@
  * the modules the workflows import, found with esbuild, and package-lock.json). Part of `npm run setup`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freshBundle } from '../lib/freshBundle.js';
 import { PREBUILT_WORKFLOWS_DIR, PREBUILT_WORKFLOWS_ENTRY, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
+import { writeBundleInputs } from './bundleInputs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = pathToFileURL(`${PREBUILT_WORKFLOWS_DIR}/`);
@@ -21,9 +21,8 @@ if (freshBundle(dir, pathToFileURL(root), PREBUILT_WORKFLOWS_ENTRY)) {
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   // Which of this repository's files the workflows import (webpack does not say): esbuild's view of the same graph.
   const graph = await build({ entryPoints: [WORKFLOWS_PATH], bundle: true, write: false, metafile: true, platform: 'neutral', packages: 'external', logLevel: 'silent' });
-  const inputs = [...Object.keys(graph.metafile.inputs).map((input) => relative(root, `${root}${input}`)), 'package-lock.json'];
   mkdirSync(PREBUILT_WORKFLOWS_DIR, { recursive: true });
   writeFileSync(`${PREBUILT_WORKFLOWS_DIR}/${PREBUILT_WORKFLOWS_ENTRY}`, bundle.code);
-  writeFileSync(`${PREBUILT_WORKFLOWS_DIR}/inputs.json`, JSON.stringify({ inputs }, null, 1));
-  console.log(`build-workflows: dist-workflows/${PREBUILT_WORKFLOWS_ENTRY} from ${inputs.length} sources in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const sources = writeBundleInputs(PREBUILT_WORKFLOWS_DIR, root, graph.metafile.inputs);
+  console.log(`build-workflows: dist-workflows/${PREBUILT_WORKFLOWS_ENTRY} from ${sources} sources in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,7 +1,8 @@
 import type { Registry } from '../lib/dsl/registry';
 import type { StepServices } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
-import { isStageName, STAGES } from '../lib/stages';
+import { activityNameOf } from '../lib/dsl/compile';
+import { stageOf } from '../lib/stages';
 import { stepTaskQueue } from '../lib/taskQueues';
 
 export interface HostedQueue {
@@ -22,11 +23,8 @@ export function unservableSteps(registry: Pick<Registry, 'pipelines'>, queues: r
   for (const pipeline of registry.pipelines.values()) {
     for (const step of pipeline.steps) {
       const activity = step.activity;
-      const needsStore = typeof activity === 'string' ? isStageName(activity) && STAGES[activity].needsStore : 'needsStore' in activity && activity.needsStore;
-      if (needsStore && hosts(step.queue)) {
-        const name = typeof activity === 'string' ? activity : activity.name;
-        problems.push(`pipeline '${pipeline.id}' step '${step.name}' (${name})`);
-      }
+      const needsStore = stageOf(activity)?.needsStore ?? (typeof activity !== 'string' && 'needsStore' in activity && activity.needsStore);
+      if (needsStore && hosts(step.queue)) problems.push(`pipeline '${pipeline.id}' step '${step.name}' (${activityNameOf(activity)})`);
     }
   }
   return problems;

@@ -9,6 +9,7 @@ import { type JsonObject, type PipelineSpec, type StepSpec } from './spec';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema } from './stepOptions';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 import { isStageName, STAGES } from '../stages';
+import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
 
 const PIPELINE_ID = ID_PATTERNS.pipeline;
@@ -252,7 +253,7 @@ function isLight(pipeline: Pipeline, step: AnyStep, options: { light?: boolean |
     throw new PipelineDefinitionError(pipeline.id, `step '${step.name}': a light step runs in the workflow's own worker, so it ${why}`);
   };
   if (options.queue !== undefined) fail(`cannot name a queue ('${options.queue}')`);
-  if (typeof step.activity === 'object' && step.activity.kind === 'cairn-remote-step') fail('cannot be a remoteStep (another worker runs those)');
+  if (isRemoteStep(step.activity)) fail('cannot be a remoteStep (another worker runs those)');
   return true;
 }
 

@@ -120,6 +120,11 @@ export interface RemoteStep {
   readonly name: string;
 }
 
+/** Whether a step's activity is another worker's (a remoteStep). */
+export function isRemoteStep(activity: unknown): activity is RemoteStep {
+  return typeof activity === 'object' && activity !== null && (activity as Partial<RemoteStep>).kind === 'cairn-remote-step';
+}
+
 export function remoteStep(name: string): RemoteStep {
   if (!ACTIVITY_NAME.test(name)) throw new TypeError(`remoteStep: '${name}' is not a valid step name (a letter, then letters, digits, dashes)`);
   return { kind: 'cairn-remote-step', name };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
-import { isStageName, STAGES, type StageName } from '../stages';
+import { stageOf, type STAGES, type StageName } from '../stages';
 import type { StageContract } from '../stages/contract';
 import type { JsonValue } from './spec';
 import type { StepInput } from './stepIo';
@@ -32,7 +32,7 @@ export function outputOf<P extends Producer>(upstream: StepInput['upstream'], st
   }
   const value = upstream[step];
   if (value === null || value === undefined) throw new ConfigError(`upstream step '${step}' was skipped: it has no output to read`);
-  const schema = typeof producer === 'string' ? (isStageName(producer) ? (STAGES[producer] as StageContract).output : undefined) : producer.output;
+  const schema = typeof producer === 'string' ? stageOf(producer)?.output : producer.output;
   if (!schema) return value as OutputOf<P>;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

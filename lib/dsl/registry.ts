@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 import { BUILTIN_STAGES, RESERVED_ACTIVITIES } from './builtinStages';
 import { activityNameOf, checkComputedConfigs, validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
-import type { AnyStepFunction, StepFunction } from './defineStep';
+import { isRemoteStep, type AnyStepFunction, type StepFunction } from './defineStep';
 
 export interface Registry {
   readonly pipelines: ReadonlyMap<string, Pipeline>;
@@ -41,7 +41,7 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
   const known = new Set<string>([...BUILTIN_STAGES, ...steps.keys()]);
   for (const pipeline of pipelines.values()) {
     for (const step of pipeline.steps) {
-      if (typeof step.activity !== 'string' && step.activity.kind === 'cairn-remote-step') continue; // another worker's to run
+      if (isRemoteStep(step.activity)) continue; // another worker's to run
       const name = activityNameOf(step.activity) as string;
       if (!known.has(name)) {
         throw new ConfigError(
@@ -66,7 +66,7 @@ export function queuesByWorker(pipelines: Iterable<Pipeline>): { cairn: string[]
   for (const pipeline of pipelines) {
     for (const step of pipeline.steps) {
       const where = `pipeline '${pipeline.id}' step '${step.name}'`;
-      const isRemote = typeof step.activity !== 'string' && step.activity.kind === 'cairn-remote-step';
+      const isRemote = isRemoteStep(step.activity);
       if (isRemote && !step.queue) {
         throw new ConfigError(`${where} is a remoteStep: give it the \`queue\` its own worker polls (Cairn's workers poll the pipelines queue and would fail its tasks)`);
       }

@@ -1,3 +1,4 @@
+import type { StageContract } from './contract';
 import { deployStage } from './deploy';
 import { evaluateStage } from './evaluate';
 import { ingestStage } from './ingest';
@@ -29,4 +30,9 @@ export type StageName = keyof typeof STAGES;
 
 export function isStageName(name: string): name is StageName {
   return Object.hasOwn(STAGES, name);
+}
+
+/** The contract of the built-in stage a step's activity names; undefined for a defineStep or a remoteStep. */
+export function stageOf(activity: unknown): StageContract | undefined {
+  return typeof activity === 'string' && isStageName(activity) ? STAGES[activity] : undefined;
 }

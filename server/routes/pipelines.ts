@@ -2,7 +2,8 @@ import { RunKeySchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
-import { isStageName, STAGES } from '../../lib/stages';
+import { activityNameOf } from '../../lib/dsl/compile';
+import { stageOf } from '../../lib/stages';
 import { startRun } from '../../lib/runs/startRun';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
@@ -27,11 +28,11 @@ function describePipeline(pipeline: Pipeline) {
     params: z.toJSONSchema(pipeline.params, { io: 'input', unrepresentable: 'any' }),
     steps: pipeline.steps.map((s) => {
       // A built-in stage is described by its contract; a defineStep by the output it declares.
-      const stage = typeof s.activity === 'string' && isStageName(s.activity) ? STAGES[s.activity] : undefined;
+      const stage = stageOf(s.activity);
       const output = stage?.output ?? (typeof s.activity === 'string' || !('output' in s.activity) ? undefined : s.activity.output);
       return {
         name: s.name,
-        activity: typeof s.activity === 'string' ? s.activity : s.activity.name,
+        activity: activityNameOf(s.activity) as string,
         after: [...(s.after ?? [])],
         queue: s.queue ?? null,
         summary: stage?.summary ?? null,
