@@ -9,7 +9,6 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { config } from '../lib/config';
 import { definePipeline } from '../lib/dsl';
-import { freePort } from '../lib/freePort';
 import { startRun } from '../lib/runs/startRun';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
@@ -24,7 +23,7 @@ const fanOut = (n: number) => [noop('start', []), ...Array.from({ length: n }, (
 
 export async function scale(): Promise<string> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: await freePort() });
+  const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: 'any' });
   const connection = await NativeConnection.connect({ address: server.address });
   const worker = await bareAndCairnWorker(connection, TASK_QUEUE, 100);
   const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });

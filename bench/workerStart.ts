@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { config } from '../lib/config';
-import { freePort } from '../lib/freePort';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { prebuiltWorkflowBundle } from '../workers/prebuiltWorkflows';
 import { percentile, round } from './stats';
@@ -22,7 +21,7 @@ export async function workerStart(): Promise<string> {
     console.log('dist-workflows/ is missing or stale: bundling it once first (npm run setup does this)');
     execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../scripts/build-workflows.ts', import.meta.url))], { stdio: 'inherit' });
   }
-  const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: await freePort() });
+  const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: 'any' });
   const start = (mode: 'bundling' | 'prebuilt') => Number(execFileSync(process.execPath, ['--import', 'tsx', ONCE, server.address, mode], { encoding: 'utf8' }).trim().split('\n').pop());
   const bundling: number[] = [];
   const fromPrebuilt: number[] = [];

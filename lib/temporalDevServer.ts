@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { ConfigError } from './errors';
+import { freePort } from './freePort';
 import { CAIRN_SEARCH_ATTRIBUTES } from './searchAttributes';
 
 const PROJECT_TOOLS_BIN = fileURLToPath(new URL('../.tools/python/bin/', import.meta.url));
@@ -43,7 +44,8 @@ export async function isTemporalReachable(address: string, timeoutMs = 1500): Pr
 
 export interface DevServerOptions {
   cliPath: string;
-  port: number;
+  /** The frontend's port; 'any' picks a free one (and another if the server cannot start on it). */
+  port: number | 'any';
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
   /** SQLite file that keeps history across restarts; omit for in-memory. */
@@ -91,13 +93,34 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** How often start-up is tried before giving up: see startDevServer. */
+const START_ATTEMPTS = 3;
+
 /**
  * Starts `temporal server start-dev` with Cairn's search attributes registered and waits until it
  * answers. We start it ourselves (not through the SDK's ephemeral server) because the SDK gives
  * start-up only 5 s, which is not always enough on a small machine.
+ *
+ * The dev server binds a handful of internal ports it picks itself, and panics when one is taken by
+ * the time it binds (a race with every other process on the machine). So an exit before the server
+ * answered is retried, on a fresh port when the caller asked for `port: 'any'`; the last attempt's
+ * error carries the end of the server's own output.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port === 'any' ? await freePort() : options.port;
+    try {
+      return await startDevServerOnce(options, port);
+    } catch (error) {
+      if (!(error instanceof DevServerExited) || attempt >= START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class DevServerExited extends Error {}
+
+async function startDevServerOnce(options: DevServerOptions, port: number): Promise<DevServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push('--namespace', options.namespace ?? 'default');
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
@@ -109,15 +132,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if ((options.settings ?? 'tuned') === 'tuned') args.push(...tunedServerArgs(options.dbFile !== undefined));
 
   if (options.logFile) mkdirSync(dirname(options.logFile), { recursive: true });
-  const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+  const output = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output] });
-  const address = `127.0.0.1:${options.port}`;
+  const recentOutput = new OutputTail();
+  child.stdout?.on('data', (chunk: Buffer) => recentOutput.add(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => recentOutput.add(chunk));
+  const address = `127.0.0.1:${port}`;
   let exited: string | undefined;
   child.on('exit', (code, signal) => (exited = `exited with ${signal ?? code}`));
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (!(await isTemporalReachable(address, 500))) {
-    if (exited) throw new Error(`Temporal dev server ${exited} before it answered (${options.logFile ?? 'no log file'})`);
+    if (exited) {
+      const tail = options.logFile ? readTail(options.logFile) : recentOutput.text();
+      throw new DevServerExited(`Temporal dev server on ${address} ${exited} before it answered${options.logFile ? ` (${options.logFile})` : ''}; its last output:\n${tail}`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`Temporal dev server did not answer at ${address} within ${options.startTimeoutMs ?? 60_000} ms`);
@@ -136,4 +165,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
       }),
   };
+}
+
+const TAIL_BYTES = 4096;
+
+/** The last few KB a server printed, kept in memory when it has no log file. */
+class OutputTail {
+  private buffer = Buffer.alloc(0);
+  add(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    if (this.buffer.length > TAIL_BYTES) this.buffer = this.buffer.subarray(this.buffer.length - TAIL_BYTES);
+  }
+  text(): string {
+    return this.buffer.toString('utf8');
+  }
+}
+
+function readTail(path: string): string {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.slice(-TAIL_BYTES);
+  } catch {
+    return '(no output)';
+  }
 }

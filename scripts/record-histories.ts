@@ -15,7 +15,6 @@ import { definePipeline, defineRegistry, defineStep } from '../lib/dsl';
 import type { Pipeline } from '../lib/dsl/definePipeline';
 import { config } from '../lib/config';
 import { DataError, InfrastructureError } from '../lib/errors';
-import { freePort } from '../lib/freePort';
 import { rerunFromStep } from '../lib/runs/rerunFromStep';
 import { startRun } from '../lib/runs/startRun';
 import { scratchServices } from '../lib/services';
@@ -69,7 +68,7 @@ const scenarios: Record<string, Pipeline> = {
 
 async function main() {
   const cfg = config();
-  const server = await startDevServer({ cliPath: resolveTemporalCli(cfg.TEMPORAL_CLI_PATH), port: await freePort() });
+  const server = await startDevServer({ cliPath: resolveTemporalCli(cfg.TEMPORAL_CLI_PATH), port: 'any' });
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await NativeConnection.connect({ address: server.address });
   const registry = defineRegistry({ pipelines: Object.values(scenarios) });

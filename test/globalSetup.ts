@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { config } from '../lib/config';
-import { freePort } from '../lib/freePort';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 
@@ -21,7 +20,7 @@ export default async function setup(project: TestProject) {
   const testDir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
   const server = await startDevServer({
     cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH),
-    port: await freePort(),
+    port: 'any',
     dbFile: join(testDir, 'temporal.db'),
     logFile: join(testDir, 'temporal.log'),
   });
