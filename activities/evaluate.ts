@@ -1,4 +1,4 @@
-import { readModelDocument } from '../lib/ml/readModelDocument';
+import { loadModel } from '../lib/ml/servableModel';
 import { artifactUri } from '../lib/artifacts/artifactRef';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ export const evaluate = defineStep({
   run: async ({ run, config, upstream }, runtime) => {
     runtime.heartbeat({ phase: 'read' });
     const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');
-    const model = await readModelDocument(runtime.artifacts, trained.model);
+    const model = await loadModel(runtime.artifacts, trained.model);
     const spec = { target: model.target, features: model.features.map((f) => f.name), task: model.task };
     let rows: Record<string, unknown>[];
     let targets: (string | number)[];
@@ -59,7 +59,7 @@ export const evaluate = defineStep({
       evaluatedOn = { kind: 'holdout', dataset: trained.dataset };
     }
     runtime.heartbeat({ phase: 'score', rows: rows.length });
-    const metrics = scoreModel(model, rows, targets);
+    const metrics = await scoreModel(model, rows, targets);
     const primary = primaryMetric(model.task);
 
     let comparison: { model: string; alias: string; version: number | null; metrics: unknown; candidateIsBetter: boolean | null } | null = null;
@@ -68,8 +68,8 @@ export const evaluate = defineStep({
       runtime.heartbeat({ phase: 'compare' });
       const incumbent = await resolveAlias(runtime.store.pool, config.against.model, config.against.alias);
       if (incumbent) {
-        const document = await readModelDocument(runtime.artifacts, artifactUri(incumbent.modelSha256));
-        const incumbentMetrics = scoreModel(document, rows, targets);
+        const incumbentModel = await loadModel(runtime.artifacts, artifactUri(incumbent.modelSha256));
+        const incumbentMetrics = await scoreModel(incumbentModel, rows, targets);
         const candidateValue = (metrics as unknown as Record<string, number>)[primary] as number;
         const incumbentValue = (incumbentMetrics as unknown as Record<string, number>)[primary] as number;
         comparison = { ...config.against, version: incumbent.version, metrics: incumbentMetrics, candidateIsBetter: isBetter(primary, candidateValue, incumbentValue) };

@@ -1,10 +1,11 @@
-import { readModelDocument } from '../lib/ml/readModelDocument';
+import { describeModel } from '../lib/ml/servableModel';
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { CODE_VERSION } from '../lib/codeVersion';
 import { defineStep } from '../lib/dsl/defineStep';
 import { registerStage } from '../lib/stages/register';
 import { registerVersion } from '../lib/registry/registry';
+import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
 
 const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSchema, metrics: z.record(z.string(), z.unknown()) });
@@ -12,7 +13,8 @@ const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSch
 /**
  * register: records the upstream model as the next version of `model` in the registry, with its
  * metrics, hyperparameters and lineage (run, workflow run, dataset hash, pipeline spec hash, code
- * version). The same run's step registering again gets the same version.
+ * version), and lists the model's files among the run's artifacts. The model may be Cairn's own document
+ * or an ONNX manifest (python/cairn_steps). The same run's step registering again gets the same version.
  */
 export const register = defineStep({
   name: registerStage.name,
@@ -21,13 +23,13 @@ export const register = defineStep({
   output: registerStage.output,
   run: async ({ run, config, upstream }, runtime) => {
     const source = upstreamOutput(upstream, ModelOutput, config.from, 'a model with metrics (an evaluate or train output)');
-    const document = await readModelDocument(runtime.artifacts, source.model);
+    const description = await describeModel(runtime.artifacts, source.model);
     const { version, created } = await registerVersion(runtime.store.pool, {
       model: config.model,
       modelRef: source.model,
-      algorithm: document.algorithm,
+      algorithm: description.algorithm,
       metrics: source.metrics,
-      params: { ...document.hyperparameters, target: document.target, features: document.features.map((f) => f.name) },
+      params: { ...description.hyperparameters, format: description.format, target: description.target, features: description.features.map((f) => f.name), labels: description.labels },
       lineage: {
         runId: run.runId,
         workflowRunId: run.temporalRunId,
@@ -38,6 +40,10 @@ export const register = defineStep({
         codeVersion: CODE_VERSION,
       },
     });
+    // Among the run's artifacts: what was registered, and the files it consists of (an ONNX graph).
+    for (const [name, ref] of [['model', source.model], ...description.parts.map((part) => [`model.${description.format}`, part] as const)] as const) {
+      await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name, ref });
+    }
     return { model: config.model, version, created, modelRef: source.model };
   },
 });

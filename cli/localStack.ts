@@ -1,9 +1,10 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadRegistry } from '../lib/definitions';
 import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry';
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
-import { storeDeadlines, type Config } from '../lib/config';
+import { artifactsDir, childEnvironment, storeDeadlines, type Config } from '../lib/config';
+import { pythonSteps, resolvePython, startPythonWorker, type PythonWorker } from '../lib/pythonWorker';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { invocationDirectory } from './params';
@@ -86,7 +87,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   say('starting workers (bundling workflow code)');
   // Bundled once (by `npm run setup`, or here when that bundle is missing or stale): a reload restarts the workers in about a second.
   const workflowBundle = prebuiltWorkflowBundle() ?? (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }));
-  const workersFor = (registry: Registry) =>
+  const typescriptWorkersFor = (registry: Registry) =>
     startWorkers({
       cfg: options.cfg,
       address: options.temporalAddress,
@@ -97,6 +98,32 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       extraDataRoots: [invocationDirectory(options.cfg)],
       workflowBundle,
     });
+  // Python steps get a Python worker on their queues, sharing Temporal, the artifact store and the spec secret.
+  const pythonWorkerFor = async (registry: Registry): Promise<PythonWorker | undefined> => {
+    const { queues, modules } = pythonSteps(registry);
+    if (queues.length === 0) return undefined;
+    say(`starting the Python worker for queue(s) ${queues.join(', ')} (${modules.join(', ')})`);
+    return startPythonWorker({
+      python: resolvePython(options.cfg.CAIRN_PYTHON),
+      queues,
+      modules,
+      logFile: join(options.cfg.CAIRN_HOME, 'python-worker.log'),
+      env: childEnvironment({
+        TEMPORAL_ADDRESS: options.temporalAddress,
+        TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE,
+        CAIRN_ARTIFACTS_DIR: resolve(artifactsDir(options.cfg)),
+        ...(options.cfg.CAIRN_SPEC_SECRET ? { CAIRN_SPEC_SECRET: options.cfg.CAIRN_SPEC_SECRET } : {}),
+      }),
+    });
+  };
+  const workersFor = async (registry: Registry) => {
+    const typescript = await typescriptWorkersFor(registry);
+    const python = await pythonWorkerFor(registry).catch(async (error: unknown) => {
+      await typescript.stop();
+      throw error;
+    });
+    return { stop: async () => void (await Promise.all([typescript.stop(), python?.stop()])) };
+  };
   let workers = await workersFor(live.current());
 
   const client = await connectClient({ ...options.cfg, TEMPORAL_ADDRESS: options.temporalAddress });

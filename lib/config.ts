@@ -142,6 +142,8 @@ export const ConfigSchema = z.object({
   TERM: z.string().optional(),
   /** The module whose `registry` export holds the pipelines (default: this repository's definitions/index.ts); `cairn dev` watches its folder. */
   CAIRN_DEFINITIONS: z.string().min(1).optional(),
+  /** The Python that runs Python steps under `cairn dev` (with cairn_steps installed); default the project's .tools/python-steps venv (`npm run setup`). */
+  CAIRN_PYTHON: z.string().min(1).optional(),
   /** Set by npm: the directory `npm run ...` was started from (it moves to the package root). */
   INIT_CWD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -218,4 +220,9 @@ export function sourcePolicy(cfg: Config, registryRoots: readonly string[] = [])
     privateHosts: cfg.CAIRN_PRIVATE_HOSTS,
     sqlConnections: cfg.CAIRN_SQL_CONNECTIONS,
   };
+}
+
+/** The environment for a child process Cairn starts (a Python worker): this one's, with `overrides` on top. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }

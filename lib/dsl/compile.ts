@@ -95,14 +95,19 @@ export function checkComputedConfigs(pipeline: Pipeline): void {
   }
 }
 
+/** The queue a step's activity goes to: the step's own `queue`, else the one its remote step declares; undefined for the pipelines queue. */
+export function queueOf(step: Pick<AnyStep, 'queue' | 'activity'>): string | undefined {
+  return step.queue ?? (isRemoteStep(step.activity) ? step.activity.queue : undefined);
+}
+
 /** The activity a step runs, by name: a stage's name, a defineStep's or a remoteStep's. */
 export function activityNameOf(activity: AnyStep['activity'] | undefined): string | undefined {
   return typeof activity === 'string' ? activity : activity?.name;
 }
 
-/** The schema a step's config must fit: its built-in stage's contract, or its defineStep config. */
+/** The schema a step's config must fit: its built-in stage's contract, its defineStep config, or a remote step's declared one. */
 function configSchemaOf(step: AnyStep): z.ZodType | undefined {
-  if (typeof step.activity !== 'string') return step.activity.kind === 'cairn-step' ? step.activity.config : undefined;
+  if (typeof step.activity !== 'string') return step.activity.config;
   return isStageName(step.activity) ? STAGES[step.activity].config : undefined;
 }
 
@@ -220,7 +225,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
   const options = StepOptionsSchema.parse(
     Object.fromEntries(Object.entries(step).filter(([k]) => !['name', 'activity', 'after', 'config'].includes(k))),
   );
-  const local = isLight(pipeline, step, options);
+  const local = isLight(pipeline, step, { ...options, queue: queueOf(step) });
   return {
     name: step.name,
     activity: activityNameOf(step.activity) as string,
@@ -235,7 +240,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
     startToCloseTimeoutMs: parseDuration(options.timeout) ?? STEP_DEFAULTS.timeoutMs,
     // A local activity does not heartbeat: the workflow's worker runs it and reports its end.
     heartbeatTimeoutMs: local || options.heartbeat === 'none' ? null : (parseDuration(options.heartbeat) ?? STEP_DEFAULTS.heartbeatMs),
-    taskQueue: options.queue ?? null,
+    taskQueue: queueOf(step) ?? null,
     whenUpstreamSkipped: options.whenUpstreamSkipped ?? STEP_DEFAULTS.whenUpstreamSkipped,
     ...(local ? { local: true as const } : {}),
     // Only set when asked for, so the hashes of pipelines without approvals stay as they were.

@@ -31,7 +31,8 @@ type UpstreamByName<Config, StepName extends string> = 'from' extends keyof Conf
 
 /** A step declared with defineStep (its own schema checks its config when definitions load), or a remoteStep. */
 export type CustomStepDefinition<StepName extends string, Params> = StepBase<StepName> & {
-  activity: AnyStepFunction | RemoteStep;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- config types differ per step; each is checked by its own schema
+  activity: AnyStepFunction | RemoteStep<any>;
   config?: ConfigOrFunction<JsonObject, Params>;
 };
 

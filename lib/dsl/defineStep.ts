@@ -112,20 +112,50 @@ export type AnyStepFunction = StepFunction<any, any>;
 
 /**
  * A step that another worker implements (another service, another language: a Python worker on its
- * own queue): pipelines name it with `activity: remoteStep('fit-sklearn')`, and this codebase's
- * workers do not register it. Its config is checked by the worker that runs it.
+ * own queue): pipelines name it with `activity: remoteStep(...)` or `pythonStep(...)`, and this
+ * codebase's workers never register it nor poll its queue. A declared `config` schema checks the
+ * step's config when definitions load (its worker checks it again, e.g. with pydantic).
  */
-export interface RemoteStep {
+export interface RemoteStep<Config extends JsonObject = JsonObject> {
   readonly kind: 'cairn-remote-step';
   readonly name: string;
+  readonly config: z.ZodType<Config> | undefined;
+  /** The queue its worker polls; a pipeline step may name another (the same code on bigger machines). */
+  readonly queue: string | undefined;
+  /** A Python step (python/cairn_steps): the module that declares it, which `cairn dev` runs a Python worker for. */
+  readonly python: { module: string } | undefined;
 }
 
-/** Whether a step's activity is another worker's (a remoteStep). */
+/** Whether a step's activity is another worker's (a remoteStep or pythonStep). */
 export function isRemoteStep(activity: unknown): activity is RemoteStep {
   return typeof activity === 'object' && activity !== null && (activity as Partial<RemoteStep>).kind === 'cairn-remote-step';
 }
 
-export function remoteStep(name: string): RemoteStep {
-  if (!ACTIVITY_NAME.test(name)) throw new TypeError(`remoteStep: '${name}' is not a valid step name (a letter, then letters, digits, dashes)`);
-  return { kind: 'cairn-remote-step', name };
+interface RemoteStepDeclaration<Config extends JsonObject> {
+  name: string;
+  queue?: string;
+  config?: z.ZodType<Config>;
+}
+
+function checkedName(kind: string, name: string): string {
+  if (!ACTIVITY_NAME.test(name)) throw new TypeError(`${kind}: '${name}' is not a valid step name (a letter, then letters, digits, dashes)`);
+  return name;
+}
+
+/** A step another worker runs: `remoteStep('fit-elsewhere')`, or with its queue and config schema. */
+export function remoteStep<Config extends JsonObject = JsonObject>(declaration: string | RemoteStepDeclaration<Config>): RemoteStep<Config> {
+  const d = typeof declaration === 'string' ? { name: declaration } : declaration;
+  return { kind: 'cairn-remote-step', name: checkedName('remoteStep', d.name), config: d.config, queue: d.queue, python: undefined };
+}
+
+/**
+ * A step written in Python with `cairn_steps` (`@step("fit-penguins", config=FitConfig)` in
+ * `module`), run by a Temporal Python worker polling `queue`. `config` is the same schema as the
+ * pydantic model, in zod, so a bad config fails when definitions load rather than on the worker.
+ * `module`: the Python file (absolute, or relative to the working directory) or dotted module name;
+ * `cairn dev` starts a worker for it with the project's Python (CAIRN_PYTHON).
+ */
+export function pythonStep<Config extends JsonObject = JsonObject>(declaration: RemoteStepDeclaration<Config> & { queue: string; module: string }): RemoteStep<Config> {
+  if (!declaration.module) throw new TypeError(`pythonStep '${declaration.name}': name the module that declares it`);
+  return { ...remoteStep(declaration), python: { module: declaration.module } };
 }

@@ -1,5 +1,5 @@
 export { definePipeline, type Pipeline, type PipelineDefinition, type StepDefinition } from './definePipeline';
-export { defineStep, remoteStep, type RemoteStep, type StepFunction, type StepRuntime } from './defineStep';
+export { defineStep, pythonStep, remoteStep, type RemoteStep, type StepFunction, type StepRuntime } from './defineStep';
 export { defineRegistry, type Registry } from './registry';
 export { outputOf, type OutputOf } from './outputOf';
 export { compile, validatePipeline, parseParams, type CompiledRun } from './compile';

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { BUILTIN_STAGES, RESERVED_ACTIVITIES } from './builtinStages';
-import { activityNameOf, checkComputedConfigs, validatePipeline } from './compile';
+import { activityNameOf, checkComputedConfigs, queueOf, validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
 import { isRemoteStep, type AnyStepFunction, type StepFunction } from './defineStep';
 
@@ -67,14 +67,15 @@ export function queuesByWorker(pipelines: Iterable<Pipeline>): { cairn: string[]
     for (const step of pipeline.steps) {
       const where = `pipeline '${pipeline.id}' step '${step.name}'`;
       const isRemote = isRemoteStep(step.activity);
-      if (isRemote && !step.queue) {
+      const queue = queueOf(step);
+      if (isRemote && !queue) {
         throw new ConfigError(`${where} is a remoteStep: give it the \`queue\` its own worker polls (Cairn's workers poll the pipelines queue and would fail its tasks)`);
       }
-      if (!step.queue) continue;
-      (isRemote ? remote : cairn).set(step.queue, where);
-      const other = (isRemote ? cairn : remote).get(step.queue);
+      if (!queue) continue;
+      (isRemote ? remote : cairn).set(queue, where);
+      const other = (isRemote ? cairn : remote).get(queue);
       if (other) {
-        throw new ConfigError(`queue '${step.queue}' has a remoteStep and a step Cairn's workers run (${isRemote ? `${where} and ${other}` : `${other} and ${where}`}): a worker polls a whole queue, so give them different queues`);
+        throw new ConfigError(`queue '${queue}' has a remoteStep and a step Cairn's workers run (${isRemote ? `${where} and ${other}` : `${other} and ${where}`}): a worker polls a whole queue, so give them different queues`);
       }
     }
   }

@@ -1,11 +1,11 @@
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from './metrics';
-import { predict, type ModelDocument } from './model';
+import type { ServableModel } from './servableModel';
 
 export type ModelMetrics = ClassificationMetrics | RegressionMetrics;
 
-/** Scores a model document on rows with known targets. */
-export function scoreModel(model: ModelDocument, rows: Record<string, unknown>[], targets: (string | number)[]): ModelMetrics {
-  const predictions = predict(model, rows);
+/** Scores a model, of any format, on rows with known targets. */
+export async function scoreModel(model: ServableModel, rows: Record<string, unknown>[], targets: (string | number)[]): Promise<ModelMetrics> {
+  const predictions = await model.predict(rows);
   if (model.task === 'classification') {
     return classificationMetrics(
       model.labels,
@@ -19,7 +19,7 @@ export function scoreModel(model: ModelDocument, rows: Record<string, unknown>[]
 /** Higher is better for these; lower for the rest (logLoss, rmse, mae). */
 const HIGHER_IS_BETTER = new Set(['accuracy', 'macroF1', 'rocAuc', 'r2']);
 
-export function primaryMetric(task: ModelDocument['task']): 'accuracy' | 'rmse' {
+export function primaryMetric(task: ServableModel['task']): 'accuracy' | 'rmse' {
   return task === 'classification' ? 'accuracy' : 'rmse';
 }
 

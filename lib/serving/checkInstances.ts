@@ -1,11 +1,11 @@
-import type { ModelDocument } from '../ml/model';
+import type { ModelDescription } from '../ml/servableModel';
 
 /**
  * Checks prediction inputs against the model's feature schema: every feature present (null allowed:
  * it becomes the training mean or no category), numbers finite, categories text or boolean.
  * Returns one `{ path, message }` per problem, naming the instance and the field.
  */
-export function instanceProblems(model: ModelDocument, instances: unknown[]): { path: string; message: string }[] {
+export function instanceProblems(model: Pick<ModelDescription, 'features'>, instances: unknown[]): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   instances.forEach((instance, index) => {
     if (typeof instance !== 'object' || instance === null || Array.isArray(instance)) {

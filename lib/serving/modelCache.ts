@@ -1,8 +1,7 @@
-import { readModelDocument } from '../ml/readModelDocument';
 import type { Pool } from 'pg';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { artifactUri } from '../artifacts/artifactRef';
-import type { ModelDocument } from '../ml/model';
+import { loadModel, type ServableModel } from '../ml/servableModel';
 import { aliasTarget } from '../registry/aliases';
 import { getVersion } from '../registry/registry';
 import { freshOrHeld } from '../faults/staleAfter';
@@ -22,18 +21,18 @@ export interface ServedModel {
   model: string;
   version: number;
   alias: string | null;
-  document: ModelDocument;
+  servable: ServableModel;
 }
 
 /**
- * Finds the model a prediction request means. Documents are cached by content hash for good (they
- * never change), and so are pinned versions; which version an alias points at is re-read after
+ * Finds the model a prediction request means. Loaded models (documents, ONNX sessions) are cached by
+ * content hash for good (they never change), and so are pinned versions; which version an alias points at is re-read after
  * `aliasTtlMs`, so an alias move reaches every API process within that time, without a restart.
  * When the store does not answer, serving goes on with what is known (the last alias read, however
  * old): a PostgreSQL outage narrows serving to the models already served, it does not stop it.
  */
 export class ModelCache {
-  private readonly documents = new Map<string, ModelDocument>();
+  private readonly models = new Map<string, Promise<ServableModel>>();
   private readonly aliases = new Map<string, AliasEntry>();
   private readonly versions = new Map<string, string | undefined>();
   private readonly refreshing = new Map<string, Promise<AliasEntry>>();
@@ -65,12 +64,14 @@ export class ModelCache {
       ({ version, sha256 } = await this.aliasEntry(model, alias));
     }
     if (version === undefined || sha256 === undefined) return undefined;
-    let document = this.documents.get(sha256);
-    if (!document) {
-      document = await readModelDocument(this.artifacts, artifactUri(sha256));
-      this.documents.set(sha256, document);
+    let loading = this.models.get(sha256);
+    if (!loading) {
+      // One load per model however many requests arrive at once; a failed load is tried again next time.
+      loading = loadModel(this.artifacts, artifactUri(sha256));
+      this.models.set(sha256, loading);
+      loading.catch(() => this.models.delete(sha256));
     }
-    return { model, version, alias, document };
+    return { model, version, alias, servable: await loading };
   }
 
   /** Drops what is known of an alias, so the next request reads it again (an alias-move notification). */

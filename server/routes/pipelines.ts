@@ -2,7 +2,7 @@ import { RunKeySchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
-import { activityNameOf } from '../../lib/dsl/compile';
+import { activityNameOf, queueOf } from '../../lib/dsl/compile';
 import { stageOf } from '../../lib/stages';
 import { startRun } from '../../lib/runs/startRun';
 import type { AppDeps } from '../deps';
@@ -34,7 +34,7 @@ function describePipeline(pipeline: Pipeline) {
         name: s.name,
         activity: activityNameOf(s.activity) as string,
         after: [...(s.after ?? [])],
-        queue: s.queue ?? null,
+        queue: queueOf(s) ?? null,
         summary: stage?.summary ?? null,
         output: output ? z.toJSONSchema(output, { io: 'output', unrepresentable: 'any' }) : null,
       };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { predictionDuration, predictions } from '../../lib/metrics/metrics';
-import { predict, type ModelDocument } from '../../lib/ml/model';
+import type { ModelDescription } from '../../lib/ml/servableModel';
 import { instanceProblems } from '../../lib/serving/checkInstances';
 import { recordFeedback, unknownPredictions } from '../../lib/serving/feedback';
 import { DEFAULT_SECURITY, type AppDeps } from '../deps';
@@ -28,7 +28,7 @@ const FeedbackBody = z.union([FeedbackItem, z.strictObject({ items: z.array(Feed
  * `?version=` names, each logged for drift monitoring; feedback with the true labels.
  */
 /** Only the fields the model reads are logged: anything else a client sends is not stored. */
-function modelFeatures(document: ModelDocument, row: Record<string, unknown>): Record<string, unknown> {
+function modelFeatures(document: Pick<ModelDescription, 'features'>, row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(document.features.map((f) => [f.name, row[f.name] ?? null]));
 }
 
@@ -65,19 +65,19 @@ export function servingRoutes(deps: AppDeps) {
           throw new HttpError(404, 'model_not_found', query.version ? `model '${name}' has no version ${query.version}` : `model '${name}' has no alias '${query.alias ?? 'production'}'`);
         }
         const instances = 'instance' in body ? [body.instance] : body.instances;
-        const problems = instanceProblems(served.document, instances);
+        const problems = instanceProblems(served.servable, instances);
         if (problems.length > 0) throw new HttpError(422, 'invalid_instances', `${problems.length} problem(s) with the instances`, problems.slice(0, 100));
         const rows = instances as Record<string, unknown>[];
-        const results = predict(served.document, rows);
+        const results = await served.servable.predict(rows);
         const labels = { model: name, version: String(served.version), alias: served.alias ?? '' };
         const now = new Date();
         // Durable mode: the answer waits until its rows are on local disk (an answered prediction is never lost).
         await log().append(
-          results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: modelFeatures(served.document, rows[item] as Record<string, unknown>), prediction: (r.label ?? r.value) as string | number, predictedAt: now })),
+          results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: modelFeatures(served.servable, rows[item] as Record<string, unknown>), prediction: (r.label ?? r.value) as string | number, predictedAt: now })),
         );
         predictions.inc(labels, instances.length);
         predictionDuration.observe(labels, (performance.now() - started) / 1000);
-        const shaped = results.map((r) => (served.document.task === 'classification' ? { label: r.label, probabilities: Object.fromEntries(served.document.labels.map((l, i) => [l, r.probabilities?.[i]])) } : { value: r.value }));
+        const shaped = results.map((r) => (served.servable.task === 'classification' ? { label: r.label, probabilities: Object.fromEntries(served.servable.labels.map((l, i) => [l, r.probabilities?.[i]])) } : { value: r.value }));
         return c.json({ model: name, version: served.version, alias: served.alias, requestId, ...('instance' in body ? { prediction: shaped[0] } : { predictions: shaped }) });
       },
     }),

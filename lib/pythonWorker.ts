@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isRemoteStep } from './dsl/defineStep';
+import { queueOf } from './dsl/compile';
+import type { Registry } from './dsl/registry';
+import { ConfigError } from './errors';
+
+/** The venv `npm run setup` creates for Python steps (scripts/setup-tools.sh), with python/ installed in it. */
+export const PROJECT_PYTHON = fileURLToPath(new URL('../.tools/python-steps/bin/python', import.meta.url));
+
+/** CAIRN_PYTHON, else the project's venv: the Python that runs Python steps under `cairn dev`. */
+export function resolvePython(explicit: string | undefined): string {
+  if (explicit) return explicit;
+  if (existsSync(PROJECT_PYTHON)) return PROJECT_PYTHON;
+  throw new ConfigError('these definitions have Python steps, and no Python with cairn_steps is set up: run `npm run setup` (or set CAIRN_PYTHON to a Python that has python/ installed)');
+}
+
+/** The queues and modules of the registry's Python steps: what one local Python worker serves. */
+export function pythonSteps(registry: Pick<Registry, 'pipelines'>): { queues: string[]; modules: string[] } {
+  const queues = new Set<string>();
+  const modules = new Set<string>();
+  for (const pipeline of registry.pipelines.values()) {
+    for (const step of pipeline.steps) {
+      if (!isRemoteStep(step.activity) || !step.activity.python) continue;
+      queues.add(queueOf(step) as string); // a remote step always has a queue (checked when the registry loads)
+      modules.add(step.activity.python.module);
+    }
+  }
+  return { queues: [...queues].sort(), modules: [...modules].sort() };
+}
+
+export interface PythonWorker {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The line the worker prints once it polls (python/cairn_steps/worker.py). */
+const READY = 'cairn-steps: polling';
+
+/**
+ * Starts `python -m cairn_steps.worker` for the queues and modules, and resolves once it polls. Its
+ * output goes to `logFile`; a worker that exits first fails the start, naming the log. `env` carries
+ * what it shares with the TypeScript workers: Temporal's address and TLS, the artifact store, the spec secret.
+ */
+export function startPythonWorker(options: { python: string; queues: string[]; modules: string[]; env: NodeJS.ProcessEnv; logFile: string; startTimeoutMs?: number }): Promise<PythonWorker> {
+  const args = ['-m', 'cairn_steps.worker', ...options.queues.flatMap((q) => ['--queue', q]), ...options.modules.flatMap((m) => ['--module', resolveModule(m)])];
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const log = openSync(options.logFile, 'a');
+  const child = spawn(options.python, args, { env: { ...options.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', log] });
+  return new Promise((resolvePromise, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the Python worker did not start polling within ${(options.startTimeoutMs ?? 60_000) / 1000} s (its log: ${options.logFile})`));
+    }, options.startTimeoutMs ?? 60_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new ConfigError(`the Python worker exited with ${code} before it polled: see ${options.logFile}`));
+    };
+    child.once('exit', onExit);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new ConfigError(`cannot run the Python worker with ${options.python}: ${error.message}`));
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (seen.includes(READY)) return;
+      seen += chunk.toString();
+      if (!seen.includes(READY)) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolvePromise({ process: child, stop: () => stopChild(child) });
+    });
+  });
+}
+
+/** A module given as a file path is resolved against the working directory; a dotted name is left as is. */
+function resolveModule(module: string): string {
+  return module.endsWith('.py') || module.includes('/') ? resolve(module) : module;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    // Running steps get the worker's drain time (CAIRN_WORKER_DRAIN_SECONDS, 10 s), then it is killed.
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  });
+}

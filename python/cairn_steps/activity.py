@@ -1,0 +1,144 @@
+"""Turns a declared step into a Temporal activity, as activities/stepActivity.ts does for TypeScript
+steps: refuses a step the API did not issue (with CAIRN_SPEC_SECRET), parses its config (a
+non-retryable ConfigError naming each field, in pydantic's words), resolves upstream outputs that
+travelled by reference, heartbeats while it runs so a dead worker is noticed and cancellation
+reaches it, gives a cancelled step 5 s to stop before abandoning it, names Cairn's error kinds so
+data and config errors are never retried, and checks and (when large) stores the output."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import time
+from concurrent.futures import Executor
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from .artifacts import MAX_STEP_OUTPUT_BYTES, ArtifactStore, offload_large_output, resolve_output
+from .authority import verify_step
+from .errors import NON_RETRYABLE, ConfigError
+from .step import RunContext, StepDefinition, StepInput, StepRuntime
+
+#: How long a cancelled step may take to stop before its attempt is abandoned (activities/stepActivity.ts CANCEL_GRACE_MS).
+CANCEL_GRACE_SECONDS = 5.0
+
+log = logging.getLogger("cairn_steps")
+
+
+def auto_heartbeat_seconds(timeout_seconds: float | None) -> float:
+    """A third of the heartbeat timeout (so one late beat never times out a healthy step), between 50 ms and 10 s."""
+    if not timeout_seconds:
+        return 10.0
+    return min(10.0, max(0.05, timeout_seconds / 3))
+
+
+def _issues(error: ValidationError, prefix: str) -> str:
+    return "; ".join(f"{prefix}{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}" for issue in error.errors())
+
+
+def parse_config(definition: StepDefinition, step_name: str, config: Any) -> Any:
+    if definition.config is None:
+        return config
+    try:
+        return definition.config.model_validate(config)
+    except ValidationError as error:
+        raise ConfigError(f"step '{step_name}' ({definition.name}): {_issues(error, 'config.')}") from None
+
+
+def check_output(definition: StepDefinition, step_name: str, output: Any, store: ArtifactStore) -> Any:
+    if output is None:
+        return None
+    if isinstance(output, BaseModel):
+        output = output.model_dump(mode="json", by_alias=True)
+    if definition.output is not None:
+        try:
+            definition.output.model_validate(output)
+        except ValidationError as error:
+            raise ConfigError(f"step '{step_name}' ({definition.name}) returned an output that does not fit what it declares: {_issues(error, 'output.')}") from None
+    try:
+        text = json.dumps(output, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"step '{step_name}' returned a value that is not plain JSON ({error})") from None
+    size = len(text.encode())
+    if size > MAX_STEP_OUTPUT_BYTES:
+        raise ConfigError(f"step '{step_name}' returned {size} bytes; outputs are capped at {MAX_STEP_OUTPUT_BYTES}: store data as an artifact and return its reference")
+    return offload_large_output(output, text, store)
+
+
+def _failure(error: BaseException) -> ApplicationError:
+    """The failure the workflow sees: its type is the error's class name (the workflow's retry policy)."""
+    return ApplicationError(str(error), type=type(error).__name__, non_retryable=isinstance(error, NON_RETRYABLE))
+
+
+def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: str | None, executor: Executor):
+    @activity.defn(name=definition.name)
+    async def run_step(step_input: dict[str, Any]) -> Any:
+        info = activity.info()
+        run = step_input["run"]
+        try:
+            verify_step(spec_secret, definition.name, step_input)
+            config = parse_config(definition, run["step"], step_input.get("config", {}))
+        except NON_RETRYABLE as error:
+            raise _failure(error) from None
+        attempt = run.get("attempt") or info.attempt
+        runtime = StepRuntime(artifacts=store, attempt=attempt)
+        timeout = info.heartbeat_timeout.total_seconds() if info.heartbeat_timeout else None
+        started = time.monotonic()
+        outcome = "failed"
+        beats = asyncio.create_task(_heartbeat(runtime, definition, run["step"], timeout))
+        work: asyncio.Future | None = None
+        try:
+            upstream = {name: resolve_output(value, store) for name, value in (step_input.get("upstream") or {}).items()}
+            step_call = StepInput(run=RunContext.model_validate(run), config=config, upstream=upstream)
+            work = _start(definition, step_call, runtime, executor)
+            done, _ = await asyncio.wait({work, beats}, return_when=asyncio.FIRST_COMPLETED)
+            if beats in done and work not in done:
+                runtime._cancelled.set()
+                beats.result()  # a stalled step: raises StepStalled, and the step's thread is abandoned
+            output = check_output(definition, run["step"], await work, store)
+            outcome = "succeeded"
+            return output
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            runtime._cancelled.set()
+            if work is not None:
+                await asyncio.wait({work}, timeout=CANCEL_GRACE_SECONDS)
+            if activity.is_worker_shutdown():
+                raise ApplicationError("the worker shut down while the step ran", type="InfrastructureError") from None
+            raise
+        except ApplicationError:
+            raise
+        except Exception as error:  # noqa: BLE001 - every failure is named for the workflow
+            raise _failure(error) from error
+        finally:
+            beats.cancel()
+            log.info("step execution %s", json.dumps({"runId": run["runId"], "pipeline": run["pipeline"], "step": run["step"], "activity": definition.name, "attempt": attempt, "outcome": outcome, "ms": round((time.monotonic() - started) * 1000)}))
+
+    return run_step
+
+
+def _start(definition: StepDefinition, step_call: StepInput, runtime: StepRuntime, executor: Executor) -> asyncio.Future:
+    if inspect.iscoroutinefunction(definition.fn):
+        return asyncio.ensure_future(definition.fn(step_call, runtime))
+    # A plain function runs in a thread: training code holds the CPU, the event loop keeps heartbeating.
+    return asyncio.get_running_loop().run_in_executor(executor, definition.fn, step_call, runtime)
+
+
+class StepStalled(Exception):
+    """A step that reports its own progress made none within its heartbeat timeout."""
+
+
+async def _heartbeat(runtime: StepRuntime, definition: StepDefinition, step_name: str, timeout: float | None) -> None:
+    """Beats until cancelled; for a 'manual' step, raises StepStalled after silence longer than the timeout."""
+    interval = auto_heartbeat_seconds(timeout)
+    while True:
+        await asyncio.sleep(interval)
+        activity.heartbeat(runtime._progress["details"])
+        silent = time.monotonic() - runtime._progress["at"]
+        if definition.heartbeat == "manual" and timeout and silent > timeout:
+            raise StepStalled(f"step '{step_name}' reported no progress for {round(silent)} s (its heartbeat timeout is {round(timeout)} s)")

@@ -1,0 +1,130 @@
+"""A Temporal Python worker for Cairn step queues:
+
+    python -m cairn_steps.worker --queue python --module path/to/steps.py [--module my_package.steps]
+
+It registers every step the modules declare (with @step) and polls `cairn-<queue>`, the task queue
+the pipelines' `pythonStep(..., { queue })` sends them to. Configuration is read from the same
+environment variables as Cairn's TypeScript workers: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, the
+Temporal CLI's TLS and API-key variables, CAIRN_ARTIFACTS_DIR (else CAIRN_HOME/artifacts; the store
+must be the one the TypeScript workers use) and CAIRN_SPEC_SECRET."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import importlib.util
+import logging
+import os
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import ModuleType
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from .activity import to_activity
+from .artifacts import ArtifactStore
+from .connection import connect_options
+from .errors import ConfigError
+from .step import StepDefinition
+
+log = logging.getLogger("cairn_steps")
+
+
+def load_module(spec: str) -> ModuleType:
+    """A module by file path (`steps/fit.py`) or by dotted name (`my_package.steps`)."""
+    if spec.endswith(".py") or os.sep in spec:
+        path = Path(spec).resolve()
+        if not path.is_file():
+            raise ConfigError(f"--module {spec}: no such file")
+        sys.path.insert(0, str(path.parent))
+        module_spec = importlib.util.spec_from_file_location(path.stem, path)
+        if module_spec is None or module_spec.loader is None:
+            raise ConfigError(f"--module {spec}: not a Python module")
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules[path.stem] = module
+        module_spec.loader.exec_module(module)
+        return module
+    return importlib.import_module(spec)
+
+
+def steps_of(modules: list[ModuleType]) -> list[StepDefinition]:
+    found: dict[str, StepDefinition] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, StepDefinition):
+                known = found.get(value.name)
+                if known is not None and known is not value:
+                    raise ConfigError(f"two different steps are named '{value.name}'")
+                found[value.name] = value
+    if not found:
+        raise ConfigError(f"no steps declared with @step in {', '.join(m.__name__ for m in modules)}")
+    return list(found.values())
+
+
+def artifact_root(env: dict[str, str]) -> str:
+    return env.get("CAIRN_ARTIFACTS_DIR") or os.path.join(env.get("CAIRN_HOME") or ".cairn", "artifacts")
+
+
+async def run_worker(queues: list[str], modules: list[str], env: dict[str, str]) -> None:
+    steps = steps_of([load_module(spec) for spec in modules])
+    store = ArtifactStore(artifact_root(env))
+    max_steps = int(env.get("CAIRN_PYTHON_MAX_STEPS") or 4)
+    executor = ThreadPoolExecutor(max_workers=max_steps, thread_name_prefix="cairn-step")
+    activities = [to_activity(s, store, env.get("CAIRN_SPEC_SECRET") or None, executor) for s in steps]
+    client = await Client.connect(**connect_options(env))
+    workers = [
+        Worker(client, task_queue=f"cairn-{queue}", activities=activities, max_concurrent_activities=max_steps, graceful_shutdown_timeout=_graceful(env))
+        for queue in queues
+    ]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with _all(workers):
+        # Tests and `cairn dev` wait for this line: the worker polls from here on.
+        print(f"cairn-steps: polling {', '.join(f'cairn-{q}' for q in queues)} for {', '.join(sorted(s.name for s in steps))}", flush=True)
+        await stop.wait()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _graceful(env: dict[str, str]):
+    from datetime import timedelta
+
+    return timedelta(seconds=float(env.get("CAIRN_WORKER_DRAIN_SECONDS") or 10))
+
+
+class _all:
+    """Runs several workers together; leaving stops them all (draining running steps)."""
+
+    def __init__(self, workers: list[Worker]) -> None:
+        self.workers = workers
+
+    async def __aenter__(self) -> None:
+        for worker in self.workers:
+            await worker.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        for worker in reversed(self.workers):
+            await worker.__aexit__(None, None, None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cairn_steps.worker", description="Runs Cairn steps written in Python on a Temporal Python worker.")
+    parser.add_argument("--queue", action="append", required=True, help="a step queue the pipelines name (polls cairn-<queue>); repeatable")
+    parser.add_argument("--module", action="append", required=True, help="a Python file or dotted module declaring steps with @step; repeatable")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING").upper() if os.environ.get("LOG_LEVEL") != "silent" else "CRITICAL", format="%(levelname)s %(name)s %(message)s")
+    try:
+        asyncio.run(run_worker(args.queue, args.module, dict(os.environ)))
+    except ConfigError as error:
+        print(f"cairn-steps: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
