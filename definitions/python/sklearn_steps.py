@@ -27,23 +27,15 @@ class FitConfig(BaseModel):
     seed: int = 42
 
 
-@step("fit-hist-gradient-boosting", config=FitConfig)
-def fit_hist_gradient_boosting(input: StepInput[FitConfig], runtime: StepRuntime) -> dict:
-    """Trains scikit-learn's HistGradientBoosting on the upstream dataset's training split (Cairn's own
-    seeded split, so `evaluate` scores the rows it never saw) and stores the model as ONNX."""
+def train_model(frame, config: FitConfig):
+    """The fitted scikit-learn Pipeline and the training features it saw (as prepare_features gives
+    them): trained on Cairn's own seeded split of `frame`, so `evaluate` scores the rows it never saw."""
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder
 
-    config = input.config
-    sources = [value for value in input.upstream.values() if isinstance(value, dict) and "dataset" in value]
-    if len(sources) != 1:
-        raise DataError(f"step '{input.run.step}' reads one upstream dataset (an ingest output); it has {len(sources)}")
-    dataset = sources[0]["dataset"]
-    frame = runtime.artifacts.read_dataset(dataset)
-    runtime.heartbeat({"phase": "split", "rows": len(frame)})
     train, _test = holdout(frame, config.target, config.task, config.test_fraction, config.seed)
     features = config.features or [c for c in frame.columns if c != config.target]
     missing = [f for f in features if f not in frame.columns]
@@ -55,15 +47,23 @@ def fit_hist_gradient_boosting(input: StepInput[FitConfig], runtime: StepRuntime
     estimator = (HistGradientBoostingClassifier if config.task == "classification" else HistGradientBoostingRegressor)(
         max_iter=config.max_iter, learning_rate=config.learning_rate, random_state=config.seed
     )
-    model = Pipeline(
-        [
-            ("columns", ColumnTransformer([("numeric", SimpleImputer(strategy="median"), numeric), ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical)])),
-            ("model", estimator),
-        ]
-    )
-    runtime.heartbeat({"phase": "fit", "rows": len(x)})
+    columns = ColumnTransformer([("numeric", SimpleImputer(strategy="median"), numeric), ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical)])
+    model = Pipeline([("columns", columns), ("model", estimator)])
     y = train[config.target].astype(str) if config.task == "classification" else train[config.target].astype(float)
-    model.fit(x, y)
+    return model.fit(x, y), x
+
+
+@step("fit-hist-gradient-boosting", config=FitConfig)
+def fit_hist_gradient_boosting(input: StepInput[FitConfig], runtime: StepRuntime) -> dict:
+    """Trains scikit-learn's HistGradientBoosting on the upstream dataset and stores the model as ONNX."""
+    config = input.config
+    sources = [value for value in input.upstream.values() if isinstance(value, dict) and "dataset" in value]
+    if len(sources) != 1:
+        raise DataError(f"step '{input.run.step}' reads one upstream dataset (an ingest output); it has {len(sources)}")
+    dataset = sources[0]["dataset"]
+    frame = runtime.artifacts.read_dataset(dataset)
+    runtime.heartbeat({"phase": "fit", "rows": len(frame)})
+    model, x = train_model(frame, config)
     runtime.raise_if_cancelled()
     runtime.heartbeat({"phase": "export"})
     model_ref = save_sklearn_model(
@@ -80,5 +80,5 @@ def fit_hist_gradient_boosting(input: StepInput[FitConfig], runtime: StepRuntime
         "dataset": dataset,
         "split": {"testFraction": config.test_fraction, "seed": config.seed},
         "trainRows": len(x),
-        "features": features,
+        "features": list(x.columns),
     }

@@ -38,9 +38,16 @@ def js_number(value: int | float) -> str:
     return f"{prefix}{mantissa}e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
 
 
-def _utf16_order(key: str) -> bytes:
-    # JavaScript's default sort compares UTF-16 code units, not code points.
-    return key.encode("utf-16-be", "surrogatepass")
+def _is_array_index(key: str) -> bool:
+    return key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0")) and int(key) < 2**32 - 1
+
+
+def _js_key_order(key: str) -> tuple[int, int, bytes]:
+    # The TypeScript side sorts keys (UTF-16 code units, as JavaScript's sort compares) and rebuilds
+    # the object, and a JavaScript object lists integer-like keys first, in numeric order: so do we.
+    if _is_array_index(key):
+        return (0, int(key), b"")
+    return (1, 0, key.encode("utf-16-be", "surrogatepass"))
 
 
 def canonical_json(value: Any) -> str:
@@ -58,6 +65,6 @@ def canonical_json(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(canonical_json(item) for item in value) + "]"
     if isinstance(value, dict):
-        items = sorted(value.items(), key=lambda item: _utf16_order(item[0]))
+        items = sorted(value.items(), key=lambda item: _js_key_order(item[0]))
         return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical_json(v) for k, v in items) + "}"
     raise TypeError(f"{type(value).__name__} is not JSON")

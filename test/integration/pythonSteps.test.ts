@@ -1,0 +1,239 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
+import { createActivities } from '../../activities';
+import { registry } from '../../definitions';
+import { fitHistGradientBoosting, penguinsSklearn } from '../../definitions/pythonSteps';
+import { compile, definePipeline, defineRegistry, remoteStep, type JsonObject } from '../../lib/dsl';
+import type { Pipeline } from '../../lib/dsl/definePipeline';
+import type { PythonWorker } from '../../lib/pythonWorker';
+import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
+import { startRun } from '../../lib/runs/startRun';
+import { getVersion } from '../../lib/registry/registry';
+import { listRunArtifacts } from '../../lib/store/runArtifacts';
+import { resolveOutput } from '../../lib/artifacts/outputRef';
+import { PredictionLog } from '../../lib/serving/predictionLog';
+import { createApp } from '../../server/app';
+import { appDeps } from '../helpers/appDeps';
+import { openTestStore, type TestStore } from '../helpers/postgres';
+import { runPython, startTestPythonWorker, TEST_STEPS } from '../helpers/python';
+import { testServices } from '../helpers/sources';
+import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
+import { waitFor } from '../helpers/waitFor';
+
+// Python steps on a real Temporal Python worker process (python -m cairn_steps.worker, the official
+// temporalio SDK), beside Cairn's TypeScript worker and the real PostgreSQL: the scikit-learn example
+// end to end and served from ONNX, and the promises every step keeps (config errors named, bad data
+// not retried, a killed worker's step done once, cancellation reaching the step).
+
+let env: TestWorkflowEnvironment;
+let testStore: TestStore;
+let worker: RunningWorker;
+const pythonWorkers: PythonWorker[] = [];
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+  testStore = await openTestStore();
+  worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts: testStore.artifacts, store: testStore.store })));
+});
+afterEach(async () => {
+  await Promise.all(pythonWorkers.splice(0).map((w) => w.stop()));
+});
+afterAll(async () => {
+  await worker?.stop();
+  await testStore?.close();
+  await env?.teardown();
+});
+
+async function pythonWorker(queue: string, modules = [TEST_STEPS]): Promise<PythonWorker> {
+  const started = await startTestPythonWorker({ queue, modules, artifactsRoot: testStore.artifacts.root });
+  pythonWorkers.push(started);
+  return started;
+}
+
+/** The example pipeline, its Python step sent to this test's own queue (other tests may poll `python`). */
+function onQueue(pipeline: Pipeline, step: string, queue: string): Pipeline {
+  return { ...pipeline, steps: pipeline.steps.map((s) => (s.name === step ? { ...s, queue } : s)) } as Pipeline;
+}
+
+const logLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => line.split(' '));
+
+function logFile(name: string): string {
+  const path = join(inject('testDir'), `${name}.log`);
+  writeFileSync(path, '');
+  return path;
+}
+
+describe('the penguins-sklearn example: scikit-learn in Python, served from ONNX', () => {
+  it('ingests, trains in Python, evaluates against production, registers, deploys, and serves what scikit-learn predicts', async () => {
+    const queue = uniqueQueue('py');
+    await pythonWorker(queue, [fitHistGradientBoosting.python!.module]);
+    const run = await startRun(env.client, { pipeline: onQueue(penguinsSklearn, 'fit', queue), trigger: 'test', taskQueue: worker.taskQueue });
+    const result = await run.handle.result();
+    expect(result.status).toBe('succeeded');
+    const outputs = result.outputs as Record<string, Record<string, unknown>>;
+    expect(outputs.entry).toMatchObject({ model: 'penguins-onnx', version: 1, created: true });
+    expect(outputs.ship).toMatchObject({ alias: 'production', version: 1 });
+
+    const version = await getVersion(testStore.store.pool, 'penguins-onnx', 1);
+    expect(version?.algorithm).toBe('sklearn:HistGradientBoostingClassifier');
+    expect(version?.params).toMatchObject({ format: 'onnx', target: 'Species', labels: ['Adelie', 'Chinstrap', 'Gentoo'] });
+    expect(version?.metrics.accuracy).toBeGreaterThan(0.9);
+    // The ONNX graph is among the run's artifacts, beside the manifest that was registered.
+    const files = await listRunArtifacts(testStore.store.pool, run.runId);
+    expect(files.filter((f) => f.step === 'entry').map((f) => [f.name, f.mediaType])).toEqual([
+      ['model', 'application/vnd.cairn.model+json'],
+      ['model.onnx', 'application/vnd.onnx'],
+    ]);
+
+    // The reference: the same training, run again in Python with scikit-learn, predicting the raw rows.
+    const dataset = (outputs.data as { dataset: { uri: string } }).dataset;
+    const rows = JSON.parse(readFileSync(penguinsSklearn.params.parse({}).dataset as string, 'utf8')) as Record<string, unknown>[];
+    const sample = rows.filter((_, i) => i % 9 === 0 || i === 3); // row 3 has every measurement missing
+    const reference = runPython<number[][]>(
+      [
+        'import json,sys,importlib.util',
+        'import pandas as pd',
+        'from cairn_steps import ArtifactStore',
+        'from cairn_steps.onnx_model import prepare_features',
+        'a=json.load(sys.stdin)',
+        'spec=importlib.util.spec_from_file_location("sklearn_steps",a["module"]); m=importlib.util.module_from_spec(spec); sys.modules["sklearn_steps"]=m; spec.loader.exec_module(m)',
+        'frame=ArtifactStore(a["root"]).read_dataset(a["dataset"])',
+        'model,x=m.train_model(frame,m.FitConfig(target="Species"))',
+        'rows=pd.DataFrame(a["rows"])[list(x.columns)]',
+        'print(json.dumps(model.predict_proba(prepare_features(rows)).tolist()))',
+      ].join('\n'),
+      { module: fitHistGradientBoosting.python!.module, root: testStore.artifacts.root, dataset, rows: sample },
+    );
+
+    const predictionLog = new PredictionLog(testStore.store.pool);
+    const app = createApp(appDeps({ client: env.client, registry, store: testStore.store, artifacts: testStore.artifacts, predictionLog, taskQueue: worker.taskQueue }));
+    const instances = sample.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'Species')));
+    const response = await app.request('/api/v1/models/penguins-onnx/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
+    expect(response.status).toBe(200);
+    const served = (await response.json()) as { version: number; predictions: { label: string; probabilities: Record<string, number> }[] };
+    expect(served.version).toBe(1);
+    const labels = ['Adelie', 'Chinstrap', 'Gentoo'];
+    const differences = served.predictions.flatMap((p, i) => labels.map((label, c) => Math.abs((p.probabilities[label] as number) - (reference[i]![c] as number))));
+    expect(differences).toHaveLength(sample.length * 3);
+    expect(Math.max(...differences)).toBeLessThan(1e-5);
+    // Logged for drift like any served prediction: the features the model reads, by name.
+    await predictionLog.close();
+    const logged = await testStore.store.pool.query<{ features: Record<string, unknown>; prediction: string }>("SELECT features, prediction FROM prediction_log WHERE model = 'penguins-onnx' ORDER BY item");
+    expect(logged.rows).toHaveLength(sample.length);
+    expect(Object.keys(logged.rows[0]!.features).sort()).toEqual(Object.keys(instances[0]!).sort());
+    expect(logged.rows.map((r) => r.prediction)).toEqual(served.predictions.map((p) => p.label));
+  }, 120_000);
+
+  it('rejects a bad config when definitions load, naming the field', () => {
+    const bad = onQueue(penguinsSklearn, 'fit', 'py');
+    const broken = { ...bad, steps: bad.steps.map((s) => (s.name === 'fit' ? { ...s, config: { target: 'Species', maxIter: 0, learningrate: 0.1 } } : s)) } as Pipeline;
+    expect(() => defineRegistry({ pipelines: [broken] })).toThrow(/step 'fit'.*maxIter.*(>=|at least|greater).*1|learningrate/s);
+    expect(() => compile(broken, {})).toThrow(/maxIter/);
+  });
+});
+
+describe('a Python step keeps the promises of a TypeScript step', () => {
+  it("refuses a bad config on the worker with pydantic's message, without retries", async () => {
+    const queue = uniqueQueue('py');
+    await pythonWorker(queue, [fitHistGradientBoosting.python!.module]);
+    // Declared without a schema, so only the Python side can check it.
+    const pipeline = definePipeline({
+      id: 'py-bad-config',
+      params: z.object({}),
+      steps: { fit: { activity: remoteStep({ name: 'fit-hist-gradient-boosting', queue }), config: { target: 'Species', maxIter: 0 }, retry: { attempts: 5 } } },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator');
+    const step = (await run.handle.query(runStateQuery)).steps[0];
+    expect(step?.error).toMatchObject({ type: 'ConfigError', nonRetryable: true });
+    expect(step?.error?.message).toContain("step 'fit' (fit-hist-gradient-boosting): config.maxIter: Input should be greater than or equal to 1");
+    expect(step?.attempts).toBe(1);
+    await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'bad config' }] });
+  });
+
+  it('sends a DataError straight to the operator: one attempt of five', async () => {
+    const queue = uniqueQueue('py');
+    const log = logFile(queue);
+    await pythonWorker(queue);
+    const pipeline = definePipeline({ id: 'py-bad-data', params: z.object({}), steps: { check: { activity: remoteStep({ name: 'py-bad-data', queue }), config: { log }, retry: { attempts: 5 } } } });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator');
+    const step = (await run.handle.query(runStateQuery)).steps[0];
+    expect(step?.error).toMatchObject({ type: 'DataError', nonRetryable: true, message: "row 7: 'price' is not a number" });
+    expect(logLines(log).filter(([event]) => event === 'start')).toHaveLength(1);
+    await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'bad data' }] });
+    await expect(run.handle.result()).rejects.toThrow(WorkflowFailedError);
+  });
+
+  it('a Python worker killed with SIGKILL mid-step: the run completes on a second one, each side effect done once', async () => {
+    const queue = uniqueQueue('py');
+    const log = logFile(queue);
+    const victim = await pythonWorker(queue);
+    const work = <const A extends string = never>(after: readonly A[], ms: number) => ({
+      activity: remoteStep({ name: 'py-side-effect', queue }),
+      after,
+      config: { log, ms } as JsonObject,
+      heartbeat: '1s' as const,
+      retry: { attempts: 5, backoff: { initial: '200ms' as const } },
+    });
+    const pipeline = definePipeline({ id: 'py-crash', params: z.object({}), steps: { extract: work([], 0), train: work(['extract'], 4_000), publish: work(['train'], 0) } });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    await waitFor(() => logLines(log).some(([event, step]) => event === 'start' && step === 'train'), 'train to start');
+    victim.process.kill('SIGKILL');
+    await waitFor(() => victim.process.exitCode !== null || victim.process.signalCode !== null, 'the victim to die');
+    const survivor = await pythonWorker(queue);
+
+    const result = await run.handle.result();
+    expect(result.status).toBe('succeeded');
+    const count = (event: string, step: string) => logLines(log).filter(([e, s]) => e === event && s === step).length;
+    expect([count('start', 'extract'), count('done', 'extract')]).toEqual([1, 1]);
+    expect([count('start', 'train'), count('done', 'train')]).toEqual([2, 1]);
+    expect([count('start', 'publish'), count('done', 'publish')]).toEqual([1, 1]);
+    expect(Number(logLines(log).find(([e, s]) => e === 'done' && s === 'train')?.[3])).toBe(survivor.process.pid);
+    // A lost worker is infrastructure: the step ran again without using up one of its attempts.
+    expect(result.steps.find((s) => s.name === 'train')).toMatchObject({ status: 'succeeded', attempts: 1, infrastructureRetries: 1 });
+    expect(result.outputs.publish).toMatchObject({ step: 'publish', upstream: ['train'] });
+  }, 90_000);
+
+  it('cancelling the run cancels the Python step', async () => {
+    const queue = uniqueQueue('py');
+    const log = logFile(queue);
+    await pythonWorker(queue);
+    const pipeline = definePipeline({
+      id: 'py-cancel',
+      params: z.object({}),
+      steps: { long: { activity: remoteStep({ name: 'py-side-effect', queue }), config: { log, ms: 60_000 }, heartbeat: '1s' } },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    await waitFor(() => logLines(log).some(([event]) => event === 'start'), 'the step to start');
+    await run.handle.cancel();
+    await expect(run.handle.result()).rejects.toThrow();
+    await waitFor(() => logLines(log).some(([event]) => event === 'cancelled'), 'the step to see the cancellation', 10_000);
+    expect(logLines(log).filter(([event]) => event === 'done')).toHaveLength(0);
+  });
+
+  it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
+    const queue = uniqueQueue('py');
+    const log = logFile(queue);
+    await pythonWorker(queue);
+    const pipeline = definePipeline({
+      id: 'py-large',
+      params: z.object({}),
+      steps: {
+        big: { activity: remoteStep({ name: 'py-large-output', queue }), config: { log } },
+        next: { activity: remoteStep({ name: 'py-side-effect', queue }), after: ['big'], config: { log } },
+      },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    const result = await run.handle.result();
+    expect(result.status).toBe('succeeded');
+    // The workflow holds only a reference; the value behind it is what the Python step returned.
+    expect(result.outputs.big).toMatchObject({ $cairnOutput: expect.stringMatching(/^cas:\/\/sha256\//) });
+    expect(((await resolveOutput(result.outputs.big ?? null, testStore.artifacts)) as { values: number[] }).values).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    expect(result.outputs.next).toMatchObject({ upstream: ['big'] });
+  });
+});
