@@ -4,9 +4,12 @@
  * prediction log and metrics) beside a bare Hono route returning a constant, each served by
  * @hono/node-server in this process and loaded by autocannon in a child process (32 connections,
  * 8 s, rounds alternating). Server time is measured around app.fetch; latency and req/s by autocannon.
- * Needs PostgreSQL (DATABASE_URL, else the local server on 127.0.0.1:5432): the prediction log writes there.
+ * The same route also serves the penguins model that scikit-learn trained in Python
+ * (definitions/python/sklearn_steps.py), exported to ONNX and run by onnxruntime-node: the 'onnx' side.
+ * Needs PostgreSQL (DATABASE_URL, else the local server on 127.0.0.1:5432): the prediction log writes there;
+ * and `npm run setup` (the Python venv with scikit-learn, and onnxruntime-node).
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,9 @@ import { trainModel } from '../lib/ml/trainModel';
 import { moveAlias } from '../lib/registry/aliases';
 import { registerVersion } from '../lib/registry/registry';
 import { PredictionLog } from '../lib/serving/predictionLog';
+import { PROJECT_PYTHON } from '../lib/pythonWorker';
+import type { ArtifactRef } from '../lib/artifacts/artifactRef';
+import { describeModel } from '../lib/ml/servableModel';
 import { openStore } from '../lib/store/openStore';
 import { createScratchDatabase } from '../lib/store/scratchDatabase';
 import { servingModels } from '../lib/serving/servingModels';
@@ -40,6 +46,23 @@ const AUTOCANNON = join(createRequire(import.meta.url).resolve('autocannon'), '.
 const ROUND_TRIP_CLIENT = fileURLToPath(new URL('./roundTripClient.ts', import.meta.url));
 const ROUND_TRIPS = 3_000;
 const instance = { Island: 'Biscoe', 'Beak Length (mm)': 47.5, 'Beak Depth (mm)': 14.2, 'Flipper Length (mm)': 217, 'Body Mass (g)': 5200, Sex: 'MALE' };
+
+const SKLEARN_STEPS = fileURLToPath(new URL('../definitions/python/sklearn_steps.py', import.meta.url));
+
+/** The example's scikit-learn model, trained in Python on the dataset and stored as ONNX with its manifest. */
+function trainOnnxModel(artifacts: ArtifactStore, dataset: ArtifactRef): ArtifactRef {
+  const script = [
+    'import importlib.util, json, sys',
+    'from cairn_steps import ArtifactStore',
+    'from cairn_steps.onnx_model import save_sklearn_model',
+    'root, dataset, module = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]',
+    'spec = importlib.util.spec_from_file_location("sklearn_steps", module); steps = importlib.util.module_from_spec(spec); sys.modules["sklearn_steps"] = steps; spec.loader.exec_module(steps)',
+    'store = ArtifactStore(root)',
+    'model, x = steps.train_model(store.read_dataset(dataset), steps.FitConfig(target="Species"))',
+    'print(json.dumps(save_sklearn_model(store, model, x, task="classification", target="Species")))',
+  ].join('\n');
+  return JSON.parse(execFileSync(PROJECT_PYTHON, ['-c', script, artifacts.root, JSON.stringify(dataset), SKLEARN_STEPS], { encoding: 'utf8' })) as ArtifactRef;
+}
 
 type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 
@@ -81,6 +104,9 @@ export async function predict(): Promise<string> {
   const lineage = { runId: 'bench', workflowRunId: 'bench', step: 'entry', pipeline: 'bench', specHash: 'bench', datasetSha256: dataset.sha256, codeVersion: 'bench' };
   await registerVersion(store.pool, { model: 'penguins', modelRef, algorithm: trained.model.algorithm, metrics: {}, params: {}, lineage });
   await moveAlias(store.pool, { model: 'penguins', alias: 'production', version: 1, actor: 'bench', reason: 'bench' });
+  const onnxRef = trainOnnxModel(artifacts, dataset);
+  await registerVersion(store.pool, { model: 'penguins-onnx', modelRef: onnxRef, algorithm: (await describeModel(artifacts, onnxRef)).algorithm, metrics: {}, params: {}, lineage });
+  await moveAlias(store.pool, { model: 'penguins-onnx', alias: 'production', version: 1, actor: 'bench', reason: 'bench' });
 
   // The API checks a Temporal deadline on every call; prediction routes never call Temporal, so a lazy client suffices.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
@@ -91,37 +117,47 @@ export async function predict(): Promise<string> {
   const durableLog = await PredictionLog.open(store.pool, 'durable', join(dir, 'journal'));
   const app = appWith(predictionLog);
   const bare = new Hono().post('/predict', (c) => c.json({ label: 'Gentoo' }));
-  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[] };
+  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[] };
   const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
   const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
   const durableServer = await startApiServer({ fetch: timed(appWith(durableLog).fetch, serverTimes.durable) }, '127.0.0.1', await freePort());
+  const onnxServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.onnx) }, '127.0.0.1', await freePort());
   const cairnUrl = `${cairnServer.url}/api/v1/models/penguins/predict`;
   const bareUrl = `${bareServer.url}/predict`;
   const durableUrl = `${durableServer.url}/api/v1/models/penguins/predict`;
+  const onnxUrl = `${onnxServer.url}/api/v1/models/penguins-onnx/predict`;
   try {
     const check = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
     if (check.status !== 200) throw new Error(`predict answered ${check.status}: ${await check.text()}`);
+    const onnxCheck = await fetch(onnxUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
+    if (onnxCheck.status !== 200) throw new Error(`ONNX predict answered ${onnxCheck.status}: ${await onnxCheck.text()}`);
     await load(cairnUrl); // warm-up (JIT, connection pools), not counted
     await load(durableUrl);
+    await load(onnxUrl);
     serverTimes.cairn.length = 0;
     serverTimes.durable.length = 0;
-    const unloaded = { cairn: [] as { p50: number; p99: number }[], bare: [] as { p50: number; p99: number }[], durable: [] as { p50: number; p99: number }[] };
+    serverTimes.onnx.length = 0;
+    type Latency = { p50: number; p99: number };
+    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[] };
     for (let r = 0; r < 3; r++) {
       unloaded.bare.push(await roundTrips(bareUrl));
       unloaded.cairn.push(await roundTrips(cairnUrl));
       unloaded.durable.push(await roundTrips(durableUrl));
+      unloaded.onnx.push(await roundTrips(onnxUrl));
     }
-    const runs = { cairn: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[], durable: [] as Awaited<ReturnType<typeof load>>[] };
+    type Load = Awaited<ReturnType<typeof load>>;
+    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[] };
     for (let r = 0; r < ROUNDS; r++) {
       runs.bare.push(await load(bareUrl));
       runs.cairn.push(await load(cairnUrl));
       runs.durable.push(await load(durableUrl));
+      runs.onnx.push(await load(onnxUrl));
     }
     await predictionLog.flush();
     await durableLog.flush();
     const logged = Number((await store.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);
     const median = (xs: number[]) => percentile(xs, 50);
-    const figures = (name: 'cairn' | 'bare' | 'durable') => ({
+    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx') => ({
       serverP50: percentile(serverTimes[name], 50),
       serverP99: percentile(serverTimes[name], 99),
       p50: median(runs[name].map((x) => x.p50)),
@@ -134,18 +170,21 @@ export async function predict(): Promise<string> {
     const c = figures('cairn');
     const b = figures('bare');
     const d = figures('durable');
+    const o = figures('onnx');
     console.log(`single-row predict, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per side (autocannon in a child process; 2 cores)`);
-    for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['bare Hono                   ', b]] as const) {
+    for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['ONNX model (buffered log)    ', o], ['bare Hono                   ', b]] as const) {
       console.log(`  ${name}: server p50 ${round(f.serverP50, 3)} ms p99 ${round(f.serverP99, 3)} ms | client p50 ${f.p50} ms p99 ${f.p99} ms | ${Math.round(f.rps)} req/s | failed ${f.failed}`);
     }
     console.log(`  unloaded (1 connection, ${ROUND_TRIPS} sequential requests x 3, own client process): Cairn p50 ${round(c.unloadedP50, 3)} ms p99 ${round(c.unloadedP99, 3)} ms | bare p50 ${round(b.unloadedP50, 3)} ms p99 ${round(b.unloadedP99, 3)} ms | ratio p50 ${round(c.unloadedP50 / b.unloadedP50)}x`);
     console.log(`  under load: latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
+    console.log(`  ONNX (scikit-learn HistGradientBoosting, onnxruntime) vs Cairn's JSON model: unloaded p50 ${round(o.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms (${round(o.unloadedP50 / c.unloadedP50)}x), throughput ${Math.round(o.rps)} vs ${Math.round(c.rps)} req/s (${round(o.rps / c.rps)}x)`);
     console.log(`  durable vs buffered prediction log: throughput ${round(d.rps / c.rps)}x, server p50 ${round(d.serverP50 / c.serverP50)}x, unloaded p50 ${round(d.unloadedP50 / c.unloadedP50)}x (${round(d.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms)`);
-    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)}`;
+    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed}`;
   } finally {
     await cairnServer.close();
     await bareServer.close();
     await durableServer.close();
+    await onnxServer.close();
     await predictionLog.close();
     await durableLog.close();
     await store.close();

@@ -116,9 +116,15 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       }),
     });
   };
-  const workersFor = async (registry: Registry) => {
+  // At start a Python worker that cannot start fails the stack (the user sees why at once); on a reload
+  // it leaves the Python steps waiting in their queue, says why, and the next reload tries again.
+  const workersFor = async (registry: Registry, pythonFailure: 'fail' | 'warn' = 'fail') => {
     const typescript = await typescriptWorkersFor(registry);
     const python = await pythonWorkerFor(registry).catch(async (error: unknown) => {
+      if (pythonFailure === 'warn') {
+        say(`the Python worker did not start, so Python steps wait in their queue until it does: ${(error as Error).message}`);
+        return undefined;
+      }
       await typescript.stop();
       throw error;
     });
@@ -145,10 +151,10 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       const before = [...live.current().pipelines.keys()];
       await workers.stop();
       try {
-        workers = await workersFor(next);
+        workers = await workersFor(next, 'warn');
       } catch (error) {
         // The new definitions load but cannot be served (a step needs a store it lacks...): serve the old ones again.
-        workers = await workersFor(live.current());
+        workers = await workersFor(live.current(), 'warn');
         throw error;
       }
       live.replace(next);

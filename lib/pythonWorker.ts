@@ -6,6 +6,7 @@ import { isRemoteStep } from './dsl/defineStep';
 import { queueOf } from './dsl/compile';
 import type { Registry } from './dsl/registry';
 import { ConfigError } from './errors';
+import { logTail } from './logTail';
 
 /** The venv `npm run setup` creates for Python steps (scripts/setup-tools.sh), with python/ installed in it. */
 export const PROJECT_PYTHON = fileURLToPath(new URL('../.tools/python-steps/bin/python', import.meta.url));
@@ -57,7 +58,9 @@ export function startPythonWorker(options: { python: string; queues: string[]; m
     }, options.startTimeoutMs ?? 60_000);
     const onExit = (code: number | null) => {
       clearTimeout(timer);
-      reject(new ConfigError(`the Python worker exited with ${code} before it polled: see ${options.logFile}`));
+      // Its last line says why (python/cairn_steps/worker.py prints one for a bad module or setting).
+      const why = logTail(options.logFile, 2000).split('\n').pop();
+      reject(new ConfigError(`the Python worker exited with ${code} before it polled: ${why} (log: ${options.logFile})`));
     };
     child.once('exit', onExit);
     child.once('error', (error) => {

@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { ConfigError } from './errors';
 import { freePort } from './freePort';
+import { logTail } from './logTail';
 import { CAIRN_SEARCH_ATTRIBUTES } from './searchAttributes';
 
 const PROJECT_TOOLS_BIN = fileURLToPath(new URL('../.tools/python/bin/', import.meta.url));
@@ -144,7 +145,7 @@ async function startDevServerOnce(options: DevServerOptions, port: number): Prom
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (!(await isTemporalReachable(address, 500))) {
     if (exited) {
-      const tail = options.logFile ? readTail(options.logFile) : recentOutput.text();
+      const tail = options.logFile ? logTail(options.logFile, TAIL_BYTES) : recentOutput.text();
       throw new DevServerExited(`Temporal dev server on ${address} ${exited} before it answered${options.logFile ? ` (${options.logFile})` : ''}; its last output:\n${tail}`);
     }
     if (Date.now() > deadline) {
@@ -181,11 +182,3 @@ class OutputTail {
   }
 }
 
-function readTail(path: string): string {
-  try {
-    const text = readFileSync(path, 'utf8');
-    return text.slice(-TAIL_BYTES);
-  } catch {
-    return '(no output)';
-  }
-}

@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ConfigError, ParamsError, PipelineDefinitionError } from '../lib/errors';
+import { OnnxRuntimeMissingError } from '../lib/ml/onnxModel';
 import { failedDependency, type Dependency } from '../lib/faults/dependencyFailure';
 import { logger } from '../lib/logger';
 
@@ -39,6 +40,8 @@ export function toHttpError(error: unknown): HttpError {
   // The issues travel once, as details (a client that prints both would say each twice).
   if (error instanceof ParamsError) return new HttpError(422, 'invalid_params', `pipeline '${error.pipeline}': invalid params`, error.issues);
   if (error instanceof PipelineDefinitionError) return new HttpError(422, 'invalid_pipeline', error.message);
+  // Before ConfigError: this server lacks an optional part (onnxruntime-node), the request is fine.
+  if (error instanceof OnnxRuntimeMissingError) return new HttpError(501, 'onnx_runtime_missing', error.message);
   if (error instanceof ConfigError) return new HttpError(422, 'invalid_config', error.message);
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'run_not_found', 'no such run');
   if (error instanceof WorkflowExecutionAlreadyStartedError) {

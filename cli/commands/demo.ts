@@ -15,7 +15,8 @@ import { waitUntil } from '../waitUntil';
 /**
  * The end-to-end demo on a private stack (Temporal dev server, workers, API on free ports, and a
  * fresh embedded store, so it tells the same story every time): a diamond pipeline; a run whose step
- * fails until an operator retries it; a model trained and registered; and the closed loop of deploy,
+ * fails until an operator retries it; a model trained and registered; a scikit-learn model trained in a
+ * Python step and served from ONNX; and the closed loop of deploy,
  * serve, drift and retrain. `--loop` runs only the last. Exits 0 only if all worked.
  */
 export function registerDemoCommand(program: Command, context: CliContext): void {
@@ -25,10 +26,11 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--loop', 'only the closed loop: deploy, serve, watch drift, retrain, promote')
     .action(async (options: { loop?: boolean }) => {
       // Loaded here, not at the top: the stack pulls in workers, PGlite and DuckDB, which --help and HTTP commands never need.
-      const [{ startLocalStack }, { logger }, { runWeatherLoop }, { BUNDLED_DEFINITIONS }] = await Promise.all([
+      const [{ startLocalStack }, { logger }, { runWeatherLoop }, { runPythonModel }, { BUNDLED_DEFINITIONS }] = await Promise.all([
         import('../localStack'),
         import('../../lib/logger'),
         import('./demoLoop'),
+        import('./demoPython'),
         import('../../lib/definitions'),
       ]);
       const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
@@ -59,9 +61,11 @@ export function registerDemoCommand(program: Command, context: CliContext): void
           const quick = await runQuickstart(api, context);
           const landing = await runLandingCheck(api, context, join(home, 'landing'));
           const weather = await runWeatherModel(api, context);
+          const python = await runPythonModel(api, context);
           lines.push(`  ${quick.runId}: ${quick.steps?.length} steps, 2 of them in parallel`);
           lines.push(`  ${landing.runId}: failed step retried by an operator, then succeeded`);
           lines.push(`  ${weather.runId}: real data to a registered model with its lineage`);
+          lines.push(`  ${python.runId}: a scikit-learn model trained in Python, served from ONNX`);
         }
         const loop = await runWeatherLoop(api, context);
         lines.push(`  ${loop.runId}: started by drift, evaluated against production, promoted`);

@@ -8,6 +8,9 @@ type OnnxRuntime = typeof OnnxRuntimeModule;
 
 let runtime: Promise<OnnxRuntime> | undefined;
 
+/** An ONNX model was asked for where onnxruntime-node is not installed: the API answers 501 with this message. */
+export class OnnxRuntimeMissingError extends ConfigError {}
+
 /**
  * onnxruntime-node, loaded the first time an ONNX model is: it is an optional dependency (290 MB, and
  * its install script downloads GPU add-ons unless told not to), so Cairn runs without it and says what
@@ -18,7 +21,7 @@ function onnxRuntime(): Promise<OnnxRuntime> {
     (module) => ((module as { default?: OnnxRuntime }).default ?? module) as OnnxRuntime,
     () => {
       runtime = undefined;
-      throw new ConfigError('this model is in ONNX, and onnxruntime-node is not installed: run `ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node` where Cairn runs (the API and the evaluate and drift workers)');
+      throw new OnnxRuntimeMissingError('this model is in ONNX, and onnxruntime-node is not installed: run `ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node` where Cairn runs (the API and the evaluate and drift workers)');
     },
   );
   return runtime;
@@ -86,7 +89,9 @@ export async function loadOnnxModel(manifest: OnnxManifest, graph: Uint8Array): 
   const ort = await onnxRuntime();
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(graph);
+    // One thread per run, and no spin-waiting between runs: a served row takes well under a millisecond,
+    // and on a small machine a spinning pool would take the CPU the API and the workers need.
+    session = await ort.InferenceSession.create(graph, { intraOpNumThreads: 1, interOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } });
   } catch (error) {
     throw new DataError(`the ONNX graph ${manifest.onnx.uri} does not load: ${(error as Error).message}`);
   }

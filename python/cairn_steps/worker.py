@@ -18,7 +18,9 @@ import logging
 import os
 import signal
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -51,6 +53,19 @@ def load_module(spec: str) -> ModuleType:
     return importlib.import_module(spec)
 
 
+def import_modules(specs: list[str]) -> list[ModuleType]:
+    modules = []
+    for spec in specs:
+        try:
+            modules.append(load_module(spec))
+        except ConfigError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the user's module: say which one, and keep its traceback in the log
+            traceback.print_exc()
+            raise ConfigError(f"--module {spec} does not import: {type(error).__name__}: {error}") from None
+    return modules
+
+
 def steps_of(modules: list[ModuleType]) -> list[StepDefinition]:
     found: dict[str, StepDefinition] = {}
     for module in modules:
@@ -65,19 +80,33 @@ def steps_of(modules: list[ModuleType]) -> list[StepDefinition]:
     return list(found.values())
 
 
+def _number(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name}={text!r}: expected a number from {low:g} to {high:g}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={text!r}: expected a number from {low:g} to {high:g}")
+    return value
+
+
 def artifact_root(env: dict[str, str]) -> str:
     return env.get("CAIRN_ARTIFACTS_DIR") or os.path.join(env.get("CAIRN_HOME") or ".cairn", "artifacts")
 
 
 async def run_worker(queues: list[str], modules: list[str], env: dict[str, str]) -> None:
-    steps = steps_of([load_module(spec) for spec in modules])
+    steps = steps_of(import_modules(modules))
     store = ArtifactStore(artifact_root(env))
-    max_steps = int(env.get("CAIRN_PYTHON_MAX_STEPS") or 4)
+    max_steps = int(_number(env, "CAIRN_PYTHON_MAX_STEPS", 4, 1, 256))
+    drain = timedelta(seconds=_number(env, "CAIRN_WORKER_DRAIN_SECONDS", 10, 0, 3600))
     executor = ThreadPoolExecutor(max_workers=max_steps, thread_name_prefix="cairn-step")
     activities = [to_activity(s, store, env.get("CAIRN_SPEC_SECRET") or None, executor) for s in steps]
     client = await Client.connect(**connect_options(env))
     workers = [
-        Worker(client, task_queue=f"cairn-{queue}", activities=activities, max_concurrent_activities=max_steps, graceful_shutdown_timeout=_graceful(env))
+        Worker(client, task_queue=f"cairn-{queue}", activities=activities, max_concurrent_activities=max_steps, graceful_shutdown_timeout=drain)
         for queue in queues
     ]
     stop = asyncio.Event()
@@ -89,12 +118,6 @@ async def run_worker(queues: list[str], modules: list[str], env: dict[str, str])
         print(f"cairn-steps: polling {', '.join(f'cairn-{q}' for q in queues)} for {', '.join(sorted(s.name for s in steps))}", flush=True)
         await stop.wait()
     executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _graceful(env: dict[str, str]):
-    from datetime import timedelta
-
-    return timedelta(seconds=float(env.get("CAIRN_WORKER_DRAIN_SECONDS") or 10))
 
 
 class _all:

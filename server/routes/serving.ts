@@ -54,7 +54,7 @@ export function servingRoutes(deps: AppDeps) {
       query: z.strictObject({ version: ModelVersionParam.optional(), alias: AliasNameSchema.optional() }),
       body: PredictBody,
       response: PredictionsSchema,
-      responses: { 200: 'predictions, with the request id to send feedback for', 404: 'no such model, version or alias', 422: 'bad instances, each field named' },
+      responses: { 200: 'predictions, with the request id to send feedback for', 404: 'no such model, version or alias', 422: 'bad instances, each field named', 501: 'an ONNX model, and onnxruntime-node is not installed here' },
       handler: async (c, { params: { name }, query, body }) => {
         const started = performance.now();
         // Every instance is predicted and logged: a batch spends one unit of the budget per instance.

@@ -37,6 +37,26 @@ const greetStep = `import { defineStep } from '${dsl}';
 export const greet = defineStep({ name: 'reload-greet', run: () => ({ greeting: 'from the reloaded definitions' }) });
 `;
 
+// A Python step on a queue of this test's own (other tests' Python workers poll theirs).
+const pythonQueue = uniqueQueue('reload-py');
+const pythonModule = `${dir}/defs/py_steps.py`;
+const version3 = version2.replace(
+  "import { greet } from './greet';",
+  `import { greet } from './greet';
+import { pythonStep } from '${dsl}';
+const hello = pythonStep({ name: 'reload-py-hello', queue: '${pythonQueue}', module: '${pythonModule}', config: z.strictObject({ who: z.string() }) });`,
+).replace('  ],\n});', "    definePipeline({ id: 'reload-python', params: z.object({}), steps: { hello: { activity: hello, config: { who: 'reload' } } } }),\n  ],\n});");
+const pythonSteps = `from pydantic import BaseModel
+from cairn_steps import step
+
+class Hello(BaseModel):
+    who: str
+
+@step("reload-py-hello", config=Hello)
+def hello(input, runtime):
+    return {"greeting": f"hello {input.config.who} from Python"}
+`;
+
 let dev: ChildProcess;
 let output = '';
 let api: string;
@@ -114,4 +134,22 @@ describe('cairn dev reloads its definitions', () => {
     expect(await pipelineIds()).toEqual(['reload-first', 'reload-second']);
     await finished(await start('reload-second'));
   }, 120_000);
+
+  it('starts a Python worker for Python steps; one that cannot start leaves the other pipelines served and is tried again on the next reload', async () => {
+    const reloads = saidTimes('definitions reloaded');
+    writeFileSync(pythonModule, 'def broken(:\n');
+    writeFileSync(definitions, version3);
+    await waitFor(() => saidTimes('the Python worker did not start') > 0 && saidTimes('definitions reloaded') > reloads, `the reload; cairn dev said:\n${output}`, 60_000);
+    expect(output).toMatch(/the Python worker did not start, so Python steps wait in their queue until it does: .*py_steps\.py does not import: SyntaxError.*python-worker\.log/);
+    expect(await pipelineIds()).toEqual(['reload-first', 'reload-python', 'reload-second']);
+    await finished(await start('reload-second'));
+    const waiting = await start('reload-python');
+
+    const started = saidTimes('starting the Python worker');
+    writeFileSync(pythonModule, pythonSteps);
+    writeFileSync(definitions, `${version3}// fixed\n`);
+    await waitFor(() => saidTimes('starting the Python worker') > started && saidTimes('definitions reloaded') > reloads + 1, `the second reload; cairn dev said:\n${output}`, 60_000);
+    // The run that waited in the queue runs as soon as a Python worker polls it.
+    expect((await finished(waiting)).find((s) => s.name === 'hello')?.output).toEqual({ greeting: 'hello reload from Python' });
+  }, 150_000);
 });

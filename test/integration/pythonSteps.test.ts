@@ -14,6 +14,7 @@ import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
 import { startRun } from '../../lib/runs/startRun';
 import { getVersion } from '../../lib/registry/registry';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
+import { checkModelDrift } from '../../lib/drift/modelDrift';
 import { resolveOutput } from '../../lib/artifacts/outputRef';
 import { PredictionLog } from '../../lib/serving/predictionLog';
 import { createApp } from '../../server/app';
@@ -126,6 +127,15 @@ describe('the penguins-sklearn example: scikit-learn in Python, served from ONNX
     expect(logged.rows).toHaveLength(sample.length);
     expect(Object.keys(logged.rows[0]!.features).sort()).toEqual(Object.keys(instances[0]!).sort());
     expect(logged.rows.map((r) => r.prediction)).toEqual(served.predictions.map((p) => p.label));
+
+    // Drift is watched as for Cairn's own models: the same data against its reference is no drift,
+    // with the ONNX model's predictions compared and its accuracy on the labelled rows.
+    const datasetSha = (outputs.data as { dataset: { sha256: string } }).dataset.sha256;
+    const report = await checkModelDrift(testStore.store.pool, testStore.artifacts, { model: 'penguins-onnx', alias: 'production', current: { kind: 'dataset', sha256: datasetSha }, minRows: 10, thresholds: {} });
+    expect(report).toMatchObject({ status: 'checked', version: 1, drifted: false, driftedFeatures: [] });
+    expect(report?.features.map((f) => f.feature).sort()).toEqual(Object.keys(instances[0]!).sort());
+    expect(report?.prediction?.drifted).toBe(false);
+    expect(report?.accuracy?.current).toBeGreaterThan(0.95);
   }, 120_000);
 
   it('rejects a bad config when definitions load, naming the field', () => {
