@@ -1,4 +1,4 @@
-import type { Registry } from '../lib/dsl/registry';
+import { queuesByWorker, type Registry } from '../lib/dsl/registry';
 import type { StepServices } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { activityNameOf, queueOf } from '../lib/dsl/compile';
@@ -32,6 +32,15 @@ export function unservableSteps(registry: Pick<Registry, 'pipelines'>, queues: r
 
 /** Refuses to start workers that would accept steps they must fail: better a clear start-up error than failed runs later. */
 export function assertServable(registry: Pick<Registry, 'pipelines'>, queues: readonly HostedQueue[], services: Pick<StepServices, 'store'>): void {
+  // A worker polls a whole queue: one on another worker's queue (a Python step's) would take its tasks and fail them.
+  const { remote } = queuesByWorker(registry.pipelines.values());
+  const taken = queues.filter((q) => !q.runWorkflows && remote.some((name) => stepTaskQueue(name) === q.taskQueue));
+  if (taken.length > 0) {
+    throw new ConfigError(
+      `${taken.map((q) => q.taskQueue).join(', ')}: the definitions send remote steps (pythonStep, remoteStep) there, which this worker cannot run; ` +
+        'run their own worker on that queue (python -m cairn_steps.worker --queue <name> --module <file> for Python steps)',
+    );
+  }
   const problems = unservableSteps(registry, queues, services);
   if (problems.length === 0) return;
   throw new ConfigError(

@@ -5,7 +5,7 @@ import { ConfigError } from '../../lib/errors';
 import type { Store } from '../../lib/store/openStore';
 import { parseConfig } from '../../lib/config';
 import { startWorkers } from '../../workers/startWorkers';
-import { unservableSteps } from '../../workers/unservableSteps';
+import { assertServable, unservableSteps } from '../../workers/unservableSteps';
 import { queuesByWorker } from '../../lib/dsl/registry';
 
 // What a worker was promised: it refuses at start-up to host a step that needs the metadata store
@@ -66,5 +66,11 @@ describe('a queue is served by Cairn\'s workers or by another worker, never both
       defineRegistry({ pipelines: [pipeline({ fit: { activity: remoteStep('fit-sklearn'), queue: 'py' }, keep: { activity: recordsSomething, queue: 'py', after: ['fit'] } })] }),
     ).toThrow(/queue 'py' has a remoteStep and a step Cairn's workers run \(pipeline 'queues' step 'fit' and pipeline 'queues' step 'keep'\)/);
   });
-});
 
+  it("refuses to poll a remote step's queue: its own worker (Python) runs those", () => {
+    expect(() => assertServable(registry, [{ taskQueue: 'cairn-py', runWorkflows: false }], { store: aStore })).toThrow(
+      /cairn-py: the definitions send remote steps \(pythonStep, remoteStep\) there, which this worker cannot run/,
+    );
+    expect(() => assertServable(registry, [PIPELINES, RECORDS, OTHER], { store: aStore })).not.toThrow();
+  });
+});
