@@ -1,4 +1,6 @@
 /** `npm run bench -- <name>`: runs one benchmark; it prints its figures and ends with `RESULT <name> key=value ...`. */
+import { apiDuringTraining } from './apiDuringTraining';
+import { boostedTrees } from './boostedTrees';
 import { cliStart } from './cliStart';
 import { drift } from './drift';
 import { ingest } from './ingest';
@@ -14,6 +16,8 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   validation,
   ingest,
   'logistic-training': logisticTraining,
+  'boosted-trees': boostedTrees,
+  'api-during-training': apiDuringTraining,
   drift,
   predict,
   'cli-start': cliStart,

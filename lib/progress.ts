@@ -32,3 +32,12 @@ export function everyNth(progress: ReportProgress, every: number, describe: (cou
     if (count % every === 0) progress(describe(count));
   };
 }
+
+/**
+ * Lets everything else the process does run (API requests, heartbeats, a cancellation) before the
+ * caller goes on computing: CPU-bound loops (training rounds, scoring chunks) await it between
+ * pieces of a few milliseconds, so a step that computes for seconds never stalls its process.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,12 +1,15 @@
+import { yieldToEventLoop } from '../progress';
+
 /**
  * Limited-memory BFGS with a backtracking (Armijo) line search: a proper optimizer for smooth convex
  * losses such as regularized logistic regression. `evaluate` returns the loss and writes the gradient.
+ * Between iterations it yields to the event loop, so a long fit never stalls the process it runs in.
  */
-export function minimizeLbfgs(
+export async function minimizeLbfgs(
   evaluate: (x: Float64Array, gradient: Float64Array) => number,
   start: Float64Array,
   options: { maxIterations: number; tolerance: number; memory?: number; onIteration?: (iteration: number, loss: number) => void },
-): { x: Float64Array; loss: number; iterations: number } {
+): Promise<{ x: Float64Array; loss: number; iterations: number }> {
   const n = start.length;
   const m = options.memory ?? 10;
   const dot = (a: Float64Array, b: Float64Array) => {
@@ -82,6 +85,7 @@ export function minimizeLbfgs(
     g = candidateGradient;
     loss = candidateLoss;
     options.onIteration?.(iteration + 1, loss);
+    await yieldToEventLoop();
     if (Math.abs(improvement) < options.tolerance * Math.max(1, Math.abs(loss)) * 1e-3) {
       iteration += 1;
       break;

@@ -12,13 +12,13 @@ export interface LogisticFit {
  * Multinomial logistic regression: softmax cross-entropy (mean over rows) plus (l2 / 2) * ||W||^2
  * (the bias is not penalized), minimized with L-BFGS. `x` is rows x features, row-major.
  */
-export function fitLogisticRegression(
+export async function fitLogisticRegression(
   x: Float64Array,
   y: Int32Array,
   features: number,
   classes: number,
   options: { l2: number; maxIterations: number; tolerance?: number; onIteration?: (iteration: number, loss: number) => void },
-): LogisticFit {
+): Promise<LogisticFit> {
   const rows = y.length;
   const stride = features + 1; // weights then bias, per class
   const scores = new Float64Array(classes);
@@ -60,7 +60,7 @@ export function fitLogisticRegression(
     }
     return loss;
   };
-  const result = minimizeLbfgs(evaluate, new Float64Array(classes * stride), {
+  const result = await minimizeLbfgs(evaluate, new Float64Array(classes * stride), {
     maxIterations: options.maxIterations,
     tolerance: options.tolerance ?? 1e-6,
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),

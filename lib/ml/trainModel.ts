@@ -1,4 +1,4 @@
-import { ignoreProgress, type ReportProgress } from '../progress';
+import { ignoreProgress, yieldToEventLoop, type ReportProgress } from '../progress';
 import { type z } from 'zod';
 import { DataError } from '../errors';
 import { TrainConfigSchema, type TrainConfig } from '../stages/train';
@@ -16,8 +16,21 @@ export interface TrainResult {
   metrics: { trainRows: number; testRows: number; droppedRows: number; iterations: number; trainScore: number; holdoutScore: number; metric: 'accuracy' | 'rmse' };
 }
 
-function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (string | number)[]): number {
-  const predictions = predict(model, rows);
+/** Each target's index in the sorted labels, looked up in a map (not searched per row). */
+function labelIndices(labels: string[], targets: (string | number)[]): Int32Array {
+  const index = new Map(labels.map((label, i) => [label, i]));
+  return Int32Array.from(targets, (t) => index.get(String(t)) as number);
+}
+
+/** Rows predicted between two yields to the event loop while scoring (a few milliseconds of trees). */
+const SCORE_CHUNK_ROWS = 2_000;
+
+async function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (string | number)[]): Promise<number> {
+  const predictions: ReturnType<typeof predict> = [];
+  for (let start = 0; start < rows.length; start += SCORE_CHUNK_ROWS) {
+    predictions.push(...predict(model, rows.slice(start, start + SCORE_CHUNK_ROWS)));
+    await yieldToEventLoop();
+  }
   if (model.task === 'classification') return predictions.filter((p, i) => p.label === targets[i]).length / Math.max(1, rows.length);
   const squared = predictions.reduce((sum, p, i) => sum + ((p.value as number) - (targets[i] as number)) ** 2, 0);
   return Math.sqrt(squared / Math.max(1, rows.length));
@@ -35,8 +48,8 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
   progress({ phase: 'fit' });
   const onProgress = (iteration: number, loss: number) => progress({ phase: 'fit', iteration, loss });
   const trainRows = split.train.map((i) => data.rows[i] as Record<string, unknown>);
-  const preprocessing = fitPreprocessing(trainRows, data.features);
-  const { x, width } = encodeRows(preprocessing, trainRows);
+  const preprocessing = await fitPreprocessing(trainRows, data.features);
+  const { x, width } = await encodeRows(preprocessing, trainRows);
   const labels = task === 'classification' ? [...new Set(split.train.map((i) => String(data.targets[i])))].sort() : [];
   let weights: number[][];
   let bias: number[];
@@ -44,8 +57,8 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
   let trees: ModelDocument['trees'];
   if (config.algorithm === 'gradient-boosted-trees') {
     if (labels.length < 2) throw new DataError(`target '${config.target}' has only one value in the training rows`);
-    const y = Int32Array.from(split.train.map((i) => labels.indexOf(String(data.targets[i]))));
-    const boosted = fitGradientBoosting(x, y, width, labels.length, {
+    const y = labelIndices(labels, split.train.map((i) => data.targets[i] as string | number));
+    const boosted = await fitGradientBoosting(x, y, width, labels.length, {
       rounds: config.rounds,
       learningRate: config.learningRate,
       maxDepth: config.maxDepth,
@@ -60,8 +73,8 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
     iterations = config.rounds;
   } else if (task === 'classification') {
     if (labels.length < 2) throw new DataError(`target '${config.target}' has only one value in the training rows`);
-    const y = Int32Array.from(split.train.map((i) => labels.indexOf(String(data.targets[i]))));
-    const fit = fitLogisticRegression(x, y, width, labels.length, { l2: config.l2, maxIterations: config.maxIterations, onIteration: onProgress });
+    const y = labelIndices(labels, split.train.map((i) => data.targets[i] as string | number));
+    const fit = await fitLogisticRegression(x, y, width, labels.length, { l2: config.l2, maxIterations: config.maxIterations, onIteration: onProgress });
     ({ weights, bias, iterations } = fit);
   } else {
     const y = Float64Array.from(split.train.map((i) => data.targets[i] as number));
@@ -94,8 +107,8 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
       testRows: split.test.length,
       droppedRows: data.droppedRows,
       iterations,
-      trainScore: score(model, trainRows, split.train.map((i) => data.targets[i] as string | number)),
-      holdoutScore: score(model, testRows, split.test.map((i) => data.targets[i] as string | number)),
+      trainScore: await score(model, trainRows, split.train.map((i) => data.targets[i] as string | number)),
+      holdoutScore: await score(model, testRows, split.test.map((i) => data.targets[i] as string | number)),
       metric: task === 'classification' ? 'accuracy' : 'rmse',
     },
   };
