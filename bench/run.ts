@@ -5,6 +5,7 @@ import { cliStart } from './cliStart';
 import { drift } from './drift';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
+import { peers } from './peers';
 import { predict } from './predict';
 import { scale } from './scale';
 import { stepOverhead } from './stepOverhead';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'cli-start': cliStart,
   'worker-start': workerStart,
   scale,
+  peers,
 };
 
 const name = process.argv[2];

@@ -23,7 +23,7 @@ const SIZES = [
 const TASK_QUEUE = 'bench-step-overhead';
 
 /** N no-op steps in a line: regular steps (activity tasks), or light ones (local activities). */
-function chain(steps: number, light: boolean) {
+export function chain(steps: number, light: boolean) {
   return definePipeline({
     id: `chain-${steps}${light ? '-light' : ''}`,
     params: z.object({}),
