@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { config } from '../lib/config';
+import { logger } from '../lib/logger';
 import { startRun } from '../lib/runs/startRun';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
@@ -51,6 +52,7 @@ function runPeer(tool: 'prefect' | 'dagster', steps: number, home: string): { co
 
 export async function peers(): Promise<string> {
   ensureVenv();
+  logger.level = 'warn'; // one line per step would measure the terminal
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const home = mkdtempSync(join(tmpdir(), 'cairn-bench-peers-'));
   const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: 'any' });
