@@ -1,10 +1,10 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadRegistry } from '../lib/definitions';
 import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry';
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
-import { artifactsDir, childEnvironment, storeDeadlines, type Config } from '../lib/config';
-import { pythonSteps, resolvePython, startPythonWorker, type PythonWorker } from '../lib/pythonWorker';
+import { storeDeadlines, type Config } from '../lib/config';
+import { localPythonWorker } from '../lib/pythonWorker';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { invocationDirectory } from './params';
@@ -98,29 +98,11 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       extraDataRoots: [invocationDirectory(options.cfg)],
       workflowBundle,
     });
-  // Python steps get a Python worker on their queues, sharing Temporal, the artifact store and the spec secret.
-  const pythonWorkerFor = async (registry: Registry): Promise<PythonWorker | undefined> => {
-    const { queues, modules } = pythonSteps(registry);
-    if (queues.length === 0) return undefined;
-    say(`starting the Python worker for queue(s) ${queues.join(', ')} (${modules.join(', ')})`);
-    return startPythonWorker({
-      python: resolvePython(options.cfg.CAIRN_PYTHON),
-      queues,
-      modules,
-      logFile: join(options.cfg.CAIRN_HOME, 'python-worker.log'),
-      env: childEnvironment({
-        TEMPORAL_ADDRESS: options.temporalAddress,
-        TEMPORAL_NAMESPACE: options.cfg.TEMPORAL_NAMESPACE,
-        CAIRN_ARTIFACTS_DIR: resolve(artifactsDir(options.cfg)),
-        ...(options.cfg.CAIRN_SPEC_SECRET ? { CAIRN_SPEC_SECRET: options.cfg.CAIRN_SPEC_SECRET } : {}),
-      }),
-    });
-  };
   // At start a Python worker that cannot start fails the stack (the user sees why at once); on a reload
   // it leaves the Python steps waiting in their queue, says why, and the next reload tries again.
   const workersFor = async (registry: Registry, pythonFailure: 'fail' | 'warn' = 'fail') => {
     const typescript = await typescriptWorkersFor(registry);
-    const python = await pythonWorkerFor(registry).catch(async (error: unknown) => {
+    const python = await localPythonWorker(registry, { cfg: options.cfg, temporalAddress: options.temporalAddress, progress: say }).catch(async (error: unknown) => {
       if (pythonFailure === 'warn') {
         say(`the Python worker did not start, so Python steps wait in their queue until it does: ${(error as Error).message}`);
         return undefined;

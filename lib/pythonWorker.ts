@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRemoteStep } from './dsl/defineStep';
 import { queueOf } from './dsl/compile';
 import type { Registry } from './dsl/registry';
+import { artifactsDir, childEnvironment, type Config } from './config';
 import { ConfigError } from './errors';
 import { logTail } from './logTail';
 
@@ -50,6 +51,7 @@ export function startPythonWorker(options: { python: string; queues: string[]; m
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = openSync(options.logFile, 'a');
   const child = spawn(options.python, args, { env: { ...options.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', log] });
+  closeSync(log); // the child has its own copy
   return new Promise((resolvePromise, reject) => {
     let seen = '';
     const timer = setTimeout(() => {
@@ -90,5 +92,28 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     // Running steps get the worker's drain time (CAIRN_WORKER_DRAIN_SECONDS, 10 s), then it is killed.
     setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  });
+}
+
+/**
+ * The Python worker of a local stack (`cairn dev`, the demo) for the registry's Python steps, or
+ * undefined when there are none: it shares the stack's Temporal, artifact store and spec secret, and
+ * logs to CAIRN_HOME/python-worker.log.
+ */
+export async function localPythonWorker(registry: Pick<Registry, 'pipelines'>, stack: { cfg: Config; temporalAddress: string; progress: (line: string) => void }): Promise<PythonWorker | undefined> {
+  const { queues, modules } = pythonSteps(registry);
+  if (queues.length === 0) return undefined;
+  stack.progress(`starting the Python worker for queue(s) ${queues.join(', ')} (${modules.join(', ')})`);
+  return startPythonWorker({
+    python: resolvePython(stack.cfg.CAIRN_PYTHON),
+    queues,
+    modules,
+    logFile: join(stack.cfg.CAIRN_HOME, 'python-worker.log'),
+    env: childEnvironment({
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: stack.cfg.TEMPORAL_NAMESPACE,
+      CAIRN_ARTIFACTS_DIR: resolve(artifactsDir(stack.cfg)),
+      ...(stack.cfg.CAIRN_SPEC_SECRET ? { CAIRN_SPEC_SECRET: stack.cfg.CAIRN_SPEC_SECRET } : {}),
+    }),
   });
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
@@ -135,6 +135,7 @@ async function startDevServerOnce(options: DevServerOptions, port: number): Prom
   if (options.logFile) mkdirSync(dirname(options.logFile), { recursive: true });
   const output = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output] });
+  if (typeof output === 'number') closeSync(output); // the child has its own copy
   const recentOutput = new OutputTail();
   child.stdout?.on('data', (chunk: Buffer) => recentOutput.add(chunk));
   child.stderr?.on('data', (chunk: Buffer) => recentOutput.add(chunk));
