@@ -4,16 +4,22 @@
  * main thread). Beside it, in the same process, the straightforward implementation: number[]
  * copies sorted with a comparator, shares counted bin by bin (on 4 of the columns; its rate is per
  * cell like Cairn's). Cell-values/s counts the current data's cells (20M); the reference is sorted
- * inside the same timing, so counting both samples would double the figure.
+ * inside the same timing, so counting both samples would double the figure. Then, in the peers' venv
+ * (bench/peersVenv.ts), what a user might pick instead: Evidently's DataDriftPreset (on 100k rows: it
+ * is slow) and numpy's sort + searchsorted (on 1M), on data of the same shape.
  */
 import { numericDrift } from '../lib/drift/numericDrift';
 import { sortedFinite } from '../lib/drift/sortedFinite';
 import { seededNormal } from '../lib/seededRandom';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { peersPython } from './peersVenv';
 import { percentile, round } from './stats';
 
 const ROWS = 1_000_000;
 const COLUMNS = 20;
 const BASELINE_COLUMNS = 4;
+const EVIDENTLY_ROWS = 100_000;
 
 function makeColumns(seed: number, shift: number): Float64Array[] {
   const draw = seededNormal(seed);
@@ -80,5 +86,12 @@ export async function drift(): Promise<string> {
   console.log(`  Cairn (radix sort, binary-searched bins, one merge pass): median ${round(median / 1e6)} M cells/s  (runs: ${cairn.map((v) => round(v / 1e6)).join(', ')})`);
   console.log(`  straightforward JS (comparator sort, filter per bin):   median ${round(baselineMedian / 1e6)} M cells/s  (runs: ${baseline.map((v) => round(v / 1e6)).join(', ')})`);
   console.log(`  ratio ${round(median / baselineMedian)}x; PSI col 0: ${first.psi.toFixed(4)} vs ${naive.psi.toFixed(4)}; checksums ${checksum.toFixed(3)} / ${naiveChecksum.toFixed(3)}`);
-  return `cells_per_s=${Math.round(median)} baseline_cells_per_s=${Math.round(baselineMedian)} ratio=${round(median / baselineMedian)} target_cells_per_s=5000000`;
+  const peers = JSON.parse(
+    execFileSync(peersPython(), [fileURLToPath(new URL('./peers/drift.py', import.meta.url)), String(EVIDENTLY_ROWS), String(ROWS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, OMP_NUM_THREADS: '1' } })
+      .split('\n')
+      .find((line) => line.startsWith('{')) as string,
+  ) as { numpy_cells_per_s: number; evidently_cells_per_s: number };
+  console.log(`  numpy sort + searchsorted (PSI + KS, ${ROWS.toLocaleString('en')} rows): ${round(peers.numpy_cells_per_s / 1e6)} M cells/s; Cairn ${round(median / peers.numpy_cells_per_s)}x`);
+  console.log(`  Evidently DataDriftPreset (${EVIDENTLY_ROWS.toLocaleString('en')} rows): ${round(peers.evidently_cells_per_s / 1e6)} M cells/s; Cairn ${round(median / peers.evidently_cells_per_s)}x`);
+  return `cells_per_s=${Math.round(median)} baseline_cells_per_s=${Math.round(baselineMedian)} ratio=${round(median / baselineMedian)} target_cells_per_s=5000000 numpy_cells_per_s=${Math.round(peers.numpy_cells_per_s)} evidently_cells_per_s=${Math.round(peers.evidently_cells_per_s)}`;
 }

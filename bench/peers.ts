@@ -1,12 +1,11 @@
 /**
  * peers: the same N-step no-op chain in Cairn (regular steps, on the dev server as `cairn dev` starts
  * it), in Prefect (its ephemeral API, as a user tries it without a server) and in Dagster (in process),
- * interleaved round by round. Prefect and Dagster come from PyPI into a private venv (.tools/peers),
- * created here when missing. Per-step time = a run's wall time / N; the marginal cost of a step =
+ * interleaved round by round. Prefect and Dagster come from PyPI into a private venv (bench/peersVenv.ts). Per-step time = a run's wall time / N; the marginal cost of a step =
  * (median at N=50 - median at N=10) / 40, which leaves out each tool's fixed cost per run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,28 +18,19 @@ import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { bareAndCairnWorker } from './bareWorker';
 import { percentile, round } from './stats';
 import { chain } from './stepOverhead';
+import { PEER_PACKAGES, peersPython } from './peersVenv';
 
-const VENV = fileURLToPath(new URL('../.tools/peers/', import.meta.url));
-const PYTHON = join(VENV, 'bin', 'python');
 const CHAINS = fileURLToPath(new URL('./peers/chains.py', import.meta.url));
-/** Pinned: the versions these figures were taken with. */
-const PACKAGES = ['prefect==3.9.1', 'dagster==1.13.29'];
 const SIZES = [10, 50];
 const ROUNDS = 3;
 const RUNS_PER_ROUND = 3;
 const TOOLS = ['cairn', 'prefect', 'dagster'] as const;
 type Tool = (typeof TOOLS)[number];
 
-function ensureVenv(): void {
-  if (existsSync(PYTHON)) return;
-  console.log(`creating ${VENV} with ${PACKAGES.join(', ')} (about a minute)`);
-  execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-  execFileSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PACKAGES], { stdio: 'inherit' });
-}
 
 /** One round of a Python tool in a fresh process: its first run (cold) and the next runs' wall times. */
-function runPeer(tool: 'prefect' | 'dagster', steps: number, home: string): { cold: number; seconds: number[] } {
-  const out = execFileSync(PYTHON, [CHAINS, tool, String(steps), String(RUNS_PER_ROUND)], {
+function runPeer(python: string, tool: 'prefect' | 'dagster', steps: number, home: string): { cold: number; seconds: number[] } {
+  const out = execFileSync(python, [CHAINS, tool, String(steps), String(RUNS_PER_ROUND)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, PREFECT_HOME: join(home, 'prefect'), PREFECT_LOGGING_LEVEL: 'WARNING', DAGSTER_HOME: join(home, 'dagster') },
@@ -51,7 +41,7 @@ function runPeer(tool: 'prefect' | 'dagster', steps: number, home: string): { co
 }
 
 export async function peers(): Promise<string> {
-  ensureVenv();
+  const python = peersPython();
   logger.level = 'warn'; // one line per step would measure the terminal
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const home = mkdtempSync(join(tmpdir(), 'cairn-bench-peers-'));
@@ -73,7 +63,7 @@ export async function peers(): Promise<string> {
       for (let round = 0; round < ROUNDS; round++) {
         for (const steps of SIZES) {
           for (const tool of ['prefect', 'dagster'] as const) {
-            const result = runPeer(tool, steps, home);
+            const result = runPeer(python, tool, steps, home);
             cold[tool].push(result.cold);
             seconds[tool][steps]!.push(...result.seconds);
           }
@@ -89,7 +79,7 @@ export async function peers(): Promise<string> {
   }
   const median = (xs: number[]) => percentile(xs, 50);
   const figures: string[] = [];
-  console.log(`N-step no-op chain, ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs per size, interleaved; 2 cores (${PACKAGES.join(', ')})`);
+  console.log(`N-step no-op chain, ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs per size, interleaved; 2 cores (${PEER_PACKAGES.join(', ')})`);
   const cairnMarginal = ((median(seconds.cairn[50]!) - median(seconds.cairn[10]!)) / 40) * 1000;
   for (const tool of TOOLS) {
     const perStep = (steps: number) => (median(seconds[tool][steps]!) / steps) * 1000;

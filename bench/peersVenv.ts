@@ -1,0 +1,25 @@
+/**
+ * The private venv of the tools Cairn is compared with (.tools/peers): Prefect, Dagster, Evidently,
+ * at the versions the recorded figures were taken with, from PyPI, created when missing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const VENV = fileURLToPath(new URL('../.tools/peers/', import.meta.url));
+/** Evidently 0.7 does not import with pandas 3: pandas stays below it. */
+export const PEER_PACKAGES = ['prefect==3.9.1', 'dagster==1.13.29', 'evidently==0.7.23', 'pandas<3'];
+
+/** The venv's Python, after installing the pinned packages if this venv has not got them yet. */
+export function peersPython(): string {
+  const python = join(VENV, 'bin', 'python');
+  const stamp = join(VENV, '.cairn-packages');
+  const wanted = PEER_PACKAGES.join(' ');
+  if (existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return python;
+  console.log(`installing ${wanted} into ${VENV} (a minute or two)`);
+  if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PEER_PACKAGES], { stdio: 'inherit' });
+  writeFileSync(stamp, wanted);
+  return python;
+}
