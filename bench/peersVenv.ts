@@ -1,5 +1,6 @@
 /**
  * The private venv of the tools Cairn is compared with (.tools/peers): Prefect, Dagster, Evidently,
+ * MLflow's scoring server (with scikit-learn, and skops, which MLflow saves scikit-learn models with),
  * at the versions the recorded figures were taken with, from PyPI, created when missing.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const VENV = fileURLToPath(new URL('../.tools/peers/', import.meta.url));
 /** Evidently 0.7 does not import with pandas 3: pandas stays below it. */
-export const PEER_PACKAGES = ['prefect==3.9.1', 'dagster==1.13.29', 'evidently==0.7.23', 'pandas<3'];
+export const PEER_PACKAGES = ['prefect==3.9.1', 'dagster==1.13.29', 'evidently==0.7.23', 'pandas<3', 'mlflow-skinny==3.18.0', 'scikit-learn==1.9.1', 'skops==0.16.0'];
 
 /** The venv's Python, after installing the pinned packages if this venv has not got them yet. */
 export function peersPython(): string {
@@ -22,4 +23,9 @@ export function peersPython(): string {
   execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PEER_PACKAGES], { stdio: 'inherit' });
   writeFileSync(stamp, wanted);
   return python;
+}
+
+/** The venv's bin directory, for commands that start others by name (mlflow models serve starts uvicorn). */
+export function peersBin(): string {
+  return join(VENV, 'bin');
 }

@@ -5,11 +5,13 @@
  * @hono/node-server in this process and loaded by autocannon in a child process (32 connections,
  * 8 s, rounds alternating). Server time is measured around app.fetch; latency and req/s by autocannon.
  * The same route also serves the penguins model that scikit-learn trained in Python
- * (definitions/python/sklearn_steps.py), exported to ONNX and run by onnxruntime-node: the 'onnx' side.
+ * (definitions/python/sklearn_steps.py), exported to ONNX and run by onnxruntime-node: the 'onnx' side;
+ * and MLflow's scoring server (`mlflow models serve`, from the peers' venv) serving that model fitted
+ * again in Python, loaded by the same clients: the 'mlflow' side.
  * Needs PostgreSQL (DATABASE_URL, else the local server on 127.0.0.1:5432): the prediction log writes there;
  * and `npm run setup` (the Python venv with scikit-learn, and onnxruntime-node).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,7 @@ import { createScratchDatabase } from '../lib/store/scratchDatabase';
 import { servingModels } from '../lib/serving/servingModels';
 import { createApp } from '../server/app';
 import { startApiServer } from '../server/serve';
+import { peersBin, peersPython } from './peersVenv';
 import { percentile, round } from './stats';
 
 const CONNECTIONS = 32;
@@ -64,6 +67,32 @@ function trainOnnxModel(artifacts: ArtifactStore, dataset: ArtifactRef): Artifac
   return JSON.parse(execFileSync(PROJECT_PYTHON, ['-c', script, artifacts.root, JSON.stringify(dataset), SKLEARN_STEPS], { encoding: 'utf8' })) as ArtifactRef;
 }
 
+/**
+ * `mlflow models serve` (its own uvicorn worker, from the peers' venv) with the example's model fitted
+ * again in Python and saved in MLflow's format; resolves with its URL and the request body for `instance`.
+ */
+async function startMlflow(dir: string): Promise<{ url: string; body: unknown; stop: () => void }> {
+  const python = peersPython();
+  const modelDir = join(dir, 'mlflow-model');
+  const printed = execFileSync(python, [fileURLToPath(new URL('./peers/mlflowModel.py', import.meta.url)), EXAMPLE_DATASETS.penguins.path, modelDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const { columns } = JSON.parse(printed.split('\n').find((l) => l.startsWith('{')) as string) as { columns: string[] };
+  const port = await freePort();
+  const server = spawn(join(peersBin(), 'mlflow'), ['models', 'serve', '-m', modelDir, '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, PATH: `${peersBin()}:${process.env.PATH ?? ''}` },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}/invocations`;
+  const body = { dataframe_split: { columns, data: [columns.map((c) => (instance as Record<string, unknown>)[c] ?? null)] } };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const answered = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.ok, () => false);
+    if (answered) break;
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error('mlflow models serve did not answer within 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, body, stop: () => server.kill('SIGTERM') };
+}
+
 type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 
 /** Wraps an app's fetch to record the time each request spends inside it (passing on the Node request in `env`). */
@@ -76,10 +105,10 @@ function timed(fetch: Fetch, samples: number[]): Fetch {
   };
 }
 
-async function load(url: string): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
+async function load(url: string, body: unknown = { instance }): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ instance }), '--json', url],
+    [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify(body), '--json', url],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   const result = JSON.parse(stdout) as { latency: { p50: number; p99: number }; requests: { average: number }; errors: number; non2xx: number };
@@ -87,8 +116,8 @@ async function load(url: string): Promise<{ p50: number; p99: number; rps: numbe
 }
 
 /** Unloaded latency: one connection, one request at a time, from a client process of its own. */
-async function roundTrips(url: string): Promise<{ p50: number; p99: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ROUND_TRIP_CLIENT, url, String(ROUND_TRIPS), JSON.stringify({ instance })]);
+async function roundTrips(url: string, body: unknown = { instance }): Promise<{ p50: number; p99: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ROUND_TRIP_CLIENT, url, String(ROUND_TRIPS), JSON.stringify(body)]);
   return JSON.parse(stdout) as { p50: number; p99: number };
 }
 
@@ -117,7 +146,7 @@ export async function predict(): Promise<string> {
   const durableLog = await PredictionLog.open(store.pool, 'durable', join(dir, 'journal'));
   const app = appWith(predictionLog);
   const bare = new Hono().post('/predict', (c) => c.json({ label: 'Gentoo' }));
-  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[] };
+  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[], mlflow: [] as number[] /* another process: client-side figures only */ };
   const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
   const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
   const durableServer = await startApiServer({ fetch: timed(appWith(durableLog).fetch, serverTimes.durable) }, '127.0.0.1', await freePort());
@@ -126,6 +155,7 @@ export async function predict(): Promise<string> {
   const bareUrl = `${bareServer.url}/predict`;
   const durableUrl = `${durableServer.url}/api/v1/models/penguins/predict`;
   const onnxUrl = `${onnxServer.url}/api/v1/models/penguins-onnx/predict`;
+  const mlflow = await startMlflow(dir);
   try {
     const check = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
     if (check.status !== 200) throw new Error(`predict answered ${check.status}: ${await check.text()}`);
@@ -138,26 +168,29 @@ export async function predict(): Promise<string> {
     serverTimes.durable.length = 0;
     serverTimes.onnx.length = 0;
     type Latency = { p50: number; p99: number };
-    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[] };
+    await load(mlflow.url, mlflow.body);
+    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[], mlflow: [] as Latency[] };
     for (let r = 0; r < 3; r++) {
       unloaded.bare.push(await roundTrips(bareUrl));
       unloaded.cairn.push(await roundTrips(cairnUrl));
       unloaded.durable.push(await roundTrips(durableUrl));
       unloaded.onnx.push(await roundTrips(onnxUrl));
+      unloaded.mlflow.push(await roundTrips(mlflow.url, mlflow.body));
     }
     type Load = Awaited<ReturnType<typeof load>>;
-    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[] };
+    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[], mlflow: [] as Load[] };
     for (let r = 0; r < ROUNDS; r++) {
       runs.bare.push(await load(bareUrl));
       runs.cairn.push(await load(cairnUrl));
       runs.durable.push(await load(durableUrl));
       runs.onnx.push(await load(onnxUrl));
+      runs.mlflow.push(await load(mlflow.url, mlflow.body));
     }
     await predictionLog.flush();
     await durableLog.flush();
     const logged = Number((await store.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);
     const median = (xs: number[]) => percentile(xs, 50);
-    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx') => ({
+    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx' | 'mlflow') => ({
       serverP50: percentile(serverTimes[name], 50),
       serverP99: percentile(serverTimes[name], 99),
       p50: median(runs[name].map((x) => x.p50)),
@@ -171,20 +204,23 @@ export async function predict(): Promise<string> {
     const b = figures('bare');
     const d = figures('durable');
     const o = figures('onnx');
+    const m = figures('mlflow');
     console.log(`single-row predict, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per side (autocannon in a child process; 2 cores)`);
     for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['ONNX model (buffered log)    ', o], ['bare Hono                   ', b]] as const) {
       console.log(`  ${name}: server p50 ${round(f.serverP50, 3)} ms p99 ${round(f.serverP99, 3)} ms | client p50 ${f.p50} ms p99 ${f.p99} ms | ${Math.round(f.rps)} req/s | failed ${f.failed}`);
     }
     console.log(`  unloaded (1 connection, ${ROUND_TRIPS} sequential requests x 3, own client process): Cairn p50 ${round(c.unloadedP50, 3)} ms p99 ${round(c.unloadedP99, 3)} ms | bare p50 ${round(b.unloadedP50, 3)} ms p99 ${round(b.unloadedP99, 3)} ms | ratio p50 ${round(c.unloadedP50 / b.unloadedP50)}x`);
     console.log(`  under load: latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
+    console.log(`  mlflow models serve, the same scikit-learn model (its own process, one uvicorn worker): unloaded p50 ${round(m.unloadedP50, 3)} ms | client p50 ${m.p50} ms p99 ${m.p99} ms | ${Math.round(m.rps)} req/s | failed ${m.failed}; Cairn's ONNX serving of it: ${round(o.rps / m.rps, 1)}x the throughput, ${round(m.unloadedP50 / o.unloadedP50, 1)}x lower unloaded latency`);
     console.log(`  ONNX (scikit-learn HistGradientBoosting, onnxruntime) vs Cairn's JSON model: unloaded p50 ${round(o.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms (${round(o.unloadedP50 / c.unloadedP50)}x), throughput ${Math.round(o.rps)} vs ${Math.round(c.rps)} req/s (${round(o.rps / c.rps)}x)`);
     console.log(`  durable vs buffered prediction log: throughput ${round(d.rps / c.rps)}x, server p50 ${round(d.serverP50 / c.serverP50)}x, unloaded p50 ${round(d.unloadedP50 / c.unloadedP50)}x (${round(d.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms)`);
-    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed}`;
+    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed} mlflow_rps=${Math.round(m.rps)} mlflow_unloaded_p50_ms=${round(m.unloadedP50, 3)} mlflow_failed=${m.failed}`;
   } finally {
     await cairnServer.close();
     await bareServer.close();
     await durableServer.close();
     await onnxServer.close();
+    mlflow.stop();
     await predictionLog.close();
     await durableLog.close();
     await store.close();
