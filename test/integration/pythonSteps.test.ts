@@ -209,6 +209,23 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     expect(result.outputs.publish).toMatchObject({ step: 'publish', upstream: ['train'] });
   }, 90_000);
 
+  it('a step that reports its own progress (heartbeat="manual") and goes silent fails as StepStalled', async () => {
+    const queue = uniqueQueue('py');
+    const log = logFile(queue);
+    await pythonWorker(queue);
+    const pipeline = definePipeline({
+      id: 'py-stall',
+      params: z.object({}),
+      steps: { quiet: { activity: remoteStep({ name: 'py-silent', queue }), config: { log, ms: 30_000 }, heartbeat: '1s', retry: { attempts: 1 } } },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator', 20_000);
+    const step = (await run.handle.query(runStateQuery)).steps[0];
+    expect(step?.error?.type).toBe('StepStalled');
+    expect(step?.error?.message).toMatch(/step 'quiet' reported no progress for \d+ s \(its heartbeat timeout is 1 s\)/);
+    await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'stalled' }] });
+  });
+
   it('cancelling the run cancels the Python step', async () => {
     const queue = uniqueQueue('py');
     const log = logFile(queue);
