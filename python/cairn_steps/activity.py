@@ -22,6 +22,7 @@ from temporalio.exceptions import ApplicationError
 from .artifacts import MAX_STEP_OUTPUT_BYTES, ArtifactStore, offload_large_output, resolve_output
 from .authority import verify_step
 from .errors import NON_RETRYABLE, ConfigError
+from .metrics import STEP_DURATION, STEP_RETRIES
 from .step import RunContext, StepDefinition, StepInput, StepRuntime
 
 #: How long a cancelled step may take to stop before its attempt is abandoned (activities/stepActivity.ts CANCEL_GRACE_MS).
@@ -86,6 +87,8 @@ def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: s
         except NON_RETRYABLE as error:
             raise _failure(error) from None
         attempt = run.get("attempt") or info.attempt
+        if attempt > 1:
+            STEP_RETRIES.labels(run["pipeline"], run["step"]).inc()
         runtime = StepRuntime(artifacts=store, attempt=attempt)
         timeout = info.heartbeat_timeout.total_seconds() if info.heartbeat_timeout else None
         started = time.monotonic()
@@ -117,6 +120,7 @@ def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: s
             raise _failure(error) from error
         finally:
             beats.cancel()
+            STEP_DURATION.labels(run["pipeline"], run["step"], definition.name, outcome).observe(time.monotonic() - started)
             log.info("step execution %s", json.dumps({"runId": run["runId"], "pipeline": run["pipeline"], "step": run["step"], "activity": definition.name, "attempt": attempt, "outcome": outcome, "ms": round((time.monotonic() - started) * 1000)}))
 
     return run_step

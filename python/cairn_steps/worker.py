@@ -6,7 +6,8 @@ It registers every step the modules declare (with @step) and polls `cairn-<queue
 the pipelines' `pythonStep(..., { queue })` sends them to. Configuration is read from the same
 environment variables as Cairn's TypeScript workers: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, the
 Temporal CLI's TLS and API-key variables, CAIRN_ARTIFACTS_DIR (else CAIRN_HOME/artifacts; the store
-must be the one the TypeScript workers use) and CAIRN_SPEC_SECRET."""
+must be the one the TypeScript workers use), CAIRN_SPEC_SECRET, and CAIRN_WORKER_METRICS_PORT (with
+CAIRN_HOST) for Prometheus' /metrics."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from .activity import to_activity
 from .artifacts import ArtifactStore
 from .connection import connect_options
 from .errors import ConfigError
+from .metrics import serve_metrics
 from .step import StepDefinition
 
 log = logging.getLogger("cairn_steps")
@@ -104,6 +106,9 @@ async def run_worker(queues: list[str], modules: list[str], env: dict[str, str])
     drain = timedelta(seconds=_number(env, "CAIRN_WORKER_DRAIN_SECONDS", 10, 0, 3600))
     executor = ThreadPoolExecutor(max_workers=max_steps, thread_name_prefix="cairn-step")
     activities = [to_activity(s, store, env.get("CAIRN_SPEC_SECRET") or None, executor) for s in steps]
+    metrics_port = env.get("CAIRN_WORKER_METRICS_PORT")
+    if metrics_port:
+        serve_metrics(env.get("CAIRN_HOST") or "127.0.0.1", int(_number(env, "CAIRN_WORKER_METRICS_PORT", 0, 1, 65535)))
     client = await Client.connect(**connect_options(env))
     workers = [
         Worker(client, task_queue=f"cairn-{queue}", activities=activities, max_concurrent_activities=max_steps, graceful_shutdown_timeout=drain)

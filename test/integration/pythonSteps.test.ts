@@ -24,6 +24,7 @@ import { runPython, startTestPythonWorker, TEST_STEPS } from '../helpers/python'
 import { testServices } from '../helpers/sources';
 import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
+import { freePort } from '../../lib/freePort';
 
 // Python steps on a real Temporal Python worker process (python -m cairn_steps.worker, the official
 // temporalio SDK), beside Cairn's TypeScript worker and the real PostgreSQL: the scikit-learn example
@@ -49,8 +50,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function pythonWorker(queue: string, modules = [TEST_STEPS]): Promise<PythonWorker> {
-  const started = await startTestPythonWorker({ queue, modules, artifactsRoot: testStore.artifacts.root });
+async function pythonWorker(queue: string, modules = [TEST_STEPS], env: Record<string, string> = {}): Promise<PythonWorker> {
+  const started = await startTestPythonWorker({ queue, modules, artifactsRoot: testStore.artifacts.root, env });
   pythonWorkers.push(started);
   return started;
 }
@@ -241,6 +242,24 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     await expect(run.handle.result()).rejects.toThrow();
     await waitFor(() => logLines(log).some(([event]) => event === 'cancelled'), 'the step to see the cancellation', 10_000);
     expect(logLines(log).filter(([event]) => event === 'done')).toHaveLength(0);
+  });
+
+  it("exports the TypeScript workers' step metrics, by the same names, for the same dashboard and alerts", async () => {
+    const queue = uniqueQueue('py');
+    const log = logFile(queue);
+    const port = await freePort();
+    await pythonWorker(queue, [TEST_STEPS], { CAIRN_WORKER_METRICS_PORT: String(port) });
+    const pipeline = definePipeline({ id: 'py-metrics', params: z.object({}), steps: { counted: { activity: remoteStep({ name: 'py-side-effect', queue }), config: { log } } } });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    expect((await run.handle.result()).status).toBe('succeeded');
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const counted = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('cairn_step_duration_seconds_count{'))
+      .filter((line) => ['pipeline="py-metrics"', 'step="counted"', 'activity="py-side-effect"', 'outcome="succeeded"'].every((label) => line.includes(label)));
+    expect(counted).toHaveLength(1);
+    expect(Number(counted[0]?.split(' ').pop())).toBe(1);
+    expect(metrics).toMatch(/^# TYPE cairn_step_retries_total counter$/m);
   });
 
   it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
