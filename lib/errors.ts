@@ -19,6 +19,9 @@ export class ConfigError extends CairnError {
   override name = 'ConfigError';
 }
 
+/** An ONNX model was asked for where onnxruntime-node is not installed: the API answers 501 with this message. */
+export class OnnxRuntimeMissingError extends ConfigError {}
+
 /** A run asked for something its starter's authority does not cover (or a spec the API did not issue): retrying cannot help. */
 export class NotPermittedError extends CairnError {
   override name = 'NotPermitted';

@@ -1,8 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConfigError, ParamsError, PipelineDefinitionError } from '../lib/errors';
-import { OnnxRuntimeMissingError } from '../lib/ml/onnxModel';
+import { ConfigError, OnnxRuntimeMissingError, ParamsError, PipelineDefinitionError } from '../lib/errors';
 import { failedDependency, type Dependency } from '../lib/faults/dependencyFailure';
 import { logger } from '../lib/logger';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yieldToEventLoop } from '../progress';
 import { leafValue, type TreeNode } from './gradientBoosting';
 
 /** How raw columns become model inputs; learned from the training split only. */
@@ -69,4 +70,18 @@ export function predict(model: ModelDocument, rows: Record<string, unknown>[]): 
     const probabilities = exp.map((e) => e / total);
     return { label: model.labels[probabilities.indexOf(Math.max(...probabilities))] as string, probabilities };
   });
+}
+
+/** Rows predicted between two yields to the event loop: a served request is one piece, an evaluation many. */
+const PREDICT_CHUNK_ROWS = 2_000;
+
+/** predict() over many rows without holding the event loop: it yields between chunks of rows. */
+export async function predictYielding(model: ModelDocument, rows: Record<string, unknown>[]): Promise<ReturnType<typeof predict>> {
+  if (rows.length <= PREDICT_CHUNK_ROWS) return predict(model, rows);
+  const predictions: ReturnType<typeof predict> = [];
+  for (let start = 0; start < rows.length; start += PREDICT_CHUNK_ROWS) {
+    predictions.push(...predict(model, rows.slice(start, start + PREDICT_CHUNK_ROWS)));
+    await yieldToEventLoop();
+  }
+  return predictions;
 }

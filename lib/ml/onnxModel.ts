@@ -1,15 +1,12 @@
 import type * as OnnxRuntimeModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ConfigError, DataError } from '../errors';
+import { DataError, OnnxRuntimeMissingError } from '../errors';
 import type { OnnxManifest } from './onnxManifest';
 import type { Prediction } from './servableModel';
 
 type OnnxRuntime = typeof OnnxRuntimeModule;
 
 let runtime: Promise<OnnxRuntime> | undefined;
-
-/** An ONNX model was asked for where onnxruntime-node is not installed: the API answers 501 with this message. */
-export class OnnxRuntimeMissingError extends ConfigError {}
 
 /**
  * onnxruntime-node, loaded the first time an ONNX model is: it is an optional dependency (290 MB, and
@@ -66,18 +63,22 @@ function tensorFor(ort: OnnxRuntime, feed: Feed, rows: Record<string, unknown>[]
     const name = (feed.features[0] as OnnxManifest['features'][number]).name;
     return new ort.Tensor('string', rows.map((row) => (row[name] === null || row[name] === undefined ? '' : String(row[name]))), dims);
   }
-  const values = new Float64Array(rows.length * width);
-  rows.forEach((row, r) =>
-    feed.features.forEach(({ name }, c) => {
-      const value = row[name];
+  if (feed.type === 'int64' || feed.type === 'int32') {
+    const missing = feed.features.find(({ name }) => rows.some((row) => typeof row[name] !== 'number'));
+    if (missing) throw new DataError(`feature '${missing.name}' has a missing value, and ONNX input '${feed.input}' is ${feed.type}, which cannot hold one`);
+  }
+  // Filled in the input's own element type: one array per feed and request, no copy.
+  const cell = (r: number, c: number) => rows[r]?.[(feed.features[c] as OnnxManifest['features'][number]).name];
+  const size = rows.length * width;
+  if (feed.type === 'int64') return new ort.Tensor('int64', BigInt64Array.from({ length: size }, (_, i) => BigInt(Math.round(cell(Math.floor(i / width), i % width) as number))), dims);
+  const values = feed.type === 'float32' ? new Float32Array(size) : feed.type === 'float64' ? new Float64Array(size) : new Int32Array(size);
+  for (let r = 0; r < rows.length; r++) {
+    for (let c = 0; c < width; c++) {
+      const value = cell(r, c);
       values[r * width + c] = typeof value === 'number' ? value : NaN;
-    }),
-  );
-  if (feed.type === 'float32') return new ort.Tensor('float32', Float32Array.from(values), dims);
-  if (feed.type === 'float64') return new ort.Tensor('float64', values, dims);
-  const missing = feed.features.find(({ name }) => rows.some((row) => typeof row[name] !== 'number'));
-  if (missing) throw new DataError(`feature '${missing.name}' has a missing value, and ONNX input '${feed.input}' is ${feed.type}, which cannot hold one`);
-  return feed.type === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(Math.round(v))), dims) : new ort.Tensor('int32', Int32Array.from(values), dims);
+    }
+  }
+  return new ort.Tensor(feed.type, values, dims);
 }
 
 /**

@@ -1,8 +1,7 @@
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { DataError } from '../errors';
-import { yieldToEventLoop } from '../progress';
-import { ModelDocumentSchema, predict, type ModelDocument } from './model';
+import { ModelDocumentSchema, predictYielding, type ModelDocument } from './model';
 import { loadOnnxModel } from './onnxModel';
 import { OnnxManifestSchema, type OnnxManifest } from './onnxManifest';
 
@@ -59,19 +58,6 @@ function describe(stored: StoredModel): ModelDescription {
   }
   const m = stored.manifest;
   return { format: 'onnx', algorithm: m.algorithm, task: m.task, target: m.target, features: m.features.map(({ name, kind }) => ({ name, kind })), labels: m.labels, hyperparameters: m.hyperparameters, parts: [m.onnx] };
-}
-
-/** Rows predicted between two yields to the event loop: a served request is one piece, an evaluation many. */
-const PREDICT_CHUNK_ROWS = 2_000;
-
-async function predictYielding(document: ModelDocument, rows: Record<string, unknown>[]): Promise<Prediction[]> {
-  if (rows.length <= PREDICT_CHUNK_ROWS) return predict(document, rows);
-  const predictions: Prediction[] = [];
-  for (let start = 0; start < rows.length; start += PREDICT_CHUNK_ROWS) {
-    predictions.push(...predict(document, rows.slice(start, start + PREDICT_CHUNK_ROWS)));
-    await yieldToEventLoop();
-  }
-  return predictions;
 }
 
 /** What a model is, without loading anything that predicts (register needs no ONNX runtime). */

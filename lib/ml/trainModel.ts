@@ -1,10 +1,10 @@
-import { ignoreProgress, yieldToEventLoop, type ReportProgress } from '../progress';
+import { ignoreProgress, type ReportProgress } from '../progress';
 import { type z } from 'zod';
 import { DataError } from '../errors';
 import { TrainConfigSchema, type TrainConfig } from '../stages/train';
 import { fitGradientBoosting } from './gradientBoosting';
 import { fitLogisticRegression } from './logisticRegression';
-import { predict, type ModelDocument } from './model';
+import { predictYielding, type ModelDocument } from './model';
 import { fitRidgeRegression } from './ridgeRegression';
 import { loadAndSplit } from './holdout';
 import { encodeRows, fitPreprocessing } from './trainingData';
@@ -22,15 +22,8 @@ function labelIndices(labels: string[], targets: (string | number)[]): Int32Arra
   return Int32Array.from(targets, (t) => index.get(String(t)) as number);
 }
 
-/** Rows predicted between two yields to the event loop while scoring (a few milliseconds of trees). */
-const SCORE_CHUNK_ROWS = 2_000;
-
 async function score(model: ModelDocument, rows: Record<string, unknown>[], targets: (string | number)[]): Promise<number> {
-  const predictions: ReturnType<typeof predict> = [];
-  for (let start = 0; start < rows.length; start += SCORE_CHUNK_ROWS) {
-    predictions.push(...predict(model, rows.slice(start, start + SCORE_CHUNK_ROWS)));
-    await yieldToEventLoop();
-  }
+  const predictions = await predictYielding(model, rows);
   if (model.task === 'classification') return predictions.filter((p, i) => p.label === targets[i]).length / Math.max(1, rows.length);
   const squared = predictions.reduce((sum, p, i) => sum + ((p.value as number) - (targets[i] as number)) ** 2, 0);
   return Math.sqrt(squared / Math.max(1, rows.length));

@@ -38,6 +38,22 @@ def js_number(value: int | float) -> str:
     return f"{prefix}{mantissa}e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
 
 
+def utf16_order(text: str) -> bytes:
+    """A sort key that orders strings as JavaScript's default sort does: by UTF-16 code units, not code points."""
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def js_text(value: Any) -> str:
+    """String(value) in JavaScript, for the values DuckDB hands it: numbers as JS prints them, booleans lower-case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if hasattr(value, "item"):  # a numpy scalar
+        return js_text(value.item())
+    return str(value)
+
+
 def _is_array_index(key: str) -> bool:
     return key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0")) and int(key) < 2**32 - 1
 
@@ -47,7 +63,7 @@ def _js_key_order(key: str) -> tuple[int, int, bytes]:
     # the object, and a JavaScript object lists integer-like keys first, in numeric order: so do we.
     if _is_array_index(key):
         return (0, int(key), b"")
-    return (1, 0, key.encode("utf-16-be", "surrogatepass"))
+    return (1, 0, utf16_order(key))
 
 
 def canonical_json(value: Any) -> str:

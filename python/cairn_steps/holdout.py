@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from .canonical import js_number
+from .canonical import js_text, utf16_order
+from .errors import DataError
 
 _MASK = 0xFFFFFFFF
 
@@ -31,10 +32,6 @@ def seeded_random(seed: int):
     return next_float
 
 
-def _utf16_order(text: str) -> bytes:
-    return text.encode("utf-16-be", "surrogatepass")
-
-
 def stratified_split(labels: list[str], test_fraction: float, seed: int) -> tuple[list[int], list[int]]:
     """Row indices (train, test): within each label, shuffled with the seed; the first round(n * fraction) are test rows."""
     by_label: dict[str, list[int]] = {}
@@ -43,7 +40,7 @@ def stratified_split(labels: list[str], test_fraction: float, seed: int) -> tupl
     random = seeded_random(seed)
     train: list[int] = []
     test: list[int] = []
-    for label in sorted(by_label, key=_utf16_order):
+    for label in sorted(by_label, key=utf16_order):
         rows = by_label[label]
         for i in range(len(rows) - 1, 0, -1):
             j = math.floor(random() * (i + 1))
@@ -52,17 +49,6 @@ def stratified_split(labels: list[str], test_fraction: float, seed: int) -> tupl
         test.extend(rows[:test_count])
         train.extend(rows[test_count:])
     return sorted(train), sorted(test)
-
-
-def _as_js_text(value) -> str:
-    # String(value) of what DuckDB hands JavaScript: numbers as JS prints them, booleans lower-case.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return js_number(value)
-    if hasattr(value, "item"):  # a numpy scalar
-        return _as_js_text(value.item())
-    return str(value)
 
 
 def _has_target(value) -> bool:
@@ -80,14 +66,12 @@ def holdout(frame, target: str, task: Literal["classification", "regression"], t
     """(train, test) DataFrames of a dataset, as Cairn splits it: rows without a target are dropped
     first (Cairn's train and evaluate do the same), then the split is stratified by label for
     classification. Use the same `test_fraction` and `seed` in the step's output `split`."""
-    from .errors import DataError
-
     if target not in frame.columns:
         raise DataError(f"target column '{target}' is not in the dataset; columns: {', '.join(map(str, frame.columns))}")
     values = frame[target].tolist()
     keep = [i for i, v in enumerate(values) if _has_target(v)]
     kept = frame.iloc[keep].reset_index(drop=True)
-    strata = [_as_js_text(values[i]) for i in keep] if task == "classification" else ["all"] * len(keep)
+    strata = [js_text(values[i]) for i in keep] if task == "classification" else ["all"] * len(keep)
     train, test = stratified_split(strata, test_fraction, seed)
     if not train or not test:
         raise DataError(f"too few rows ({len(keep)}) for a {test_fraction} holdout")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from .artifacts import ArtifactRef, ArtifactStore
 from .errors import ConfigError
-from .holdout import _as_js_text
+from .canonical import js_text
 
 ONNX_MEDIA_TYPE = "application/vnd.onnx"
 MANIFEST_MEDIA_TYPE = "application/vnd.cairn.model+json"
@@ -34,7 +34,7 @@ def prepare_features(frame, features: list[str] | None = None):
         if kind == "numeric":
             out[column] = out[column].astype("float32")
         else:
-            out[column] = [("" if v is None or (isinstance(v, float) and v != v) else _as_js_text(v)) for v in out[column]]
+            out[column] = [("" if v is None or (isinstance(v, float) and v != v) else js_text(v)) for v in out[column]]
             out[column] = out[column].astype(object)
     return out
 
@@ -72,7 +72,7 @@ def save_onnx_model(
         "task": task,
         "target": target,
         "features": [{"name": f["name"], "kind": f["kind"], "input": (inputs[i] if inputs else f["name"])} for i, f in enumerate(features)],
-        "labels": [_as_js_text(label) for label in labels] if labels is not None else [],
+        "labels": [js_text(label) for label in labels] if labels is not None else [],
         "outputs": {"probabilities": probabilities_output} if task == "classification" else {"value": value_output},
         "hyperparameters": hyperparameters or {},
     }

@@ -77,11 +77,11 @@ describe('the seeded holdout split, Python against TypeScript', () => {
         [
           'import json,sys',
           'from cairn_steps import ArtifactStore, holdout',
-          'from cairn_steps.holdout import _as_js_text',
+          'from cairn_steps.canonical import js_text',
           'a=json.load(sys.stdin)',
           'frame=ArtifactStore(a["root"]).read_dataset(a["dataset"])',
           'train,test=holdout(frame,a["target"],"classification",0.2,42)',
-          'rows=[[_as_js_text(r[a["target"]])]+[None if (isinstance(r[f],float) and r[f]!=r[f]) else r[f] for f in a["features"]] for r in test.to_dict("records")]',
+          'rows=[[js_text(r[a["target"]])]+[None if (isinstance(r[f],float) and r[f]!=r[f]) else r[f] for f in a["features"]] for r in test.to_dict("records")]',
           'print(json.dumps(rows))',
         ].join('\n'),
         { root: artifacts.root, dataset, target, features },

@@ -11,7 +11,7 @@ import { compile, definePipeline, defineRegistry, remoteStep, type JsonObject } 
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import type { PythonWorker } from '../../lib/pythonWorker';
 import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
-import { startRun } from '../../lib/runs/startRun';
+import { startRun, type StartedRun } from '../../lib/runs/startRun';
 import { getVersion } from '../../lib/registry/registry';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { checkModelDrift } from '../../lib/drift/modelDrift';
@@ -54,6 +54,19 @@ async function pythonWorker(queue: string, modules = [TEST_STEPS], env: Record<s
   const started = await startTestPythonWorker({ queue, modules, artifactsRoot: testStore.artifacts.root, env });
   pythonWorkers.push(started);
   return started;
+}
+
+/** A queue of this test's own, a Python worker for the test steps on it, and a fresh side-effect log. */
+async function testStepsOnNewQueue(workerEnv: Record<string, string> = {}): Promise<{ queue: string; log: string; python: PythonWorker }> {
+  const queue = uniqueQueue('py');
+  const log = logFile(queue);
+  return { queue, log, python: await pythonWorker(queue, [TEST_STEPS], workerEnv) };
+}
+
+/** Waits until the run's first step awaits an operator, and returns that step's state. */
+async function firstStepAwaitingOperator(run: StartedRun, timeoutMs?: number) {
+  await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator', timeoutMs);
+  return (await run.handle.query(runStateQuery)).steps[0];
 }
 
 /** The example pipeline, its Python step sent to this test's own queue (other tests may poll `python`). */
@@ -158,8 +171,7 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
       steps: { fit: { activity: remoteStep({ name: 'fit-hist-gradient-boosting', queue }), config: { target: 'Species', maxIter: 0 }, retry: { attempts: 5 } } },
     });
     const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
-    await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator');
-    const step = (await run.handle.query(runStateQuery)).steps[0];
+    const step = await firstStepAwaitingOperator(run);
     expect(step?.error).toMatchObject({ type: 'ConfigError', nonRetryable: true });
     expect(step?.error?.message).toContain("step 'fit' (fit-hist-gradient-boosting): config.maxIter: Input should be greater than or equal to 1");
     expect(step?.attempts).toBe(1);
@@ -167,13 +179,10 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
   });
 
   it('sends a DataError straight to the operator: one attempt of five', async () => {
-    const queue = uniqueQueue('py');
-    const log = logFile(queue);
-    await pythonWorker(queue);
+    const { queue, log } = await testStepsOnNewQueue();
     const pipeline = definePipeline({ id: 'py-bad-data', params: z.object({}), steps: { check: { activity: remoteStep({ name: 'py-bad-data', queue }), config: { log }, retry: { attempts: 5 } } } });
     const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
-    await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator');
-    const step = (await run.handle.query(runStateQuery)).steps[0];
+    const step = await firstStepAwaitingOperator(run);
     expect(step?.error).toMatchObject({ type: 'DataError', nonRetryable: true, message: "row 7: 'price' is not a number" });
     expect(logLines(log).filter(([event]) => event === 'start')).toHaveLength(1);
     await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'bad data' }] });
@@ -181,9 +190,7 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
   });
 
   it('a Python worker killed with SIGKILL mid-step: the run completes on a second one, each side effect done once', async () => {
-    const queue = uniqueQueue('py');
-    const log = logFile(queue);
-    const victim = await pythonWorker(queue);
+    const { queue, log, python: victim } = await testStepsOnNewQueue();
     const work = <const A extends string = never>(after: readonly A[], ms: number) => ({
       activity: remoteStep({ name: 'py-side-effect', queue }),
       after,
@@ -211,26 +218,21 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
   }, 90_000);
 
   it('a step that reports its own progress (heartbeat="manual") and goes silent fails as StepStalled', async () => {
-    const queue = uniqueQueue('py');
-    const log = logFile(queue);
-    await pythonWorker(queue);
+    const { queue, log } = await testStepsOnNewQueue();
     const pipeline = definePipeline({
       id: 'py-stall',
       params: z.object({}),
       steps: { quiet: { activity: remoteStep({ name: 'py-silent', queue }), config: { log, ms: 30_000 }, heartbeat: '1s', retry: { attempts: 1 } } },
     });
     const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
-    await waitFor(async () => (await run.handle.query(runStateQuery)).steps[0]?.status === 'awaiting_operator', 'the step to await an operator', 20_000);
-    const step = (await run.handle.query(runStateQuery)).steps[0];
+    const step = await firstStepAwaitingOperator(run, 20_000);
     expect(step?.error?.type).toBe('StepStalled');
     expect(step?.error?.message).toMatch(/step 'quiet' reported no progress for \d+ s \(its heartbeat timeout is 1 s\)/);
     await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'stalled' }] });
   });
 
   it('cancelling the run cancels the Python step', async () => {
-    const queue = uniqueQueue('py');
-    const log = logFile(queue);
-    await pythonWorker(queue);
+    const { queue, log } = await testStepsOnNewQueue();
     const pipeline = definePipeline({
       id: 'py-cancel',
       params: z.object({}),
@@ -245,10 +247,8 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
   });
 
   it("exports the TypeScript workers' step metrics, by the same names, for the same dashboard and alerts", async () => {
-    const queue = uniqueQueue('py');
-    const log = logFile(queue);
     const port = await freePort();
-    await pythonWorker(queue, [TEST_STEPS], { CAIRN_WORKER_METRICS_PORT: String(port) });
+    const { queue, log } = await testStepsOnNewQueue({ CAIRN_WORKER_METRICS_PORT: String(port) });
     const pipeline = definePipeline({ id: 'py-metrics', params: z.object({}), steps: { counted: { activity: remoteStep({ name: 'py-side-effect', queue }), config: { log } } } });
     const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
     expect((await run.handle.result()).status).toBe('succeeded');
@@ -263,9 +263,7 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
   });
 
   it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
-    const queue = uniqueQueue('py');
-    const log = logFile(queue);
-    await pythonWorker(queue);
+    const { queue, log } = await testStepsOnNewQueue();
     const pipeline = definePipeline({
       id: 'py-large',
       params: z.object({}),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
-import { OnnxRuntimeMissingError } from '../../lib/ml/onnxModel';
+import { OnnxRuntimeMissingError } from '../../lib/errors';
 import { loadModel } from '../../lib/ml/servableModel';
 import { toHttpError } from '../../server/httpErrors';
 
