@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The package and deploy suites build, install and start whole stacks: npm run test:package, test:deploy.
+    exclude: ['test/package/**', 'test/deploy/**', '**/node_modules/**'],
     // One real Temporal dev server for the whole run (test/globalSetup.ts).
     globalSetup: ['test/globalSetup.ts'],
     // Forks, not threads: the Temporal worker's native addon is not safe in worker threads.

@@ -6,8 +6,11 @@ import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
 import { registerDriftCommand } from './commands/drift';
 import { registerKeyCommands } from './commands/keys';
+import { registerInitCommand } from './commands/init';
 import { registerModelCommands } from './commands/models';
+import { registerOperateCommands } from './commands/operate';
 import { registerPipelineCommands } from './commands/pipelines';
+import { registerProcessCommands } from './commands/processes';
 import { registerRunHistoryCommands } from './commands/runHistory';
 import { registerRunCommands } from './commands/runs';
 import { registerScheduleCommands } from './commands/schedules';
@@ -39,6 +42,9 @@ registerModelCommands(program, context);
 registerDriftCommand(program, context);
 registerDevCommand(program, context);
 registerDemoCommand(program, context);
+registerInitCommand(program, context);
+registerProcessCommands(program, context);
+registerOperateCommands(program, context);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,8 +5,9 @@ import { URL } from 'node:url';
  * A prebuilt bundle's entry (the CLI's dist-cli/main.js, the workers' dist-workflows/workflows.js)
  * when it was built after the last change to every source it was built from (its inputs.json, which
  * lists package-lock.json too), else undefined: the caller then uses the sources, so a stale bundle
- * is never run. A few hundred stat calls, about a millisecond. Plain JavaScript: the `cairn` binary
- * reads it before any TypeScript loader is in place.
+ * is never run. A bundle none of whose TypeScript sources exist is an installed package's (npm
+ * ships dist/ without them): it is used as it is. A few hundred stat calls, about a millisecond. Plain
+ * JavaScript: the `cairn` binary reads it before any TypeScript loader is in place.
  * @param {URL} dir the bundle's directory, with the entry and inputs.json
  * @param {URL} root the repository root the inputs are relative to
  * @param {string} [entryName] the entry file's name in dir
@@ -17,8 +18,23 @@ export function freshBundle(dir, root, entryName = 'main.js') {
     const entry = new URL(entryName, dir);
     const built = statSync(entry).mtimeMs;
     const { inputs } = JSON.parse(readFileSync(new URL('inputs.json', dir), 'utf8'));
-    for (const input of inputs) if (statSync(new URL(input, root)).mtimeMs > built) return undefined;
-    return entry;
+    let missing = 0;
+    let typescript = 0;
+    let missingTypescript = 0;
+    for (const input of inputs) {
+      const isTypescript = input.endsWith('.ts');
+      if (isTypescript) typescript += 1;
+      const source = statSync(new URL(input, root), { throwIfNoEntry: false });
+      if (!source) {
+        missing += 1;
+        if (isTypescript) missingTypescript += 1;
+      } else if (source.mtimeMs > built) {
+        return undefined;
+      }
+    }
+    // Some sources there and one gone: a checkout where a file was deleted, so the bundle is stale.
+    const installed = typescript > 0 && missingTypescript === typescript;
+    return missing === 0 || installed ? entry : undefined;
   } catch {
     return undefined;
   }

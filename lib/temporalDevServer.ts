@@ -9,6 +9,8 @@ import { logTail } from './logTail';
 import { CAIRN_SEARCH_ATTRIBUTES } from './searchAttributes';
 
 const PROJECT_TOOLS_BIN = fileURLToPath(new URL('../.tools/python/bin/', import.meta.url));
+/** The time-skipping test server scripts/setup-tools.sh installs into this checkout. */
+export const PROJECT_TEST_SERVER = `${PROJECT_TOOLS_BIN}temporal-test-server`;
 
 /** The Temporal CLI: TEMPORAL_CLI_PATH, else the project's .tools (scripts/setup-tools.sh), else `temporal` on PATH. */
 export function resolveTemporalCli(explicitPath?: string): string {
@@ -24,7 +26,7 @@ export function resolveTemporalCli(explicitPath?: string): string {
 
 /** The time-skipping test server installed by scripts/setup-tools.sh (or TEMPORAL_TEST_SERVER_PATH). */
 export function resolveTestServer(explicitPath?: string): string {
-  const path = explicitPath ?? `${PROJECT_TOOLS_BIN}temporal-test-server`;
+  const path = explicitPath ?? PROJECT_TEST_SERVER;
   if (!existsSync(path)) throw new ConfigError('the Temporal test server is not installed: run `npm run setup`');
   return path;
 }

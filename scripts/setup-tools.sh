@@ -45,8 +45,8 @@ if ! node -e "require.resolve('onnxruntime-node')" 2>/dev/null; then
   echo "setup: installing onnxruntime-node@$ort_version (ONNX serving)" >&2
   ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund --loglevel=error "onnxruntime-node@$ort_version" >&2
 fi
-# The cairn command's prebuilt bundle (cli/cairn.js runs the sources while it is missing or stale).
-node_modules/.bin/tsx scripts/build-cli.ts
+# The compiled cairn command and package (cli/cairn.js runs the sources while it is missing or stale).
+node_modules/.bin/tsx scripts/build.ts
 # The workflow code, bundled once for every worker (skipped while it is up to date).
 node_modules/.bin/tsx scripts/build-workflows.ts
 [ ${#want[@]} -eq 0 ] && exit 0

@@ -31,8 +31,18 @@ describe('the prebuilt CLI is used only when fresh', () => {
     t.at(t.entry, 1_000);
     t.at(t.source, 2_000);
     expect(freshBundle(t.dir, t.root)).toBeUndefined();
-    writeFileSync(new URL('inputs.json', t.dir), JSON.stringify({ inputs: ['gone.ts'] }));
+    t.at(t.entry, 3_000);
+    writeFileSync(new URL('inputs.json', t.dir), JSON.stringify({ inputs: ['a.ts', 'gone.ts'] }));
     expect(freshBundle(t.dir, t.root)).toBeUndefined();
     expect(freshBundle(new URL('nowhere/', t.root), t.root)).toBeUndefined();
+  });
+
+  it('runs an installed package\'s bundle, which ships without its TypeScript sources', () => {
+    const t = setup();
+    writeFileSync(join(t.source, '..', 'helper.js'), '');
+    t.at(join(t.source, '..', 'helper.js'), 1_000);
+    t.at(t.entry, 2_000);
+    writeFileSync(new URL('inputs.json', t.dir), JSON.stringify({ inputs: ['cli/main.ts', 'helper.js', 'package-lock.json'] }));
+    expect(freshBundle(t.dir, t.root)?.href).toBe(new URL('main.js', t.dir).href);
   });
 });

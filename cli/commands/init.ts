@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { packageVersion } from '../packageVersion';
+
+export function registerInitCommand(program: Command, context: CliContext): void {
+  program
+    .command('init')
+    .description('start a project of your own: one pipeline, one custom step, sample data and a test of the pipeline (in <dir>, created if missing)')
+    .argument('<dir>', 'the project folder ("." for the current one)')
+    .option('--cairn <spec>', "the dependency on Cairn written to a new package.json (default: this version's semver range)")
+    .action(async (dir: string, options: { cairn?: string }) => {
+      const { scaffoldProject } = await import('../../lib/projectTemplate');
+      const target = resolve(context.config().INIT_CWD ?? process.cwd(), dir);
+      const result = scaffoldProject(target, options.cairn ?? `^${packageVersion()}`);
+      context.print(`created a Cairn project in ${result.dir}:`);
+      for (const file of result.written) context.print(`  ${file}${file === 'package.json' && result.packageJson === 'merged' ? ' (merged into yours)' : ''}`);
+      context.print(`next:
+  cd ${dir}
+  npm install
+  npm test                                # the pipeline's test, on Temporal's time-skipping test server
+  npx cairn dev                           # Temporal, a worker and the API, reloading definitions/ as you edit
+  npx cairn run readings-check            # in another terminal`);
+    });
+}

@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { definePipeline } from '@cairn-ml/cairn';
+import { checkReadings } from './steps/checkReadings';
+
+const SAMPLE = join(import.meta.dirname, '..', 'data', 'readings.csv');
+
+/**
+ * Loads sensor readings, checks them, and publishes once someone approves (within 2 days).
+ * Run it: `npx cairn run readings-check --wait` (or `--param source=/path/to/other.csv`).
+ */
+export const readingsCheck = definePipeline({
+  id: 'readings-check',
+  description: 'Loads sensor readings, checks their range, and publishes them once approved.',
+  params: z.object({
+    source: z.string().default(SAMPLE),
+    maxTemperature: z.number().default(45),
+    approve: z.boolean().default(true),
+  }),
+  steps: {
+    load: { activity: 'ingest', config: (p) => ({ source: p.source }) },
+    check: { activity: checkReadings, after: ['load'], config: (p) => ({ maxTemperature: p.maxTemperature }) },
+    // A person signs off before anything is published: `cairn approve <run> publish`.
+    publish: { activity: 'noop', after: ['check'], approval: { timeout: '2d' } },
+  },
+});
