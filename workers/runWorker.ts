@@ -42,11 +42,16 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
 
 /**
  * Cairn's metrics of this worker (steps, runs) on `port`, and the Temporal SDK's own worker metrics
- * (task latencies, slots, polls) on `port + 1`, both at /metrics.
+ * (task latencies, slots, polls) on `port + 1`, both at /metrics; /healthz on `port` for probes.
  */
 async function serveWorkerMetrics(host: string, port: number) {
   Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${host}:${port + 1}` } } } });
   const server = createServer((request, response) => {
+    // A container's liveness probe: the worker process is up and serving.
+    if (request.url === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
     if (request.url !== '/metrics') {
       response.writeHead(404).end();
       return;
