@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
-import { trainModel } from '../lib/ml/trainModel';
+import { trainModelInThread } from '../lib/ml/trainInThread';
 import { trainStage } from '../lib/stages/train';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
@@ -10,9 +10,10 @@ const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 
 /**
  * train: fits a model on the upstream dataset (seeded split, preprocessing from the training rows)
- * and stores it as a JSON model document artifact. It heartbeats from real progress (each phase,
- * then each optimiser iteration or boosting round, with the loss), so a training that stalls fails
- * as stalled after its heartbeat timeout instead of running until its step timeout.
+ * and stores it as a JSON model document artifact. The fit runs in a worker thread, so the worker's
+ * event loop (heartbeats, queries, the API under `cairn dev`) stays free. It heartbeats from real
+ * progress (each phase, then each optimiser iteration or boosting round, with the loss), so a training
+ * that stalls fails as stalled after its heartbeat timeout instead of running until its step timeout.
  */
 export const train = defineStep({
   name: trainStage.name,
@@ -24,7 +25,7 @@ export const train = defineStep({
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
     const { from: _from, ...trainConfig } = config;
-    const result = await trainModel(path, trainConfig, runtime.heartbeat);
+    const result = await trainModelInThread(path, trainConfig, runtime.heartbeat, runtime.signal);
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { RUNNING_COMPILED } from './compiled';
 import type { Config } from './config';
 import type { Registry } from './dsl/registry';
 import { ConfigError } from './errors';
@@ -40,10 +41,8 @@ function findUp(from: string, name: string): string | undefined {
 
 /** TypeScript definitions load through tsx (a project's own code; Cairn itself runs compiled). */
 const TYPESCRIPT = /\.[cm]?tsx?$/;
-/** Set to true by scripts/build.ts in the compiled package; undefined when the sources run through tsx. */
-declare const __CAIRN_COMPILED__: boolean | undefined;
 /** Under tsx (this repository's sources and tests) a TypeScript module imports like any other, sharing the process's modules. */
-const needsTsImport = (path: string) => TYPESCRIPT.test(path) && typeof __CAIRN_COMPILED__ !== 'undefined';
+const needsTsImport = (path: string) => TYPESCRIPT.test(path) && RUNNING_COMPILED;
 
 function isRegistry(value: unknown): value is Registry {
   const candidate = value as Partial<Registry> | undefined;
