@@ -1,4 +1,3 @@
-import { loadModel } from '../lib/ml/servableModel';
 import { artifactUri } from '../lib/artifacts/artifactRef';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +8,8 @@ import { ingestFile } from '../lib/data/ingestFile';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError, DataError } from '../lib/errors';
-import { gateFailures, isBetter, primaryMetric, scoreModel } from '../lib/ml/evaluateModel';
-import { loadAll, loadAndSplit } from '../lib/ml/holdout';
+import { gateFailures, isBetter, primaryMetric } from '../lib/ml/evaluateModel';
+import { runInThread } from '../lib/threads/runInThread';
 import { resolveAlias } from '../lib/registry/aliases';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { acquire } from './ingest';
@@ -36,48 +35,46 @@ export const evaluate = defineStep({
   run: async ({ run, config, upstream }, runtime) => {
     runtime.heartbeat({ phase: 'read' });
     const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');
-    const model = await loadModel(runtime.artifacts, trained.model);
-    const spec = { target: model.target, features: model.features.map((f) => f.name), task: model.task };
-    let rows: Record<string, unknown>[];
-    let targets: (string | number)[];
+    // The incumbent is looked up here (the store is this thread's); the rows are read and both
+    // models scored on them in a stage thread, off this event loop.
+    let incumbent: Awaited<ReturnType<typeof resolveAlias>>;
+    if (config.against) {
+      if (!runtime.store) throw new ConfigError('comparing against an alias needs the metadata store: run the worker with DATABASE_URL');
+      incumbent = await resolveAlias(runtime.store.pool, config.against.model, config.against.alias);
+    }
+    const score = (datasetPath: string, split?: { testFraction: number; seed: number }) =>
+      runInThread('score', { artifactsRoot: runtime.artifacts.root, model: trained.model.uri, incumbent: incumbent ? artifactUri(incumbent.modelSha256) : undefined, datasetPath, split }, runtime.heartbeat, runtime.signal);
+    let scored: Awaited<ReturnType<typeof score>>;
     let evaluatedOn: { kind: 'holdout' | 'evaluation-dataset'; dataset: ArtifactRef };
     if (config.evaluationDataset) {
       const dir = await mkdtemp(join(tmpdir(), 'cairn-evaluate-'));
       try {
         const source = await acquire(config.evaluationDataset, dir, runtime.sources, runtime.heartbeat);
         const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
-        const data = await loadAll(await runtime.artifacts.verifiedPath(dataset), spec, runtime.heartbeat);
-        ({ rows, targets } = data);
+        scored = await score(await runtime.artifacts.verifiedPath(dataset));
         evaluatedOn = { kind: 'evaluation-dataset', dataset };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     } else {
-      const { data, split } = await loadAndSplit(await runtime.artifacts.verifiedPath(trained.dataset), { ...spec, ...trained.split }, runtime.heartbeat);
-      rows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
-      targets = split.test.map((i) => data.targets[i] as string | number);
+      scored = await score(await runtime.artifacts.verifiedPath(trained.dataset), trained.split);
       evaluatedOn = { kind: 'holdout', dataset: trained.dataset };
     }
-    runtime.heartbeat({ phase: 'score', rows: rows.length });
-    const metrics = await scoreModel(model, rows, targets);
-    const primary = primaryMetric(model.task);
+    const { metrics } = scored;
+    const primary = primaryMetric(scored.task);
 
     let comparison: { model: string; alias: string; version: number | null; metrics: unknown; candidateIsBetter: boolean | null } | null = null;
     if (config.against) {
-      if (!runtime.store) throw new ConfigError('comparing against an alias needs the metadata store: run the worker with DATABASE_URL');
       runtime.heartbeat({ phase: 'compare' });
-      const incumbent = await resolveAlias(runtime.store.pool, config.against.model, config.against.alias);
-      if (incumbent) {
-        const incumbentModel = await loadModel(runtime.artifacts, artifactUri(incumbent.modelSha256));
-        const incumbentMetrics = await scoreModel(incumbentModel, rows, targets);
+      if (incumbent && scored.incumbentMetrics) {
         const candidateValue = (metrics as unknown as Record<string, number>)[primary] as number;
-        const incumbentValue = (incumbentMetrics as unknown as Record<string, number>)[primary] as number;
-        comparison = { ...config.against, version: incumbent.version, metrics: incumbentMetrics, candidateIsBetter: isBetter(primary, candidateValue, incumbentValue) };
+        const incumbentValue = (scored.incumbentMetrics as unknown as Record<string, number>)[primary] as number;
+        comparison = { ...config.against, version: incumbent.version, metrics: scored.incumbentMetrics, candidateIsBetter: isBetter(primary, candidateValue, incumbentValue) };
       } else {
         comparison = { ...config.against, version: null, metrics: null, candidateIsBetter: null };
       }
     }
-    const report = { metrics, holdoutRows: rows.length, evaluatedOn, gate: config.gate, comparison };
+    const report = { metrics, holdoutRows: scored.rows, evaluatedOn, gate: config.gate, comparison };
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'evaluation', ref: reportRef });
     const failures = gateFailures(metrics, config.gate);
@@ -86,6 +83,6 @@ export const evaluate = defineStep({
       failures.push(`${primary} ${((metrics as unknown as Record<string, number>)[primary] as number).toFixed(4)} does not beat ${comparison.alias} v${comparison.version}'s ${incumbent.toFixed(4)}`);
     }
     if (failures.length > 0) throw new DataError(`gate failed: ${failures.join('; ')} [report ${reportRef.uri}]`);
-    return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: rows.length, evaluatedOn, comparison: comparison as never, report: reportRef };
+    return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: scored.rows, evaluatedOn, comparison: comparison as never, report: reportRef };
   },
 });

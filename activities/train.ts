@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
-import { trainModelInThread } from '../lib/ml/trainInThread';
+import { runInThread } from '../lib/threads/runInThread';
 import { trainStage } from '../lib/stages/train';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
@@ -25,7 +25,7 @@ export const train = defineStep({
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
     const { from: _from, ...trainConfig } = config;
-    const result = await trainModelInThread(path, trainConfig, runtime.heartbeat, runtime.signal);
+    const result = await runInThread('train', { datasetPath: path, options: trainConfig }, runtime.heartbeat, runtime.signal);
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });

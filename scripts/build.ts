@@ -16,8 +16,8 @@ export const ENTRY_POINTS = {
   main: 'cli/main.ts',
   index: 'lib/dsl/index.ts',
   testing: 'lib/testing/index.ts',
-  // lib/ml/trainInThread.ts starts it as a worker thread, next to the chunk that holds that module.
-  'train-thread': 'lib/ml/trainThread.ts',
+  // lib/threads/runInThread.ts starts it as a worker thread, next to the chunk that holds that module.
+  'stage-thread': 'lib/threads/stageThread.ts',
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -5,16 +5,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { ingestFile } from '../../lib/data/ingestFile';
-import { trainModelInThread } from '../../lib/ml/trainInThread';
+import { runInThread } from '../../lib/threads/runInThread';
+import { scoreOnDataset } from '../../lib/ml/scoreOnDataset';
 import { trainModel } from '../../lib/ml/trainModel';
 
-// Promised (README, train; issue 19): the train stage fits in a worker thread, with the very same
-// result as on the main thread, its progress reported back, its errors keeping their kind, and a
-// cancelled step's thread stopped.
+// Promised (README, train and evaluate; issue 19): the train stage fits, and evaluate scores, in a
+// worker thread, with the very same result as on the main thread, progress reported back, errors
+// keeping their kind, and a cancelled step's thread stopped.
 let path: string;
+let artifacts: ArtifactStore;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-train-thread-'));
-  const artifacts = new ArtifactStore(join(dir, 'artifacts'));
+  artifacts = new ArtifactStore(join(dir, 'artifacts'));
   const weather = EXAMPLE_DATASETS.seattleWeather;
   const { dataset } = await ingestFile(weather.path, weather.format, artifacts, mkdtempSync(join(dir, 'w-')));
   path = await artifacts.verifiedPath(dataset);
@@ -22,10 +24,21 @@ beforeAll(async () => {
 
 const boosted = { target: 'weather', algorithm: 'gradient-boosted-trees' as const, rounds: 30, testFraction: 0.2, seed: 42 };
 
+describe('scoring in a worker thread (evaluate)', () => {
+  it('gives the same holdout metrics for a candidate and an incumbent as scoring on the main thread', async () => {
+    const store = async (options: typeof boosted) => (await artifacts.put(Buffer.from(JSON.stringify((await trainModel(path, options)).model)), 'application/vnd.cairn.model+json')).uri;
+    const input = { artifactsRoot: artifacts.root, model: await store(boosted), incumbent: await store({ ...boosted, rounds: 5 }), datasetPath: path, split: { testFraction: 0.2, seed: 42 } };
+    const threaded = await runInThread('score', input);
+    expect(threaded).toEqual(await scoreOnDataset(input));
+    expect(threaded.rows).toBeGreaterThan(200);
+    expect(threaded.incumbentMetrics).not.toEqual(threaded.metrics);
+  });
+});
+
 describe('training in a worker thread', () => {
   it('gives the same model and metrics as training on the main thread, and reports each round', async () => {
     const rounds: unknown[] = [];
-    const threaded = await trainModelInThread(path, boosted, (details) => {
+    const threaded = await runInThread('train', { datasetPath: path, options: boosted }, (details) => {
       if (details?.iteration !== undefined) rounds.push(details.iteration);
     });
     const direct = await trainModel(path, boosted);
@@ -35,7 +48,7 @@ describe('training in a worker thread', () => {
   });
 
   it('fails with the trainer\'s own error kind (DataError is not retried)', async () => {
-    const error = (await trainModelInThread(path, { ...boosted, target: 'no_such_column' }).catch((e: unknown) => e)) as Error;
+    const error = (await runInThread('train', { datasetPath: path, options: { ...boosted, target: 'no_such_column' } }).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('DataError');
     expect(error.message).toContain('no_such_column');
   });
@@ -43,7 +56,7 @@ describe('training in a worker thread', () => {
   it('stops the thread when the step is cancelled', async () => {
     const controller = new AbortController();
     let reports = 0;
-    const training = trainModelInThread(path, { ...boosted, rounds: 5_000 }, () => {
+    const training = runInThread('train', { datasetPath: path, options: { ...boosted, rounds: 5_000 } }, () => {
       reports += 1;
       if (reports === 10) controller.abort(new Error('step cancelled'));
     }, controller.signal);

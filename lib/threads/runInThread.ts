@@ -1,26 +1,24 @@
 import { Worker } from 'node:worker_threads';
-import type { z } from 'zod';
 import { RUNNING_COMPILED } from '../compiled';
 import { CairnError, ConfigError, DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
-import type { TrainConfigSchema } from '../stages/train';
-import type { TrainThreadMessage } from './trainThread';
-import type { TrainResult } from './trainModel';
+import type { StageTask, StageTaskInput, StageTaskResult, StageThreadMessage } from './stageThread';
 
 /** The thread's entry: the compiled one next to this chunk in dist/, or the sources' bootstrap. */
-const THREAD_ENTRY = RUNNING_COMPILED ? new URL('./train-thread.js', import.meta.url) : new URL('./trainThreadEntry.js', import.meta.url);
+const THREAD_ENTRY = RUNNING_COMPILED ? new URL('./stage-thread.js', import.meta.url) : new URL('./stageThreadEntry.js', import.meta.url);
 
 /** Error classes that carry a retry policy by name (lib/errors.ts): rebuilt on this side with the thread's message. */
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = { DataError, ConfigError, CairnError };
 
 /**
- * trainModel in a worker thread: the fit (seconds to minutes of CPU) runs off the event loop of the
- * process that also heartbeats, answers Temporal's queries and, under `cairn dev`, serves the API.
- * Progress reports arrive as messages; `signal` (the step's cancellation) terminates the thread at once.
+ * A stage's CPU-heavy task (training, scoring) in a worker thread of its own: seconds to minutes of
+ * CPU run off the event loop of the process that also heartbeats, answers Temporal's queries and,
+ * under `cairn dev`, serves the API. Progress reports arrive as messages; `signal` (the step's
+ * cancellation) terminates the thread at once.
  */
-export function trainModelInThread(datasetPath: string, options: z.input<typeof TrainConfigSchema>, progress: ReportProgress = ignoreProgress, signal?: AbortSignal): Promise<TrainResult> {
+export function runInThread<T extends StageTask>(task: T, input: StageTaskInput<T>, progress: ReportProgress = ignoreProgress, signal?: AbortSignal): Promise<StageTaskResult<T>> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(THREAD_ENTRY, { workerData: { datasetPath, options } });
+    const thread = new Worker(THREAD_ENTRY, { workerData: { task, input } });
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;
@@ -29,12 +27,12 @@ export function trainModelInThread(datasetPath: string, options: z.input<typeof 
       outcome();
       void thread.terminate();
     };
-    const abort = () => finish(() => reject(signal?.reason instanceof Error ? signal.reason : new Error('training cancelled')));
+    const abort = () => finish(() => reject(signal?.reason instanceof Error ? signal.reason : new Error(`${task} cancelled`)));
     if (signal?.aborted) return abort();
     signal?.addEventListener('abort', abort, { once: true });
-    thread.on('message', (message: TrainThreadMessage) => {
+    thread.on('message', (message: StageThreadMessage) => {
       if (message.kind === 'progress') progress(message.details);
-      else if (message.kind === 'result') finish(() => resolve(message.result));
+      else if (message.kind === 'result') finish(() => resolve(message.result as StageTaskResult<T>));
       else
         finish(() => {
           const error = new (ERROR_CLASSES[message.name] ?? Error)(message.message);
@@ -44,6 +42,6 @@ export function trainModelInThread(datasetPath: string, options: z.input<typeof 
         });
     });
     thread.on('error', (error) => finish(() => reject(error)));
-    thread.on('exit', (code) => finish(() => reject(new Error(`the training thread exited (code ${code}) before it answered`))));
+    thread.on('exit', (code) => finish(() => reject(new Error(`the ${task} thread exited (code ${code}) before it answered`))));
   });
 }
