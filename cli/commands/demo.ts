@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,9 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         import('./demoPython'),
         import('../../lib/definitions'),
       ]);
+      if (!existsSync(BUNDLED_DEFINITIONS)) {
+        throw new CliError('the demo tells the story of the example pipelines in a checkout of Cairn\'s repository, which the installed package leaves out: run `npm run demo` there (your own project: `cairn init`, then `cairn dev`)');
+      }
       const home = mkdtempSync(join(tmpdir(), 'cairn-demo-'));
       const base = context.config();
       // The landing check's export file lands in the demo's own folder: a data root of this stack.

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -97,13 +98,18 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let store: Store | undefined;
+  const scratch: string[] = [];
+  const removeScratch = () => Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
   try {
     const namespace = env.namespace ?? 'default';
     await ensureSearchAttributes(env.connection, namespace);
     const taskQueue = `cairn-test-${randomUUID().slice(0, 8)}`;
-    store = await openStore({ databaseUrl: options.databaseUrl, home: mkdtempSync(join(tmpdir(), 'cairn-test-store-')), deadlines: storeDeadlines(config()) });
+    // Folders of the environment's own, removed at teardown (an artifactsDir given by the test is its to keep).
+    scratch.push(mkdtempSync(join(tmpdir(), 'cairn-test-store-')));
+    if (!options.artifactsDir) scratch.push(mkdtempSync(join(tmpdir(), 'cairn-test-artifacts-')));
+    store = await openStore({ databaseUrl: options.databaseUrl, home: scratch[0] as string, deadlines: storeDeadlines(config()) });
     const services = {
-      artifacts: new ArtifactStore(options.artifactsDir ?? mkdtempSync(join(tmpdir(), 'cairn-test-artifacts-'))),
+      artifacts: new ArtifactStore(options.artifactsDir ?? (scratch[1] as string)),
       store,
       sources: sourcePolicy(config(), [...options.registry.dataRoots, ...(options.dataRoots ?? [])]),
       authority: DEFAULT_RUN_AUTHORITY,
@@ -124,6 +130,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
       await running?.catch(() => undefined);
       await openedStore.close();
       await env.teardown();
+      await removeScratch();
     };
     return environment(env, options.registry, taskQueue, stop);
   } catch (error) {
@@ -131,6 +138,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     await running?.catch(() => undefined);
     await store?.close();
     await env.teardown();
+    await removeScratch();
     throw error;
   }
 }

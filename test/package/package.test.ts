@@ -77,6 +77,9 @@ describe('the npm package', () => {
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
     expect(manifest.type).toBe('module');
     expect(manifest.dependencies['@cairn-ml/cairn']).toMatch(/^file:/); // the installed tarball kept, not replaced by a registry range
+    const demo = await sh('npx', ['cairn', 'demo'], project);
+    expect(demo.code).toBe(1);
+    expect(demo.out).toMatch(/cairn: the demo tells the story of the example pipelines in a checkout/);
     const again = await sh('npx', ['cairn', 'init', '.'], project);
     expect(again.code).toBe(1);
     expect(again.out).toMatch(/cairn: .* already has .*cairn\.config\.json.*does not overwrite/);
