@@ -5,9 +5,10 @@ import { artifactUri } from '../artifacts/artifactRef';
 import { DataError } from '../errors';
 import { aliasLastMovedAt, resolveAlias } from '../registry/aliases';
 import { insertDriftReport } from '../store/driftReportsTable';
-import { compareSamples, DriftThresholdsSchema, featureDrift, type ColumnSample, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
+import { DriftThresholdsSchema, type DriftThresholdsInput, type FeatureDrift } from './driftReport';
 import { datasetRows } from '../store/datasets';
-import { fromDataFile, fromPredictionLog, predictSample, type CurrentSample } from './currentSample';
+import { fromDataFile, fromPredictionLog, type CurrentSample } from './currentSample';
+import { runInThread } from '../threads/runInThread';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { readColumns } from './readColumns';
 
@@ -78,16 +79,16 @@ export async function checkModelDrift(pool: Pool, artifacts: ArtifactStore, requ
     const referenceRows = (await datasetRows(pool, version.lineage.datasetSha256)) ?? (await readColumns(await referencePath(), 'parquet', document.features, progress)).rows;
     return insertDriftReport(pool, { ...base(referenceRows), status: 'insufficient-data', features: [], missingColumns: [], prediction: null, accuracy: null, driftedFeatures: [], drifted: false });
   }
-  progress({ phase: 'reference' });
-  const reference = await readColumns(await referencePath(), 'parquet', document.features, progress);
-  progress({ phase: 'compare' });
-  const comparison = compareSamples(reference.columns, current.columns, thresholds);
-  const referencePredictions = (await predictSample(document, reference.columns, reference.rows)).predictions;
-  const prediction = featureDrift('prediction', predictionSample(document, referencePredictions), predictionSample(document, current.predictions), thresholds);
+  // Reading the reference and the statistics (sorts, histograms, predictions) run in a stage thread, off the worker's event loop.
+  const { referenceRows, comparison, prediction } = await runInThread(
+    'drift',
+    { artifactsRoot: artifacts.root, modelUri: artifactUri(version.modelSha256), referencePath: await referencePath(), current: { columns: current.columns, predictions: current.predictions }, thresholds },
+    progress,
+  );
   const accuracy = accuracyFromLabels(document, current.labelled, version.metrics.accuracy, thresholds.accuracyDrop);
   const driftedFeatures = comparison.driftedFeatures;
   const drifted = driftedFeatures.length >= thresholds.minDriftedFeatures || prediction.drifted || (accuracy?.dropped ?? false);
-  return insertDriftReport(pool, { ...base(reference.rows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
+  return insertDriftReport(pool, { ...base(referenceRows), status: 'checked', features: comparison.features, missingColumns: comparison.missingColumns, prediction, accuracy, driftedFeatures, drifted });
 }
 
 async function currentSample(pool: Pool, artifacts: ArtifactStore, document: ServableModel, request: ModelDriftRequest, progress: ReportProgress): Promise<CurrentSample> {
@@ -102,10 +103,6 @@ async function currentSample(pool: Pool, artifacts: ArtifactStore, document: Ser
   const movedAt = await aliasLastMovedAt(pool, request.model, request.alias);
   const from = new Date(Math.max(now.getTime() - windowMs, movedAt?.getTime() ?? 0));
   return fromPredictionLog(pool, document, { model: request.model, from, to: now, maxRows });
-}
-
-function predictionSample(document: ServableModel, values: (string | number)[]): ColumnSample {
-  return document.task === 'classification' ? { kind: 'categorical', values } : { kind: 'numeric', values: Float64Array.from(values, Number) };
 }
 
 function accuracyFromLabels(document: ServableModel, labelled: CurrentSample['labelled'], referenceAccuracy: unknown, allowedDrop: number | null): ModelDriftReport['accuracy'] {

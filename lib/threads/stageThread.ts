@@ -1,10 +1,11 @@
 /**
  * The body of a stage thread (lib/threads/runInThread.ts starts it): runs one CPU-heavy task of a
- * built-in stage, posts each progress report, then the result or the error. The tasks are the very
+ * built-in stage or the drift check, posts each progress report, then the result or the error. The tasks are the very
  * functions the main thread would call, so results are identical.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { z } from 'zod';
+import { compareWithReference, type ReferenceComparisonInput } from '../drift/compareWithReference';
 import type { ReportProgress } from '../progress';
 import { scoreOnDataset, type ScoreInput } from '../ml/scoreOnDataset';
 import { trainModel } from '../ml/trainModel';
@@ -14,6 +15,7 @@ import type { TrainConfigSchema } from '../stages/train';
 export const STAGE_TASKS = {
   train: (input: { datasetPath: string; options: z.input<typeof TrainConfigSchema> }, progress: ReportProgress) => trainModel(input.datasetPath, input.options, progress),
   score: (input: ScoreInput, progress: ReportProgress) => scoreOnDataset(input, progress),
+  drift: (input: ReferenceComparisonInput, progress: ReportProgress) => compareWithReference(input, progress),
 };
 export type StageTask = keyof typeof STAGE_TASKS;
 export type StageTaskInput<T extends StageTask> = Parameters<(typeof STAGE_TASKS)[T]>[0];

@@ -6,11 +6,14 @@ import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { ingestFile } from '../../lib/data/ingestFile';
 import { runInThread } from '../../lib/threads/runInThread';
+import { compareWithReference } from '../../lib/drift/compareWithReference';
+import { DriftThresholdsSchema, type ColumnSample } from '../../lib/drift/driftReport';
+import { readColumns } from '../../lib/drift/readColumns';
 import { scoreOnDataset } from '../../lib/ml/scoreOnDataset';
 import { trainModel } from '../../lib/ml/trainModel';
 
-// Promised (README, train and evaluate; issue 19): the train stage fits, and evaluate scores, in a
-// worker thread, with the very same result as on the main thread, progress reported back, errors
+// Promised (README, train, evaluate and drift; issue 19): the train stage fits, evaluate scores and
+// the drift check compares in a worker thread, with the very same result as on the main thread, progress reported back, errors
 // keeping their kind, and a cancelled step's thread stopped.
 let path: string;
 let artifacts: ArtifactStore;
@@ -32,6 +35,19 @@ describe('scoring in a worker thread (evaluate)', () => {
     expect(threaded).toEqual(await scoreOnDataset(input));
     expect(threaded.rows).toBeGreaterThan(200);
     expect(threaded.incumbentMetrics).not.toEqual(threaded.metrics);
+  });
+});
+
+describe('the drift comparison in a worker thread', () => {
+  it('gives the same statistics as on the main thread, and finds a shift of 10 degrees', async () => {
+    const modelUri = (await artifacts.put(Buffer.from(JSON.stringify((await trainModel(path, boosted)).model)), 'application/vnd.cairn.model+json')).uri;
+    const { columns } = await readColumns(path, 'parquet');
+    const warmer = new Map<string, ColumnSample>([...columns].map(([name, sample]) => [name, name === 'temp_max' && sample.kind === 'numeric' ? { kind: 'numeric', values: Float64Array.from(sample.values, (v) => v + 10) } : sample]));
+    const input = { artifactsRoot: artifacts.root, modelUri, referencePath: path, current: { columns: warmer, predictions: ['sun', 'rain'] }, thresholds: DriftThresholdsSchema.parse({}) };
+    const threaded = await runInThread('drift', input);
+    expect(threaded).toEqual(await compareWithReference(input));
+    expect(threaded.comparison.driftedFeatures).toContain('temp_max');
+    expect(threaded.comparison.driftedFeatures).not.toContain('wind');
   });
 });
 
