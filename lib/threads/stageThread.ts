@@ -1,6 +1,7 @@
 /**
- * The body of a stage thread (lib/threads/runInThread.ts starts it): runs one CPU-heavy task of a
- * built-in stage or the drift check, posts each progress report, then the result or the error. The tasks are the very
+ * The body of a stage thread (lib/threads/runInThread.ts starts and reuses it): runs CPU-heavy
+ * tasks of the built-in stages and the drift check one at a time, as the main thread posts them,
+ * and posts each task's progress reports, then its result or its error. The tasks are the very
  * functions the main thread would call, so results are identical.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -21,21 +22,32 @@ export type StageTask = keyof typeof STAGE_TASKS;
 export type StageTaskInput<T extends StageTask> = Parameters<(typeof STAGE_TASKS)[T]>[0];
 export type StageTaskResult<T extends StageTask> = Awaited<ReturnType<(typeof STAGE_TASKS)[T]>>;
 
-export type StageThreadMessage =
+/** The workerData that marks a stage thread. */
+export const STAGE_THREAD = { cairnStageThread: true };
+
+export interface StageTaskRequest {
+  id: number;
+  task: StageTask;
+  input: unknown;
+}
+
+export type StageThreadMessage = { id: number } & (
   | { kind: 'progress'; details: Record<string, unknown> | undefined }
   | { kind: 'result'; result: unknown }
-  | { kind: 'error'; name: string; message: string; stack: string | undefined };
+  | { kind: 'error'; name: string; message: string; stack: string | undefined }
+);
 
-// Imported anywhere but in a thread started with workerData (a tool loading every module), it does nothing.
+// Imported anywhere but in a stage thread (a tool loading every module, the main thread), it does nothing.
 const port = parentPort;
-if (port && workerData) {
-  const { task, input } = workerData as { task: StageTask; input: never };
+if (port && (workerData as typeof STAGE_THREAD | undefined)?.cairnStageThread) {
   const post = (message: StageThreadMessage) => port.postMessage(message);
-  STAGE_TASKS[task](input, (details) => post({ kind: 'progress', details })).then(
-    (result) => post({ kind: 'result', result }),
-    (error: unknown) => {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      post({ kind: 'error', name: failure.name, message: failure.message, stack: failure.stack });
-    },
-  );
+  port.on('message', ({ id, task, input }: StageTaskRequest) => {
+    STAGE_TASKS[task](input as never, (details) => post({ id, kind: 'progress', details })).then(
+      (result) => post({ id, kind: 'result', result }),
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        post({ id, kind: 'error', name: failure.name, message: failure.message, stack: failure.stack });
+      },
+    );
+  });
 }

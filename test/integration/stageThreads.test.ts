@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { ingestFile } from '../../lib/data/ingestFile';
-import { runInThread } from '../../lib/threads/runInThread';
+import { runInThread, stageThreadsStarted } from '../../lib/threads/runInThread';
 import { compareWithReference } from '../../lib/drift/compareWithReference';
 import { DriftThresholdsSchema, type ColumnSample } from '../../lib/drift/driftReport';
 import { readColumns } from '../../lib/drift/readColumns';
@@ -80,5 +80,21 @@ describe('training in a worker thread', () => {
     const reportsAtCancel = reports;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(reports).toBe(reportsAtCancel); // the thread is gone: no report arrives after the cancel
+  });
+
+  it('reuses the thread of a finished task for the next one, and starts a new one after a cancel', async () => {
+    const quick = { ...boosted, rounds: 2 };
+    await runInThread('train', { datasetPath: path, options: quick });
+    const before = stageThreadsStarted();
+    await runInThread('train', { datasetPath: path, options: quick });
+    await runInThread('train', { datasetPath: path, options: { ...quick, target: 'no_such_column' } }).catch(() => undefined);
+    await runInThread('train', { datasetPath: path, options: quick });
+    expect(stageThreadsStarted()).toBe(before); // one idle thread served all three, a failed task included
+
+    const controller = new AbortController();
+    const cancelled = runInThread('train', { datasetPath: path, options: { ...boosted, rounds: 5_000 } }, () => controller.abort(new Error('cancelled')), controller.signal);
+    await expect(cancelled).rejects.toThrow('cancelled');
+    await runInThread('train', { datasetPath: path, options: quick });
+    expect(stageThreadsStarted()).toBe(before + 1); // the cancelled task's thread was terminated, not reused
   });
 });
