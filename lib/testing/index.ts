@@ -26,7 +26,7 @@ import { openStore, type Store } from '../store/openStore';
 import { ensureSearchAttributes } from '../temporalNamespace';
 import { createPipelineWorker } from '../../workers/createWorker';
 import { prebuiltWorkflowBundle } from '../../workers/prebuiltWorkflows';
-import { findTestServer } from './testServer';
+import { findTestServer } from '../temporalDevServer';
 
 export type { RunResult, RunSnapshot, StepState } from '../runContract/types';
 

@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../../lib/freePort';
 import { kustomize, podSpecOf, type Resource } from '../helpers/kustomize';
-import { eventually, must, PODMAN_COMPOSE, podman, REPO, run } from './podman';
+import { waitFor } from '../helpers/waitFor';
+import { must, PODMAN_COMPOSE, podman, REPO, run } from './podman';
 import { stackApi } from './stack';
 
 const PROJECT = 'cairn-deploy-test';
@@ -85,13 +86,13 @@ describe('the compose stack (deploy/compose.yaml)', () => {
   it('runs a pipeline through its API to success while the worker running its step is killed', async () => {
     const { runId } = await api().start('deploy-drill', { seconds: 10 });
     // Which pipeline worker took the slow step: the step prints its run id and host as it starts.
-    const [victim, host] = await eventually('the crunch step to start on a worker', async () => {
+    const [victim, host] = await waitFor(async () => {
       for (const service of ['worker-1', 'worker-2']) {
         const line = (await run('podman', ['logs', container(service)])).out.split('\n').find((l) => l.startsWith(`crunch ${runId} attempt 1 on `));
         if (line) return [service, line.split(' on ').pop() ?? ''] as const;
       }
       return undefined;
-    });
+    }, 'the crunch step to start on a worker', 120_000, 500);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // mid-step
     await podman('kill', '--signal', 'KILL', container(victim));
     const view = await timed('run with a killed worker', () => api().finished(runId));
@@ -109,21 +110,21 @@ describe('the compose stack (deploy/compose.yaml)', () => {
   });
 
   it('has Prometheus scraping the API (with its viewer key) and every worker, both Cairn and SDK metrics', async () => {
-    const targets = await eventually('every scrape target up', async () => {
+    const targets = await waitFor(async () => {
       const response = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/targets`);
       const body = (await response.json()) as { data: { activeTargets: { labels: { instance: string }; health: string }[] } };
       const active = body.data.activeTargets;
       return active.length === 7 && active.every((t) => t.health === 'up') ? active : undefined;
-    });
+    }, 'every scrape target up', 120_000, 500);
     expect(targets.map((t) => t.labels.instance).sort()).toEqual(['api:8080', 'train-worker:9464', 'train-worker:9465', 'worker-1:9464', 'worker-1:9465', 'worker-2:9464', 'worker-2:9465']);
     // The drill's steps reach Prometheus from the workers that ran them and are still up: crunch on
     // the surviving pipeline worker, train on the train worker (the killed worker's counts died with it).
-    const stepsByQueue = await eventually('step durations from both kinds of worker in Prometheus', async () => {
+    const stepsByQueue = await waitFor(async () => {
       const query = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent('sum by (job, instance) (cairn_step_duration_seconds_count)')}`);
       const result = ((await query.json()) as { data: { result: { metric: { instance: string } }[] } }).data.result;
       const instances = result.map((r) => r.metric.instance);
       return instances.includes('train-worker:9464') && instances.some((i) => /^worker-\d:9464$/.test(i)) ? instances : undefined;
-    }, 60_000);
+    }, 'step durations from both kinds of worker in Prometheus', 60_000, 500);
     expect(stepsByQueue.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -202,7 +203,7 @@ describe('the Kubernetes manifests (deploy/kubernetes/base) with podman kube pla
     writeFileSync(jobPod, [config, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cairn-namespace-setup' }, spec: { ...podSpecOf(job!), restartPolicy: 'Never' } }].map((doc) => stringify(doc)).join('---\n'));
     await timed('kube: namespace-setup job', async () => {
       await podman('kube', 'play', jobPod);
-      await eventually('the namespace-setup job to finish', async () => ((await podman('inspect', 'cairn-namespace-setup-namespace-setup', '--format', '{{.State.Status}}')).includes('exited') ? true : undefined));
+      await waitFor(async () => (await podman('inspect', 'cairn-namespace-setup-namespace-setup', '--format', '{{.State.Status}}')).includes('exited'), 'the namespace-setup job to finish', 120_000, 500);
     });
     expect((await podman('inspect', 'cairn-namespace-setup-namespace-setup', '--format', '{{.State.ExitCode}}')).trim().split('\n').pop()).toBe('0');
     expect((await run('podman', ['logs', 'cairn-namespace-setup-namespace-setup'])).out).toMatch(/already has Cairn's search attributes|registered in default/);

@@ -1,4 +1,4 @@
-import { eventually } from './podman';
+import { waitFor } from '../helpers/waitFor';
 
 export interface StartedRun {
   runId: string;
@@ -18,20 +18,21 @@ export function stackApi(baseUrl: string, key: string) {
     return JSON.parse(text) as T;
   };
   return {
-    ready: () => eventually(`${baseUrl}/readyz`, async () => ((await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3_000) })).ok ? true : undefined), 240_000),
+    ready: () => waitFor(async () => (await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3_000) })).ok, `${baseUrl}/readyz`, 240_000, 500),
     start: (pipeline: string, params: Record<string, unknown>) => call<StartedRun>(`/api/v1/pipelines/${pipeline}/runs`, { method: 'POST', body: JSON.stringify({ params }) }),
     run: (runId: string) => call<RunView>(`/api/v1/runs/${encodeURIComponent(runId)}`),
     /** Waits for the run to end; a run that fails or waits for an operator is an error quoting its steps. */
     finished: (runId: string, timeoutMs = 180_000) =>
-      eventually(
-        `run ${runId} to succeed`,
+      waitFor(
         async () => {
           const view = await call<RunView>(`/api/v1/runs/${encodeURIComponent(runId)}`);
           if (view.status === 'succeeded') return view;
           if (view.status !== 'running') throw new Error(`run ended ${view.status}: ${JSON.stringify(view.steps)}`);
           return undefined;
         },
+        `run ${runId} to succeed`,
         timeoutMs,
+        500,
       ),
   };
 }

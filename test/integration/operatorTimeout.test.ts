@@ -7,8 +7,7 @@ import { toActivity } from '../../activities/stepActivity';
 import { compile, definePipeline, defineStep } from '../../lib/dsl';
 import { config } from '../../lib/config';
 import { resolveTestServer } from '../../lib/temporalDevServer';
-import { CAIRN_SEARCH_ATTRIBUTES } from '../../lib/searchAttributes';
-import { temporal } from '@temporalio/proto';
+import { ensureSearchAttributes } from '../../lib/temporalNamespace';
 import { approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery } from '../../lib/runContract/messages';
 import { noop } from '../../activities/noop';
 import { createPipelineWorker } from '../../workers/createWorker';
@@ -51,10 +50,7 @@ beforeAll(async () => {
     server: { executable: { type: 'existing-path', path: resolveTestServer(config().TEMPORAL_TEST_SERVER_PATH) } },
   });
   // runPipeline keeps CairnStatus up to date: the test server needs Cairn's search attributes too.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(CAIRN_SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
-  });
+  await ensureSearchAttributes(env.connection, 'default');
 }, 60_000);
 afterAll(async () => {
   await env?.teardown();

@@ -4,7 +4,7 @@
  * pipeline through `cairn dev` and the CLI, all from the compiled build (no TypeScript loader for
  * Cairn's code). `npm run test:package`; about 2 minutes, most of it npm installing.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/freePort';
 import { resolveTemporalCli, resolveTestServer } from '../../lib/temporalDevServer';
+import { execute, mustExecute } from '../helpers/exec';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'cairn-package-'));
@@ -22,19 +23,8 @@ let dev: ChildProcess | undefined;
 // What a user's shell has: PATH and HOME, not this repository's settings.
 const userEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, ONNXRUNTIME_NODE_INSTALL: 'skip', ...extra });
 
-function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 300_000): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: userEnv(env), timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function ok(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
-  const { code, out } = await sh(command, args, cwd, env);
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`);
-  return out;
-}
+const sh = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) => execute(command, args, { cwd, env: userEnv(env), timeout: 300_000 });
+const ok = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) => mustExecute(command, args, { cwd, env: userEnv(env), timeout: 300_000 });
 
 beforeAll(async () => {
   const packed = await ok('npm', ['pack', '--pack-destination', work, '--loglevel=error'], REPO);
