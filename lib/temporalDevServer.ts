@@ -85,11 +85,19 @@ export interface DevServerOptions {
  * steps moves one step per 50 ms whatever the worker does); a cluster spreads that over shards and
  * hosts, a dev server has one of each. A production cluster keeps its defaults unless its own
  * measurements say otherwise (these limits protect the persistence store under load).
+ *
+ * The events cache is per history shard, 512 KiB by default, and a dev server has one shard: a
+ * run with more pending activities than fit (about 700 Cairn steps, whose inputs carry the run's
+ * context) makes the server read each activity's scheduled event back from the database, where it
+ * sits in a batch as large as the fan-out, so a wide fan-out cost time quadratic in its width (a
+ * 2,000-wide one 7.5x a bare workflow's time, 1.3-1.6x with 64 MiB). A cluster's shards each have
+ * their own cache and its hosts share one (`history.eventsHostLevelCacheMaxSizeBytes`).
  */
 export const TUNED_DYNAMIC_CONFIG: Record<string, number> = {
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxPollRPS': 1000,
   'history.visibilityProcessorMaxPollRPS': 1000,
+  'history.eventsCacheMaxSizeBytes': 64 * 1024 * 1024,
 };
 
 /**
