@@ -63,6 +63,20 @@ const scenarios: Record<string, Pipeline> = {
     steps: { flaky: { activity: flaky, retry: { attempts: 3, backoff: { initial: '100ms' } } }, after: { activity: 'noop', after: ['flaky'] } },
   }),
   'failed-run': definePipeline({ id: 'failed-run', params: noParams, onFailure: { mode: 'fail' }, steps: { first: { activity: 'noop' }, bad: { activity: badData, after: ['first'] } } }),
+  // Regular steps (activity tasks) recorded with the counted scheduler (runPipeline's COUNTED_SCHEDULER_PATCH).
+  'fan-out': definePipeline({
+    id: 'fan-out',
+    params: noParams,
+    steps: {
+      top: { activity: 'noop', light: false },
+      a: { activity: 'noop', light: false, after: ['top'] },
+      b: { activity: 'noop', light: false, after: ['top'] },
+      c: { activity: 'noop', light: false, after: ['top'] },
+      d: { activity: 'noop', light: false, after: ['a', 'b'] },
+      e: { activity: 'noop', light: false, after: ['c'] },
+      bottom: { activity: 'noop', light: false, after: ['d', 'e', 'top'] },
+    },
+  }),
   approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
