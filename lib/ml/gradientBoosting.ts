@@ -6,8 +6,8 @@
  * ml-cart is far too slow (PACKAGES.md).
  *
  * Where the time goes, and what keeps it low (the peers' techniques): inputs are binned once into a
- * matrix of histogram offsets; a node's rows are a slice of one index array, partitioned in place when it splits (no
- * per-node arrays); a node's histograms are built row by row (a row's bins are contiguous, and every
+ * matrix of histogram offsets; a node's rows are a slice of one index array, partitioned stably when it splits (no
+ * per-node arrays, and rows stay in ascending order); a node's histograms are built row by row (a row's bins are contiguous, and every
  * feature's histogram stays in cache); of two children only the smaller's histograms are built, the
  * larger's are the parent's minus the smaller's; a leaf adds its value to its own rows' scores.
  */
@@ -103,6 +103,8 @@ interface Split {
 class TreeGrower {
   /** Row indices; a node owns the slice [start, end). */
   private readonly order: Int32Array;
+  /** Where a partition puts the right child's rows before they are copied back. */
+  private readonly scratch: Int32Array;
   /** Histogram size: per feature `stride` bins of (gradient, hessian). */
   private readonly histogramLength: number;
   private readonly spare: Float64Array[] = [];
@@ -118,6 +120,7 @@ class TreeGrower {
     private readonly options: BoostingOptions,
   ) {
     this.order = new Int32Array(rows);
+    this.scratch = new Int32Array(rows);
     this.histogramLength = features * stride * 2;
   }
 
@@ -217,18 +220,19 @@ class TreeGrower {
       addLeaf(value, this.order.subarray(start, end));
       return index;
     }
-    // Partition the slice in place: rows whose bin is <= the split's go left.
-    const { order } = this;
+    // Partition the slice, stably: rows whose bin is <= the split's go left, the others through a
+    // scratch buffer to the right. A node's rows stay in ascending order, so every pass over them
+    // (histograms, partitions) reads the row-major bins and the gradients front to back.
+    const { order, scratch } = this;
     const column = this.columns.subarray(split.feature * this.rows, (split.feature + 1) * this.rows);
     let middle = start;
+    let rightCount = 0;
     for (let i = start; i < end; i++) {
       const r = order[i] as number;
-      if ((column[r] as number) <= split.bin) {
-        order[i] = order[middle] as number;
-        order[middle] = r;
-        middle += 1;
-      }
+      if ((column[r] as number) <= split.bin) order[middle++] = r;
+      else scratch[rightCount++] = r;
     }
+    order.set(scratch.subarray(0, rightCount), middle);
     // The left child's sums come from the histogram; the right's by subtraction.
     const base = split.feature * this.stride * 2;
     let gl = 0;
