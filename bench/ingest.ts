@@ -1,8 +1,12 @@
 /**
  * ingest: a 1M-row, 8-column CSV through Cairn's ingest data path (strict structure check, DuckDB
- * load with type detection, profile, zstd Parquet artifact), beside csv-parse reading the same file
- * into typed JavaScript rows (what a hand-rolled ingest would start with), in the same process.
+ * load with type detection, profile, zstd Parquet artifact), beside, on the same file: csv-parse
+ * reading it into typed JavaScript rows (what a hand-rolled ingest would start with), csv-parse
+ * reading raw records (the same work as Cairn's own structure check), and pandas doing what a Python
+ * user would (read_csv, describe, to_parquet with zstd; pyarrow on one thread), in a process of its own.
  */
+
+import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -12,6 +16,19 @@ import { ArtifactStore } from '../lib/artifacts/artifactStore';
 import { ingestFile } from '../lib/data/ingestFile';
 import { seededRandom } from '../lib/seededRandom';
 import { percentile, round } from './stats';
+import { PROJECT_PYTHON } from '../lib/pythonWorker';
+
+const PANDAS_SCRIPT = `
+import sys, time
+import pyarrow, pandas as pd
+pyarrow.set_cpu_count(1)
+pyarrow.set_io_thread_count(1)
+t0 = time.perf_counter()
+frame = pd.read_csv(sys.argv[1])
+frame.describe(include="all")
+frame.to_parquet(sys.argv[2], compression="zstd")
+print(time.perf_counter() - t0)
+`;
 
 const ROWS = 1_000_000;
 
@@ -36,6 +53,8 @@ export async function ingest(): Promise<string> {
   const artifacts = new ArtifactStore(join(dir, 'artifacts'));
   const cairn: number[] = [];
   const baseline: number[] = [];
+  const records: number[] = [];
+  const pandas: number[] = [];
   for (let i = 0; i < 3; i++) {
     let t0 = performance.now();
     const { profile } = await ingestFile(csv, 'csv', artifacts, mkdtempSync(join(dir, 'work-')));
@@ -47,12 +66,24 @@ export async function ingest(): Promise<string> {
     for await (const _row of createReadStream(csv).pipe(parse({ columns: true, cast: true, cast_date: false }))) rows += 1;
     baseline.push((performance.now() - t0) / 1000);
     if (rows !== ROWS) throw new Error(`csv-parse read ${rows} rows`);
+
+    t0 = performance.now();
+    let recordCount = 0;
+    for await (const _record of createReadStream(csv).pipe(parse())) recordCount += 1;
+    records.push((performance.now() - t0) / 1000);
+    if (recordCount !== ROWS + 1) throw new Error(`csv-parse read ${recordCount} records`);
+
+    pandas.push(Number(execFileSync(PROJECT_PYTHON, ['-c', PANDAS_SCRIPT, csv, join(dir, `pandas-${i}.parquet`)], { encoding: 'utf8' }).trim()));
   }
   const cairnSeconds = percentile(cairn, 50);
   const baselineSeconds = percentile(baseline, 50);
+  const recordsSeconds = percentile(records, 50);
+  const pandasSeconds = percentile(pandas, 50);
   const megabytes = statSync(csv).size / 1024 ** 2;
   console.log(`file: ${ROWS} rows x 8 columns, ${megabytes.toFixed(1)} MiB`);
   console.log(`cairn ingest (check + load + profile + Parquet + artifact): ${cairnSeconds.toFixed(2)} s median of 3 (${(ROWS / cairnSeconds / 1e6).toFixed(2)} M rows/s)`);
   console.log(`csv-parse to typed rows only:                              ${baselineSeconds.toFixed(2)} s median of 3 (${(ROWS / baselineSeconds / 1e6).toFixed(2)} M rows/s)`);
-  return `rows=${ROWS} mib=${round(megabytes, 1)} cairn_s=${round(cairnSeconds)} csv_parse_s=${round(baselineSeconds)} ratio=${round(cairnSeconds / baselineSeconds, 2)}`;
+  console.log(`csv-parse raw records only (Cairn's structure check):       ${recordsSeconds.toFixed(2)} s median of 3`);
+  console.log(`pandas read_csv + describe + to_parquet (zstd), one thread: ${pandasSeconds.toFixed(2)} s median of 3 (ratio ${(cairnSeconds / pandasSeconds).toFixed(2)})`);
+  return `rows=${ROWS} mib=${round(megabytes, 1)} cairn_s=${round(cairnSeconds)} csv_parse_s=${round(baselineSeconds)} ratio=${round(cairnSeconds / baselineSeconds, 2)} csv_records_s=${round(recordsSeconds)} pandas_s=${round(pandasSeconds)} vs_pandas=${round(cairnSeconds / pandasSeconds, 2)}`;
 }

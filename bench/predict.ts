@@ -1,9 +1,9 @@
 /**
  * predict: single-row POST /api/v1/models/penguins/predict on the full Cairn app (request ids,
  * secure headers, auth check, rate limiter, zod validation, feature-schema checks, inference,
- * prediction log and metrics) beside a bare Hono route returning a constant, each served by
- * @hono/node-server in this process and loaded by autocannon in a child process (32 connections,
- * 8 s, rounds alternating). Server time is measured around app.fetch; latency and req/s by autocannon.
+ * prediction log and metrics) beside a bare Hono route that checks the same bearer key and returns a
+ * constant, each served by @hono/node-server in this process, warmed up alike and loaded by
+ * autocannon in a child process (32 connections, 8 s, rounds alternating), every request with a key. Server time is measured around app.fetch; latency and req/s by autocannon.
  * The same route also serves the penguins model that scikit-learn trained in Python
  * (definitions/python/sklearn_steps.py), exported to ONNX and run by onnxruntime-node: the 'onnx' side;
  * and MLflow's scoring server (`mlflow models serve`, from the peers' venv) serving that model fitted
@@ -22,6 +22,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
 import { EXAMPLE_DATASETS } from '../definitions/exampleData';
 import { ArtifactStore } from '../lib/artifacts/artifactStore';
+import { hashKey, newApiKey, sameHash } from '../lib/auth/apiKeys';
 import { config } from '../lib/config';
 import { ingestFile } from '../lib/data/ingestFile';
 import { defineRegistry } from '../lib/dsl';
@@ -105,10 +106,14 @@ function timed(fetch: Fetch, samples: number[]): Fetch {
   };
 }
 
-async function load(url: string, body: unknown = { instance }): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
+/** The key every request to Cairn and to the bare route carries (MLflow's server has no keys). */
+const API_KEY = newApiKey().key;
+
+async function load(url: string, body: unknown = { instance }, key: string | null = API_KEY): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
+  const auth = key ? ['-H', `authorization=Bearer ${key}`] : [];
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify(body), '--json', url],
+    [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-H', 'content-type=application/json', ...auth, '-b', JSON.stringify(body), '--json', url],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   const result = JSON.parse(stdout) as { latency: { p50: number; p99: number }; requests: { average: number }; errors: number; non2xx: number };
@@ -116,8 +121,8 @@ async function load(url: string, body: unknown = { instance }): Promise<{ p50: n
 }
 
 /** Unloaded latency: one connection, one request at a time, from a client process of its own. */
-async function roundTrips(url: string, body: unknown = { instance }): Promise<{ p50: number; p99: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ROUND_TRIP_CLIENT, url, String(ROUND_TRIPS), JSON.stringify(body)]);
+async function roundTrips(url: string, body: unknown = { instance }, key: string | null = API_KEY): Promise<{ p50: number; p99: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ROUND_TRIP_CLIENT, url, String(ROUND_TRIPS), JSON.stringify(body), key ?? '']);
   return JSON.parse(stdout) as { p50: number; p99: number };
 }
 
@@ -140,12 +145,17 @@ export async function predict(): Promise<string> {
   // The API checks a Temporal deadline on every call; prediction routes never call Temporal, so a lazy client suffices.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const appWith = (predictionLog: PredictionLog) =>
-    createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, models: servingModels(store.pool, artifacts, null), predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9 } });
+    createApp({ client, registry: defineRegistry({ pipelines: [] }), store, artifacts, models: servingModels(store.pool, artifacts, null), predictionLog, taskQueue: 'bench', temporalUiUrl: null, security: { rateLimitPerMinute: 1e9, envApiKeys: [{ role: 'viewer', sha256: hashKey(API_KEY) }] } });
   // 'cairn' is the buffered prediction log; 'durable' fsyncs each group of rows to a local journal before answering.
   const predictionLog = new PredictionLog(store.pool);
   const durableLog = await PredictionLog.open(store.pool, 'durable', join(dir, 'journal'));
   const app = appWith(predictionLog);
-  const bare = new Hono().post('/predict', (c) => c.json({ label: 'Gentoo' }));
+  // The baseline checks the same bearer key the same way (its SHA-256 compared in constant time): auth on both sides.
+  const keyHash = hashKey(API_KEY);
+  const bare = new Hono().post('/predict', (c) => {
+    const token = c.req.header('authorization')?.replace(/^Bearer /, '') ?? '';
+    return sameHash(hashKey(token), keyHash) ? c.json({ label: 'Gentoo' }) : c.json({ error: 'unauthorized' }, 401);
+  });
   const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[], mlflow: [] as number[] /* another process: client-side figures only */ };
   const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
   const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
@@ -157,25 +167,25 @@ export async function predict(): Promise<string> {
   const onnxUrl = `${onnxServer.url}/api/v1/models/penguins-onnx/predict`;
   const mlflow = await startMlflow(dir);
   try {
-    const check = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
-    if (check.status !== 200) throw new Error(`predict answered ${check.status}: ${await check.text()}`);
-    const onnxCheck = await fetch(onnxUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
-    if (onnxCheck.status !== 200) throw new Error(`ONNX predict answered ${onnxCheck.status}: ${await onnxCheck.text()}`);
-    await load(cairnUrl); // warm-up (JIT, connection pools), not counted
-    await load(durableUrl);
-    await load(onnxUrl);
-    serverTimes.cairn.length = 0;
-    serverTimes.durable.length = 0;
-    serverTimes.onnx.length = 0;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
+    for (const url of [cairnUrl, onnxUrl, bareUrl]) {
+      const check = await fetch(url, { method: 'POST', body: JSON.stringify({ instance }), headers });
+      if (check.status !== 200) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
+    }
+    const keyless = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
+    if (keyless.status !== 401) throw new Error(`predict without a key answered ${keyless.status}: auth is not on`);
+    // Every server gets the same warm-up (JIT, connection pools), not counted.
+    for (const url of [bareUrl, cairnUrl, durableUrl, onnxUrl]) await load(url);
+    await load(mlflow.url, mlflow.body, null);
+    for (const times of Object.values(serverTimes)) times.length = 0;
     type Latency = { p50: number; p99: number };
-    await load(mlflow.url, mlflow.body);
     const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[], mlflow: [] as Latency[] };
     for (let r = 0; r < 3; r++) {
       unloaded.bare.push(await roundTrips(bareUrl));
       unloaded.cairn.push(await roundTrips(cairnUrl));
       unloaded.durable.push(await roundTrips(durableUrl));
       unloaded.onnx.push(await roundTrips(onnxUrl));
-      unloaded.mlflow.push(await roundTrips(mlflow.url, mlflow.body));
+      unloaded.mlflow.push(await roundTrips(mlflow.url, mlflow.body, null));
     }
     type Load = Awaited<ReturnType<typeof load>>;
     const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[], mlflow: [] as Load[] };
@@ -184,7 +194,7 @@ export async function predict(): Promise<string> {
       runs.cairn.push(await load(cairnUrl));
       runs.durable.push(await load(durableUrl));
       runs.onnx.push(await load(onnxUrl));
-      runs.mlflow.push(await load(mlflow.url, mlflow.body));
+      runs.mlflow.push(await load(mlflow.url, mlflow.body, null));
     }
     await predictionLog.flush();
     await durableLog.flush();

@@ -1,14 +1,14 @@
-// Sequential keep-alive POSTs from a process of its own: `node --import tsx roundTripClient.ts <url> <count> <body>`.
+// Sequential keep-alive POSTs from a process of its own: `node --import tsx roundTripClient.ts <url> <count> <body> [key]`.
 // Prints JSON {p50, p99} of the round-trip times in ms (the first 10% are warm-up and not counted).
 import { Agent, request } from 'node:http';
 
-const [url, countText, body] = process.argv.slice(2) as [string, string, string];
+const [url, countText, body, key] = process.argv.slice(2) as [string, string, string, string | undefined];
 const count = Number(countText);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const once = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`status ${res.statusCode}`))));
     });

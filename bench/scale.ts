@@ -2,8 +2,8 @@
  * scale: the shapes a run can take at size, on Cairn's tuned dev server with one worker: a 200-step
  * chain, 200- and 2,000-wide fan-outs (then a fan-in step), and 100 concurrent runs of a 10-step
  * chain, all of regular (activity-task) no-op steps, each beside a hand-written Temporal workflow
- * doing the same (bench/bareWorkflows.ts) on the same worker, one after the other. Prints wall time,
- * steps per second, the largest history and the ratio to bare Temporal.
+ * doing the same (bench/bareWorkflows.ts) on the same worker, alternating for three rounds. Prints
+ * median wall times, steps per second, the largest history and the ratio to bare Temporal.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
@@ -13,7 +13,10 @@ import { startRun } from '../lib/runs/startRun';
 import { connectClient } from '../lib/temporal';
 import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { bareAndCairnWorker } from './bareWorker';
-import { round } from './stats';
+import { percentile, round } from './stats';
+
+const median = (samples: number[]) => percentile(samples, 50);
+const ROUNDS = 3;
 
 const TASK_QUEUE = 'bench-scale';
 type Step = { name: string; activity: 'noop'; light: false; after: string[] };
@@ -33,7 +36,8 @@ export async function scale(): Promise<string> {
     await Promise.all(Array.from({ length: runs }, () => client.workflow.execute(workflow, { taskQueue: TASK_QUEUE, workflowId: `bare-${crypto.randomUUID()}`, args: [size] })));
     return (performance.now() - started) / 1000;
   };
-  const measure = async (name: string, steps: Step[], runs: number, baseline: () => Promise<number>) => {
+  /** One run (or `runs` at once) of `steps` through Cairn: seconds and the largest history. */
+  const cairnOnce = async (name: string, steps: Step[], runs: number) => {
     const pipeline = definePipeline({ id: `scale-${name}`, params: z.object({}), steps });
     const started = performance.now();
     const handles = await Promise.all(Array.from({ length: runs }, async () => (await startRun(client, { pipeline, trigger: 'bench', taskQueue: TASK_QUEUE })).handle));
@@ -41,14 +45,28 @@ export async function scale(): Promise<string> {
     const seconds = (performance.now() - started) / 1000;
     if (results.some((r) => r.status !== 'succeeded')) throw new Error(`${name}: a run did not succeed`);
     const largest = Math.max(...(await Promise.all(handles.slice(0, 5).map(async (h) => (await h.fetchHistory()).events?.length ?? 0))));
+    return { seconds, largest };
+  };
+  // Cairn and bare alternate for ROUNDS rounds; the figures are medians (the machine is noisy).
+  const measure = async (name: string, steps: Step[], runs: number, baseline: () => Promise<number>) => {
+    const cairnSeconds: number[] = [];
+    const bareSeconds: number[] = [];
+    let largest = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const cairn = await cairnOnce(name, steps, runs);
+      cairnSeconds.push(cairn.seconds);
+      largest = Math.max(largest, cairn.largest);
+      bareSeconds.push(await baseline());
+    }
+    const seconds = median(cairnSeconds);
+    const bare = median(bareSeconds);
     const total = steps.length * runs;
-    const bareSeconds = await baseline();
     console.log(
-      `${name.padEnd(16)} ${String(runs).padStart(3)} run(s) x ${String(steps.length).padStart(4)} steps: ${seconds.toFixed(2)} s, ${(total / seconds).toFixed(1)} steps/s, ` +
-        `largest history ${largest} events  |  bare Temporal ${bareSeconds.toFixed(2)} s  |  ratio ${(seconds / bareSeconds).toFixed(2)}`,
+      `${name.padEnd(16)} ${String(runs).padStart(3)} run(s) x ${String(steps.length).padStart(4)} steps: ${seconds.toFixed(2)} s (${cairnSeconds.map((v) => v.toFixed(2)).join(', ')}), ${(total / seconds).toFixed(1)} steps/s, ` +
+        `largest history ${largest} events  |  bare Temporal ${bare.toFixed(2)} s (${bareSeconds.map((v) => v.toFixed(2)).join(', ')})  |  ratio ${(seconds / bare).toFixed(2)}`,
     );
-    figures[`${name}_bare_s`] = round(bareSeconds, 2);
-    figures[`${name}_ratio`] = round(seconds / bareSeconds, 2);
+    figures[`${name}_bare_s`] = round(bare, 2);
+    figures[`${name}_ratio`] = round(seconds / bare, 2);
     figures[`${name}_s`] = round(seconds, 2);
     figures[`${name}_steps_per_s`] = round(total / seconds, 1);
     figures[`${name}_history_events`] = largest;
