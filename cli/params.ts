@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Config } from '../lib/config';
 import { CliError } from './cliError';
 
 type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
@@ -33,14 +32,6 @@ export function parseParamFlags(flags: string[], schema: JsonSchema): Record<str
     }
   }
   return params;
-}
-
-/**
- * The directory the user ran the command in: `npm run cairn` moves to the package root but leaves the
- * user's directory in INIT_CWD.
- */
-export function invocationDirectory(cfg: Pick<Config, 'INIT_CWD'>): string {
-  return cfg.INIT_CWD ?? process.cwd();
 }
 
 /**

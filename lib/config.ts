@@ -193,6 +193,14 @@ export function config(): Config {
 }
 
 /** The metadata store's deadlines, as configured. */
+/**
+ * The directory the user ran the command in: `npm run cairn` moves to the package root but leaves the
+ * user's directory in INIT_CWD.
+ */
+export function invocationDirectory(cfg: Pick<Config, 'INIT_CWD'>): string {
+  return cfg.INIT_CWD ?? process.cwd();
+}
+
 export function storeDeadlines(cfg: Config): StoreDeadlines {
   return { connectTimeoutMs: cfg.CAIRN_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: cfg.CAIRN_DB_STATEMENT_TIMEOUT_MS };
 }

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { RUNNING_COMPILED } from './compiled';
-import type { Config } from './config';
+import { invocationDirectory, type Config } from './config';
 import type { Registry } from './dsl/registry';
 import { ConfigError } from './errors';
 import { readJsonFile } from './jsonFile';
@@ -24,7 +24,7 @@ const ProjectConfigSchema = z.object({
  * repository's own examples (a checkout of Cairn; the installed package has none).
  */
 export function definitionsPath(cfg: Pick<Config, 'CAIRN_DEFINITIONS' | 'INIT_CWD'>): string {
-  const cwd = cfg.INIT_CWD ?? process.cwd();
+  const cwd = invocationDirectory(cfg);
   if (cfg.CAIRN_DEFINITIONS) return isAbsolute(cfg.CAIRN_DEFINITIONS) ? cfg.CAIRN_DEFINITIONS : resolve(cwd, cfg.CAIRN_DEFINITIONS);
   const projectConfig = findUp(cwd, PROJECT_CONFIG_FILE);
   if (projectConfig) return resolve(dirname(projectConfig), readJsonFile(projectConfig, ProjectConfigSchema, '{"definitions": "./definitions/index.ts"}').definitions);

@@ -6,7 +6,7 @@ import { CAIRN_SEARCH_ATTRIBUTES } from './searchAttributes';
 /**
  * Registers Cairn's search attributes (CairnPipeline, CairnTrigger, CairnStatus, CairnModel) in a
  * namespace, once: those already there are left alone, so running it again (a Kubernetes Job that
- * is retried, a second `cairn namespace setup`) changes nothing. Returns the names it added.
+ * is retried, a second `cairn namespace-setup`) changes nothing. Returns the names it added.
  * Temporal Cloud manages search attributes through its own console or `tcld`, not this API.
  */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {

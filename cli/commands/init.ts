@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { invocationDirectory } from '../../lib/config';
 import type { CliContext } from '../context';
 import { packageVersion } from '../packageVersion';
 
@@ -11,7 +12,7 @@ export function registerInitCommand(program: Command, context: CliContext): void
     .option('--cairn <spec>', "the dependency on Cairn written to a new package.json (default: this version's semver range)")
     .action(async (dir: string, options: { cairn?: string }) => {
       const { scaffoldProject } = await import('../../lib/projectTemplate');
-      const target = resolve(context.config().INIT_CWD ?? process.cwd(), dir);
+      const target = resolve(invocationDirectory(context.config()), dir);
       const result = scaffoldProject(target, options.cairn ?? `^${packageVersion()}`);
       context.print(`created a Cairn project in ${result.dir}:`);
       for (const file of result.written) context.print(`  ${file}${file === 'package.json' && result.packageJson === 'merged' ? ' (merged into yours)' : ''}`);

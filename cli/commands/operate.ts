@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { invocationDirectory } from '../../lib/config';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 
@@ -36,7 +37,7 @@ export function registerOperateCommands(program: Command, context: CliContext): 
       const bundle = prebuiltWorkflowBundle();
       if (!bundle) throw new CliError('dist-workflows/ is missing or older than the workflow sources: run `npm run setup` (or `npm run build`) first');
       Runtime.install({ logger: new DefaultLogger('ERROR') });
-      const outcomes = await replayHistories(bundle, resolve(context.config().INIT_CWD ?? process.cwd(), dir));
+      const outcomes = await replayHistories(bundle, resolve(invocationDirectory(context.config()), dir));
       for (const { file, error } of outcomes) context.print(`${error ? 'FAIL' : 'ok  '} ${file}${error ? `: ${error}` : ''}`);
       const failed = outcomes.filter((o) => o.error).length;
       context.print(`${outcomes.length - failed} of ${outcomes.length} histories replay against ${bundle.codePath}`);

@@ -22,8 +22,8 @@ export function registerProcessCommands(program: Command, context: CliContext): 
     .description('run a worker until SIGTERM: the pipelines queue (CAIRN_TASK_QUEUE: runs and the steps that name no queue), or with --queue the steps that name that queue')
     .option('--queue <name>', "a step queue (a step declaring queue: 'train' is served by --queue train)")
     .action(async (options: { queue?: string }) => {
-      const [{ runWorker }, { stepTaskQueue }, { ID_PATTERNS }] = await Promise.all([import('../../workers/runWorker'), import('../../lib/taskQueues'), import('../../lib/ids')]);
-      if (options.queue !== undefined && !ID_PATTERNS.pipeline.test(options.queue)) {
+      const [{ runWorker }, { stepTaskQueue }, { QueueNameSchema }] = await Promise.all([import('../../workers/runWorker'), import('../../lib/taskQueues'), import('../../lib/ids')]);
+      if (options.queue !== undefined && !QueueNameSchema.safeParse(options.queue).success) {
         throw new CliError(`--queue ${JSON.stringify(options.queue)}: a queue name is lower-case letters, digits and dashes (the name a step declares, e.g. train)`, EXIT.usage);
       }
       await (options.queue ? runWorker(stepTaskQueue(options.queue), false) : runWorker(context.config().CAIRN_TASK_QUEUE, true));

@@ -3,7 +3,8 @@ import { answer, pathParams } from '../apiClient';
 import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
 import { operatorHints, outputSummaryLines, runLines } from '../format';
-import { invocationDirectory, parseParamFlags, resolveLocalPaths } from '../params';
+import { invocationDirectory } from '../../lib/config';
+import { parseParamFlags, resolveLocalPaths } from '../params';
 import { waitForRun } from '../waitForRun';
 
 /** `cairn status` and `cairn runs show`: the run, every step, and what an operator can do. */

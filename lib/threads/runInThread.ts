@@ -57,7 +57,8 @@ function release(thread: Worker): void {
  */
 export function runInThread<T extends StageTask>(task: T, input: StageTaskInput<T>, progress: ReportProgress = ignoreProgress, signal?: AbortSignal): Promise<StageTaskResult<T>> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error(`${task} cancelled`));
+    const cancelled = () => (signal?.reason instanceof Error ? signal.reason : new Error(`${task} cancelled`));
+    if (signal?.aborted) return reject(cancelled());
     const thread = acquire();
     const id = nextId++;
     let settled = false;
@@ -70,7 +71,7 @@ export function runInThread<T extends StageTask>(task: T, input: StageTaskInput<
       if (reusable) release(thread);
       else void thread.terminate();
     };
-    const abort = () => finish(() => reject(signal?.reason instanceof Error ? signal.reason : new Error(`${task} cancelled`)), false);
+    const abort = () => finish(() => reject(cancelled()), false);
     const onMessage = (message: StageThreadMessage) => {
       if (message.id !== id) return;
       if (message.kind === 'progress') progress(message.details);
