@@ -3,12 +3,14 @@
  * on one thread, on the same 100k x 20 matrix (3 classes from a known non-linear model plus noise,
  * 80/20 split), with the same settings: 100 rounds, depth 4, learning rate 0.1, L2 1 on leaves,
  * 64 bins, no early stopping. Rounds alternate between the two; medians of three. Speed only counts
- * at equal quality, so both report holdout accuracy.
+ * at equal quality, so both report holdout accuracy, and McNemar's test says whether the
+ * difference is more than chance.
  */
 import { fitGradientBoosting, leafValue, type BoostedTrees } from '../lib/ml/gradientBoosting';
 import { sklearnFit } from './sklearnBaseline';
 import { syntheticClasses } from './syntheticClasses';
 import { percentile, round } from './stats';
+import { chiSquareSurvival } from '../lib/drift/distributions';
 
 const ROWS = 100_000;
 const FEATURES = 20;
@@ -19,32 +21,55 @@ const SETTINGS = { rounds: 100, learningRate: 0.1, maxDepth: 4, l2: 1, minChildW
 const SKLEARN = { max_iter: 100, learning_rate: 0.1, max_depth: 4, l2_regularization: 1.0, max_bins: 64, early_stopping: false, random_state: 0 };
 
 
-function accuracy(model: BoostedTrees, x: Float64Array, y: Int32Array): number {
-  let correct = 0;
+function holdoutPredictions(model: BoostedTrees, x: Float64Array): Int32Array {
+  const predicted = new Int32Array(ROWS - TRAIN_ROWS);
   for (let r = TRAIN_ROWS; r < ROWS; r++) {
     const scores = model.baseScores.map((base, c) => model.trees.reduce((sum, round) => sum + leafValue(round[c]!, x, r * FEATURES), base));
-    if (scores.indexOf(Math.max(...scores)) === y[r]) correct += 1;
+    predicted[r - TRAIN_ROWS] = scores.indexOf(Math.max(...scores));
   }
-  return correct / (ROWS - TRAIN_ROWS);
+  return predicted;
+}
+
+const accuracy = (predicted: Int32Array, y: Int32Array) => predicted.filter((p, i) => p === y[TRAIN_ROWS + i]).length / predicted.length;
+
+/**
+ * McNemar's test on the holdout rows the two models disagree about being right on: whether one is
+ * more accurate than the other beyond chance (a p-value well above 0.05 means equal accuracy).
+ */
+function mcNemar(a: Int32Array, b: Int32Array, y: Int32Array): { onlyA: number; onlyB: number; pValue: number } {
+  let onlyA = 0;
+  let onlyB = 0;
+  for (let i = 0; i < a.length; i++) {
+    const truth = y[TRAIN_ROWS + i];
+    if (a[i] === truth && b[i] !== truth) onlyA += 1;
+    if (b[i] === truth && a[i] !== truth) onlyB += 1;
+  }
+  const statistic = onlyA + onlyB === 0 ? 0 : (Math.abs(onlyA - onlyB) - 1) ** 2 / (onlyA + onlyB);
+  return { onlyA, onlyB, pValue: chiSquareSurvival(statistic, 1) };
 }
 
 export async function boostedTrees(): Promise<string> {
   // Non-linear in the inputs (tanh, products), so trees have something to find that a linear model cannot.
   const { x, y } = syntheticClasses({ rows: ROWS, features: FEATURES, classes: CLASSES, noise: 1, term: (v, f) => Math.tanh(v) * (f % 2 ? v : 1) });
-  const cairn: { seconds: number; accuracy: number }[] = [];
-  const sklearn: { seconds: number; accuracy: number }[] = [];
+  const cairn: { seconds: number; accuracy: number; predicted: Int32Array }[] = [];
+  const sklearn: { seconds: number; accuracy: number; predicted: Int32Array }[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     sklearn.push(sklearnFit('hist-gradient-boosting', { x, y, features: FEATURES, trainRows: TRAIN_ROWS }, SKLEARN));
     const t0 = performance.now();
     const model = await fitGradientBoosting(x.subarray(0, TRAIN_ROWS * FEATURES), y.subarray(0, TRAIN_ROWS), FEATURES, CLASSES, SETTINGS);
-    cairn.push({ seconds: (performance.now() - t0) / 1000, accuracy: accuracy(model, x, y) });
+    const seconds = (performance.now() - t0) / 1000;
+    const predicted = holdoutPredictions(model, x);
+    cairn.push({ seconds, accuracy: accuracy(predicted, y), predicted });
   }
+  const paired = mcNemar(cairn[0]!.predicted, sklearn[0]!.predicted, y);
   const median = (xs: { seconds: number }[]) => percentile(xs.map((s) => s.seconds), 50);
   const c = median(cairn);
   const s = median(sklearn);
+  console.log(`node ${process.version}`);
   console.log(`data: ${ROWS} rows x ${FEATURES} features, ${CLASSES} classes, 80/20 split; 100 rounds, depth 4, 64 bins, one thread each; ${ROUNDS} rounds alternating`);
   console.log(`cairn boosted trees: ${cairn.map((r) => r.seconds.toFixed(2)).join(' / ')} s (median ${c.toFixed(2)}), holdout accuracy ${cairn[0]!.accuracy.toFixed(4)}`);
   console.log(`scikit-learn HistGradientBoostingClassifier: ${sklearn.map((r) => r.seconds.toFixed(2)).join(' / ')} s (median ${s.toFixed(2)}), holdout accuracy ${sklearn[0]!.accuracy.toFixed(4)}`);
   console.log(`ratio: ${round(c / s)}x scikit-learn's time; accuracy difference ${round((cairn[0]!.accuracy - sklearn[0]!.accuracy) * 100, 2)} points`);
-  return `rows=${ROWS} features=${FEATURES} cairn_s=${round(c)} cairn_accuracy=${round(cairn[0]!.accuracy, 4)} sklearn_s=${round(s)} sklearn_accuracy=${round(sklearn[0]!.accuracy, 4)} ratio=${round(c / s)}`;
+  console.log(`paired on the ${ROWS - TRAIN_ROWS} holdout rows: right only for Cairn ${paired.onlyA}, only for scikit-learn ${paired.onlyB}; McNemar p = ${round(paired.pValue, 3)}`);
+  return `rows=${ROWS} features=${FEATURES} cairn_s=${round(c)} cairn_accuracy=${round(cairn[0]!.accuracy, 4)} sklearn_s=${round(s)} sklearn_accuracy=${round(sklearn[0]!.accuracy, 4)} ratio=${round(c / s)} mcnemar_p=${round(paired.pValue, 3)} node=${process.version}`;
 }

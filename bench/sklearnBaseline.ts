@@ -4,7 +4,7 @@
  * own trainers. The matrix travels as raw float64 and int32 files, so both sides see the same numbers.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_PYTHON } from '../lib/pythonWorker';
@@ -27,18 +27,23 @@ with threadpool_limits(1):
     t0 = time.perf_counter()
     model.fit(x[:n], y[:n])
     seconds = time.perf_counter() - t0
-    accuracy = float((model.predict(x[n:]) == y[n:]).mean())
+    predicted = model.predict(x[n:]).astype(np.int32)
+    accuracy = float((predicted == y[n:]).mean())
+predicted.tofile(a["predicted"])
 print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
 `;
 
-export function sklearnFit(model: 'hist-gradient-boosting' | 'logistic-regression', data: { x: Float64Array; y: Int32Array; features: number; trainRows: number }, params: Record<string, unknown>): { seconds: number; accuracy: number } {
+/** The fit's seconds, its holdout accuracy and its predicted class for each holdout row. */
+export function sklearnFit(model: 'hist-gradient-boosting' | 'logistic-regression', data: { x: Float64Array; y: Int32Array; features: number; trainRows: number }, params: Record<string, unknown>): { seconds: number; accuracy: number; predicted: Int32Array } {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-sklearn-'));
   try {
     writeFileSync(join(dir, 'x'), Buffer.from(data.x.buffer, data.x.byteOffset, data.x.byteLength));
     writeFileSync(join(dir, 'y'), Buffer.from(data.y.buffer, data.y.byteOffset, data.y.byteLength));
-    const args = JSON.stringify({ model, params, x: join(dir, 'x'), y: join(dir, 'y'), features: data.features, trainRows: data.trainRows });
+    const args = JSON.stringify({ model, params, x: join(dir, 'x'), y: join(dir, 'y'), predicted: join(dir, 'predicted'), features: data.features, trainRows: data.trainRows });
     const out = execFileSync(PROJECT_PYTHON, ['-c', SCRIPT, args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
-    return JSON.parse(out) as { seconds: number; accuracy: number };
+    const predictedBytes = readFileSync(join(dir, 'predicted'));
+    const predicted = new Int32Array(predictedBytes.buffer, predictedBytes.byteOffset, predictedBytes.byteLength / 4).slice();
+    return { ...(JSON.parse(out) as { seconds: number; accuracy: number }), predicted };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
