@@ -92,12 +92,21 @@ export interface DevServerOptions {
  * sits in a batch as large as the fan-out, so a wide fan-out cost time quadratic in its width (a
  * 2,000-wide one 7.5x a bare workflow's time, 1.3-1.6x with 64 MiB). A cluster's shards each have
  * their own cache and its hosts share one (`history.eventsHostLevelCacheMaxSizeBytes`).
+ *
+ * Events that arrive while a workflow task is with the worker are buffered, and past 100 of them
+ * (`history.maximumBufferedEventsBatch`) the server fails that task ("force close") and schedules
+ * another. In a wide fan-out on two cores, 50 steps finishing (a started and a completed event each)
+ * during one 300 ms task is enough; the worker's answer is refused ("Task not found when completing"),
+ * the run leaves its cache and the next task replays the whole history, which takes longer still: a
+ * 2,000-wide fan-out took 11-14 s instead of 5-6. Buffering more is bounded anyway by the buffered
+ * events' size limit (2 MiB). A cluster that runs wide fan-outs wants the same setting.
  */
 export const TUNED_DYNAMIC_CONFIG: Record<string, number> = {
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxPollRPS': 1000,
   'history.visibilityProcessorMaxPollRPS': 1000,
   'history.eventsCacheMaxSizeBytes': 64 * 1024 * 1024,
+  'history.maximumBufferedEventsBatch': 1000,
 };
 
 /**
