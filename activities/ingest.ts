@@ -72,6 +72,7 @@ export const ingest = defineStep({
       const dataset = ingested.dataset;
       const profile = redactProfile(ingested.profile, config.redactProfile);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
+      runtime.log.info(`read ${profile.rows} rows and ${profile.columns.length} columns (${source.kind}, ${source.format})`, { dataset: dataset.sha256 });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
       await recordDataset(store.pool, dataset, profile);
       await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'dataset', ref: dataset });

@@ -9,6 +9,9 @@ import { ConfigError, DataError, InfrastructureError } from '../lib/errors';
 import { failedDependency } from '../lib/faults/dependencyFailure';
 import { toError } from '../lib/faults/toError';
 import { logger } from '../lib/logger';
+import { DEFAULT_STEP_LOG_MAX_LINES } from '../lib/logs/stepLogLine';
+import { StepLogger } from '../lib/logs/stepLogger';
+import { appendStepLogs } from '../lib/store/stepLogsTable';
 import { stepDuration, stepRetries } from '../lib/metrics/metrics';
 import { guardStep } from './stepGuard';
 
@@ -54,6 +57,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     const local = context.info.isLocal;
     const beat = (details?: unknown) => (local ? undefined : context.heartbeat(details));
     const timer = setInterval(() => beat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
+    const stepLog = stepLogger(input, attempt, labels, services);
     let outcome = 'failed';
     try {
       const upstream = await resolveOutputs(input.upstream, services.artifacts);
@@ -76,6 +80,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
                 },
                 signal: context.cancellationSignal,
                 attempt,
+                log: stepLog,
               },
             ),
           ),
@@ -88,10 +93,22 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
       throw classify(thrown, context.cancellationSignal);
     } finally {
       clearInterval(timer);
+      await stepLog.close();
       const seconds = timing({ outcome });
       logger.info({ runId: input.run.runId, pipeline: labels.pipeline, step: labels.step, activity: step.name, attempt, outcome, ms: Math.round(seconds * 1000) }, 'step execution');
     }
   };
+}
+
+/** The step's logger: the worker's log, and the store's step_logs when the worker has a store. */
+function stepLogger(input: StepInput, attempt: number, labels: { pipeline: string; step: string; activity: string }, services: StepServices): StepLogger {
+  const pool = services.store?.pool;
+  return new StepLogger({
+    attempt,
+    workerLog: logger,
+    bindings: { runId: input.run.runId, ...labels, attempt },
+    sink: pool ? (lines) => appendStepLogs(pool, { runId: input.run.runId, step: input.run.step, lines, maxLines: services.stepLogMaxLines ?? DEFAULT_STEP_LOG_MAX_LINES }) : undefined,
+  });
 }
 
 /**

@@ -25,7 +25,9 @@ export const train = defineStep({
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
     const { from: _from, ...trainConfig } = config;
+    runtime.log.info(`training ${config.algorithm} on dataset ${dataset.sha256.slice(0, 12)}`, { target: config.target });
     const result = await runInThread('train', { datasetPath: path, options: trainConfig }, runtime.heartbeat, runtime.signal);
+    runtime.log.info(`trained on ${result.metrics.trainRows} rows: holdout ${result.metrics.metric} ${result.metrics.holdoutScore}`, { metrics: result.metrics });
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });

@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerDevCommand } from './commands/dev';
 import { registerDriftCommand } from './commands/drift';
 import { registerKeyCommands } from './commands/keys';
+import { registerLogsCommand } from './commands/logs';
 import { registerInitCommand } from './commands/init';
 import { registerModelCommands } from './commands/models';
 import { registerOperateCommands } from './commands/operate';
@@ -36,6 +37,7 @@ const program = new Command('cairn')
 registerPipelineCommands(program, context);
 registerRunCommands(program, context);
 registerRunHistoryCommands(program, context);
+registerLogsCommand(program, context);
 registerScheduleCommands(program, context);
 registerKeyCommands(program, context);
 registerModelCommands(program, context);

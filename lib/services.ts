@@ -13,7 +13,7 @@ import type { Store } from './store/openStore';
  * source policy (the environment's, plus the data roots the registry or `cairn dev` adds).
  */
 export function servicesFromConfig(cfg: Config, store: Store | undefined, dataRoots: readonly string[] = []): StepServices {
-  return { artifacts: new ArtifactStore(artifactsDir(cfg)), store, sources: sourcePolicy(cfg, dataRoots), authority: runAuthorityPolicy(cfg) };
+  return { artifacts: new ArtifactStore(artifactsDir(cfg)), store, sources: sourcePolicy(cfg, dataRoots), authority: runAuthorityPolicy(cfg), stepLogMaxLines: cfg.CAIRN_STEP_LOG_MAX_LINES };
 }
 
 /** Services for tests, benchmarks and tools: a fresh artifact store in a temp folder; no sources unless given. */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { RunAuthorityPolicy } from '../auth/runAuthority';
 import type { SourcePolicy } from '../data/sourcePolicy';
+import type { StepLog } from '../logs/stepLogger';
 import type { Store } from '../store/openStore';
 import type { JsonObject } from './spec';
 import type { StepInput, StepOutput } from './stepIo';
@@ -16,6 +17,8 @@ export interface StepServices {
   sources: SourcePolicy;
   /** What the worker trusts about runs: the spec secret it checks, the aliases only an admin may move. */
   authority: RunAuthorityPolicy;
+  /** Lines of a step's log kept in the store (CAIRN_STEP_LOG_MAX_LINES); the oldest beyond are trimmed. */
+  stepLogMaxLines?: number;
 }
 
 /** What a running step can do besides computing: report progress, notice cancellation, use the services. */
@@ -26,6 +29,8 @@ export interface StepRuntime extends StepServices {
   signal: AbortSignal;
   /** This execution's attempt at the step, from 1 (infrastructure failures do not count). */
   attempt: number;
+  /** The step's log: each line goes to the worker's log and is kept with the run (`cairn logs`). */
+  log: StepLog;
 }
 
 type MaybeSchema = z.ZodType | undefined;

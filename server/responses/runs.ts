@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../../lib/artifacts/artifactRef';
 import { StarterSchema } from '../../lib/auth/runAuthority';
+import { StepLogLineSchema } from '../../lib/logs/stepLogLine';
 import { RUN_STATUSES } from '../../lib/runs/listRuns';
 
 // The answers of the run routes, as the wire carries them (times are ISO strings). Each handler's
@@ -77,6 +78,17 @@ export const RunListSchema = z.object({
 export const RunArtifactsSchema = z.object({
   runId: z.string(),
   artifacts: z.array(ArtifactRefSchema.extend({ runId: z.string(), step: z.string(), name: z.string(), createdAt: z.string() })),
+});
+
+export const StepLogsSchema = z.object({
+  runId: z.string(),
+  /** The step asked for; null for the whole run. */
+  step: z.string().nullable(),
+  lines: z.array(StepLogLineSchema),
+  /** Per step, how many of its oldest lines were trimmed (CAIRN_STEP_LOG_MAX_LINES). */
+  trimmed: z.record(z.string(), z.number().int()),
+  /** Pass as `after` to read the lines that come next. */
+  next: z.number().int(),
 });
 
 export const StepDecisionSchema = z.object({ runId: z.string(), step: StepStateSchema });

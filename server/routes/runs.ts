@@ -6,12 +6,13 @@ import { describeRun } from '../../lib/runs/describeRun';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
+import { readStepLogs } from '../../lib/store/stepLogsTable';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, skipStepUpdate } from '../../lib/runContract/messages';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
 import { storePool } from '../requireStore';
-import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunViewSchema, StepDecisionSchema } from '../responses/runs';
+import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunViewSchema, StepDecisionSchema, StepLogsSchema } from '../responses/runs';
 import { defineRoute } from '../routeDef';
 import { runLinks } from './runLinks';
 
@@ -22,6 +23,10 @@ const RunListQuery = z.strictObject({
   status: z.enum(RUN_STATUSES).optional(),
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const LogsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 const RunParams = z.object({ runId: RunId });
 const StepParams = z.object({ runId: RunId, step: StepName });
@@ -36,6 +41,10 @@ export function runRoutes(deps: AppDeps) {
       throw new HttpError(409, 'conflict', `run is ${description.status.name.toLowerCase()}, not running`);
     }
     return handle;
+  };
+  const stepLogs = async (runId: string, step: string | undefined, after: number, limit: number) => {
+    const { lines, trimmed } = await readStepLogs(storePool(deps), { runId, ...(step ? { step } : {}), afterId: after, limit });
+    return { runId, step: step ?? null, lines, trimmed, next: lines.at(-1)?.id ?? after };
   };
   const DECISIONS = {
     retry: { update: retryStepUpdate, access: 'operator', summary: 'Run a step that awaits an operator again', waiting: 'awaiting an operator' },
@@ -100,6 +109,28 @@ export function runRoutes(deps: AppDeps) {
       handler: async (c, { params: { runId } }) => {
         return c.json({ runId, artifacts: await listRunArtifacts(storePool(deps), runId) });
       },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs/:runId/logs',
+      access: 'viewer',
+      summary: "What a run's steps logged through their `log`, oldest first, all steps interleaved; `after` pages on",
+      params: RunParams,
+      query: LogsQuery,
+      response: StepLogsSchema,
+      responses: { 200: 'the lines after `after` (an empty list when there are none yet)', 503: 'no metadata store configured' },
+      handler: async (c, { params: { runId }, query: { after, limit } }) => c.json(await stepLogs(runId, undefined, after, limit)),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs/:runId/steps/:step/logs',
+      access: 'viewer',
+      summary: 'What one step of a run logged through its `log`, every attempt, oldest first; `after` pages on',
+      params: StepParams,
+      query: LogsQuery,
+      response: StepLogsSchema,
+      responses: { 200: 'the lines after `after` (an empty list when there are none yet)', 503: 'no metadata store configured' },
+      handler: async (c, { params: { runId, step }, query: { after, limit } }) => c.json(await stepLogs(runId, step, after, limit)),
     }),
     stepDecision('retry'),
     stepDecision('skip'),

@@ -13,6 +13,7 @@ import { cron, definePipeline, defineRegistry, onEvent } from '../../lib/dsl';
 import { PredictionLog } from '../../lib/serving/predictionLog';
 import { recordDataset } from '../../lib/store/datasets';
 import { recordRunArtifact } from '../../lib/store/runArtifacts';
+import { appendStepLogs } from '../../lib/store/stepLogsTable';
 import { apiRoutes, createApp } from '../../server/app';
 import { KeyRing } from '../../server/security/keyRing';
 import { routeKey } from '../../server/verifyResponses';
@@ -105,6 +106,9 @@ describe('every route answers what it declares', () => {
     const ref = { uri: `cas://sha256/${'d'.repeat(64)}`, sha256: 'd'.repeat(64), size: 3, mediaType: 'text/plain' };
     await recordRunArtifact(testStore.store.pool, { runId: done, step: 'only', name: 'notes', ref });
     expect((await call('GET', `${runUrl(done)}/artifacts`)).artifacts).toHaveLength(1);
+    await appendStepLogs(testStore.store.pool, { runId: done, step: 'only', maxLines: 100, lines: [{ attempt: 1, at: new Date().toISOString(), level: 'info', message: 'hello', fields: { n: 1 } }] });
+    expect((await call('GET', `${runUrl(done)}/logs`)).lines).toHaveLength(1);
+    expect((await call('GET', `${runUrl(done)}/steps/only/logs?after=0&limit=10`)).lines).toHaveLength(1);
     const rerun = (await call('POST', `${runUrl(done)}/rerun`, { fromStep: 'only' })).runId as string;
     await env.client.workflow.getHandle(rerun).result(); // before the next runs make the step fail
 

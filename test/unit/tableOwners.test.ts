@@ -19,6 +19,8 @@ const OWNERS: Record<string, string> = {
   prediction_feedback: 'lib/serving/feedback.ts',
   drift_reports: 'lib/store/driftReportsTable.ts',
   drift_retrains: 'lib/drift/claimRetrain.ts',
+  step_logs: 'lib/store/stepLogsTable.ts',
+  step_log_trims: 'lib/store/stepLogsTable.ts',
 };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

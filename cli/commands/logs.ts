@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { answer, pathParams, type ApiClient } from '../apiClient';
+import type { CliContext } from '../context';
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+/** How often --follow asks for new lines. */
+const FOLLOW_POLL_MS = 1_000;
+
+type LogsAnswer = Awaited<ReturnType<typeof readPage>>;
+
+function readPage(api: ApiClient, runId: string, step: string | undefined, after: number) {
+  const query = { after: String(after) };
+  return step
+    ? answer(api.api.v1.runs[':runId'].steps[':step'].logs.$get({ param: pathParams({ runId, step }), query }))
+    : answer(api.api.v1.runs[':runId'].logs.$get({ param: pathParams({ runId }), query }));
+}
+
+/** `12:03:04.512 train#2 WARN message {"fields":1}`: the time, the step and attempt, the level, the line. */
+export function logLine(line: LogsAnswer['lines'][number]): string {
+  const time = line.at.slice(11, 23);
+  const fields = line.fields ? ` ${JSON.stringify(line.fields)}` : '';
+  return `${time} ${line.step}#${line.attempt} ${line.level.toUpperCase().padEnd(5)} ${line.message}${fields}`;
+}
+
+export function registerLogsCommand(program: Command, context: CliContext): void {
+  program
+    .command('logs')
+    .description("what a run's steps logged (ctx.log), oldest first")
+    .argument('<runId>')
+    .argument('[step]', 'only this step')
+    .option('-f, --follow', 'keep printing new lines until the run finishes')
+    .option('--json', 'print JSON lines, one object per log line')
+    .action(async (runId: string, step: string | undefined, options: { follow?: boolean; json?: boolean }) => {
+      const api = context.api();
+      let after = 0;
+      let trimmedShown = false;
+      /** Prints every stored line after `after`, page by page. */
+      const drain = async () => {
+        for (;;) {
+          const page = await readPage(api, runId, step, after);
+          if (!trimmedShown && !options.json) {
+            for (const [name, count] of Object.entries(page.trimmed)) context.print(`(${count} older lines of ${name} were trimmed: CAIRN_STEP_LOG_MAX_LINES)`);
+          }
+          trimmedShown = true;
+          for (const line of page.lines) context.print(options.json ? JSON.stringify(line) : logLine(line));
+          if (page.next === after) return;
+          after = page.next;
+        }
+      };
+      await drain();
+      while (options.follow) {
+        const run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
+        // A step stores its last lines before its result reaches the run, so one more read after the end gets them all.
+        await drain();
+        if (FINISHED.has(run.status)) return;
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      }
+    });
+}
