@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { logger } from '../lib/logger';
+import { sdkLogging } from '../lib/sdkLogger';
 import { loadRegistry } from '../lib/definitions';
 import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry';
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
@@ -82,7 +84,9 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME, deadlines: storeDeadlines(options.cfg) });
 
   const live = liveRegistry(await loadRegistry(options.definitions));
-  Runtime.install({ logger: new DefaultLogger(options.workerLogLevel ?? 'WARN') });
+  // The SDK's own lines through Cairn's logger (human lines on a terminal), at WARN unless asked.
+  const sdkLog = sdkLogging(logger.child({}, { level: (options.workerLogLevel ?? 'WARN').toLowerCase() }));
+  Runtime.install({ logger: sdkLog.logger, telemetryOptions: sdkLog.telemetryOptions });
   say('starting workers (bundling workflow code)');
   // Bundled once (by `npm run setup`, or here when that bundle is missing or stale): a reload restarts the workers in about a second.
   const workflowBundle = prebuiltWorkflowBundle() ?? (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }));

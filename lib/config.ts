@@ -149,6 +149,8 @@ export const ConfigSchema = z.object({
   /** Set by npm: the directory `npm run ...` was started from (it moves to the package root). */
   INIT_CWD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` for log collectors; `human` for people; `auto`: human on a terminal (not TERM=dumb), JSON otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'human']).default('auto'),
 }).superRefine((cfg, context) => {
   // A client certificate without its key (or the reverse) cannot be used: say so at start, not at the first call.
   for (const item of ['SERVER_CA_CERT', 'CLIENT_CERT', 'CLIENT_KEY'] as const) {

@@ -1,6 +1,7 @@
 import { connectClient } from '../lib/temporal';
 import { createServer } from 'node:http';
 import { Runtime } from '@temporalio/worker';
+import { sdkLogging } from '../lib/sdkLogger';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { openStoreWhenReachable } from '../lib/store/openStore';
@@ -17,7 +18,14 @@ import { startWorkers, type RunningWorkers } from './startWorkers';
 export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
   const cfg = config();
   const registry = await loadRegistry(definitionsPath(cfg));
-  const metricsServer = cfg.CAIRN_WORKER_METRICS_PORT ? await serveWorkerMetrics(cfg.CAIRN_HOST, cfg.CAIRN_WORKER_METRICS_PORT) : undefined;
+  // The SDK's own log lines (Core's too) through Cairn's logger; its metrics when a port is given.
+  const logging = sdkLogging(logger);
+  const metricsPort = cfg.CAIRN_WORKER_METRICS_PORT;
+  Runtime.install({
+    logger: logging.logger,
+    telemetryOptions: { ...logging.telemetryOptions, ...(metricsPort ? { metrics: { prometheus: { bindAddress: `${cfg.CAIRN_HOST}:${metricsPort + 1}` } } } : {}) },
+  });
+  const metricsServer = metricsPort ? await serveWorkerMetrics(cfg.CAIRN_HOST, metricsPort) : undefined;
   // The embedded store belongs to one process (`cairn dev`): a standalone worker records metadata only with DATABASE_URL.
   const store = cfg.DATABASE_URL ? await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) }) : undefined;
   let running: RunningWorkers | undefined;
@@ -45,7 +53,6 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
  * (task latencies, slots, polls) on `port + 1`, both at /metrics; /healthz on `port` for probes.
  */
 async function serveWorkerMetrics(host: string, port: number) {
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${host}:${port + 1}` } } } });
   const server = createServer((request, response) => {
     // A container's liveness probe: the worker process is up and serving.
     if (request.url === '/healthz') {
