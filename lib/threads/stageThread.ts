@@ -10,6 +10,7 @@ import { compareWithReference, type ReferenceComparisonInput } from '../drift/co
 import type { ReportProgress } from '../progress';
 import { scoreOnDataset, type ScoreInput } from '../ml/scoreOnDataset';
 import { trainModel } from '../ml/trainModel';
+import { lowerThreadPriority } from './threadPriority';
 import type { TrainConfigSchema } from '../stages/train';
 
 /** What each task takes and gives. */
@@ -40,6 +41,7 @@ export type StageThreadMessage = { id: number } & (
 // Imported anywhere but in a stage thread (a tool loading every module, the main thread), it does nothing.
 const port = parentPort;
 if (port && (workerData as typeof STAGE_THREAD | undefined)?.cairnStageThread) {
+  lowerThreadPriority();
   const post = (message: StageThreadMessage) => port.postMessage(message);
   port.on('message', ({ id, task, input }: StageTaskRequest) => {
     STAGE_TASKS[task](input as never, (details) => post({ id, kind: 'progress', details })).then(

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { DriftThresholdsSchema, type ColumnSample } from '../../lib/drift/driftR
 import { readColumns } from '../../lib/drift/readColumns';
 import { scoreOnDataset } from '../../lib/ml/scoreOnDataset';
 import { trainModel } from '../../lib/ml/trainModel';
+import { STAGE_THREAD_NICENESS } from '../../lib/threads/threadPriority';
 
 // Promised (README, train, evaluate and drift; issue 19): the train stage fits, evaluate scores and
 // the drift check compares in a worker thread, with the very same result as on the main thread, progress reported back, errors
@@ -96,5 +97,34 @@ describe('training in a worker thread', () => {
     await expect(cancelled).rejects.toThrow('cancelled');
     await runInThread('train', { datasetPath: path, options: quick });
     expect(stageThreadsStarted()).toBe(before + 1); // the cancelled task's thread was terminated, not reused
+  });
+});
+
+/** The niceness of each thread of this process, read from the kernel: field 19 of /proc/self/task/<tid>/stat. */
+function threadNiceness(): Map<number, number> {
+  return new Map(
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+    }),
+  );
+}
+
+describe.runIf(process.platform === 'linux')('stage thread priority (issue 19: the API answers while a model trains)', () => {
+  it('runs the task in a thread of lower priority (niceness 10), leaving every other thread of the process as it was', async () => {
+    const before = threadNiceness();
+    let during: Map<number, number> | undefined;
+    await runInThread('train', { datasetPath: path, options: boosted }, () => {
+      during ??= threadNiceness();
+    });
+    expect(during).toBeDefined();
+    // The thread running the task (new, or kept from an earlier task) is at niceness 10...
+    const atStageNiceness = [...during!].filter(([tid, nice]) => nice === STAGE_THREAD_NICENESS && tid !== process.pid);
+    expect(atStageNiceness.length).toBeGreaterThanOrEqual(1);
+    // ...and any thread whose niceness changed changed to that: nothing else was touched.
+    for (const [tid, nice] of before) if (during!.has(tid) && during!.get(tid) !== nice) expect(during!.get(tid), `thread ${tid}`).toBe(STAGE_THREAD_NICENESS);
+    // The main thread (the API's and the workers' event loop) keeps its priority, through every task of this file.
+    expect(during!.get(process.pid)).toBe(before.get(process.pid));
+    expect(during!.get(process.pid)).toBeLessThan(STAGE_THREAD_NICENESS);
   });
 });
