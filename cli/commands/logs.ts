@@ -47,13 +47,14 @@ export function registerLogsCommand(program: Command, context: CliContext): void
           after = page.next;
         }
       };
+      // An unknown run is an error naming it, not an empty log.
+      let run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
       await drain();
-      while (options.follow) {
-        const run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
-        // A step stores its last lines before its result reaches the run, so one more read after the end gets them all.
-        await drain();
-        if (FINISHED.has(run.status)) return;
+      while (options.follow && !FINISHED.has(run.status)) {
         await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+        run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
+        // A step stores its last lines before its result reaches the run: the read after the run ends gets them all.
+        await drain();
       }
     });
 }

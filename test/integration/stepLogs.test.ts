@@ -20,10 +20,13 @@ const attemptsSeen = new Map<string, number>();
 
 const chatty = defineStep({
   name: 'test-chatty',
-  config: z.object({ lines: z.number().int(), failFirst: z.boolean().default(false) }),
+  config: z.object({ lines: z.number().int(), failFirst: z.boolean().default(false), everyMs: z.number().int().default(0) }),
   run: async ({ run, config }, { log, attempt }) => {
     attemptsSeen.set(run.step, attempt);
-    for (let i = 0; i < config.lines; i++) log.info(`line ${i}`, { i });
+    for (let i = 0; i < config.lines; i++) {
+      log.info(`line ${i}`, { i });
+      if (config.everyMs) await new Promise((resolve) => setTimeout(resolve, config.everyMs));
+    }
     if (config.failFirst && attempt === 1) {
       log.error('giving up on attempt 1', { reason: 'first attempts fail here' });
       throw new Error('first attempt fails');
@@ -42,6 +45,8 @@ const pipeline = definePipeline({
     flood: { activity: chatty, after: ['first'], config: { lines: 60 } },
   },
 });
+
+const slow = definePipeline({ id: 'logs-slow', params: z.object({}), steps: { ticking: { activity: chatty, config: { lines: 8, everyMs: 400 } } } });
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -62,7 +67,7 @@ beforeAll(async () => {
   testStore = await openTestStore();
   const services = { ...scratchServices(testStore.store), stepLogMaxLines: MAX_LINES };
   worker = await startTestWorker(env, { [chatty.name]: toActivity(chatty, services) });
-  app = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [pipeline] }), store: testStore.store, taskQueue: worker.taskQueue, temporalUiUrl: null }));
+  app = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [pipeline, slow] }), store: testStore.store, taskQueue: worker.taskQueue, temporalUiUrl: null }));
   const started = await app.request(`/api/v1/pipelines/${pipeline.id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(started.status).toBe(201);
   runId = ((await started.json()) as { runId: string }).runId;
@@ -145,5 +150,16 @@ describe('step logs', () => {
     const unknownStep = await runCairn(api.url, ['logs', runId, 'Bad Step']);
     expect(unknownStep.code).not.toBe(0);
     expect(unknownStep.stderr).toMatch(/step/);
+  });
+
+  it('`cairn logs --follow` prints the lines of a running step as they come, and ends with the run; an unknown run is an error', async () => {
+    const started = await app.request(`/api/v1/pipelines/${slow.id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const slowRun = ((await started.json()) as { runId: string }).runId;
+    const followed = await runCairn(api.url, ['logs', slowRun, '--follow']);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout.trim().split('\n').map((l) => l.replace(/^\S+ ticking#1 \w+ +/, ''))).toEqual([...Array.from({ length: 8 }, (_, i) => `line ${i} {"i":${i}}`), 'done {"attempt":1}']);
+    const unknown = await runCairn(api.url, ['logs', 'cairn:logs-pipeline:none:x']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/no such run/);
   });
 });
