@@ -3,6 +3,7 @@ import { parseEnvApiKeys } from './auth/apiKeys';
 import { redactUrl } from './auth/redact';
 import { ConfigError } from './errors';
 import { ID_PATTERNS } from './ids';
+import { DEFAULT_STEP_LOG_MAX_LINES } from './logs/stepLogLine';
 import type { RunAuthorityPolicy } from './auth/runAuthority';
 import type { SourcePolicy } from './data/sourcePolicy';
 import type { StoreDeadlines } from './store/deadlinedPool';
@@ -123,7 +124,7 @@ export const ConfigSchema = z.object({
   /** On SIGTERM, how long a worker lets steps in flight finish before cancelling them (they run again elsewhere). */
   CAIRN_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Lines of each step's log kept in the store; older lines are trimmed (and counted). */
-  CAIRN_STEP_LOG_MAX_LINES: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
+  CAIRN_STEP_LOG_MAX_LINES: z.coerce.number().int().min(10).max(1_000_000).default(DEFAULT_STEP_LOG_MAX_LINES),
   /**
    * durable: a prediction is answered only once its log row is fsynced to a local journal, replayed
    * after a crash; buffered: rows wait in memory for their batch (a killed API loses up to ~0.5 s).

@@ -23,5 +23,5 @@ export const MAX_LOG_MESSAGE_CHARS = 8_192;
 /** Structured fields larger than this (as JSON) are replaced by a note saying so. */
 export const MAX_LOG_FIELDS_CHARS = 8_192;
 
-/** Lines kept per step when CAIRN_STEP_LOG_MAX_LINES does not say. */
-export const DEFAULT_STEP_LOG_MAX_LINES = 10_000; // CAIRN_STEP_LOG_MAX_LINES's default (lib/config.ts)
+/** Lines kept per step when CAIRN_STEP_LOG_MAX_LINES does not say (its default in lib/config.ts). */
+export const DEFAULT_STEP_LOG_MAX_LINES = 10_000;
