@@ -24,6 +24,9 @@ export function autoHeartbeatMs(heartbeatTimeoutMs: number | undefined): number 
   return Math.min(10_000, Math.max(50, Math.floor(heartbeatTimeoutMs / 3)));
 }
 
+/** The part of a failed attempt's stack kept in the step's log (the frames that matter come first). */
+const STACK_CHARS = 4_000;
+
 /** How long a cancelled step may take to stop before its attempt is abandoned (see guardStep). */
 export const CANCEL_GRACE_MS = 5_000;
 
@@ -90,7 +93,11 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
       return checked;
     } catch (thrown) {
       if (context.cancellationSignal.aborted) outcome = 'cancelled';
-      throw classify(thrown, context.cancellationSignal);
+      const failure = classify(thrown, context.cancellationSignal);
+      // The attempt's end goes into the step's log with the stack, which the run's state leaves out.
+      const error = toError(thrown);
+      stepLog.error(`attempt ${attempt} ${outcome}: ${failure.message}`, { type: failure instanceof ApplicationFailure ? failure.type : failure.name, ...(error.stack ? { stack: error.stack.slice(0, STACK_CHARS) } : {}) });
+      throw failure;
     } finally {
       clearInterval(timer);
       await stepLog.close();

@@ -93,12 +93,15 @@ describe('step logs', () => {
       '1 info line 1',
       '1 info line 2',
       '1 error giving up on attempt 1',
+      '1 error attempt 1 failed: first attempt fails',
       '2 info line 0',
       '2 info line 1',
       '2 info line 2',
       '2 warn done',
     ]);
     expect(body.lines[3]!.fields).toEqual({ reason: 'first attempts fail here' });
+    // The failed attempt's end, with the stack the run's state leaves out.
+    expect(body.lines[4]!.fields).toEqual({ type: 'Error', stack: expect.stringMatching(/^Error: first attempt fails\n\s+at /) });
     expect(body.lines.every((l) => l.step === 'first')).toBe(true);
     expect(body.trimmed).toEqual({});
   });
@@ -116,7 +119,7 @@ describe('step logs', () => {
     const all = await logs(`${base()}/logs`);
     expect(all.step).toBeNull();
     expect(new Set(all.lines.map((l) => l.step))).toEqual(new Set(['first', 'second', 'flood']));
-    expect(all.lines.length).toBe(8 + 3 + MAX_LINES);
+    expect(all.lines.length).toBe(9 + 3 + MAX_LINES);
     const ids = all.lines.map((l) => l.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     const firstPage = await logs(`${base()}/logs?limit=5`);
@@ -141,7 +144,7 @@ describe('step logs', () => {
     const lines = all.stdout.trim().split('\n');
     expect(lines[0]).toBe(`(${61 - MAX_LINES} older lines of flood were trimmed: CAIRN_STEP_LOG_MAX_LINES)`);
     expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} first#1 ERROR giving up on attempt 1 \{"reason":"first attempts fail here"\}$/));
-    expect(lines.length).toBe(1 + 8 + 3 + MAX_LINES);
+    expect(lines.length).toBe(1 + 9 + 3 + MAX_LINES);
     const one = await runCairn(api.url, ['logs', runId, 'second', '--json']);
     expect(one.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(['line 0', 'line 1', 'done']);
     const followed = await runCairn(api.url, ['logs', runId, 'second', '--follow']);
