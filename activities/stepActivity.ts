@@ -94,9 +94,10 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     } catch (thrown) {
       if (context.cancellationSignal.aborted) outcome = 'cancelled';
       const failure = classify(thrown, context.cancellationSignal);
-      // The attempt's end goes into the step's log with the stack, which the run's state leaves out.
+      // The attempt's end goes into the step's log with the stack, which the run's state leaves out
+      // (the worker's own log has it already, from the SDK).
       const error = toError(thrown);
-      stepLog.error(`attempt ${attempt} ${outcome}: ${failure.message}`, { type: failure instanceof ApplicationFailure ? failure.type : failure.name, ...(error.stack ? { stack: error.stack.slice(0, STACK_CHARS) } : {}) });
+      stepLog.keep('error', `attempt ${attempt} ${outcome}: ${failure.message}`, { type: failure instanceof ApplicationFailure ? failure.type : failure.name, ...(error.stack ? { stack: error.stack.slice(0, STACK_CHARS) } : {}) });
       throw failure;
     } finally {
       clearInterval(timer);

@@ -64,6 +64,14 @@ export class StepLogger implements StepLog {
     this.line('error', message, fields);
   }
 
+  /**
+   * A line kept with the run only, not echoed to the worker's log: for what the worker logs already
+   * in its own words (a failed attempt, which the SDK logs as "Activity failed").
+   */
+  keep(level: StepLogLine['level'], message: string, fields?: Record<string, unknown>): void {
+    this.line(level, message, fields, false);
+  }
+
   /** Sends what is held and stops the timer; never throws. */
   async close(): Promise<void> {
     clearTimeout(this.timer);
@@ -83,11 +91,11 @@ export class StepLogger implements StepLog {
     }
   }
 
-  private line(level: StepLogLine['level'], message: unknown, fields: Record<string, unknown> | undefined): void {
+  private line(level: StepLogLine['level'], message: unknown, fields: Record<string, unknown> | undefined, echo = true): void {
     const text = String(message);
     const bounded = text.length > MAX_LOG_MESSAGE_CHARS ? `${text.slice(0, MAX_LOG_MESSAGE_CHARS)}… (${text.length - MAX_LOG_MESSAGE_CHARS} more characters)` : text;
     const stored = storableFields(fields);
-    this.workerLog[level](stored ?? {}, bounded);
+    if (echo) this.workerLog[level](stored ?? {}, bounded);
     if (!this.sink) return;
     this.held.push({ attempt: this.attempt, at: new Date().toISOString(), level, message: bounded, fields: stored });
     this.dropOldestPastLimit();

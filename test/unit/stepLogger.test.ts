@@ -105,4 +105,14 @@ describe('StepLogger', () => {
     await log.close();
     expect(worker.lines.map((l) => l.msg)).toEqual(['only here']);
   });
+
+  it('keeps a line with the run without echoing it to the worker log (what the worker logged already)', async () => {
+    const worker = workerLog();
+    const { sink, stored } = flakySink(0);
+    const log = new StepLogger({ attempt: 1, workerLog: worker.log, bindings: {}, sink });
+    log.keep('error', 'attempt 1 failed: boom', { type: 'Error' });
+    await log.close();
+    expect(stored.map((l) => [l.level, l.message, l.fields])).toEqual([['error', 'attempt 1 failed: boom', { type: 'Error' }]]);
+    expect(worker.lines).toEqual([]);
+  });
 });
