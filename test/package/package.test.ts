@@ -33,8 +33,13 @@ beforeAll(async () => {
   await ok('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], project);
 }, 600_000);
 
-afterAll(() => {
-  dev?.kill('SIGTERM');
+afterAll(async () => {
+  // npx runs `cairn dev` as a child of its own: the whole process group is stopped, or cairn dev
+  // (and its Temporal server) would outlive the test.
+  if (dev?.pid === undefined || dev.exitCode !== null) return;
+  const exited = new Promise((resolve) => dev?.once('exit', resolve));
+  process.kill(-dev.pid, 'SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
 });
 
 describe('the npm package', () => {
@@ -85,7 +90,7 @@ describe('the npm package', () => {
     const [apiPort, temporalPort] = [await freePort(), await freePort()];
     const env = userEnv({ CAIRN_PORT: String(apiPort), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_CLI_PATH: resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), TERM: 'dumb' });
     let log = '';
-    dev = spawn('npx', ['cairn', 'dev'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    dev = spawn('npx', ['cairn', 'dev'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     dev.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     dev.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     const deadline = Date.now() + 90_000;
