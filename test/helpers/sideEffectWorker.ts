@@ -94,6 +94,8 @@ const worker = await createPipelineWorker({
   runWorkflows: true,
   workflowBundle: { codePath: env.WORKFLOW_BUNDLE },
   stickyQueueScheduleToStartTimeout: '1s',
+  // Few slots, so a worker cannot take a whole fan-out before its peer polls (the shared-queue test).
+  maxConcurrentActivities: 4,
   ...(env.SHUTDOWN_GRACE_MS === undefined ? {} : { shutdownGraceMs: env.SHUTDOWN_GRACE_MS }),
 });
 log('ready');
