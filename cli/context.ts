@@ -20,10 +20,11 @@ export interface CliContext {
 export function createCliContext(): CliContext {
   let configModule: typeof ConfigModule | undefined;
   let client: ApiClient | undefined;
-  const config = () => {
+  const loaded = () => {
     if (!configModule) throw new Error('the CLI read its configuration before loading it (call load() first)');
-    return configModule.config();
+    return configModule;
   };
+  const config = () => loaded().config();
   return {
     load: async () => {
       configModule ??= await import('../lib/config');
@@ -35,7 +36,7 @@ export function createCliContext(): CliContext {
       return client;
     },
     get isTty() {
-      return Boolean(process.stdout.isTTY) && config().TERM !== 'dumb';
+      return loaded().stdoutIsTerminal(config());
     },
     print: (line) => process.stdout.write(`${line}\n`),
     printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),

@@ -3,7 +3,8 @@ import type { RunAnswer } from './answers';
 import { CliError } from './cliError';
 import { operatorHints, runLines } from './format';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+/** The statuses a run ends in. */
+export const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** How long a wait keeps polling an API that does not answer (restarting, or its dependency down) before giving up. */
 export const RECONNECT_MS = 60_000;

@@ -206,6 +206,11 @@ export function invocationDirectory(cfg: Pick<Config, 'INIT_CWD'>): string {
   return cfg.INIT_CWD ?? process.cwd();
 }
 
+/** Standard output is a terminal a person reads (a TTY, and not TERM=dumb): live displays and human log lines. */
+export function stdoutIsTerminal(cfg: Pick<Config, 'TERM'>): boolean {
+  return Boolean(process.stdout.isTTY) && cfg.TERM !== 'dumb';
+}
+
 export function storeDeadlines(cfg: Config): StoreDeadlines {
   return { connectTimeoutMs: cfg.CAIRN_DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: cfg.CAIRN_DB_STATEMENT_TIMEOUT_MS };
 }

@@ -1,10 +1,10 @@
 import pino from 'pino';
-import { config } from './config';
+import { config, stdoutIsTerminal } from './config';
 import { humanLogLine } from './humanLogLines';
 
 const cfg = config();
 /** Lines a person reads on a terminal (or when LOG_FORMAT=human); JSON otherwise, for log collectors. */
-const human = cfg.LOG_FORMAT === 'human' || (cfg.LOG_FORMAT === 'auto' && Boolean(process.stdout.isTTY) && cfg.TERM !== 'dumb');
+const human = cfg.LOG_FORMAT === 'human' || (cfg.LOG_FORMAT === 'auto' && stdoutIsTerminal(cfg));
 
 /** Structured logs for every Cairn process. */
 export const logger = pino({ level: cfg.LOG_LEVEL, base: { service: 'cairn' } }, human ? { write: (line: string) => void process.stdout.write(humanLogLine(line)) } : undefined);

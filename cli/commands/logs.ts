@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { answer, pathParams, type ApiClient } from '../apiClient';
 import type { CliContext } from '../context';
+import { FINISHED } from '../waitForRun';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 /** How often --follow asks for new lines. */
 const FOLLOW_POLL_MS = 1_000;
 
@@ -47,12 +47,13 @@ export function registerLogsCommand(program: Command, context: CliContext): void
           after = page.next;
         }
       };
+      const runStatus = async () => (await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }))).status;
       // An unknown run is an error naming it, not an empty log.
-      let run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
+      let status = await runStatus();
       await drain();
-      while (options.follow && !FINISHED.has(run.status)) {
+      while (options.follow && !FINISHED.has(status)) {
         await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
-        run = await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
+        status = await runStatus();
         // A step stores its last lines before its result reaches the run: the read after the run ends gets them all.
         await drain();
       }

@@ -37,12 +37,14 @@ export class StepLogger implements StepLog {
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
   private boundLog: Logger | undefined;
-  private readonly attempt: number;
-  private readonly sink: StepLogSink | undefined;
 
-  constructor(private readonly options: { attempt: number; workerLog: Logger; bindings: Record<string, unknown>; sink: StepLogSink | undefined }) {
-    this.attempt = options.attempt;
-    this.sink = options.sink;
+  constructor(private readonly options: { attempt: number; workerLog: Logger; bindings: Record<string, unknown>; sink: StepLogSink | undefined }) {}
+
+  private get attempt(): number {
+    return this.options.attempt;
+  }
+  private get sink(): StepLogSink | undefined {
+    return this.options.sink;
   }
 
   /** The worker's logger bound to this step, made at the first line (most steps log nothing). */
