@@ -64,21 +64,21 @@ function checkingLookup(url: URL, host: string): LookupFunction {
   };
 }
 
-function get(url: URL, lookup: LookupFunction | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+function send(method: 'GET' | 'HEAD', url: URL, lookup: LookupFunction | undefined, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     // agent: false, a connection of its own: a pooled keep-alive socket would skip the checking lookup.
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', signal, agent: false, ...(lookup ? { lookup } : {}) }, resolve);
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, signal, agent: false, ...(lookup ? { lookup } : {}) }, resolve);
     request.on('error', reject);
     request.end();
   });
 }
 
 /**
- * Downloads a URL to a file under the policy: allowed hosts only, no address that is not public
- * unless the host is allowed one (checked at connect time), each redirect checked like the first
- * URL, a size and a time limit. Each chunk received is reported as progress.
+ * Sends a request under the policy: allowed hosts only, no address that is not public unless the host
+ * is allowed one (checked at connect time), each redirect checked like the first URL, a time limit.
+ * Returns the first 2xx answer; anything else is a DataError naming the URL (redacted).
  */
-export async function fetchToFile(href: string, target: string, policy: FetchPolicy, progress: ReportProgress = ignoreProgress): Promise<{ bytes: number; finalUrl: string }> {
+async function requestAllowed(method: 'GET' | 'HEAD', href: string, policy: FetchPolicy): Promise<{ response: IncomingMessage; url: URL }> {
   let url: URL;
   try {
     url = new URL(href);
@@ -88,7 +88,7 @@ export async function fetchToFile(href: string, target: string, policy: FetchPol
   const signal = AbortSignal.timeout(policy.timeoutMs);
   for (let hop = 0; hop <= (policy.maxRedirects ?? 3); hop++) {
     const { host, privateAllowed } = checkUrl(url, policy);
-    const response = await get(url, privateAllowed ? undefined : checkingLookup(url, host), signal).catch((error: Error) => {
+    const response = await send(method, url, privateAllowed ? undefined : checkingLookup(url, host), signal).catch((error: Error) => {
       if (error instanceof ConfigError || error instanceof DataError) throw error;
       throw new DataError(`${redactUrl(url.href)}: ${error.name === 'TimeoutError' || error.name === 'AbortError' ? `no answer within ${policy.timeoutMs} ms` : error.message}`);
     });
@@ -103,22 +103,36 @@ export async function fetchToFile(href: string, target: string, policy: FetchPol
       response.resume();
       throw new DataError(`${redactUrl(url.href)}: the server answered ${status}`);
     }
-    const declared = Number(response.headers['content-length'] ?? 0);
-    if (declared > policy.maxBytes) {
-      response.destroy();
-      throw new DataError(`${redactUrl(url.href)}: ${declared} bytes is over the ${policy.maxBytes}-byte limit`);
-    }
-    let bytes = 0;
-    const shown = redactUrl(url.href);
-    const counted = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        bytes += chunk.byteLength;
-        progress({ phase: 'fetch', bytes });
-        done(bytes > policy.maxBytes ? new DataError(`${shown}: more than the ${policy.maxBytes}-byte limit`) : null, chunk);
-      },
-    });
-    await pipeline(response, counted, createWriteStream(target));
-    return { bytes, finalUrl: url.href };
+    return { response, url };
   }
   throw new DataError(`${redactUrl(href)}: more than ${policy.maxRedirects ?? 3} redirects`);
+}
+
+/** Downloads a URL to a file under the policy (see requestAllowed), within its size limit. Each chunk received is reported as progress. */
+export async function fetchToFile(href: string, target: string, policy: FetchPolicy, progress: ReportProgress = ignoreProgress): Promise<{ bytes: number; finalUrl: string }> {
+  const { response, url } = await requestAllowed('GET', href, policy);
+  const declared = Number(response.headers['content-length'] ?? 0);
+  if (declared > policy.maxBytes) {
+    response.destroy();
+    throw new DataError(`${redactUrl(url.href)}: ${declared} bytes is over the ${policy.maxBytes}-byte limit`);
+  }
+  let bytes = 0;
+  const shown = redactUrl(url.href);
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.byteLength;
+      progress({ phase: 'fetch', bytes });
+      done(bytes > policy.maxBytes ? new DataError(`${shown}: more than the ${policy.maxBytes}-byte limit`) : null, chunk);
+    },
+  });
+  await pipeline(response, counted, createWriteStream(target));
+  return { bytes, finalUrl: url.href };
+}
+
+/** What a server says identifies a URL's current content (a HEAD request under the same policy): its validators, if it sends any. */
+export async function fetchValidators(href: string, policy: FetchPolicy): Promise<{ etag?: string; lastModified?: string; length?: string }> {
+  const { response } = await requestAllowed('HEAD', href, policy);
+  response.resume();
+  const { etag, 'last-modified': lastModified, 'content-length': length } = response.headers;
+  return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}), ...(length ? { length } : {}) };
 }
