@@ -37,7 +37,7 @@ describe('metadata store on the real PostgreSQL', () => {
     for (const pool of pools) pool.on('error', () => undefined);
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(loadMigrations().map((m) => m.version));
+      expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(loadMigrations().map((m) => m.version));
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
       await other.drop();
