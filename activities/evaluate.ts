@@ -13,8 +13,30 @@ import { runInThread } from '../lib/threads/runInThread';
 import { resolveAlias } from '../lib/registry/aliases';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { acquire } from './ingest';
-import { evaluateStage } from '../lib/stages/evaluate';
+import { evaluateStage, type EvaluateConfig } from '../lib/stages/evaluate';
+import { sourceFingerprint } from '../lib/data/sourceFingerprint';
+import type { StepServices } from '../lib/dsl/defineStep';
+import type { JsonObject, JsonValue } from '../lib/dsl/spec';
 import { upstreamOutput } from './upstreamOutput';
+
+/**
+ * For the step cache: what an evaluation reads besides its upstream outputs, which can change between
+ * runs: the version the compared alias points at, and an evaluation dataset's source.
+ */
+async function evaluationFingerprint(config: EvaluateConfig, { sources, store }: Pick<StepServices, 'sources' | 'store'>): Promise<{ fingerprint: JsonValue } | { reason: string }> {
+  const fingerprint: JsonObject = {};
+  if (config.against) {
+    if (!store) return { reason: 'comparing against an alias needs the metadata store' };
+    const incumbent = await resolveAlias(store.pool, config.against.model, config.against.alias);
+    fingerprint.against = incumbent ? { version: incumbent.version, model: incumbent.modelSha256 } : null;
+  }
+  if (config.evaluationDataset) {
+    const source = await sourceFingerprint(config.evaluationDataset, sources);
+    if ('reason' in source) return source;
+    fingerprint.evaluationDataset = source.fingerprint;
+  }
+  return { fingerprint };
+}
 
 const TrainOutput = z.object({
   model: ArtifactRefSchema,
@@ -32,6 +54,7 @@ export const evaluate = defineStep({
   config: evaluateStage.config,
   output: evaluateStage.output,
   heartbeat: 'manual',
+  fingerprint: evaluationFingerprint,
   run: async ({ run, config, upstream }, runtime) => {
     runtime.heartbeat({ phase: 'read' });
     const trained = upstreamOutput(upstream, TrainOutput, config.from, 'a trained model (a train output)');

@@ -8,6 +8,7 @@ import { monitor } from './monitor';
 import { register } from './register';
 import { noop } from './noop';
 import { sleep } from './sleep';
+import { stepCacheActivities } from './stepCache';
 import { toActivity, type StepActivity } from './stepActivity';
 import { train } from './train';
 import { validate } from './validate';
@@ -15,10 +16,15 @@ import { validate } from './validate';
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
 export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy, monitor];
 
-/** Every activity a worker registers: the built-in stages, the registry's own steps, and the drift watcher's. */
+/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's and the step cache's. */
 export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {
   const activities: Record<string, StepActivity> = {};
-  for (const step of [...builtinSteps, ...registry.steps.values()]) activities[step.name] = toActivity(step, services);
-  // Temporal calls every activity with JSON arguments; the watcher's two take their own input types.
-  return { ...(driftActivities(services) as unknown as Record<string, StepActivity>), ...activities };
+  const steps = new Map<string, AnyStepFunction>();
+  for (const step of [...builtinSteps, ...registry.steps.values()]) {
+    activities[step.name] = toActivity(step, services);
+    steps.set(step.name, step);
+  }
+  // Temporal calls every activity with JSON arguments; the watcher's and the step cache's take their own input types.
+  const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services) };
+  return { ...(bookkeeping as unknown as Record<string, StepActivity>), ...activities };
 }

@@ -9,6 +9,7 @@ import { fetchToFile } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
 import { allowedFile, sqlConnection, type SourcePolicy } from '../lib/data/sourcePolicy';
 import { querySqlToJsonl } from '../lib/data/sqlSource';
+import { sourceFingerprint } from '../lib/data/sourceFingerprint';
 import { redactProfile } from '../lib/data/profile';
 import { redactUrl } from '../lib/auth/redact';
 import { ConfigError, DataError } from '../lib/errors';
@@ -61,6 +62,7 @@ export const ingest = defineStep({
   config: ingestStage.config,
   output: ingestStage.output,
   heartbeat: 'manual',
+  fingerprint: (config, { sources }) => sourceFingerprint(config, sources),
   run: async ({ run, config }, runtime) => {
     const store = runtime.store;
     const dir = await mkdtemp(join(tmpdir(), 'cairn-ingest-'));

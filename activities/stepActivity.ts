@@ -11,6 +11,7 @@ import { toError } from '../lib/faults/toError';
 import { logger } from '../lib/logger';
 import { DEFAULT_STEP_LOG_MAX_LINES } from '../lib/logs/stepLogLine';
 import { StepLogger } from '../lib/logs/stepLogger';
+import { experimentRecorder } from '../lib/experiments/experimentRecorder';
 import { appendStepLogs } from '../lib/store/stepLogsTable';
 import { stepDuration, stepRetries } from '../lib/metrics/metrics';
 import { guardStep } from './stepGuard';
@@ -59,8 +60,9 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     // A local activity (a light step) has no heartbeat: the workflow's own worker runs it.
     const local = context.info.isLocal;
     const beat = (details?: unknown) => (local ? undefined : context.heartbeat(details));
-    const timer = setInterval(() => beat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
+    const timer = local ? undefined : setInterval(() => beat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
     const stepLog = stepLogger(input, attempt, labels, services);
+    const experiment = experimentRecorder({ pool: services.store?.pool, run: input.run, attempt, step, startedAt: performance.now(), log: stepLog });
     let outcome = 'failed';
     try {
       const upstream = await resolveOutputs(input.upstream, services.artifacts);
@@ -84,6 +86,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
                 signal: context.cancellationSignal,
                 attempt,
                 log: stepLog,
+                experiment,
               },
             ),
           ),

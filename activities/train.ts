@@ -8,6 +8,11 @@ import { upstreamOutput } from './upstreamOutput';
 
 const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 
+/** A fit's metrics as experiments search them: the holdout score under its metric's name (accuracy, rmse), the training score as train_<metric>, and the counts. */
+function experimentMetrics(metrics: { metric: string; holdoutScore: number; trainScore: number; trainRows: number; testRows: number; iterations: number }): Record<string, number> {
+  return { [metrics.metric]: metrics.holdoutScore, [`train_${metrics.metric}`]: metrics.trainScore, trainRows: metrics.trainRows, testRows: metrics.testRows, iterations: metrics.iterations };
+}
+
 /**
  * train: fits a model on the upstream dataset (seeded split, preprocessing from the training rows)
  * and stores it as a JSON model document artifact. The fit runs in a worker thread, so the worker's
@@ -31,6 +36,7 @@ export const train = defineStep({
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });
+    await runtime.experiment({ algorithm: result.model.algorithm, params: trainConfig, metrics: experimentMetrics(result.metrics), dataset: dataset.sha256 });
     return {
       model,
       dataset,

@@ -3,6 +3,7 @@ import { apiDuringTraining } from './apiDuringTraining';
 import { boostedTrees } from './boostedTrees';
 import { cliStart } from './cliStart';
 import { drift } from './drift';
+import { experiments } from './experiments';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
 import { peers } from './peers';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'worker-start': workerStart,
   scale,
   peers,
+  experiments,
 };
 
 const name = process.argv[2];

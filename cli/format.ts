@@ -20,10 +20,12 @@ function seconds(step: StepView, now: number): string {
 /** One line per step: mark, name, status, attempt, time, and the error when there is one. */
 export function stepLine(step: StepView, nameWidth: number, now = Date.now()): string {
   const attempt = step.status === 'running' && step.attempt && step.attempt > 1 ? ` attempt ${step.attempt}` : '';
-  const round = (step.round > 1 ? ` (round ${step.round})` : step.reusedFrom ? ' (reused)' : '') + (step.local ? ' (light)' : '');
+  const round = (step.round > 1 ? ` (round ${step.round})` : step.reusedFrom ? ' (reused)' : step.cachedFrom ? ' (cached)' : '') + (step.local ? ' (light)' : '');
+  // Which run a cached output came from is worth its own words: the output is that run's.
+  const cached = step.cachedFrom ? `  cached from ${step.cachedFrom}` : '';
   const error = step.error && step.status !== 'succeeded' ? `  ${step.error.type}: ${step.error.message}` : '';
   const failure = step.status === 'running' && step.lastFailure ? `  last failure: ${step.lastFailure}` : '';
-  return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${error}${failure}`;
+  return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${cached}${error}${failure}`;
 }
 
 export function runLines(run: RunView, now = Date.now()): string[] {

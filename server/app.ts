@@ -11,6 +11,8 @@ import { defineRoute, type RouteDef } from './routeDef';
 import { aliasRoutes } from './routes/aliases';
 import { driftRoutes } from './routes/drift';
 import { datasetRoutes } from './routes/datasets';
+import { stepCacheRoutes } from './routes/stepCache';
+import { experimentRoutes } from './routes/experiments';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { keyRoutes } from './routes/keys';
@@ -40,6 +42,8 @@ export function apiResources(deps: AppDeps, keyRing: KeyRing, metricsOpen = fals
     scheduleRoutes(deps),
     eventRoutes(deps),
     datasetRoutes(deps),
+    stepCacheRoutes(deps),
+    experimentRoutes(deps),
     modelRoutes(deps),
     servingRoutes(deps),
     aliasRoutes(deps),

@@ -24,6 +24,7 @@ import { infrastructureBackoffMs } from '../lib/faults/backoff';
 import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttributes';
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../lib/runContract/messages';
+import { CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, type CacheLookup, type CacheLookupRequest, type CachePolicy, type CacheRecordRequest } from '../lib/runContract/stepCache';
 import { jsonBytes } from './jsonBytes';
 import type { RunMetricsSinks } from './metricsSink';
 import {
@@ -37,6 +38,7 @@ import {
   assertRunOpen,
   boundedSnapshot,
   createRunState,
+  markCached,
   markFailed,
   markReused,
   markRunning,
@@ -107,7 +109,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   );
 
   runMetrics.started(input.spec.pipeline, input.trigger);
-  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse, signatures: input.signatures };
+  const context = { runId: info.workflowId, temporalRunId: info.runId, params: input.params, reuse: input.reuse, signatures: input.signatures, cache: input.cache ?? 'use' };
   const dagScope = new CancellationScope();
   const dag = dagScope.run(() => runAllSteps(run, context, publishStatus));
   dag.catch(() => undefined); // observed below; avoid an unhandled rejection when the abort wins the race
@@ -186,6 +188,7 @@ interface StepContext {
   params: RunInput['params'];
   reuse: RunInput['reuse'];
   signatures: RunInput['signatures'];
+  cache: CachePolicy;
 }
 
 /**
@@ -288,10 +291,23 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
     input.run.approval = approval;
   }
 
+  let cacheKey: string | null = null;
+  if (step.cache && context.cache !== 'off') {
+    const lookup = await lookUpCache({ activity: step.activity, input, policy: context.cache });
+    if ('hit' in lookup) {
+      markCached(state, lookup.hit.output, lookup.hit.runId, new Date());
+      return;
+    }
+    state.cacheMiss = lookup.miss;
+    cacheKey = lookup.key;
+  }
+
   for (;;) {
     markRunning(state, new Date());
     try {
-      markSucceeded(state, await executeStep(run, step, state, input), new Date());
+      const output = await executeStep(run, step, state, input);
+      markSucceeded(state, output, new Date());
+      if (cacheKey !== null) await recordInCache({ activity: step.activity, input, policy: context.cache === 'refresh' ? 'refresh' : 'use', key: cacheKey, output });
       return;
     } catch (error) {
       if (isCancellation(error)) {
@@ -330,6 +346,36 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       state.operatorNotes.push(note);
       publishStatus();
     }
+  }
+}
+
+/**
+ * The step cache's bookkeeping runs on this workflow's own worker, as local activities: a lookup may
+ * hash a large source file and verify the artifacts of a hit, hence the long timeout.
+ */
+const cacheBookkeeping = proxyLocalActivities<{
+  [CACHE_LOOKUP_ACTIVITY]: (request: CacheLookupRequest) => Promise<CacheLookup>;
+  [CACHE_RECORD_ACTIVITY]: (request: CacheRecordRequest) => Promise<{ recorded: boolean; reason?: string }>;
+}>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 3 } });
+
+/** The cache's answer for a step; a lookup that fails is a miss, never a failed step. */
+async function lookUpCache(request: CacheLookupRequest): Promise<CacheLookup> {
+  try {
+    return await cacheBookkeeping[CACHE_LOOKUP_ACTIVITY](request);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { key: null, miss: `the cache lookup failed: ${(error as Error).message}` };
+  }
+}
+
+/** Keeps a step's output in the cache; a cache that cannot take it never fails the step. */
+async function recordInCache(request: CacheRecordRequest): Promise<void> {
+  try {
+    const recorded = await cacheBookkeeping[CACHE_RECORD_ACTIVITY](request);
+    if (!recorded.recorded) log.info('step output not cached', { step: request.input.run.step, reason: recorded.reason });
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    log.warn('step output not cached', { step: request.input.run.step, error: (error as Error).message });
   }
 }
 

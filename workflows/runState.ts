@@ -115,12 +115,24 @@ export function markFailed(state: StepState, error: StepError, now: Date, awaitO
   state.finishedAt = now.toISOString();
 }
 
-export function markReused(state: StepState, output: JsonValue | null, fromRun: string, now: Date): void {
+/** A step that succeeded without executing: its output was taken from an earlier run. */
+function markTaken(state: StepState, output: JsonValue | null, now: Date): void {
   state.status = 'succeeded';
   state.output = output;
-  state.reusedFrom = fromRun;
   state.startedAt = now.toISOString();
   state.finishedAt = now.toISOString();
+}
+
+/** A re-run's step upstream of where it starts again: its output is the earlier run's. */
+export function markReused(state: StepState, output: JsonValue | null, fromRun: string, now: Date): void {
+  markTaken(state, output, now);
+  state.reusedFrom = fromRun;
+}
+
+/** A cacheable step whose output came from the step cache: it succeeded without executing. */
+export function markCached(state: StepState, output: JsonValue | null, fromRun: string, now: Date): void {
+  markTaken(state, output, now);
+  state.cachedFrom = fromRun;
 }
 
 export function markSkipped(state: StepState, note: string, now: Date): void {

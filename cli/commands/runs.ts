@@ -25,14 +25,15 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .argument('<pipeline>', 'pipeline id (see `cairn pipelines`)')
     .option('-p, --param <key=value>', 'a param, repeatable; read as JSON unless the param is a string', collect, [])
     .option('--key <key>', 'idempotency key: the same key never starts a second run')
+    .option('--no-cache', 'run every cacheable step even when the step cache holds its output (the new outputs are cached)')
     .option('--wait', 'wait for the run to finish, showing each step')
     .option('--json', 'print JSON')
-    .action(async (pipelineId: string, options: { param: string[]; key?: string; wait?: boolean; json?: boolean }) => {
+    .action(async (pipelineId: string, options: { param: string[]; key?: string; cache: boolean; wait?: boolean; json?: boolean }) => {
       const api = context.api();
       const pipeline = await answer(api.api.v1.pipelines[':id'].$get({ param: pathParams({ id: pipelineId }) }));
       const params = resolveLocalPaths(parseParamFlags(options.param, pipeline.params), invocationDirectory(context.config()));
       const started = await answer(
-        api.api.v1.pipelines[':id'].runs.$post({ param: pathParams({ id: pipelineId }), json: { params, trigger: 'cli', ...(options.key ? { key: options.key } : {}) } }),
+        api.api.v1.pipelines[':id'].runs.$post({ param: pathParams({ id: pipelineId }), json: { params, trigger: 'cli', ...(options.key ? { key: options.key } : {}), ...(options.cache ? {} : { cache: 'refresh' as const }) } }),
       );
       if (!options.wait) {
         if (options.json) return context.printJson(started);

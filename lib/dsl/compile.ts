@@ -163,8 +163,25 @@ function checkStep(step: AnyStep, fail: (problem: string) => never): void {
   }
   const parsed = StepOptionsSchema.safeParse(options);
   if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
+  if (parsed.data?.cache) checkCacheable(step, (problem) => fail(`step '${name}': ${problem}`));
   // A config written out (not computed from params) is checked when the definitions load.
   if (config !== undefined && typeof config !== 'function') checkConfig(step, config, (problem) => fail(`step '${name}': ${problem}`));
+}
+
+/**
+ * `cache: true` only where running the step again would change nothing but its output: not on stages
+ * that register, deploy, watch or wait, and not on another worker's step (whose code this worker
+ * cannot version).
+ */
+function checkCacheable(step: AnyStep, fail: (problem: string) => never): void {
+  const activity = step.activity;
+  if (isRemoteStep(activity)) fail(`cache: true is not supported on a step another worker runs ('${activity.name}'): its code cannot be versioned here`);
+  const name = activityNameOf(activity);
+  if (name !== undefined && isStageName(name) && !STAGES[name].cacheable) {
+    const cacheable = Object.values(STAGES).filter((stage) => stage.cacheable).map((stage) => stage.name);
+    fail(`cache: true is not allowed on '${name}', which changes things outside its output; cacheable stages: ${cacheable.join(', ')}`);
+  }
+  if (typeof activity === 'object' && activity.kind === 'cairn-step' && !activity.cacheable) fail(`cache: true is not allowed on '${activity.name}': its defineStep says cacheable: false`);
 }
 
 /** Checks a resolved config against the step's schema and its `from` against its upstream steps. */
@@ -243,6 +260,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
     taskQueue: queueOf(step) ?? null,
     whenUpstreamSkipped: options.whenUpstreamSkipped ?? STEP_DEFAULTS.whenUpstreamSkipped,
     ...(local ? { local: true as const } : {}),
+    ...(options.cache ? { cache: true as const } : {}),
     // Only set when asked for, so the hashes of pipelines without approvals stay as they were.
     ...(options.approval
       ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }

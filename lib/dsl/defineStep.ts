@@ -5,7 +5,7 @@ import type { RunAuthorityPolicy } from '../auth/runAuthority';
 import type { SourcePolicy } from '../data/sourcePolicy';
 import type { StepLog } from '../logs/stepLogger';
 import type { Store } from '../store/openStore';
-import type { JsonObject } from './spec';
+import type { JsonObject, JsonValue } from './spec';
 import type { StepInput, StepOutput } from './stepIo';
 
 /** What the worker lends every step: where artifacts go, and the metadata store when there is one. */
@@ -31,6 +31,22 @@ export interface StepRuntime extends StepServices {
   attempt: number;
   /** The step's log: each line goes to the worker's log and is kept with the run (`cairn logs`). */
   log: StepLog;
+  /**
+   * Records this execution as an experiment (its params, its metrics, the dataset it trained on),
+   * searchable with `cairn experiments`; nothing on a worker without a metadata store. The built-in
+   * train records every fit this way.
+   */
+  experiment(record: ExperimentRecord): Promise<void>;
+}
+
+/** What a training step records about one execution (see StepRuntime.experiment). */
+export interface ExperimentRecord {
+  params: JsonObject;
+  /** Numbers only; one that is not finite is left out (and named in the step's log). */
+  metrics: Record<string, number>;
+  /** The sha256 of the dataset it trained on, when there is one. */
+  dataset?: string | null;
+  algorithm?: string | null;
 }
 
 type MaybeSchema = z.ZodType | undefined;
@@ -59,13 +75,32 @@ export interface StepFunction<Config extends JsonObject = JsonObject, Output ext
    */
   readonly output: Output;
   readonly run: (input: StepInput & { config: Config }, runtime: StepRuntime) => Promise<StepOutput> | StepOutput;
+  /** Part of the step cache's key: bump it when the step's results change though `run`'s own text did not (a helper it calls changed). */
+  readonly version: string | undefined;
+  /** Whether pipelines may declare `cache: true` on this step (default true). */
+  readonly cacheable: boolean;
+  /**
+   * For a step that reads data from outside (a file, a URL): a small JSON value that changes when
+   * that data changes, part of the step cache's key. Returns `{ reason }` instead when the data
+   * cannot be fingerprinted cheaply: the step then runs (a cache miss, with that reason).
+   */
+  readonly fingerprint: StepFingerprint<Config> | undefined;
 }
+
+/** See StepFunction.fingerprint. */
+export type StepFingerprint<Config extends JsonObject = JsonObject> = (
+  config: Config,
+  services: Pick<StepServices, 'sources' | 'store'>,
+) => Promise<{ fingerprint: JsonValue } | { reason: string }>;
 
 interface StepDeclaration<Config extends JsonObject, Output extends MaybeSchema> {
   name: string;
   config?: z.ZodType<Config>;
   heartbeat?: 'auto' | 'manual';
   output?: Output;
+  version?: string;
+  cacheable?: boolean;
+  fingerprint?: StepFingerprint<Config>;
 }
 
 /** What a step that declares `needsStore: true` is lent: the store is always there. */
@@ -105,6 +140,9 @@ export function defineStep<Config extends JsonObject = JsonObject, Output extend
     heartbeat: definition.heartbeat ?? 'auto',
     needsStore: definition.needsStore ?? false,
     output: definition.output as Output,
+    version: definition.version,
+    cacheable: definition.cacheable ?? true,
+    fingerprint: definition.fingerprint,
     // A store-needing step only ever runs with a store (toActivity refuses it otherwise), and what it
     // returns is checked as JSON (and against `output`) by the worker.
     run: definition.run as unknown as StepFunction<Config>['run'],

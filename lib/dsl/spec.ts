@@ -24,6 +24,8 @@ export const StepSpecSchema = z.object({
   whenUpstreamSkipped: z.enum(['run', 'skip']),
   /** A light step: run as a local activity in the workflow's worker. Absent for regular steps (and in specs compiled before it existed). */
   local: z.literal(true).optional(),
+  /** A cacheable step (`cache: true`): its output may come from the step cache. Absent otherwise, so older specs keep their hashes. */
+  cache: z.literal(true).optional(),
   /** Present when the step waits for an approval before it runs; absent in specs compiled before approvals existed. */
   approval: z.object({ timeoutMs: z.number().positive() }).optional(),
 });

@@ -37,6 +37,12 @@ export const StepOptionsSchema = z.strictObject({
    * the same retries, timeout and operator actions. It cannot name a queue, and it does not heartbeat.
    */
   light: z.boolean().optional(),
+  /**
+   * Reuse this step's output from an earlier run when nothing it depends on changed: its code
+   * version, config, upstream outputs and (for a source) the data it reads. A hit is used only once
+   * every artifact it references is verified; see the README's "Step cache".
+   */
+  cache: z.boolean().optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),
 });

@@ -1,6 +1,7 @@
 import type { Approval, Starter } from '../auth/runAuthority';
 import type { DriftThresholdsInput } from '../drift/driftReport';
 import type { PipelineSpec, JsonObject, JsonValue } from '../dsl/spec';
+import type { CachePolicy } from './stepCache';
 
 export type RunStatus = 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'awaiting_approval' | 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -18,6 +19,8 @@ export interface RunInput {
   startedBy?: Starter;
   /** Per step, the API's signature over what the step does and who started it (with CAIRN_SPEC_SECRET). */
   signatures?: Record<string, string>;
+  /** How the run uses the step cache (cacheable steps only); absent means 'use'. */
+  cache?: CachePolicy;
 }
 
 export interface StepError {
@@ -53,6 +56,10 @@ export interface StepState {
   activityId?: string | null;
   /** A light step: it runs as a local activity (a marker in the history, not an activity task). */
   local?: boolean;
+  /** Set when the output came from the step cache: the run that produced it (the step did not execute). */
+  cachedFrom?: string;
+  /** For a cacheable step that executed: why the cache had nothing usable. */
+  cacheMiss?: string;
 }
 
 export interface RunSnapshot {

@@ -5,6 +5,7 @@ import type { Pipeline } from '../dsl/definePipeline';
 import type { JsonObject, PipelineSpec } from '../dsl/spec';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runWorkflowId } from '../runIds';
+import type { CachePolicy } from '../runContract/stepCache';
 import { STARTED_BY_MEMO, type RunInput, type RunPipelineWorkflow } from '../runContract/types';
 import { DIRECT_STARTER, signSpec, type Starter } from '../auth/runAuthority';
 
@@ -28,6 +29,8 @@ export interface StartRunRequest extends Partial<RunIssuer> {
   key?: string;
   logicalDate?: Date;
   taskQueue: string;
+  /** The run's use of the step cache; 'use' when absent. */
+  cache?: CachePolicy | undefined;
 }
 
 export interface StartedRun {
@@ -62,6 +65,8 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
     trigger: request.trigger,
     ...(request.logicalDate ? { logicalDate: request.logicalDate.toISOString() } : {}),
     ...(request.reuse ? { reuse: request.reuse } : {}),
+    // Only set when it differs from the default, so a run's input reads as before.
+    ...(request.cache && request.cache !== 'use' ? { cache: request.cache } : {}),
     startedBy,
     ...signaturesFor(request.specSecret, spec, startedBy),
   };

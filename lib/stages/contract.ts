@@ -14,6 +14,12 @@ export interface StageContract<Config extends z.ZodType = z.ZodType, Output exte
   readonly output: Output;
   /** The stage records datasets, models or aliases in the metadata store: its worker needs DATABASE_URL (or `cairn dev`). */
   readonly needsStore: boolean;
+  /**
+   * A step of this stage may declare `cache: true`: its output depends only on its config, its
+   * upstream outputs and (for a source) the data it reads, and running it again changes nothing
+   * elsewhere. Stages that register, deploy, watch or wait are not.
+   */
+  readonly cacheable: boolean;
 }
 
 export function defineStageContract<Config extends z.ZodType, Output extends z.ZodType>(contract: StageContract<Config, Output>): StageContract<Config, Output> {

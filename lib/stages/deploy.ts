@@ -13,4 +13,5 @@ export const deployStage = defineStageContract({
   }),
   output: z.object({ model: z.string(), alias: z.string(), version: z.number().int(), previous: z.number().int().nullable(), moved: z.boolean() }),
   needsStore: true,
+  cacheable: false,
 });

@@ -16,6 +16,8 @@ export const EvaluateConfigSchema = z.strictObject({
   from: z.string().optional(),
 });
 
+export type EvaluateConfig = z.output<typeof EvaluateConfigSchema>;
+
 export const evaluateStage = defineStageContract({
   name: 'evaluate',
   summary: 'Scores the upstream model on the holdout rows it never saw (or an evaluation dataset), checks the gate, and compares with the version an alias points at on the same rows.',
@@ -33,4 +35,5 @@ export const evaluateStage = defineStageContract({
     report: ArtifactRefSchema,
   }),
   needsStore: false,
+  cacheable: true,
 });

@@ -37,4 +37,5 @@ export const ingestStage = defineStageContract({
     source: z.object({ kind: z.enum(['file', 'url', 'sql']), format: z.enum(TABULAR_FORMATS) }),
   }),
   needsStore: true,
+  cacheable: true,
 });

@@ -25,4 +25,5 @@ export const monitorStage = defineStageContract({
     accuracy: z.number().nullable(),
   }),
   needsStore: true,
+  cacheable: false,
 });

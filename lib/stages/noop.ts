@@ -8,4 +8,5 @@ export const noopStage = defineStageContract({
   config: z.record(z.string(), z.json()),
   output: z.object({ upstream: z.array(z.string()) }),
   needsStore: false,
+  cacheable: true,
 });

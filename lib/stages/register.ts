@@ -9,4 +9,5 @@ export const registerStage = defineStageContract({
   config: z.strictObject({ model: ModelNameSchema, from: z.string().optional() }),
   output: z.object({ model: z.string(), version: z.number().int(), created: z.boolean(), modelRef: ArtifactRefSchema }),
   needsStore: true,
+  cacheable: false,
 });

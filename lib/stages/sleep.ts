@@ -7,4 +7,5 @@ export const sleepStage = defineStageContract({
   config: z.strictObject({ ms: z.number().int().min(0).max(86_400_000) }),
   output: z.object({ sleptMs: z.number().int() }),
   needsStore: false,
+  cacheable: false,
 });

@@ -49,4 +49,5 @@ export const trainStage = defineStageContract({
     }),
   }),
   needsStore: false,
+  cacheable: true,
 });

@@ -23,4 +23,5 @@ export const validateStage = defineStageContract({
     passed: z.literal(true),
   }),
   needsStore: false,
+  cacheable: true,
 });

@@ -22,6 +22,16 @@ export async function recordRunArtifact(pool: Pool, entry: { runId: string; step
   ]);
 }
 
+/** A step whose output came from the step cache records the artifacts of the step it came from as its own (lineage; nothing is copied). */
+export async function copyStepArtifacts(pool: Pool, from: { runId: string; step: string }, to: { runId: string; step: string }): Promise<void> {
+  await pool.query(
+    `INSERT INTO run_artifacts (run_id, step, name, sha256)
+     SELECT $3, $4, name, sha256 FROM run_artifacts WHERE run_id = $1 AND step = $2
+     ON CONFLICT (run_id, step, name) DO NOTHING`,
+    [from.runId, from.step, to.runId, to.step],
+  );
+}
+
 export async function listRunArtifacts(pool: Pool, runId: string): Promise<RunArtifact[]> {
   const { rows } = await pool.query<{ run_id: string; step: string; name: string; sha256: string; size_bytes: string; media_type: string; created_at: Date }>(
     `SELECT r.run_id, r.step, r.name, a.sha256, a.size_bytes, a.media_type, r.created_at

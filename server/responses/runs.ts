@@ -41,6 +41,10 @@ export const StepStateSchema = z.object({
   activityId: z.string().nullable().optional(),
   /** A light step, run as a local activity. */
   local: z.boolean().optional(),
+  /** The output came from the step cache: the run that produced it (the step did not execute). */
+  cachedFrom: z.string().optional(),
+  /** A cacheable step that executed: why the cache had nothing usable. */
+  cacheMiss: z.string().optional(),
 });
 
 export const RunViewSchema = z.object({

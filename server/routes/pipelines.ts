@@ -5,6 +5,7 @@ import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { activityNameOf, queueOf } from '../../lib/dsl/compile';
 import { stageOf } from '../../lib/stages';
 import { startRun } from '../../lib/runs/startRun';
+import { CACHE_POLICIES } from '../../lib/runContract/stepCache';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { PipelineId } from '../pathParams';
@@ -19,6 +20,8 @@ const StartRunBody = z.strictObject({
   trigger: TriggerNameSchema.default('api'),
   /** Idempotency key: starting the same pipeline with the same trigger and key again answers 409. */
   key: RunKeySchema.optional(),
+  /** The step cache: use (default) takes verified hits; refresh runs every step and records anew; off neither reads nor writes. */
+  cache: z.enum(CACHE_POLICIES).default('use'),
 });
 
 function describePipeline(pipeline: Pipeline) {
@@ -81,7 +84,7 @@ export function pipelineRoutes(deps: AppDeps) {
       status: 201,
       responses: { 201: 'run started', 404: 'no such pipeline', 409: 'a run with this key exists', 422: 'invalid params, naming each field' },
       handler: async (c, { params: { id }, body }) => {
-        const run = await startRun(deps.client, { pipeline: find(id), params: body.params, trigger: body.trigger, key: body.key, taskQueue: deps.taskQueue, ...issuerOf(c, deps) });
+        const run = await startRun(deps.client, { pipeline: find(id), params: body.params, trigger: body.trigger, key: body.key, cache: body.cache, taskQueue: deps.taskQueue, ...issuerOf(c, deps) });
         const { handle: _handle, ...started } = run;
         return c.json({ ...started, links: runLinks(deps, run.runId) }, 201);
       },

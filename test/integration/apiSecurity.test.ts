@@ -88,6 +88,11 @@ const ROLE_TABLE: [string, 'public' | ApiRole][] = [
   ['POST /api/v1/schedules/:scheduleId/backfill', 'operator'],
   ['POST /api/v1/events/:name', 'operator'],
   ['GET /api/v1/datasets/:sha256/profile', 'viewer'],
+  ['GET /api/v1/cache', 'viewer'],
+  ['DELETE /api/v1/cache', 'operator'],
+  ['GET /api/v1/experiments', 'viewer'],
+  ['GET /api/v1/experiments/:id', 'viewer'],
+  ['GET /api/v1/experiments/:id/compare/:other', 'viewer'],
   ['GET /api/v1/models', 'viewer'],
   ['GET /api/v1/models/:name/versions', 'viewer'],
   ['GET /api/v1/models/:name/versions/:version', 'viewer'],
@@ -278,7 +283,7 @@ describe('the OpenAPI document', () => {
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
     expect((document as unknown as { servers: unknown[] }).servers).toEqual([{ url: '/', description: expect.any(String) }]);
     const startRun = document.paths['/api/v1/pipelines/{id}/runs']?.post as { requestBody: { content: { 'application/json': { schema: { properties: object } } } } };
-    expect(Object.keys(startRun.requestBody.content['application/json'].schema.properties)).toEqual(['params', 'trigger', 'key']);
+    expect(Object.keys(startRun.requestBody.content['application/json'].schema.properties)).toEqual(['params', 'trigger', 'key', 'cache']);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const missing = routes.map((r) => `${r.method} ${r.path}`).filter((line) => !readme.includes(line));
     expect(missing, 'routes missing from the README API reference').toEqual([]);

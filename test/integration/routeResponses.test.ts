@@ -13,6 +13,8 @@ import { cron, definePipeline, defineRegistry, onEvent } from '../../lib/dsl';
 import { PredictionLog } from '../../lib/serving/predictionLog';
 import { recordDataset } from '../../lib/store/datasets';
 import { recordRunArtifact } from '../../lib/store/runArtifacts';
+import { recordStepCacheEntry } from '../../lib/store/stepCacheTable';
+import { recordExperiment } from '../../lib/store/experimentsTable';
 import { appendStepLogs } from '../../lib/store/stepLogsTable';
 import { apiRoutes, createApp } from '../../server/app';
 import { KeyRing } from '../../server/security/keyRing';
@@ -170,6 +172,23 @@ describe('every route answers what it declares', () => {
     const report = await checkModelDrift(pool, artifacts, { model: 'penguins', alias: 'production', current: { kind: 'dataset', sha256: dataset.sha256 }, minRows: 1, thresholds: {} });
     expect(report?.status).toBe('checked');
     expect((await call('GET', '/api/v1/models/penguins/drift')).reports).toHaveLength(1);
+  });
+
+  it('the step cache', async () => {
+    await recordStepCacheEntry(testStore.store.pool, { key: 'e'.repeat(64), activity: 'noop', pipeline: ids.work, runId: 'run-x', step: 'only', output: { upstream: [] } });
+    expect((await call('GET', `/api/v1/cache?pipeline=${ids.work}&limit=5`)).entries).toHaveLength(1);
+    expect(await call('DELETE', `/api/v1/cache?olderThan=1ms&pipeline=${ids.work}`)).toMatchObject({ evicted: 1 });
+  });
+
+  it('experiments', async () => {
+    const { pool } = testStore.store;
+    const trial = (runId: string, accuracy: number) => ({ runId, step: 'train', attempt: 1, pipeline: ids.work, specHash: 's', activity: 'train', algorithm: 'logistic-regression', params: { l2: accuracy }, metrics: { accuracy }, datasetSha256: null, codeVersion: 'c', durationMs: 10 });
+    await recordExperiment(pool, trial('rr-1', 0.7));
+    await recordExperiment(pool, trial('rr-2', 0.9));
+    const found = (await call('GET', `/api/v1/experiments?pipeline=${ids.work}&where=${encodeURIComponent('accuracy>0.5')}&sort=accuracy&order=desc&limit=10`)).experiments as { id: number }[];
+    expect(found).toHaveLength(2);
+    await call('GET', `/api/v1/experiments/${found[0]!.id}`);
+    await call('GET', `/api/v1/experiments/${found[0]!.id}/compare/${found[1]!.id}`);
   });
 
   it('keys', async () => {

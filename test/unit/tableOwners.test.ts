@@ -21,6 +21,8 @@ const OWNERS: Record<string, string> = {
   drift_retrains: 'lib/drift/claimRetrain.ts',
   step_logs: 'lib/store/stepLogsTable.ts',
   step_log_trims: 'lib/store/stepLogsTable.ts',
+  step_cache: 'lib/store/stepCacheTable.ts',
+  experiments: 'lib/store/experimentsTable.ts',
 };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
