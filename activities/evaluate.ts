@@ -106,6 +106,6 @@ export const evaluate = defineStep({
       failures.push(`${primary} ${((metrics as unknown as Record<string, number>)[primary] as number).toFixed(4)} does not beat ${comparison.alias} v${comparison.version}'s ${incumbent.toFixed(4)}`);
     }
     if (failures.length > 0) throw new DataError(`gate failed: ${failures.join('; ')} [report ${reportRef.uri}]`);
-    return { model: trained.model, dataset: trained.dataset, metrics: metrics as never, primaryMetric: primary, holdoutRows: scored.rows, evaluatedOn, comparison: comparison as never, report: reportRef };
+    return { model: trained.model, dataset: trained.dataset, split: trained.split, metrics: metrics as never, primaryMetric: primary, holdoutRows: scored.rows, evaluatedOn, comparison: comparison as never, report: reportRef };
   },
 });

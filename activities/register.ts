@@ -7,8 +7,27 @@ import { registerStage } from '../lib/stages/register';
 import { registerVersion } from '../lib/registry/registry';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
+import { MODEL_CARD_ARTIFACT, MODEL_CARD_MEDIA_TYPE, registrationCard } from '../lib/cards/modelCard';
+import { CardDeclarationSchema, type EvaluationData } from '../lib/cards/modelCardSchema';
 
-const ModelOutput = z.object({ model: ArtifactRefSchema, dataset: ArtifactRefSchema, metrics: z.record(z.string(), z.unknown()) });
+const ModelOutput = z.object({
+  model: ArtifactRefSchema,
+  dataset: ArtifactRefSchema,
+  metrics: z.record(z.string(), z.unknown()),
+  // What the card says about the evaluation: an evaluate output names its data, a train output its split.
+  evaluatedOn: z.object({ kind: z.enum(['holdout', 'evaluation-dataset']), dataset: ArtifactRefSchema }).optional(),
+  holdoutRows: z.number().int().optional(),
+  split: z.object({ testFraction: z.number(), seed: z.number() }).optional(),
+});
+
+/** The card's evaluation data, from what the upstream step says it was scored on. */
+function evaluationOf(source: z.infer<typeof ModelOutput>): Omit<EvaluationData, 'rows' | 'columns'> & { rows: number | null } {
+  const holdout = (split: { testFraction: number; seed: number } | undefined) =>
+    `a held-out ${split ? `${Math.round(split.testFraction * 100)}% ` : ''}split of the training dataset${split ? ` (seed ${split.seed})` : ''}, never seen in training`;
+  if (source.evaluatedOn?.kind === 'evaluation-dataset') return { kind: 'evaluation-dataset', datasetSha256: source.evaluatedOn.dataset.sha256, rows: source.holdoutRows ?? null, description: 'a separate evaluation dataset' };
+  const testRows = typeof source.metrics.testRows === 'number' ? source.metrics.testRows : null;
+  return { kind: 'holdout', datasetSha256: source.dataset.sha256, rows: source.holdoutRows ?? testRows, description: holdout(source.split) };
+}
 
 /**
  * register: records the upstream model as the next version of `model` in the registry, with its
@@ -40,6 +59,10 @@ export const register = defineStep({
         codeVersion: CODE_VERSION,
       },
     });
+    // The card as known at registration, kept with the run: what an auditor reads later beside the live one.
+    const card = await registrationCard(runtime.store.pool, config.model, version, config.card ?? CardDeclarationSchema.parse({}), evaluationOf(source));
+    const cardRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(card)), MODEL_CARD_MEDIA_TYPE);
+    await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: MODEL_CARD_ARTIFACT, ref: cardRef });
     // Among the run's artifacts: what was registered, and the files it consists of (an ONNX graph).
     for (const [name, ref] of [['model', source.model], ...description.parts.map((part) => [`model.${description.format}`, part] as const)] as const) {
       await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name, ref });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { definePipeline, type JsonObject, type Trigger } from '../lib/dsl';
+import type { CardDeclarationInput } from '../lib/cards/modelCardSchema';
 import { ModelNameSchema } from '../lib/registry/names';
 
 
@@ -15,6 +16,8 @@ function tabularPipeline(options: {
   defaults?: { dataset?: string; target?: string; model?: string; algorithm?: 'logistic-regression' | 'gradient-boosted-trees'; gate?: number; evaluationDataset?: string };
   promote?: boolean;
   triggers?: Trigger[];
+  /** What the model card of each registered version says about its use (see the README's "Model cards"). */
+  card?: CardDeclarationInput;
 }) {
   const classification = options.task === 'classification';
   const text = (fallback: string | undefined) => (fallback ? z.string().min(1).default(fallback) : z.string().min(1));
@@ -59,7 +62,7 @@ function tabularPipeline(options: {
           return { gate, against: { model: p.model, alias: 'production' }, requireImprovement: options.promote ?? false, ...(evaluationDataset ? { evaluationDataset } : {}) };
         },
       },
-      entry: { activity: 'register', after: ['score'], config: (p) => ({ model: p.model }) },
+      entry: { activity: 'register', after: ['score'], config: (p) => ({ model: p.model, ...(options.card ? { card: options.card } : {}) }) },
       // Only with `promote`; typed as always present so the object keeps one shape for definePipeline.
       ...((options.promote ? { ship: { activity: 'deploy', after: ['entry'], config: () => ({ alias: 'production' }) } } : {}) as { ship: { activity: 'deploy'; after: ['entry']; config: () => JsonObject } }),
     },

@@ -46,6 +46,22 @@ export function registerModelCommands(program: Command, context: CliContext): vo
     });
 
   program
+    .command('card')
+    .description("a model version's card: details, intended use, factors, metrics, evaluation and training data, caveats, promotions and drift")
+    .argument('<name>')
+    .argument('<version>')
+    .option('--format <format>', 'md or json', 'md')
+    .option('--as-registered', 'the card as it was when the version was registered (no promotions or drift since)')
+    .action(async (name: string, version: string, options: { format: string; asRegistered?: boolean }) => {
+      if (options.format !== 'md' && options.format !== 'json') throw new CliError(`--format ${options.format}: expected md or json`);
+      const answered = await answer(
+        context.api().api.v1.models[':name'].versions[':version'].card.$get({ param: pathParams({ name, version }), query: { as: options.asRegistered ? 'registered' : 'current' } }),
+      );
+      if (options.format === 'json') return context.printJson(answered.card);
+      context.print(answered.markdown);
+    });
+
+  program
     .command('deploy')
     .description('point an alias at a model version (admin); --alias canary --weight 0.1 sends it 10% of the default traffic')
     .argument('<model>')

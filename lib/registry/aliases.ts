@@ -1,20 +1,12 @@
 import { withTransaction } from '../store/withTransaction';
 import type { Pool } from 'pg';
+import type { z } from 'zod';
+import type { AliasMoveSchema } from './aliasMove';
 import { ConfigError } from '../errors';
 import { ALIAS_CHANNEL } from '../serving/aliasNotifications';
 import { getVersion, versionExists, type ModelVersion } from './registry';
 
-export interface AliasMove {
-  model: string;
-  alias: string;
-  version: number;
-  previous: number | null;
-  /** Share of the default traffic (canary aliases); null for an alias served only when asked for. */
-  weight: number | null;
-  actor: string;
-  reason: string;
-  movedAt: string;
-}
+export type AliasMove = z.infer<typeof AliasMoveSchema>;
 
 export interface MoveRequest {
   model: string;
@@ -64,6 +56,15 @@ export async function aliasHistory(pool: Pool, model: string, alias: string): Pr
     [model, alias],
   );
   return rows.map((r) => ({ model, alias, version: r.version, previous: r.previous, weight: r.traffic_weight, actor: r.actor, reason: r.reason, movedAt: r.moved_at.toISOString() }));
+}
+
+/** Every move of any of the model's aliases to or away from a version, oldest first (who promoted it, who replaced it). */
+export async function versionAliasMoves(pool: Pool, model: string, version: number): Promise<AliasMove[]> {
+  const { rows } = await pool.query<{ alias: string; version: number; previous: number | null; traffic_weight: number | null; actor: string; reason: string; moved_at: Date }>(
+    'SELECT alias, version, previous, traffic_weight, actor, reason, moved_at FROM model_alias_history WHERE model = $1 AND (version = $2 OR previous = $2) ORDER BY id',
+    [model, version],
+  );
+  return rows.map((r) => ({ model, alias: r.alias, version: r.version, previous: r.previous, weight: r.traffic_weight, actor: r.actor, reason: r.reason, movedAt: r.moved_at.toISOString() }));
 }
 
 /** Moves the alias back to the version it pointed at before its latest move. */

@@ -25,6 +25,8 @@ export const evaluateStage = defineStageContract({
   output: z.object({
     model: ArtifactRefSchema,
     dataset: ArtifactRefSchema,
+    /** The trained model's holdout split (what a holdout evaluation scored on). */
+    split: z.object({ testFraction: z.number(), seed: z.number() }).optional(),
     metrics: z.record(z.string(), z.unknown()),
     primaryMetric: z.string(),
     holdoutRows: z.number().int(),

@@ -34,3 +34,12 @@ export async function latestCheckedReports(pool: Pool): Promise<StoredReport[]> 
   const { rows } = await pool.query<{ report: StoredReport }>(`SELECT DISTINCT ON (model) report FROM drift_reports WHERE report->>'status' = 'checked' ORDER BY model, id DESC`);
   return rows.map((r) => r.report);
 }
+
+/** A model version's reports, oldest first (its card's drift history). */
+export async function versionDriftReports(pool: Pool, model: string, version: number, limit: number): Promise<ModelDriftReport[]> {
+  const { rows } = await pool.query<{ id: string; report: StoredReport; created_at: Date }>(
+    'SELECT id, report, created_at FROM (SELECT id, report, created_at FROM drift_reports WHERE model = $1 AND version = $2 ORDER BY id DESC LIMIT $3) newest ORDER BY id',
+    [model, version, limit],
+  );
+  return rows.map((r) => ({ ...r.report, id: Number(r.id), createdAt: r.created_at.toISOString() }));
+}

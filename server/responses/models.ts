@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AliasMoveSchema } from '../../lib/registry/aliasMove';
+import { ModelCardSchema } from '../../lib/cards/modelCardSchema';
 import { ProfileSchema } from '../../lib/data/profile';
 import { DriftThresholdsSchema } from '../../lib/drift/driftReport';
 import { ModelVersionSchema } from '../../lib/registry/registry';
@@ -11,16 +13,7 @@ export const ModelVersionsSchema = z.object({ model: z.string(), versions: z.arr
 
 export { ModelVersionSchema };
 
-export const AliasMoveSchema = z.object({
-  model: z.string(),
-  alias: z.string(),
-  version: z.number().int(),
-  previous: z.number().int().nullable(),
-  weight: z.number().nullable(),
-  actor: z.string(),
-  reason: z.string(),
-  movedAt: z.string(),
-});
+export { AliasMoveSchema };
 
 /** A move request's answer: `moved: false` when the alias already pointed there with that weight. */
 export const AliasMovedSchema = z.object({
@@ -71,3 +64,6 @@ export const DriftReportsSchema = z.object({
 });
 
 export const DatasetProfileSchema = z.object({ sha256: z.string(), profile: ProfileSchema });
+
+/** A model card, and the same as Markdown. */
+export const ModelCardAnswerSchema = z.object({ card: ModelCardSchema, markdown: z.string() });

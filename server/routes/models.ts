@@ -4,7 +4,9 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { storePool } from '../requireStore';
 import { ModelNameSchema, ModelVersionParam } from '../../lib/registry/names';
-import { ModelListSchema, ModelVersionSchema, ModelVersionsSchema } from '../responses/models';
+import { ModelCardAnswerSchema, ModelListSchema, ModelVersionSchema, ModelVersionsSchema } from '../responses/models';
+import { currentModelCard } from '../../lib/cards/modelCard';
+import { modelCardMarkdown } from '../../lib/cards/modelCardMarkdown';
 import { defineRoute } from '../routeDef';
 
 /** The model registry: models, versions with metrics and lineage, aliases. */
@@ -46,6 +48,23 @@ export function modelRoutes(deps: AppDeps) {
         const found = await getVersion(pool(), name, version);
         if (!found) throw new HttpError(404, 'version_not_found', `model '${name}' has no version ${version}`);
         return c.json(found);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/models/:name/versions/:version/card',
+      access: 'viewer',
+      summary: "A version's model card (JSON and Markdown): details, intended use, factors, metrics, evaluation and training data, caveats, promotions and drift to date; ?as=registered for the card as it was registered",
+      params: z.object({ name: ModelNameSchema, version: ModelVersionParam }),
+      query: z.strictObject({ as: z.enum(['current', 'registered']).default('current') }),
+      response: ModelCardAnswerSchema,
+      responses: { 200: 'the card', 404: 'no such version, or no card was registered with it (or this API has no artifact store to read it from)', 503: 'no metadata store configured' },
+      handler: async (c, { params: { name, version }, query }) => {
+        const found = await currentModelCard(pool(), deps.artifacts, name, version);
+        if (!found) throw new HttpError(404, 'version_not_found', `model '${name}' has no version ${version}`);
+        const card = query.as === 'registered' ? found.asRegistered : found.card;
+        if (!card) throw new HttpError(404, 'card_not_found', `model '${name}' version ${version} has no card as registered here: it was registered without one (before cards existed, or not by a register step), or this API has no artifact store (CAIRN_ARTIFACTS_DIR)`);
+        return c.json({ card, markdown: modelCardMarkdown(card) });
       },
     }),
   ] as const;

@@ -96,6 +96,7 @@ const ROLE_TABLE: [string, 'public' | ApiRole][] = [
   ['GET /api/v1/models', 'viewer'],
   ['GET /api/v1/models/:name/versions', 'viewer'],
   ['GET /api/v1/models/:name/versions/:version', 'viewer'],
+  ['GET /api/v1/models/:name/versions/:version/card', 'viewer'],
   ['POST /api/v1/models/:name/predict', 'viewer'],
   ['POST /api/v1/models/:name/feedback', 'operator'],
   ['PUT /api/v1/models/:name/aliases/:alias', 'admin'],

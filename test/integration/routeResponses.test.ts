@@ -157,6 +157,8 @@ describe('every route answers what it declares', () => {
     await call('GET', '/api/v1/models');
     await call('GET', '/api/v1/models/penguins/versions');
     await call('GET', `/api/v1/models/penguins/versions/${first.version}`);
+    // Registered without a register step: the current card is built from the registry alone.
+    expect((await call('GET', `/api/v1/models/penguins/versions/${first.version}/card`)).card.registered).toBeNull();
     await call('PUT', '/api/v1/models/penguins/aliases/production', { version: first.version });
     await call('PUT', '/api/v1/models/penguins/aliases/production', { version: second.version, reason: 'newer' });
     await call('GET', '/api/v1/models/penguins/aliases/production/history');
