@@ -76,7 +76,7 @@ export const ingest = defineStep({
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
       runtime.log.info(`read ${profile.rows} rows and ${profile.columns.length} columns (${source.kind}, ${source.format})`, { dataset: dataset.sha256 });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
-      await recordDataset(store.pool, dataset, profile);
+      await recordDataset(store.pool, dataset, profile, { kind: source.kind, format: source.format, location: source.kind === 'url' ? redactUrl(config.source) : config.source, ...(config.query ? { query: config.query } : {}) });
       await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'dataset', ref: dataset });
       await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'profile', ref: profileRef });
       return {

@@ -10,6 +10,7 @@ import { profileTable } from '../lib/data/profile';
 import { datasetProfile } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
+import { VALIDATED_DATASET_ARTIFACT, VALIDATION_REPORT_ARTIFACT } from '../lib/cards/dataCard';
 
 const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 
@@ -51,8 +52,12 @@ export const validate = defineStep({
       return { ...checked, passed: checked.passed && shifts.length === 0, violations: [...checked.violations, ...shifts] };
     }, runtime.heartbeat);
     runtime.heartbeat({ phase: 'store' });
-    const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
-    if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'validation-report', ref: reportRef });
+    // The report names the contract it checked, so the dataset's card can show both.
+    const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify({ ...report, contract: config.contract })), 'application/json');
+    if (runtime.store) {
+      await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: VALIDATION_REPORT_ARTIFACT, ref: reportRef });
+      await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: VALIDATED_DATASET_ARTIFACT, ref: dataset });
+    }
     if (!report.passed) throw new DataError(`${describeFailures(report)} [report ${reportRef.uri}]`);
     return { dataset, report: reportRef, rows: report.rows, invalidRows: report.invalidRows, invalidFraction: report.invalidFraction, passed: true as const };
   },

@@ -37,6 +37,12 @@ export const weatherLoop = tabularPipeline({
   task: 'classification',
   defaults: { dataset: WEATHER_LOOP_DATA.initial, target: 'weather', model: 'weather-loop', algorithm: 'gradient-boosted-trees', gate: 0.7, evaluationDataset: WEATHER_LOOP_DATA.evaluation },
   promote: true,
+  card: {
+    intendedUse: "Labelling a day's weather in Seattle from its measurements, retrained when what it serves drifts: the demo of Cairn's closed loop.",
+    outOfScope: 'Forecasting, and any other city or climate.',
+    factors: ['season', 'year'],
+    caveats: ['Evaluated on 2015 only; drizzle and snow are rare in the data, so their labels are the least reliable.'],
+  },
   triggers: [
     onDrift('weather-loop', {
       name: 'drift',

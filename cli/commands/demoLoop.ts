@@ -79,5 +79,14 @@ export async function runWeatherLoop(api: ApiClient, context: CliContext): Promi
 
   const next = await watchOnce(api, report.id);
   context.print(`   next check: ${next.status === 'insufficient-data' ? `no verdict yet (${next.current.rows} rows served by v${next.version})` : next.drifted ? 'drift' : 'no drift'}, so no second retrain`);
+
+  // What an auditor reads about the version that was replaced: its model card.
+  const { card } = await answer(api.api.v1.models[':name'].versions[':version'].card.$get({ param: pathParams({ name: MODEL, version: '1' }), query: { as: 'current' } }));
+  const replacedBy = card.promotions.find((move) => move.previous === 1);
+  const drifted = card.drift.filter((report) => report.drifted).length;
+  context.print(
+    `   v1's model card: trained on dataset ${card.trainingData.datasetSha256?.slice(0, 12)}, evaluated on ${card.evaluationData.rows} days of 2015, ` +
+      `${drifted} drift report${drifted === 1 ? '' : 's'} with drift, replaced by v${replacedBy?.version} (cairn card ${MODEL} 1)`,
+  );
   return answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId: retrain.runId }) }));
 }

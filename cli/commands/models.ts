@@ -62,6 +62,18 @@ export function registerModelCommands(program: Command, context: CliContext): vo
     });
 
   program
+    .command('data-card')
+    .description("a dataset's card: source, profile, validations with their contracts, the model versions trained on it")
+    .argument('<sha256>', 'the dataset (as `cairn model` and run outputs name it)')
+    .option('--format <format>', 'md or json', 'md')
+    .action(async (sha256: string, options: { format: string }) => {
+      if (options.format !== 'md' && options.format !== 'json') throw new CliError(`--format ${options.format}: expected md or json`);
+      const answered = await answer(context.api().api.v1.datasets[':sha256'].card.$get({ param: pathParams({ sha256 }) }));
+      if (options.format === 'json') return context.printJson(answered.card);
+      context.print(answered.markdown);
+    });
+
+  program
     .command('deploy')
     .description('point an alias at a model version (admin); --alias canary --weight 0.1 sends it 10% of the default traffic')
     .argument('<model>')

@@ -117,3 +117,9 @@ export async function versionExists(db: Pick<Pool, 'query'>, model: string, vers
   const { rowCount } = await db.query('SELECT 1 FROM model_versions WHERE model = $1 AND version = $2', [model, version]);
   return (rowCount ?? 0) > 0;
 }
+
+/** The versions trained on a dataset (its data card lists them), oldest first. */
+export async function versionsTrainedOn(pool: Pool, datasetSha256: string): Promise<ModelVersion[]> {
+  const { rows } = await pool.query<VersionRow>(`${SELECT_VERSIONS} WHERE v.dataset_sha256 = $1 GROUP BY v.model, v.version ORDER BY v.created_at, v.model, v.version`, [datasetSha256]);
+  return rows.map(toVersion);
+}

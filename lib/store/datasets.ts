@@ -1,12 +1,39 @@
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import { ProfileSchema, type Profile } from '../data/profile';
 import { recordArtifact } from './artifactsTable';
 
-/** Records a dataset and its profile. Idempotent: the same bytes are the same dataset. */
-export async function recordDataset(pool: Pool, ref: ArtifactRef, profile: Profile): Promise<void> {
+/** Where ingest read a dataset from. */
+export const DatasetSourceSchema = z.object({
+  kind: z.enum(['file', 'url', 'sql']),
+  format: z.string(),
+  /** The path, the URL (credentials removed) or `sql:<connection>`. */
+  location: z.string(),
+  query: z.string().optional(),
+});
+export type DatasetSource = z.infer<typeof DatasetSourceSchema>;
+
+/**
+ * Records a dataset and its profile. Idempotent: the same bytes are the same dataset (the first source
+ * recorded stays; one recorded later fills a row that had none).
+ */
+export async function recordDataset(pool: Pool, ref: ArtifactRef, profile: Profile, source?: DatasetSource): Promise<void> {
   await recordArtifact(pool, ref);
-  await pool.query('INSERT INTO datasets (sha256, row_count, profile) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [ref.sha256, profile.rows, JSON.stringify(profile)]);
+  await pool.query(
+    `INSERT INTO datasets (sha256, row_count, profile, source) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (sha256) DO UPDATE SET source = coalesce(datasets.source, EXCLUDED.source)`,
+    [ref.sha256, profile.rows, JSON.stringify(profile), source ? JSON.stringify(source) : null],
+  );
+}
+
+/** The dataset's profile, source and when it was first recorded. */
+export async function datasetRecord(pool: Pool, sha256: string): Promise<{ profile: Profile; source: DatasetSource | null; createdAt: string } | undefined> {
+  const { rows } = await pool.query<{ profile: unknown; source: unknown; created_at: Date }>('SELECT profile, source, created_at FROM datasets WHERE sha256 = $1', [sha256]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const source = DatasetSourceSchema.safeParse(row.source);
+  return { profile: ProfileSchema.parse(row.profile), source: source.success ? source.data : null, createdAt: row.created_at.toISOString() };
 }
 
 export async function datasetProfile(pool: Pool, sha256: string): Promise<Profile | undefined> {

@@ -50,3 +50,12 @@ export async function listRunArtifacts(pool: Pool, runId: string): Promise<RunAr
     createdAt: r.created_at.toISOString(),
   }));
 }
+
+/** Every run step that recorded this artifact (under any name), oldest first: where a dataset was made and used. */
+export async function artifactUses(pool: Pool, sha256: string): Promise<{ runId: string; step: string; name: string; createdAt: string }[]> {
+  const { rows } = await pool.query<{ run_id: string; step: string; name: string; created_at: Date }>(
+    'SELECT run_id, step, name, created_at FROM run_artifacts WHERE sha256 = $1 ORDER BY created_at, run_id, step, name',
+    [sha256],
+  );
+  return rows.map((r) => ({ runId: r.run_id, step: r.step, name: r.name, createdAt: r.created_at.toISOString() }));
+}

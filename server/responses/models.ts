@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AliasMoveSchema } from '../../lib/registry/aliasMove';
 import { ModelCardSchema } from '../../lib/cards/modelCardSchema';
+import { DataCardSchema } from '../../lib/cards/dataCardSchema';
 import { ProfileSchema } from '../../lib/data/profile';
 import { DriftThresholdsSchema } from '../../lib/drift/driftReport';
 import { ModelVersionSchema } from '../../lib/registry/registry';
@@ -67,3 +68,6 @@ export const DatasetProfileSchema = z.object({ sha256: z.string(), profile: Prof
 
 /** A model card, and the same as Markdown. */
 export const ModelCardAnswerSchema = z.object({ card: ModelCardSchema, markdown: z.string() });
+
+/** A data card, and the same as Markdown. */
+export const DataCardAnswerSchema = z.object({ card: DataCardSchema, markdown: z.string() });

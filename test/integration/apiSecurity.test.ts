@@ -88,6 +88,7 @@ const ROLE_TABLE: [string, 'public' | ApiRole][] = [
   ['POST /api/v1/schedules/:scheduleId/backfill', 'operator'],
   ['POST /api/v1/events/:name', 'operator'],
   ['GET /api/v1/datasets/:sha256/profile', 'viewer'],
+  ['GET /api/v1/datasets/:sha256/card', 'viewer'],
   ['GET /api/v1/cache', 'viewer'],
   ['DELETE /api/v1/cache', 'operator'],
   ['GET /api/v1/experiments', 'viewer'],

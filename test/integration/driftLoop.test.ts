@@ -122,6 +122,20 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect(metrics).toMatch(/cairn_drift_score\{model="weather-loop",feature="temp_max",statistic="psi"\} [1-9]/);
     expect(metrics).toMatch(/cairn_drift_detected\{model="weather-loop",version="1"\} 1/);
 
+    // 6. v1's model card tells an auditor what it was trained and evaluated on, its scores, who put it
+    // in production and who replaced it, and the drift that led to that.
+    type Card = { trainingData: { datasetSha256: string }; evaluationData: { kind: string; datasetSha256: string }; metrics: Record<string, unknown>; intendedUse: { primary: string | null }; promotions: { version: number; previous: number | null; actor: string }[]; drift: { id: number; drifted: boolean }[] };
+    const { card } = (await (await app.request('/api/v1/models/weather-loop/versions/1/card')).json()) as { card: Card };
+    const firstOutputs = firstResult.outputs as Record<string, { dataset: { sha256: string }; metrics: Record<string, unknown>; evaluatedOn: { dataset: { sha256: string } } }>;
+    expect(card.trainingData.datasetSha256).toBe(firstOutputs.data!.dataset.sha256);
+    expect(card.evaluationData).toMatchObject({ kind: 'evaluation-dataset', datasetSha256: firstOutputs.score!.evaluatedOn.dataset.sha256 });
+    expect(card.metrics.accuracy).toBe(firstOutputs.score!.metrics.accuracy);
+    expect(card.intendedUse.primary).toMatch(/weather/);
+    expect(card.promotions.map((p) => [p.previous, p.version])).toEqual([[null, 1], [1, 2]]);
+    expect(card.promotions[0]!.actor).toMatch(new RegExp(`^run ${first.runId} started by `));
+    expect(card.promotions[1]!.actor).toMatch(new RegExp(`^run ${a.retrain!.workflowId} started by drift:`));
+    expect(card.drift.find((r) => r.id === owner.id)).toMatchObject({ drifted: true });
+
     // The operator's view of the same: `cairn drift-report`, and a canary with `cairn deploy`.
     const server = await startApiServer(app, '127.0.0.1', await freePort());
     try {

@@ -31,12 +31,15 @@ const declared = {
   caveats: ['Trained on 344 birds from three islands in 2007-2009.'],
 };
 
+const contract = { columns: { Species: { type: 'string' as const, allowed: ['Adelie', 'Chinstrap', 'Gentoo'] }, 'Body Mass (g)': { type: 'number' as const, min: 2000, max: 7000, nullable: true } }, rows: { min: 300 } };
+
 const pipeline = definePipeline({
   id: 'card-pipeline',
   params: z.object({}),
   steps: {
     ingest: { activity: 'ingest', config: { source: penguins.path, format: penguins.format } },
-    train: { activity: 'train', after: ['ingest'], config: { target: penguins.target, testFraction: 0.25, seed: 7 } },
+    check: { activity: 'validate', after: ['ingest'], config: { contract } },
+    train: { activity: 'train', after: ['check'], config: { target: penguins.target, testFraction: 0.25, seed: 7 } },
     evaluate: { activity: 'evaluate', after: ['train'] },
     register: { activity: 'register', after: ['evaluate'], config: { model: MODEL, card: declared } },
   },
@@ -123,6 +126,28 @@ describe('model cards', () => {
     // It is the artifact the current card points at, byte for byte.
     const current = (await (await app.request(`/api/v1/models/${MODEL}/versions/1/card`)).json()) as CardAnswer;
     expect(JSON.parse((await artifacts.read(`cas://sha256/${current.card.registered!.sha256}`)).toString('utf8'))).toEqual(card);
+  });
+
+  it("gives the training dataset a card: its source, profile, the contract it passed and the version trained on it", async () => {
+    const sha256 = version.lineage.datasetSha256;
+    const response = await app.request(`/api/v1/datasets/${sha256}/card`);
+    expect(response.status).toBe(200);
+    const { card, markdown } = (await response.json()) as {
+      card: { source: { kind: string; location: string; format: string }; producedBy: { step: string }[]; profile: { rows: number; columns: { name: string }[] }; validations: { step: string; passed: boolean; rows: number; contract: unknown }[]; models: { model: string; version: number; aliases: string[] }[] };
+      markdown: string;
+    };
+    expect(card.source).toEqual({ kind: 'file', location: penguins.path, format: 'json' });
+    expect(card.producedBy.map((p) => p.step)).toEqual(['ingest']);
+    expect(card.profile.rows).toBe(344);
+    expect(card.profile.columns.map((c) => c.name)).toContain('Body Mass (g)');
+    expect(card.validations).toEqual([expect.objectContaining({ step: 'check', passed: true, rows: 344, contract: expect.objectContaining({ columns: expect.objectContaining({ Species: expect.objectContaining({ allowed: ['Adelie', 'Chinstrap', 'Gentoo'] }) }) }) })]);
+    expect(card.models).toEqual([expect.objectContaining({ model: MODEL, version: 1, aliases: ['production'] })]);
+    for (const section of ['## Source', '## Profile', '## Validation', '## Models trained on it']) expect(markdown).toContain(section);
+    const printed = await runCairn(api.url, ['data-card', sha256]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(`- ${MODEL} version 1 [production]`);
+    const unknown = await runCairn(api.url, ['data-card', 'f'.repeat(64)]);
+    expect(unknown.stderr).toMatch(/no dataset f{64}/);
   });
 
   it('prints the card as Markdown and JSON with `cairn card`, and names a bad format or version', async () => {

@@ -97,10 +97,11 @@ describe('the penguins-sklearn example: scikit-learn in Python, served from ONNX
     expect(version?.algorithm).toBe('sklearn:HistGradientBoostingClassifier');
     expect(version?.params).toMatchObject({ format: 'onnx', target: 'Species', labels: ['Adelie', 'Chinstrap', 'Gentoo'] });
     expect(version?.metrics.accuracy).toBeGreaterThan(0.9);
-    // The ONNX graph is among the run's artifacts, beside the manifest that was registered.
+    // The ONNX graph is among the run's artifacts, beside the manifest that was registered and the version's model card.
     const files = await listRunArtifacts(testStore.store.pool, run.runId);
-    expect(files.filter((f) => f.step === 'entry').map((f) => [f.name, f.mediaType])).toEqual([
+    expect(files.filter((f) => f.step === 'entry').map((f) => [f.name, f.mediaType]).sort()).toEqual([
       ['model', 'application/vnd.cairn.model+json'],
+      ['model-card', 'application/vnd.cairn.model-card+json'],
       ['model.onnx', 'application/vnd.onnx'],
     ]);
 

@@ -171,6 +171,7 @@ describe('every route answers what it declares', () => {
     const { dataset, profile } = await ingestFile(EXAMPLE_DATASETS.penguins.path, 'json', artifacts, mkdtempSync(join(tmpdir(), 'cairn-rr-')));
     await recordDataset(pool, dataset, profile);
     await call('GET', `/api/v1/datasets/${dataset.sha256}/profile`);
+    expect((await call('GET', `/api/v1/datasets/${dataset.sha256}/card`)).card.profile.rows).toBe(profile.rows);
     const report = await checkModelDrift(pool, artifacts, { model: 'penguins', alias: 'production', current: { kind: 'dataset', sha256: dataset.sha256 }, minRows: 1, thresholds: {} });
     expect(report?.status).toBe('checked');
     expect((await call('GET', '/api/v1/models/penguins/drift')).reports).toHaveLength(1);
