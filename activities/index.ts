@@ -9,6 +9,9 @@ import { register } from './register';
 import { noop } from './noop';
 import { sleep } from './sleep';
 import { stepCacheActivities } from './stepCache';
+import { notificationActivities } from './notificationActivities';
+import { checkSigningKey, namedTargets } from '../lib/notifications/targets';
+import { ConfigError } from '../lib/errors';
 import { toActivity, type StepActivity } from './stepActivity';
 import { train } from './train';
 import { validate } from './validate';
@@ -16,8 +19,8 @@ import { validate } from './validate';
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
 export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy, monitor];
 
-/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's and the step cache's. */
-export function createActivities(registry: Pick<Registry, 'steps'>, services: StepServices): Record<string, StepActivity> {
+/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's and notifications'. */
+export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pick<Registry, 'notifications'>>, services: StepServices): Record<string, StepActivity> {
   const activities: Record<string, StepActivity> = {};
   const steps = new Map<string, AnyStepFunction>();
   for (const step of [...builtinSteps, ...registry.steps.values()]) {
@@ -25,6 +28,15 @@ export function createActivities(registry: Pick<Registry, 'steps'>, services: St
     steps.set(step.name, step);
   }
   // Temporal calls every activity with JSON arguments; the watcher's and the step cache's take their own input types.
-  const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services) };
+  const targets = namedTargets([
+    { where: 'CAIRN_NOTIFY', targets: services.notifications?.targets ?? [] },
+    { where: 'registry notifications', targets: [...(registry.notifications ?? [])] },
+  ]);
+  try {
+    checkSigningKey(targets, services.notifications?.secret);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services), ...notificationActivities(targets, services.notifications?.secret, services) };
   return { ...(bookkeeping as unknown as Record<string, StepActivity>), ...activities };
 }

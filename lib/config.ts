@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedTargets, type NotificationTargetInput } from './notifications/targets';
 import { parseEnvApiKeys } from './auth/apiKeys';
 import { redactUrl } from './auth/redact';
 import { ConfigError } from './errors';
@@ -137,6 +138,27 @@ export const ConfigSchema = z.object({
    * workers refuse a step without that signature (a run started straight in Temporal). `cairn dev` makes one.
    */
   CAIRN_SPEC_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /**
+   * Notification targets as a JSON array: `[{"url":"https://hooks.example/cairn"},{"url":"https://hooks.slack.com/...","format":"slack","events":["run.failed"]}]`
+   * (README "Notifications"); JSON targets are signed with CAIRN_NOTIFY_SECRET.
+   */
+  CAIRN_NOTIFY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return [] as NotificationTargetInput[];
+      try {
+        const value: unknown = JSON.parse(text);
+        if (!Array.isArray(value)) throw new Error('expected a JSON array of targets');
+        namedTargets([{ where: 'CAIRN_NOTIFY', targets: value as NotificationTargetInput[] }]);
+        return value as NotificationTargetInput[];
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof SyntaxError ? 'expected a JSON array of targets' : (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** The key JSON notifications are signed with (HMAC-SHA256, the X-Cairn-Signature header). */
+  CAIRN_NOTIFY_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   /** Aliases a run started by an operator may move only through a step an admin approved, comma-separated. */
   CAIRN_PROTECTED_ALIASES: commaList.transform((aliases) => (aliases.length > 0 ? aliases : ['production'])),
   /** Workers reconcile Temporal Schedules with definitions/ at start when true. */
@@ -170,7 +192,7 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Variables whose value never appears in an error (they hold keys or connection strings with passwords). */
-const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA']);
+const SECRET_VARIABLES = new Set(['CAIRN_API_KEYS', 'CAIRN_API_KEY', 'CAIRN_SQL_CONNECTIONS', 'CAIRN_SPEC_SECRET', 'CAIRN_NOTIFY', 'CAIRN_NOTIFY_SECRET', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA']);
 
 /** Parses an environment; the error names every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -218,6 +240,11 @@ export function storeDeadlines(cfg: Config): StoreDeadlines {
 /** What workers trust about runs, as configured. */
 export function runAuthorityPolicy(cfg: Config): RunAuthorityPolicy {
   return { specSecret: cfg.CAIRN_SPEC_SECRET, protectedAliases: cfg.CAIRN_PROTECTED_ALIASES };
+}
+
+/** The deployment's notification targets and signing key (the registry may add targets of its own). */
+export function notificationSettings(cfg: Config): { targets: NotificationTargetInput[]; secret: string | undefined } {
+  return { targets: cfg.CAIRN_NOTIFY, secret: cfg.CAIRN_NOTIFY_SECRET };
 }
 
 /** Where the durable prediction log keeps its journal. */

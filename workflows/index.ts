@@ -1,2 +1,3 @@
 export { runPipeline } from './runPipeline';
 export { watchDrift } from './watchDrift';
+export { deliverNotifications } from './notify';

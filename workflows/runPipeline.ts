@@ -25,6 +25,8 @@ import { CAIRN_STATUS, TEMPORAL_SCHEDULED_START_TIME } from '../lib/searchAttrib
 import { stepTaskQueue } from '../lib/taskQueues';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../lib/runContract/messages';
 import { CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, type CacheLookup, type CacheLookupRequest, type CachePolicy, type CacheRecordRequest } from '../lib/runContract/stepCache';
+import type { NotificationEvent, NotificationKind } from '../lib/notifications/events';
+import { announce } from './notify';
 import { jsonBytes } from './jsonBytes';
 import type { RunMetricsSinks } from './metricsSink';
 import {
@@ -61,6 +63,22 @@ import { FINAL_STATE_MEMO, stepActivityId, type AbortRequest, type RunInput, typ
 const STEP_ATTEMPTS_PATCH = 'cairn-step-attempts-in-workflow';
 
 const { runMetrics } = proxySinks<RunMetricsSinks>();
+
+/** Runs since this patch announce what people should know (notifications); earlier runs recorded no such child workflows. */
+const NOTIFICATIONS_PATCH = 'cairn-notifications';
+
+/** Announces an event of this run (delivered by a child workflow that outlives it; never awaited). */
+async function announceFromRun(run: RunState, kind: NotificationKind, suffix: string, summary: string, commands: string[], details: NotificationEvent['details']): Promise<void> {
+  if (!patched(NOTIFICATIONS_PATCH)) return;
+  const info = workflowInfo();
+  try {
+    await announce({ id: `${info.runId}:${suffix}`, kind, at: new Date().toISOString(), runId: info.workflowId, pipeline: run.spec.pipeline, summary, commands, details });
+  } catch (error) {
+    // A notification that cannot be started never changes what the run does.
+    if (isCancellation(error)) throw error;
+    log.warn('notification not announced', { kind, error: (error as Error).message });
+  }
+}
 
 /** Thrown inside the DAG when an operator aborts, so every branch stops. */
 class RunAborted extends Error {}
@@ -141,6 +159,11 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     publishStatus();
     recordFinalState(run);
     runMetrics.finished(run.spec.pipeline, run.trigger, 'failed');
+    const why = run.abortReason !== null ? `aborted: ${run.abortReason}` : (error as Error).message;
+    await announceFromRun(run, 'run.failed', 'run-failed', `run ${info.workflowId} of ${run.spec.pipeline} failed: ${why}`, [`cairn status ${info.workflowId}`, `cairn rerun ${info.workflowId} --from <step>`], {
+      reason: why,
+      failedSteps: [...run.steps.values()].filter((s) => s.status === 'failed').map((s) => s.name),
+    });
     if (error instanceof RunAborted || run.abortReason !== null) {
       throw ApplicationFailure.nonRetryable(`run aborted: ${run.abortReason}`, 'RunAborted');
     }
@@ -307,6 +330,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
     try {
       const output = await executeStep(run, step, state, input);
       markSucceeded(state, output, new Date());
+      await announceDeploy(run, step, output);
       if (cacheKey !== null) await recordInCache({ activity: step.activity, input, policy: context.cache === 'refresh' ? 'refresh' : 'use', key: cacheKey, output });
       return;
     } catch (error) {
@@ -322,6 +346,14 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
         throw ApplicationFailure.nonRetryable(`step '${step.name}' failed: ${failure.message}`, 'StepFailed');
       }
       publishStatus();
+      await announceFromRun(
+        run,
+        'step.awaiting_operator',
+        `${step.name}:${state.round}:awaiting-operator`,
+        `step '${step.name}' of run ${context.runId} (${run.spec.pipeline}) failed and awaits an operator: ${failure.message}`,
+        [`cairn retry ${context.runId} ${step.name}`, `cairn skip ${context.runId} ${step.name}`, `cairn abort ${context.runId}`],
+        { step: step.name, round: state.round, error: failure.message, errorType: failure.type },
+      );
       const decided = await condition(
         () => run.decisions.has(step.name) || run.abortReason !== null,
         run.spec.onFailure.operatorTimeoutMs,
@@ -358,6 +390,21 @@ const cacheBookkeeping = proxyLocalActivities<{
   [CACHE_RECORD_ACTIVITY]: (request: CacheRecordRequest) => Promise<{ recorded: boolean; reason?: string }>;
 }>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 3 } });
 
+/** A deploy step that moved an alias announces the promotion (a canary with its weight). */
+async function announceDeploy(run: RunState, step: StepSpec, output: JsonValue | null): Promise<void> {
+  if (step.activity !== 'deploy' || output === null || typeof output !== 'object' || Array.isArray(output) || output.moved !== true) return;
+  const { model, alias, version, previous, weight } = output as { model: string; alias: string; version: number; previous: number | null; weight?: number | null };
+  const runId = workflowInfo().workflowId;
+  await announceFromRun(run, 'model.promoted', `${step.name}:promoted`, `${model} v${version} is now ${alias}${previous === null ? '' : ` (was v${previous})`}, deployed by run ${runId}`, [`cairn rollback ${model} --alias ${alias}`], {
+    model,
+    alias,
+    version,
+    previous,
+    weight: weight ?? null,
+    by: `run ${runId}`,
+  });
+}
+
 /** The cache's answer for a step; a lookup that fails is a miss, never a failed step. */
 async function lookUpCache(request: CacheLookupRequest): Promise<CacheLookup> {
   try {
@@ -387,6 +434,15 @@ async function awaitApproval(run: RunState, name: string, timeoutMs: number, pub
   const state = stepState(run, name);
   state.status = 'awaiting_approval';
   publishStatus();
+  const runId = workflowInfo().workflowId;
+  await announceFromRun(
+    run,
+    'step.awaiting_approval',
+    `${name}:awaiting-approval`,
+    `step '${name}' of run ${runId} (${run.spec.pipeline}) awaits approval`,
+    [`cairn approve ${runId} ${name} --reason '...'`, `cairn reject ${runId} ${name} --reason '...'`],
+    { step: name, expiresInMs: timeoutMs },
+  );
   const decided = await condition(() => run.decisions.has(name) || run.abortReason !== null, timeoutMs);
   if (run.abortReason !== null) throw new RunAborted(run.abortReason);
   const fail = (type: string, message: string) => {

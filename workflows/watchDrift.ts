@@ -1,9 +1,13 @@
-import { ParentClosePolicy, WorkflowIdReusePolicy, log, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, WorkflowIdReusePolicy, log, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DriftActivities } from '../activities/driftActivities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../lib/searchAttributes';
+import { announce } from './notify';
 import { runPipeline } from './runPipeline';
+
+/** Watchers since this patch announce drift (notifications). */
+const NOTIFICATIONS_PATCH = 'cairn-notifications';
 import type { WatchDriftInput } from '../lib/runContract/types';
 
 export interface WatchDriftResult {
@@ -38,6 +42,18 @@ export async function watchDrift(input: WatchDriftInput): Promise<WatchDriftResu
   });
   const result: WatchDriftResult = { reportId: check.reportId, status: check.status, drifted: check.drifted, driftedFeatures: check.driftedFeatures, retrain: null };
   if (!check.drifted || check.reportId === null) return result;
+  if (patched(NOTIFICATIONS_PATCH)) {
+    await announce({
+      id: `${workflowInfo().runId}:drift-report-${check.reportId}`,
+      kind: 'drift.detected',
+      at: new Date().toISOString(),
+      runId: null,
+      pipeline: input.pipeline,
+      summary: `drift in ${input.model} (${input.alias}): ${check.driftedFeatures.join(', ') || 'its predictions'} (report ${check.reportId}); ${input.pipeline} retrains unless one did within the cooldown`,
+      commands: [`cairn drift-report ${input.model}`, `cairn rollback ${input.model} --alias ${input.alias}`],
+      details: { model: input.model, alias: input.alias, reportId: check.reportId, driftedFeatures: check.driftedFeatures },
+    }).catch((error: Error) => log.warn('drift notification not announced', { error: error.message }));
+  }
   const claim = await claimRetrain({ model: input.model, pipeline: input.pipeline, reportId: check.reportId, cooldownMs: input.cooldownMs });
   if (!claim.claimed) {
     log.info('drift seen again within the cooldown; no second retrain', { model: input.model, retrain: claim.workflowId });

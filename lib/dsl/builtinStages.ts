@@ -1,4 +1,6 @@
 import { STAGES, type StageName } from '../stages';
+import { CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY } from '../runContract/stepCache';
+import { DELIVER_NOTIFICATION_ACTIVITY, NOTIFICATION_TARGETS_ACTIVITY } from '../notifications/events';
 
 /**
  * Names of the stages every Cairn worker registers (activities/ implements them). The registry
@@ -8,5 +10,5 @@ import { STAGES, type StageName } from '../stages';
 export const BUILTIN_STAGES = Object.keys(STAGES) as StageName[];
 export type BuiltinStage = StageName;
 
-/** Activities of Cairn's own workflows (the drift watcher): no step may take these names. */
-export const RESERVED_ACTIVITIES = ['checkDrift', 'claimRetrain'] as const;
+/** Activities of Cairn's own bookkeeping (the drift watcher, the step cache, notifications): no step may take these names. */
+export const RESERVED_ACTIVITIES = ['checkDrift', 'claimRetrain', CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, NOTIFICATION_TARGETS_ACTIVITY, DELIVER_NOTIFICATION_ACTIVITY] as const;

@@ -6,6 +6,7 @@ import type { SourcePolicy } from '../data/sourcePolicy';
 import type { StepLog } from '../logs/stepLogger';
 import type { Store } from '../store/openStore';
 import type { JsonObject, JsonValue } from './spec';
+import type { NotificationTargetInput } from '../notifications/targets';
 import type { StepInput, StepOutput } from './stepIo';
 
 /** What the worker lends every step: where artifacts go, and the metadata store when there is one. */
@@ -19,6 +20,8 @@ export interface StepServices {
   authority: RunAuthorityPolicy;
   /** Lines of a step's log kept in the store (CAIRN_STEP_LOG_MAX_LINES); the oldest beyond are trimmed. */
   stepLogMaxLines?: number;
+  /** The deployment's notification targets (CAIRN_NOTIFY) and signing key; the pipelines worker delivers notifications. */
+  notifications?: { targets: NotificationTargetInput[]; secret: string | undefined };
 }
 
 /** What a running step can do besides computing: report progress, notice cancellation, use the services. */

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { BUILTIN_STAGES, RESERVED_ACTIVITIES } from './builtinStages';
+import { namedTargets, type NotificationTargetInput } from '../notifications/targets';
 import { activityNameOf, checkComputedConfigs, queueOf, validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
 import { isRemoteStep, type AnyStepFunction, type StepFunction } from './defineStep';
@@ -10,18 +11,20 @@ export interface Registry {
   readonly steps: ReadonlyMap<string, StepFunction>;
   /** Directories this repository's pipelines read their own data from (added to CAIRN_DATA_ROOTS on workers). */
   readonly dataRoots: readonly string[];
+  /** Notification targets the definitions declare (added to CAIRN_NOTIFY's): where run failures, waiting steps, drift and promotions are announced. */
+  readonly notifications: readonly NotificationTargetInput[];
 }
 
 /**
  * The one place that knows every pipeline (Dagster's Definitions, in spirit): building it
  * validates each pipeline, their ids, and that every activity a step names exists.
  */
-export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFunction[]; dataRoots?: string[] }): Registry {
+export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFunction[]; dataRoots?: string[]; notifications?: NotificationTargetInput[] }): Registry {
   const pipelines = new Map<string, Pipeline>();
   const steps = new Map<string, StepFunction>();
   const addStep = (fn: AnyStepFunction, where: string) => {
     if ((RESERVED_ACTIVITIES as readonly string[]).includes(fn.name) || (BUILTIN_STAGES as readonly string[]).includes(fn.name)) {
-      throw new ConfigError(`step name '${fn.name}' is taken by Cairn's own ${(BUILTIN_STAGES as readonly string[]).includes(fn.name) ? 'stage' : 'drift watcher'} (${where})`);
+      throw new ConfigError(`step name '${fn.name}' is taken by Cairn's own ${(BUILTIN_STAGES as readonly string[]).includes(fn.name) ? 'stage' : 'bookkeeping activity'} (${where})`);
     }
     const known = steps.get(fn.name);
     if (known && known !== (fn as unknown)) throw new ConfigError(`two different steps are named '${fn.name}' (${where})`);
@@ -52,7 +55,13 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
     }
   }
   queuesByWorker(pipelines.values());
-  return { pipelines, steps, dataRoots: input.dataRoots ?? [] };
+  const notifications = input.notifications ?? [];
+  try {
+    namedTargets([{ where: 'registry notifications', targets: notifications }]);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return { pipelines, steps, dataRoots: input.dataRoots ?? [], notifications };
 }
 
 /**
@@ -98,6 +107,9 @@ export function liveRegistry(initial: Registry): { registry: Registry; current()
     },
     get dataRoots() {
       return current.dataRoots;
+    },
+    get notifications() {
+      return current.notifications;
     },
   };
   return { registry, current: () => current, replace: (next) => void (current = next) };

@@ -117,3 +117,21 @@ export const RerunSchema = StartedRunSchema.extend({
   /** Steps the new run executes. */
   rerun: z.array(z.string()),
 });
+
+export const RunNotificationsSchema = z.object({
+  runId: z.string(),
+  deliveries: z.array(
+    z.object({
+      eventId: z.string(),
+      target: z.string(),
+      kind: z.string(),
+      runId: z.string().nullable(),
+      state: z.enum(['delivering', 'delivered', 'refused']),
+      attempts: z.number().int(),
+      lastStatus: z.number().int().nullable(),
+      lastError: z.string().nullable(),
+      updatedAt: z.string(),
+      deliveredAt: z.string().nullable(),
+    }),
+  ),
+});

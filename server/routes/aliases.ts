@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps';
 import { storePool } from '../requireStore';
 import { AliasHistorySchema, AliasMoveSchema, AliasMovedSchema } from '../responses/models';
 import { defineRoute } from '../routeDef';
+import { aliasMoveEvent, announceFromClient } from '../../lib/notifications/announceFromClient';
 import { AliasNameSchema, ModelNameSchema, ModelVersionNumber } from '../../lib/registry/names';
 
 /** Aliases: move one (with a canary traffic weight), its history, and rollback. */
@@ -21,6 +22,7 @@ export function aliasRoutes(deps: AppDeps) {
       responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version' },
       handler: async (c, { params: { name, alias }, body }) => {
         const moved = await moveAlias(storePool(deps), { model: name, alias, version: body.version, weight: body.weight, actor: actor(c.get('apiKeyId')), reason: body.reason ?? '' });
+        if (moved) announceFromClient(deps.client, deps.taskQueue, aliasMoveEvent(moved, 'model.promoted'));
         return c.json({ model: name, alias, version: body.version, moved: moved !== undefined, ...(moved ? { previous: moved.previous, weight: moved.weight } : {}) });
       },
     }),
@@ -43,7 +45,11 @@ export function aliasRoutes(deps: AppDeps) {
       body: z.strictObject({ reason: z.string().max(500).optional() }),
       response: AliasMoveSchema,
       responses: { 200: 'the move', 422: 'nothing to roll back to' },
-      handler: async (c, { params: { name, alias }, body: { reason } }) => c.json(await rollbackAlias(storePool(deps), name, alias, actor(c.get('apiKeyId')), reason ?? '')),
+      handler: async (c, { params: { name, alias }, body: { reason } }) => {
+        const moved = await rollbackAlias(storePool(deps), name, alias, actor(c.get('apiKeyId')), reason ?? '');
+        announceFromClient(deps.client, deps.taskQueue, aliasMoveEvent(moved, 'model.rolled_back'));
+        return c.json(moved);
+      },
     }),
   ] as const;
 }

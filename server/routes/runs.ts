@@ -7,12 +7,13 @@ import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { readStepLogs } from '../../lib/store/stepLogsTable';
+import { runDeliveries } from '../../lib/store/notificationDeliveriesTable';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, skipStepUpdate } from '../../lib/runContract/messages';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
 import { storePool } from '../requireStore';
-import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunViewSchema, StepDecisionSchema, StepLogsSchema } from '../responses/runs';
+import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunNotificationsSchema, RunViewSchema, StepDecisionSchema, StepLogsSchema } from '../responses/runs';
 import { defineRoute } from '../routeDef';
 import { runLinks } from './runLinks';
 
@@ -131,6 +132,16 @@ export function runRoutes(deps: AppDeps) {
       response: StepLogsSchema,
       responses: { 200: 'the lines after `after` (an empty list when there are none yet)', 503: 'no metadata store configured' },
       handler: async (c, { params: { runId, step }, query: { after, limit } }) => c.json(await stepLogs(runId, step, after, limit)),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs/:runId/notifications',
+      access: 'viewer',
+      summary: "The run's notifications (a failure, a step awaiting an operator or approval, a promotion) and their delivery to each target: attempts, last answer, delivered or not",
+      params: RunParams,
+      response: RunNotificationsSchema,
+      responses: { 200: 'the deliveries, oldest first (an empty list when nothing was announced)', 503: 'no metadata store configured' },
+      handler: async (c, { params: { runId } }) => c.json({ runId, deliveries: await runDeliveries(storePool(deps), runId) }),
     }),
     stepDecision('retry'),
     stepDecision('skip'),

@@ -72,6 +72,7 @@ const ROLE_TABLE: [string, 'public' | ApiRole][] = [
   ['GET /api/v1/runs/:runId/artifacts', 'viewer'],
   ['GET /api/v1/runs/:runId/logs', 'viewer'],
   ['GET /api/v1/runs/:runId/steps/:step/logs', 'viewer'],
+  ['GET /api/v1/runs/:runId/notifications', 'viewer'],
   ['POST /api/v1/runs/:runId/steps/:step/retry', 'operator'],
   ['POST /api/v1/runs/:runId/steps/:step/skip', 'operator'],
   ['POST /api/v1/runs/:runId/steps/:step/approve', 'admin'],

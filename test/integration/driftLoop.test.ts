@@ -35,6 +35,7 @@ import { openTestStore, type TestStore } from '../helpers/postgres';
 import { activityEnvironment, connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 import { appDeps } from '../helpers/appDeps';
+import { webhookReceiver } from '../helpers/webhookReceiver';
 
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
@@ -43,17 +44,21 @@ let store: Store;
 let artifacts: ArtifactStore;
 let app: ReturnType<typeof createApp>;
 let predictionLog: PredictionLog;
+let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
 const loop = registry.pipelines.get('weather-loop')!;
 
 beforeAll(async () => {
   env = await connectTestEnv();
   testStore = await openTestStore();
   ({ store, artifacts } = testStore);
-  worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store })));
+  receiver = await webhookReceiver();
+  const notifications = { targets: [{ url: receiver.url, events: ['drift.detected' as const, 'model.promoted' as const] }], secret: 'drift-loop-notification-secret-0123456789' };
+  worker = await startTestWorker(env, createActivities(registry, testServices({ artifacts, store, notifications })));
   predictionLog = new PredictionLog(store.pool);
   app = createApp(appDeps({ client: env.client, registry, store, artifacts, predictionLog, taskQueue: worker.taskQueue, temporalUiUrl: null, security: { rateLimitPerMinute: 1_000_000 } }));
 });
 afterAll(async () => {
+  receiver?.close();
   await predictionLog?.close();
   await worker?.stop();
   await testStore?.close();
@@ -135,6 +140,14 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect(card.promotions[0]!.actor).toMatch(new RegExp(`^run ${first.runId} started by `));
     expect(card.promotions[1]!.actor).toMatch(new RegExp(`^run ${a.retrain!.workflowId} started by drift:`));
     expect(card.drift.find((r) => r.id === owner.id)).toMatchObject({ drifted: true });
+
+    // 7. The people listening were told: each drifted report once, and each promotion by a deploy step once.
+    const drifted = drift.reports.filter((r) => r.drifted).map((r) => r.id).sort();
+    await waitFor(() => receiver.events().filter((e) => e.kind === 'drift.detected').length >= drifted.length && receiver.events().filter((e) => e.kind === 'model.promoted').length >= 2, 'the drift and promotion notifications');
+    expect(receiver.events().filter((e) => e.kind === 'drift.detected').map((e) => e.details.reportId).sort()).toEqual(drifted);
+    const promotions = receiver.events().filter((e) => e.kind === 'model.promoted');
+    expect(promotions.map((e) => [e.runId, e.details.version])).toEqual(expect.arrayContaining([[first.runId, 1], [a.retrain!.workflowId, 2]]));
+    expect(promotions).toHaveLength(2);
 
     // The operator's view of the same: `cairn drift-report`, and a canary with `cairn deploy`.
     const server = await startApiServer(app, '127.0.0.1', await freePort());

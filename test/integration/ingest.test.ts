@@ -310,7 +310,10 @@ describe('ingest as a pipeline step on Temporal', () => {
         }
       })();
       expect(state.error).toMatchObject({ type: 'DataError', message: expect.stringContaining('no file at') });
-      const attempts = (await bad.handle.fetchHistory()).events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
+      // The ingest step's attempts (the run also asks which notification targets listen, as an activity of its own).
+      const events = (await bad.handle.fetchHistory()).events ?? [];
+      const ingestScheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ingest').map((e) => String(e.eventId)));
+      const attempts = events.filter((e) => ingestScheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId))).map((e) => e.activityTaskStartedEventAttributes?.attempt);
       expect(attempts).toEqual([1]);
       await bad.handle.terminate('test over');
     } finally {

@@ -110,6 +110,7 @@ describe('every route answers what it declares', () => {
     expect((await call('GET', `${runUrl(done)}/artifacts`)).artifacts).toHaveLength(1);
     await appendStepLogs(testStore.store.pool, { runId: done, step: 'only', maxLines: 100, lines: [{ attempt: 1, at: new Date().toISOString(), level: 'info', message: 'hello', fields: { n: 1 } }] });
     expect((await call('GET', `${runUrl(done)}/logs`)).lines).toHaveLength(1);
+    expect((await call('GET', `${runUrl(done)}/notifications`)).deliveries).toEqual([]);
     expect((await call('GET', `${runUrl(done)}/steps/only/logs?after=0&limit=10`)).lines).toHaveLength(1);
     const rerun = (await call('POST', `${runUrl(done)}/rerun`, { fromStep: 'only' })).runId as string;
     await env.client.workflow.getHandle(rerun).result(); // before the next runs make the step fail

@@ -23,6 +23,7 @@ const OWNERS: Record<string, string> = {
   step_log_trims: 'lib/store/stepLogsTable.ts',
   step_cache: 'lib/store/stepCacheTable.ts',
   experiments: 'lib/store/experimentsTable.ts',
+  notification_deliveries: 'lib/store/notificationDeliveriesTable.ts',
 };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
