@@ -10,6 +10,7 @@ import { peers } from './peers';
 import { predict } from './predict';
 import { scale } from './scale';
 import { stepOverhead } from './stepOverhead';
+import { stepCache } from './stepCache';
 import { validation } from './validation';
 import { workerStart } from './workerStart';
 
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   scale,
   peers,
   experiments,
+  'step-cache': stepCache,
 };
 
 const name = process.argv[2];
