@@ -11,7 +11,6 @@ import { sleep } from './sleep';
 import { stepCacheActivities } from './stepCache';
 import { notificationActivities } from './notificationActivities';
 import { checkSigningKey, namedTargets } from '../lib/notifications/targets';
-import { ConfigError } from '../lib/errors';
 import { toActivity, type StepActivity } from './stepActivity';
 import { train } from './train';
 import { validate } from './validate';
@@ -32,11 +31,7 @@ export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pic
     { where: 'CAIRN_NOTIFY', targets: services.notifications?.targets ?? [] },
     { where: 'registry notifications', targets: [...(registry.notifications ?? [])] },
   ]);
-  try {
-    checkSigningKey(targets, services.notifications?.secret);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  checkSigningKey(targets, services.notifications?.secret);
   const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services), ...notificationActivities(targets, services.notifications?.secret, services) };
   return { ...(bookkeeping as unknown as Record<string, StepActivity>), ...activities };
 }

@@ -5,7 +5,7 @@ import { defineStep } from '../lib/dsl/defineStep';
 import type { TabularFormat } from '../lib/data/formats';
 import { ingestStage, type IngestConfig } from '../lib/stages/ingest';
 import { formatOf } from '../lib/data/formatOf';
-import { fetchToFile } from '../lib/data/fetchAllowed';
+import { fetchToFile, ingestFetchPolicy } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
 import { allowedFile, sqlConnection, type SourcePolicy } from '../lib/data/sourcePolicy';
 import { querySqlToJsonl } from '../lib/data/sqlSource';
@@ -38,8 +38,7 @@ export async function acquire(
   if (/^https?:\/\//i.test(config.source)) {
     const format = formatOf(new URL(config.source).pathname, config.format);
     const path = join(dir, `download.${format}`);
-    const fetchPolicy = { allowHosts: policy.allowHosts, narrowTo: config.allowHosts, privateHosts: policy.privateHosts, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs };
-    await fetchToFile(config.source, path, fetchPolicy, progress);
+    await fetchToFile(config.source, path, ingestFetchPolicy(config, policy), progress);
     return { path, format, kind: 'url' };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(config.source)) throw new ConfigError(`'${redactUrl(config.source)}': only files, http(s) URLs and sql:<connection> can be ingested`);

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { StepServices } from '../lib/dsl/defineStep';
 import { DELIVER_NOTIFICATION_ACTIVITY, NOTIFICATION_TARGETS_ACTIVITY, type DeliveryResult, type NotificationEvent, type NotificationKind } from '../lib/notifications/events';
-import { NotificationRefused, postNotification } from '../lib/notifications/deliver';
+import { NotificationAnswered, postNotification } from '../lib/notifications/deliver';
 import { listensTo, type NotificationTarget } from '../lib/notifications/targets';
 import { recordDeliveryAttempt } from '../lib/store/notificationDeliveriesTable';
 import { logger } from '../lib/logger';
@@ -37,9 +37,9 @@ export function notificationActivities(targets: NotificationTarget[], secret: st
         return { target: name, status, attempt };
       } catch (error) {
         const message = (error as Error).message;
-        const status = Number(/answered (\d{3})/.exec(message)?.[1] ?? Number.NaN);
-        const refused = error instanceof NotificationRefused;
-        await record(refused ? 'refused' : 'delivering', Number.isNaN(status) ? null : status, message);
+        const answered = error instanceof NotificationAnswered ? error : undefined;
+        const refused = answered?.refused === true;
+        await record(refused ? 'refused' : 'delivering', answered?.status ?? null, message);
         throw refused ? ApplicationFailure.nonRetryable(message, 'NotificationRefused') : ApplicationFailure.retryable(message, 'NotificationNotDelivered');
       }
     },

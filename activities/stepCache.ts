@@ -16,7 +16,7 @@ type KeyOutcome = { key: string } | { key: null; reason: string };
  */
 export function stepCacheActivities(steps: ReadonlyMap<string, AnyStepFunction>, services: StepServices) {
   /** The key of this step with this input, now (fingerprinting its source again). */
-  async function keyOf(request: CacheLookupRequest): Promise<KeyOutcome> {
+  async function keyOf(request: Pick<CacheLookupRequest, 'activity' | 'input'>): Promise<KeyOutcome> {
     const step = steps.get(request.activity);
     if (!step) return { key: null, reason: `this worker does not have the code of '${request.activity}'` };
     const config = step.config ? step.config.safeParse(request.input.config) : { success: true as const, data: request.input.config };

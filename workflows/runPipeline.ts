@@ -331,7 +331,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       const output = await executeStep(run, step, state, input);
       markSucceeded(state, output, new Date());
       await announceDeploy(run, step, output);
-      if (cacheKey !== null) await recordInCache({ activity: step.activity, input, policy: context.cache === 'refresh' ? 'refresh' : 'use', key: cacheKey, output });
+      if (cacheKey !== null) await recordInCache({ activity: step.activity, input, key: cacheKey, output });
       return;
     } catch (error) {
       if (isCancellation(error)) {

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { parseMetricFilter } from '../../lib/experiments/metricFilter';
+import { shortNumber } from '../../lib/numberText';
 import { answer, pathParams } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 
-const number = (value: number | null) => (value === null ? '-' : Number.isInteger(value) ? String(value) : value.toPrecision(4));
+const number = (value: number | null) => (value === null ? '-' : shortNumber(value));
 const short = (value: unknown) => {
   const text = value === null || value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 28 ? `${text.slice(0, 27)}…` : text;

@@ -52,26 +52,18 @@ export function registerModelCommands(program: Command, context: CliContext): vo
     .argument('<version>')
     .option('--format <format>', 'md or json', 'md')
     .option('--as-registered', 'the card as it was when the version was registered (no promotions or drift since)')
-    .action(async (name: string, version: string, options: { format: string; asRegistered?: boolean }) => {
-      if (options.format !== 'md' && options.format !== 'json') throw new CliError(`--format ${options.format}: expected md or json`);
-      const answered = await answer(
-        context.api().api.v1.models[':name'].versions[':version'].card.$get({ param: pathParams({ name, version }), query: { as: options.asRegistered ? 'registered' : 'current' } }),
-      );
-      if (options.format === 'json') return context.printJson(answered.card);
-      context.print(answered.markdown);
-    });
+    .action((name: string, version: string, options: { format: string; asRegistered?: boolean }) =>
+      printCard(context, options.format, () =>
+        answer(context.api().api.v1.models[':name'].versions[':version'].card.$get({ param: pathParams({ name, version }), query: { as: options.asRegistered ? 'registered' : 'current' } })),
+      ),
+    );
 
   program
     .command('data-card')
     .description("a dataset's card: source, profile, validations with their contracts, the model versions trained on it")
     .argument('<sha256>', 'the dataset (as `cairn model` and run outputs name it)')
     .option('--format <format>', 'md or json', 'md')
-    .action(async (sha256: string, options: { format: string }) => {
-      if (options.format !== 'md' && options.format !== 'json') throw new CliError(`--format ${options.format}: expected md or json`);
-      const answered = await answer(context.api().api.v1.datasets[':sha256'].card.$get({ param: pathParams({ sha256 }) }));
-      if (options.format === 'json') return context.printJson(answered.card);
-      context.print(answered.markdown);
-    });
+    .action((sha256: string, options: { format: string }) => printCard(context, options.format, () => answer(context.api().api.v1.datasets[':sha256'].card.$get({ param: pathParams({ sha256 }) }))));
 
   program
     .command('deploy')
@@ -111,4 +103,12 @@ export function registerModelCommands(program: Command, context: CliContext): vo
       if (options.json) return context.printJson(moved);
       context.print(`${model} ${options.alias}: v${moved.previous} -> v${moved.version}`);
     });
+}
+
+/** A card as `--format` asks: its Markdown (md) or its JSON; the format is checked before the API is asked. */
+async function printCard(context: CliContext, format: string, fetchCard: () => Promise<{ card: unknown; markdown: string }>): Promise<void> {
+  if (format !== 'md' && format !== 'json') throw new CliError(`--format ${format}: expected md or json`);
+  const answered = await fetchCard();
+  if (format === 'json') return context.printJson(answered.card);
+  context.print(answered.markdown);
 }

@@ -1,6 +1,7 @@
+import { shortNumber } from '../numberText';
 import type { DataCard } from './dataCardSchema';
 
-const num = (value: number | null | undefined) => (value === null || value === undefined ? '-' : String(Number(value.toPrecision(4))));
+const num = (value: number | null | undefined) => (value === null || value === undefined ? '-' : shortNumber(value));
 const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function columnSummary(column: DataCard['profile']['columns'][number]): string {

@@ -1,6 +1,7 @@
+import { shortNumber } from '../numberText';
 import type { ModelCard } from './modelCardSchema';
 
-const cell = (value: unknown) => (typeof value === 'number' ? String(Number(value.toPrecision(4))) : typeof value === 'string' ? value : JSON.stringify(value)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (value: unknown) => (typeof value === 'number' ? shortNumber(value) : typeof value === 'string' ? value : JSON.stringify(value)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const list = (items: string[], none: string) => (items.length > 0 ? items.map((item) => `- ${item}`) : [`_${none}_`]);
 const short = (sha: string | null) => (sha ? `\`${sha.slice(0, 12)}\`` : '_unknown_');
 

@@ -9,6 +9,13 @@ import { redactUrl } from '../auth/redact';
 import { ConfigError, DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { isPrivateAddress } from './privateAddress';
+import type { IngestConfig } from '../stages/ingest';
+import type { SourcePolicy } from './sourcePolicy';
+
+/** The policy an ingest source is fetched under: the deployment's hosts, narrowed by the step's `allowHosts`, within its limits. */
+export function ingestFetchPolicy(config: Pick<IngestConfig, 'allowHosts' | 'maxBytes' | 'timeoutMs'>, policy: SourcePolicy): FetchPolicy {
+  return { allowHosts: policy.allowHosts, narrowTo: config.allowHosts, privateHosts: policy.privateHosts, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs };
+}
 
 export interface FetchPolicy {
   /** The deployment's allow-list: exact host names, or `*.example.com` for subdomains. */

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { JsonValue } from '../dsl/spec';
 import type { IngestConfig } from '../stages/ingest';
-import { fetchValidators } from './fetchAllowed';
+import { fetchValidators, ingestFetchPolicy } from './fetchAllowed';
 import { allowedFile, type SourcePolicy } from './sourcePolicy';
 
 export type SourceFingerprint = { fingerprint: JsonValue } | { reason: string };
@@ -18,8 +18,7 @@ export type SourceFingerprint = { fingerprint: JsonValue } | { reason: string };
 export async function sourceFingerprint(config: IngestConfig, policy: SourcePolicy): Promise<SourceFingerprint> {
   if (/^sql:/i.test(config.source)) return { reason: 'a SQL source has no cheap fingerprint: it is read again on every run' };
   if (/^https?:\/\//i.test(config.source)) {
-    const fetchPolicy = { allowHosts: policy.allowHosts, narrowTo: config.allowHosts, privateHosts: policy.privateHosts, maxBytes: config.maxBytes, timeoutMs: config.timeoutMs };
-    const validators = await fetchValidators(config.source, fetchPolicy);
+    const validators = await fetchValidators(config.source, ingestFetchPolicy(config, policy));
     if (!validators.etag && !validators.lastModified) return { reason: 'the server sends neither ETag nor Last-Modified for this URL' };
     return { fingerprint: { kind: 'url', url: config.source, ...validators } };
   }

@@ -56,11 +56,7 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
   }
   queuesByWorker(pipelines.values());
   const notifications = input.notifications ?? [];
-  try {
-    namedTargets([{ where: 'registry notifications', targets: notifications }]);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  namedTargets([{ where: 'registry notifications', targets: notifications }]); // names each bad or doubled target
   return { pipelines, steps, dataRoots: input.dataRoots ?? [], notifications };
 }
 

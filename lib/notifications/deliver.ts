@@ -12,14 +12,24 @@ export function slackText(event: NotificationEvent): string {
   return [`*${event.summary}*`, ...event.commands.map((command) => `\`${command}\``)].join('\n');
 }
 
-/** A target's answer that is not worth trying again (a 4xx other than 408 and 429: the request itself is refused). */
-export class NotificationRefused extends Error {
-  override name = 'NotificationRefused';
+/** A target answered other than 2xx: `refused` when trying again is not worth it (a 4xx other than 408 and 429: the request itself is refused). */
+export class NotificationAnswered extends Error {
+  override name = 'NotificationAnswered';
+  constructor(
+    target: string,
+    readonly status: number,
+  ) {
+    super(`${target} answered ${status}`);
+  }
+
+  get refused(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
 }
 
 /**
- * Posts one event to one target. A 2xx is delivered; a 408, 429, 5xx, timeout or network error throws
- * (the activity is retried with backoff); any other 4xx throws NotificationRefused (not retried).
+ * Posts one event to one target. A 2xx is delivered; any other answer throws NotificationAnswered (a
+ * refusal or not); a timeout or a network error throws as it is.
  */
 export async function postNotification(event: NotificationEvent, target: NotificationTarget, secret: string | undefined, timeoutMs: number): Promise<number> {
   const body = target.format === 'slack' ? JSON.stringify({ text: slackText(event) }) : JSON.stringify(event);
@@ -35,7 +45,5 @@ export async function postNotification(event: NotificationEvent, target: Notific
   const response = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
   await response.body?.cancel();
   if (response.status >= 200 && response.status < 300) return response.status;
-  const message = `${target.name} answered ${response.status}`;
-  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) throw new NotificationRefused(message);
-  throw new Error(message);
+  throw new NotificationAnswered(target.name, response.status);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../errors';
 import { NOTIFICATION_KINDS, type NotificationKind } from './events';
 
 /** Where notifications go: a generic JSON webhook (HMAC-signed) or a Slack-compatible incoming webhook. */
@@ -24,10 +25,10 @@ export function namedTargets(lists: { where: string; targets: NotificationTarget
     targets.forEach((input, index) => {
       const parsed = NotificationTargetSchema.safeParse(input);
       if (!parsed.success) {
-        throw new Error(`${where}[${index}]: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'target'}: ${i.message}`).join('; ')}`);
+        throw new ConfigError(`${where}[${index}]: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'target'}: ${i.message}`).join('; ')}`);
       }
       const name = parsed.data.name ?? `webhook-${named.length + 1}`;
-      if (named.some((t) => t.name === name)) throw new Error(`${where}[${index}]: two notification targets are named '${name}'`);
+      if (named.some((t) => t.name === name)) throw new ConfigError(`${where}[${index}]: two notification targets are named '${name}'`);
       named.push({ ...parsed.data, name });
     });
   }
@@ -40,6 +41,6 @@ export const listensTo = (target: NotificationTarget, kind: NotificationKind) =>
 export function checkSigningKey(targets: NotificationTarget[], secret: string | undefined): void {
   const unsigned = targets.filter((t) => t.format === 'json');
   if (unsigned.length > 0 && !secret) {
-    throw new Error(`notification targets ${unsigned.map((t) => `'${t.name}'`).join(', ')} are JSON webhooks, which Cairn signs: set CAIRN_NOTIFY_SECRET (at least 32 characters)`);
+    throw new ConfigError(`notification targets ${unsigned.map((t) => `'${t.name}'`).join(', ')} are JSON webhooks, which Cairn signs: set CAIRN_NOTIFY_SECRET (at least 32 characters)`);
   }
 }

@@ -24,7 +24,8 @@ export type CacheLookup =
   | { key: string; hit: { runId: string; step: string; output: JsonValue | null; createdAt: string } }
   | { key: string | null; miss: string };
 
-export interface CacheRecordRequest extends CacheLookupRequest {
+/** What the record needs: the step and its input (to take the key again), the key from before it ran, its output. */
+export interface CacheRecordRequest extends Omit<CacheLookupRequest, 'policy'> {
   key: string;
   output: JsonValue | null;
 }
