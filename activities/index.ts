@@ -9,6 +9,7 @@ import { register } from './register';
 import { noop } from './noop';
 import { sleep } from './sleep';
 import { stepCacheActivities } from './stepCache';
+import { mapActivities } from './mapActivities';
 import { notificationActivities } from './notificationActivities';
 import { checkSigningKey, namedTargets } from '../lib/notifications/targets';
 import { toActivity, type StepActivity } from './stepActivity';
@@ -18,7 +19,7 @@ import { validate } from './validate';
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
 export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy, monitor];
 
-/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's and notifications'. */
+/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's, maps' and notifications'. */
 export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pick<Registry, 'notifications'>>, services: StepServices): Record<string, StepActivity> {
   const activities: Record<string, StepActivity> = {};
   const steps = new Map<string, AnyStepFunction>();
@@ -32,6 +33,6 @@ export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pic
     { where: 'registry notifications', targets: [...(registry.notifications ?? [])] },
   ]);
   checkSigningKey(targets, services.notifications?.secret);
-  const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services), ...notificationActivities(targets, services.notifications?.secret, services) };
+  const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services), ...mapActivities(services), ...notificationActivities(targets, services.notifications?.secret, services) };
   return { ...(bookkeeping as unknown as Record<string, StepActivity>), ...activities };
 }

@@ -5,6 +5,7 @@ import { MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, resolveOutputs } from '../li
 import { UNKNOWN_STARTER, verifyStep } from '../lib/auth/runAuthority';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
+import { configWithItem } from '../lib/map/itemConfig';
 import { ConfigError, DataError, InfrastructureError } from '../lib/errors';
 import { failedDependency } from '../lib/faults/dependencyFailure';
 import { toError } from '../lib/faults/toError';
@@ -135,14 +136,17 @@ function admittedConfig(step: AnyStepFunction, services: StepServices, input: St
   if (step.needsStore && !services.store) {
     throw new ConfigError(`step '${input.run.step}' (${step.name}) records to the metadata store, and this worker has none: run it with DATABASE_URL (or under cairn dev)`);
   }
-  if (!step.config) return input.config;
-  const parsed = step.config.safeParse(input.config);
+  const config = configWithItem(input);
+  if (!step.config) return config;
+  const parsed = step.config.safeParse(config);
   if (!parsed.success) {
+    const fromItem = input.item?.as === 'config' ? ` (with item ${input.item.index} merged over it)` : '';
     const problems = parsed.error.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`step '${input.run.step}' (${step.name}): ${problems}`);
+    throw new ConfigError(`step '${input.run.step}' (${step.name})${fromItem}: ${problems}`);
   }
   return parsed.data;
 }
+
 
 /**
  * What the workflow should see. A shut-down worker or an unavailable dependency is infrastructure;

@@ -3,6 +3,7 @@ import { stepCacheKey } from '../lib/cache/stepCacheKey';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { JsonObject } from '../lib/dsl/spec';
 import { logger } from '../lib/logger';
+import { configWithItem } from '../lib/map/itemConfig';
 import { CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, type CacheLookup, type CacheLookupRequest, type CacheRecordRequest } from '../lib/runContract/stepCache';
 import { copyStepArtifacts } from '../lib/store/runArtifacts';
 import { deleteStepCacheEntry, findStepCacheEntry, markStepCacheHit, recordStepCacheEntry } from '../lib/store/stepCacheTable';
@@ -19,7 +20,13 @@ export function stepCacheActivities(steps: ReadonlyMap<string, AnyStepFunction>,
   async function keyOf(request: Pick<CacheLookupRequest, 'activity' | 'input'>): Promise<KeyOutcome> {
     const step = steps.get(request.activity);
     if (!step) return { key: null, reason: `this worker does not have the code of '${request.activity}'` };
-    const config = step.config ? step.config.safeParse(request.input.config) : { success: true as const, data: request.input.config };
+    let merged;
+    try {
+      merged = configWithItem(request.input);
+    } catch {
+      return { key: null, reason: 'its map item cannot be merged over its config (the step will say why)' };
+    }
+    const config = step.config ? step.config.safeParse(merged) : { success: true as const, data: merged };
     if (!config.success) return { key: null, reason: 'its config does not fit its schema (the step will say why)' };
     let fingerprint;
     if (step.fingerprint) {
@@ -28,7 +35,7 @@ export function stepCacheActivities(steps: ReadonlyMap<string, AnyStepFunction>,
       fingerprint = taken.fingerprint;
     }
     const { input } = request;
-    return { key: stepCacheKey({ step, config: input.config, upstream: input.upstream, params: input.run.params, fingerprint }) };
+    return { key: stepCacheKey({ step, config: input.config, upstream: input.upstream, params: input.run.params, fingerprint, ...(input.item ? { item: { index: input.item.index, value: input.item.value } } : {}) }) };
   }
 
   const failed = (what: string, error: unknown) => `${what}: ${(error as Error).message}`;

@@ -26,3 +26,18 @@ export async function bareFanOut(width: number): Promise<number> {
   await bareNoop();
   return width + 2;
 }
+
+// The baseline of a dynamic map: one workflow running `items` no-op activities, `concurrency` at a time.
+export { runMapBatch } from '../workflows/mapBatch';
+
+export async function bareMap(items: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items) {
+      next += 1;
+      await bareNoop();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items) }, lane));
+  return items;
+}

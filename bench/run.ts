@@ -6,6 +6,7 @@ import { drift } from './drift';
 import { experiments } from './experiments';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
+import { map } from './map';
 import { peers } from './peers';
 import { predict } from './predict';
 import { scale } from './scale';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   peers,
   experiments,
   'step-cache': stepCache,
+  map,
 };
 
 const name = process.argv[2];

@@ -35,9 +35,29 @@ export function runLines(run: RunView, now = Date.now()): string[] {
   return [
     header,
     ...(run.abortReason ? [`  aborted: ${run.abortReason}`] : []),
-    ...steps.flatMap((s) => [stepLine(s, width, now), ...stackLines(s)]),
+    ...steps.flatMap((s) => [stepLine(s, width, now), ...mapLines(s), ...stackLines(s)]),
     ...(run.stepsUnavailable ? [`  (${run.stepsUnavailable})`] : []),
   ];
+}
+
+/** Items listed under a mapped step, at most; `--json` has the run state's whole list. */
+const MAP_ITEMS_SHOWN = 10;
+
+/** A mapped step's items: counts, then the items that need or had attention. */
+function mapLines(step: StepView): string[] {
+  const map = step.map;
+  if (!map) return [];
+  const counts = [
+    `${map.succeeded}/${map.total} succeeded`,
+    ...(map.awaitingOperator ? [`${map.awaitingOperator} awaiting an operator`] : []),
+    ...(map.failed ? [`${map.failed} failed`] : []),
+    ...(map.skipped ? [`${map.skipped} skipped`] : []),
+    ...(map.inFlight ? [`${map.inFlight} in flight`] : []),
+  ];
+  const notable = map.items.filter((item) => item.status !== 'running');
+  const shown = notable.slice(0, MAP_ITEMS_SHOWN).map((item) => `      item ${item.index}: ${item.status}${item.error ? `  ${item.error.type}: ${item.error.message}` : ''}${item.operatorNotes.length ? `  (${item.operatorNotes.at(-1)})` : ''}`);
+  const more = notable.length - shown.length + map.itemsNotListed;
+  return [`      items: ${counts.join(', ')} (concurrency ${map.concurrency}, min-success ${map.minSuccess})`, ...shown, ...(more > 0 ? [`      ... and ${more} more (cairn status --json)`] : [])];
 }
 
 /** Where a failed step's code threw: its first three frames, under its line (the whole recorded stack is in --json). */
@@ -56,7 +76,8 @@ export function operatorHints(run: RunView): string[] {
   return (run.steps ?? []).flatMap((s) => {
     if (s.status === 'awaiting_operator') return [`step '${s.name}' awaits an operator: cairn retry ${run.runId} ${s.name} | cairn skip ${run.runId} ${s.name} | cairn abort ${run.runId}`];
     if (s.status === 'awaiting_approval') return [`step '${s.name}' awaits approval: cairn approve ${run.runId} ${s.name} | cairn reject ${run.runId} ${s.name} --reason '...'`];
-    return [];
+    const waiting = (s.map?.items ?? []).filter((item) => item.status === 'awaiting_operator').slice(0, MAP_ITEMS_SHOWN);
+    return waiting.map((item) => `item ${item.index} of step '${s.name}' awaits an operator: cairn retry ${run.runId} ${s.name} --item ${item.index} | cairn skip ${run.runId} ${s.name} --item ${item.index}`);
   });
 }
 

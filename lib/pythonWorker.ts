@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRemoteStep } from './dsl/defineStep';
 import { queueOf } from './dsl/compile';
+import { activitySteps } from './dsl/walkSteps';
 import type { Registry } from './dsl/registry';
 import { artifactsDir, childEnvironment, type Config } from './config';
 import { ConfigError } from './errors';
@@ -24,7 +25,7 @@ export function pythonSteps(registry: Pick<Registry, 'pipelines'>): { queues: st
   const queues = new Set<string>();
   const modules = new Set<string>();
   for (const pipeline of registry.pipelines.values()) {
-    for (const step of pipeline.steps) {
+    for (const { step } of activitySteps(pipeline.steps)) {
       if (!isRemoteStep(step.activity) || !step.activity.python) continue;
       queues.add(queueOf(step) as string); // a remote step always has a queue (checked when the registry loads)
       modules.add(step.activity.python.module);

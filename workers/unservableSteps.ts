@@ -2,6 +2,7 @@ import { queuesByWorker, type Registry } from '../lib/dsl/registry';
 import type { StepServices } from '../lib/dsl/defineStep';
 import { ConfigError } from '../lib/errors';
 import { activityNameOf, queueOf } from '../lib/dsl/compile';
+import { activitySteps } from '../lib/dsl/walkSteps';
 import { stageOf } from '../lib/stages';
 import { stepTaskQueue } from '../lib/taskQueues';
 
@@ -21,10 +22,10 @@ export function unservableSteps(registry: Pick<Registry, 'pipelines'>, queues: r
   const hosts = (queue: string | undefined) => queues.some((q) => (queue === undefined ? q.runWorkflows : q.taskQueue === stepTaskQueue(queue)));
   const problems: string[] = [];
   for (const pipeline of registry.pipelines.values()) {
-    for (const step of pipeline.steps) {
+    for (const { path, step } of activitySteps(pipeline.steps)) {
       const activity = step.activity;
       const needsStore = stageOf(activity)?.needsStore ?? (typeof activity !== 'string' && 'needsStore' in activity && activity.needsStore);
-      if (needsStore && hosts(queueOf(step))) problems.push(`pipeline '${pipeline.id}' step '${step.name}' (${activityNameOf(activity)})`);
+      if (needsStore && hosts(queueOf(step))) problems.push(`pipeline '${pipeline.id}' step '${path}' (${activityNameOf(activity)})`);
     }
   }
   return problems;

@@ -1,3 +1,4 @@
 export { runPipeline } from './runPipeline';
 export { watchDrift } from './watchDrift';
 export { deliverNotifications } from './notify';
+export { runMapBatch } from './mapBatch';

@@ -1,5 +1,6 @@
 import type { Starter } from '../lib/auth/runAuthority';
-import type { PipelineSpec, JsonValue } from '../lib/dsl/spec';
+import type { MapSpec, PipelineSpec, JsonValue } from '../lib/dsl/spec';
+import { MAP_ITEMS_LISTED, mapItemKey, type MapItemState, type MapItemStatus, type MapPlan, type MapProgress } from '../lib/runContract/map';
 import { jsonBytes } from './jsonBytes';
 import { OMITTED_OUTPUT, type RunSnapshot, type RunStatus, type StepError, type StepState } from '../lib/runContract/types';
 
@@ -16,6 +17,19 @@ export interface RunState {
   finalStatus: RunStatus | null;
   rerunOf: string | null;
   startedBy: Starter | null;
+  /** Each mapped step's items, by step name (see workflows/mapStep). */
+  maps: Map<string, MapTracker>;
+}
+
+/** What the workflow knows of one map's items; the step's state shows it as a MapProgress. */
+export interface MapTracker {
+  plan: MapPlan;
+  /** Items that have not succeeded, by index (waiting to start, in a batch, waiting for an operator, failed, skipped). */
+  open: Map<number, MapItemState>;
+  succeeded: number;
+  /** Artifact URIs of the gathered outputs of succeeded items. */
+  parts: string[];
+  batches: { started: number; done: number; running: number };
 }
 
 /** An operator's decision on a step, as the update delivered it. */
@@ -44,7 +58,7 @@ export function createRunState(spec: PipelineSpec, trigger: string, logicalDate:
       ...(step.local ? { local: true } : {}),
     });
   }
-  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null, rerunOf, startedBy };
+  return { spec, trigger, logicalDate, steps, decisions: new Map(), abortReason: null, finalStatus: null, rerunOf, startedBy, maps: new Map() };
 }
 
 export function stepState(run: RunState, name: string): StepState {
@@ -58,7 +72,36 @@ export function runStatus(run: RunState): RunStatus {
   if (run.finalStatus) return run.finalStatus;
   // A step waiting for approval waits for an operator too: both count as runs awaiting an operator.
   for (const step of run.steps.values()) if (step.status === 'awaiting_operator' || step.status === 'awaiting_approval') return 'awaiting_operator';
+  for (const map of run.maps.values()) if (awaitingItems(map).length > 0) return 'awaiting_operator';
   return 'running';
+}
+
+/** The items of a map that wait for an operator, by index. */
+export function awaitingItems(map: MapTracker): number[] {
+  return [...map.open.values()].filter((item) => item.status === 'awaiting_operator').map((item) => item.index);
+}
+
+/** The order items are listed in: what needs someone first. */
+const LISTING_ORDER: Record<MapItemStatus, number> = { awaiting_operator: 0, failed: 1, skipped: 2, running: 3, pending: 4 };
+
+/** A map's progress as its step's state shows it: counts, and the items that need or had attention (at most MAP_ITEMS_LISTED). */
+export function mapProgress(map: MapTracker, spec: MapSpec): MapProgress {
+  const open = [...map.open.values()];
+  const count = (status: MapItemStatus) => open.filter((item) => item.status === status).length;
+  const notable = open.filter((item) => item.status !== 'pending').sort((a, b) => LISTING_ORDER[a.status] - LISTING_ORDER[b.status] || a.index - b.index);
+  return {
+    total: map.plan.count,
+    concurrency: spec.concurrency,
+    minSuccess: spec.minSuccess,
+    succeeded: map.succeeded,
+    failed: count('failed'),
+    skipped: count('skipped'),
+    awaitingOperator: count('awaiting_operator'),
+    inFlight: count('running'),
+    batches: { done: map.batches.done, running: map.batches.running },
+    items: notable.slice(0, MAP_ITEMS_LISTED).map((item) => ({ ...item, operatorNotes: [...item.operatorNotes] })),
+    itemsNotListed: Math.max(0, notable.length - MAP_ITEMS_LISTED),
+  };
 }
 
 export function snapshot(run: RunState): RunSnapshot {
@@ -156,13 +199,26 @@ function assertWaiting(run: RunState, step: unknown, status: keyof typeof WAITIN
   if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
 }
 
-/** For retryStep / skipStep. */
-export function assertAwaitingOperator(run: RunState, step: unknown): void {
-  assertWaiting(run, step, 'awaiting_operator');
+/** For retryStep / skipStep: the step, or with `item` one item of its map, awaits an operator. */
+export function assertAwaitingOperator(run: RunState, step: unknown, item?: unknown): void {
+  if (item === undefined) {
+    assertWaiting(run, step, 'awaiting_operator');
+    return;
+  }
+  if (typeof step !== 'string' || !run.steps.has(step)) throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
+  const map = run.maps.get(step);
+  if (!map) throw new Error(`step '${step}' is not a map (or has not planned its items yet): act on the step itself, without an item`);
+  if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= map.plan.count) {
+    throw new Error(`step '${step}' has no item ${String(item)}: its items are 0 to ${map.plan.count - 1}`);
+  }
+  const state = map.open.get(item);
+  if (state?.status !== 'awaiting_operator') throw new Error(`item ${item} of step '${step}' is ${state?.status ?? 'succeeded'}, not awaiting an operator`);
+  if (run.decisions.has(mapItemKey(step, item))) throw new Error(`item ${item} of step '${step}' already has a decision`);
 }
 
-/** For approveStep / rejectStep. */
-export function assertAwaitingApproval(run: RunState, step: unknown): void {
+/** For approveStep / rejectStep: approvals are per step, never per item. */
+export function assertAwaitingApproval(run: RunState, step: unknown, item?: unknown): void {
+  if (item !== undefined) throw new Error('an approval is for a whole step: leave out the item');
   assertWaiting(run, step, 'awaiting_approval');
 }
 

@@ -69,20 +69,20 @@ export function registerRunCommands(program: Command, context: CliContext): void
     reject: 'reject a step that waits for approval: it and the run fail (admin)',
   };
   for (const decision of ['retry', 'skip', 'approve', 'reject'] as const) {
-    program
+    const command = program
       .command(decision)
       .description(descriptions[decision])
       .argument('<runId>')
       .argument('<step>')
       .option('--reason <text>', 'recorded on the step')
-      .option('--json', 'print JSON')
-      .action(async (runId: string, step: string, options: { reason?: string; json?: boolean }) => {
-        const result = await answer(
-          context.api().api.v1.runs[':runId'].steps[':step'][decision].$post({ param: pathParams({ runId, step }), json: options.reason ? { reason: options.reason } : {} }),
-        );
-        if (options.json) return context.printJson(result);
-        context.print(`${decision} of step '${result.step.name}' accepted`);
-      });
+      .option('--json', 'print JSON');
+    if (decision === 'retry' || decision === 'skip') command.option('--item <index>', `${decision} one item of a mapped step (its index in the map's list)`, itemIndex);
+    command.action(async (runId: string, step: string, options: { reason?: string; item?: number; json?: boolean }) => {
+      const json = { ...(options.reason ? { reason: options.reason } : {}), ...(options.item === undefined ? {} : { item: options.item }) };
+      const result = await answer(context.api().api.v1.runs[':runId'].steps[':step'][decision].$post({ param: pathParams({ runId, step }), json }));
+      if (options.json) return context.printJson(result);
+      context.print(`${decision} of ${options.item === undefined ? '' : `item ${options.item} of `}step '${result.step.name}' accepted`);
+    });
   }
 
   for (const action of ['abort', 'cancel'] as const) {
@@ -100,4 +100,10 @@ export function registerRunCommands(program: Command, context: CliContext): void
         context.print(`${runId}: ${result.status}`);
       });
   }
+}
+
+/** `--item`: a map item's index, a whole number from 0. */
+function itemIndex(value: string): number {
+  if (!/^\d+$/.test(value)) throw new CliError(`--item must be an item's index (a whole number from 0), not '${value}'`);
+  return Number(value);
 }

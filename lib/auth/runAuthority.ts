@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../canonicalJson';
 import type { JsonValue, PipelineSpec } from '../dsl/spec';
 import { NotPermittedError } from '../errors';
+import { everyStepSpec } from '../dsl/walkSteps';
 
 /**
  * Who started a run, and so with what authority its steps act. `deployment` is the deployment's own
@@ -58,9 +59,9 @@ export function signStep(secret: string, step: SignedStep): string {
   return hmac(secret, 'cairn-step-v1', step);
 }
 
-/** Every step's signature for a run of `spec` started by `startedBy` (RunInput.signatures). */
+/** Every step's signature for a run of `spec` started by `startedBy` (RunInput.signatures), by path: a mapped sub-pipeline's steps too (`per-region.fit`). */
 export function signSpec(secret: string, spec: PipelineSpec, startedBy: Starter): Record<string, string> {
-  return Object.fromEntries(spec.steps.map((s) => [s.name, signStep(secret, { pipeline: spec.pipeline, step: s.name, activity: s.activity, config: s.config, startedBy })]));
+  return Object.fromEntries(everyStepSpec(spec.steps).map(({ path, step: s }) => [path, signStep(secret, { pipeline: spec.pipeline, step: path, activity: s.activity, config: s.config, startedBy })]));
 }
 
 export function signApproval(secret: string, approval: { runId: string; step: string; by: string; role: Approval['role'] }): string {

@@ -15,6 +15,8 @@ export interface StepCacheKeyParts {
   params: JsonObject;
   /** The step's fingerprint of the data it reads, when it declares one. */
   fingerprint: JsonValue | undefined;
+  /** For an item of a map: the item (its index and value), which the output depends on as much as the config. */
+  item?: JsonValue;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface StepCacheKeyParts {
  * they are part of its key (a step that reads the clock or `run.logicalDate` must not be cached).
  */
 export function stepCacheKey(parts: StepCacheKeyParts): string {
-  const { step, config, upstream, params, fingerprint } = parts;
+  const { step, config, upstream, params, fingerprint, item } = parts;
   return sha256Hex(
     canonicalJson({
       format: KEY_FORMAT,
@@ -33,6 +35,7 @@ export function stepCacheKey(parts: StepCacheKeyParts): string {
       upstream,
       ...(isStageName(step.name) ? {} : { params }),
       ...(fingerprint === undefined ? {} : { fingerprint }),
+      ...(item === undefined ? {} : { item }),
     }),
   );
 }

@@ -2,15 +2,17 @@ import { ID_PATTERNS } from '../ids';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonicalJson';
 import { ParamsError, PipelineDefinitionError } from '../errors';
-import type { Pipeline } from './definePipeline';
+import { namedSteps, type Pipeline } from './definePipeline';
 import { parseDuration } from './duration';
 import { findCycle, topologicalOrder } from './graph';
-import { type JsonObject, type PipelineSpec, type StepSpec } from './spec';
-import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema } from './stepOptions';
+import { type JsonObject, type MapSpec, type PipelineSpec, type StepSpec } from './spec';
+import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema, type StepOptionsOutput } from './stepOptions';
+import { MAP_ACTIVITY } from './builtinStages';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 import { isStageName, STAGES } from '../stages';
 import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
+import { activitySteps } from './walkSteps';
 
 const PIPELINE_ID = ID_PATTERNS.pipeline;
 const STEP_NAME = ID_PATTERNS.step;
@@ -58,16 +60,25 @@ export function validatePipeline(pipeline: Pipeline): void {
         'about 6 per step and as many again per retry): split it into pipelines that start one another (onEvent), or batch items into fewer steps',
     );
   }
+  checkSteps(pipeline, pipeline.steps, fail, false);
+  checkTriggers(pipeline, fail);
+}
+
+/**
+ * Checks a list of steps (a pipeline's, or a mapped sub-pipeline's): names, options, `after` edges
+ * among themselves, cycles; each mapped sub-pipeline's own steps in turn.
+ */
+function checkSteps(pipeline: Pipeline, steps: readonly AnyStep[], fail: (problem: string) => never, insideMap: boolean): void {
   const seen = new Set<string>();
-  for (const step of pipeline.steps) {
+  for (const step of steps) {
     if (typeof step.name !== 'string' || !STEP_NAME.test(step.name)) {
       fail(`step name '${String(step.name)}' is not valid (a letter, then letters, digits, '_' or '-')`);
     }
     if (seen.has(step.name)) fail(`duplicate step '${step.name}': step names must be unique`);
     seen.add(step.name);
-    checkStep(step, fail);
+    checkStep(pipeline, step, fail, insideMap);
   }
-  for (const step of pipeline.steps) {
+  for (const step of steps) {
     const upstream = step.after ?? [];
     for (const name of upstream) {
       if (name === step.name) fail(`step '${step.name}' lists itself in 'after'`);
@@ -75,9 +86,8 @@ export function validatePipeline(pipeline: Pipeline): void {
     }
     if (new Set(upstream).size !== upstream.length) fail(`step '${step.name}' lists an upstream step twice`);
   }
-  const cycle = findCycle(pipeline.steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
+  const cycle = findCycle(steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
   if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
-  checkTriggers(pipeline, fail);
 }
 
 /**
@@ -91,7 +101,7 @@ export function checkComputedConfigs(pipeline: Pipeline): void {
   const defaults = pipeline.params.safeParse({});
   if (defaults.success) known.push(defaults.data as JsonObject);
   for (const params of known) {
-    for (const step of pipeline.steps) if (typeof step.config === 'function') resolveConfig(pipeline, step, params);
+    for (const { step } of activitySteps(pipeline.steps)) if (typeof step.config === 'function') resolveConfig(pipeline, step, params);
   }
 }
 
@@ -107,6 +117,7 @@ export function activityNameOf(activity: AnyStep['activity'] | undefined): strin
 
 /** The schema a step's config must fit: its built-in stage's contract, its defineStep config, or a remote step's declared one. */
 function configSchemaOf(step: AnyStep): z.ZodType | undefined {
+  if (step.activity === undefined) return undefined;
   if (typeof step.activity !== 'string') return step.activity.config;
   return isStageName(step.activity) ? STAGES[step.activity].config : undefined;
 }
@@ -151,21 +162,70 @@ function checkParamDefaults(pipeline: Pipeline, fail: (problem: string) => never
   }
 }
 
-function checkStep(step: AnyStep, fail: (problem: string) => never): void {
-  const { name, activity, after, config, ...options } = step;
+function checkStep(pipeline: Pipeline, step: AnyStep, fail: (problem: string) => never, insideMap: boolean): void {
+  const { name, activity, after, config, steps: subSteps, result, ...options } = step as AnyStep & { steps?: unknown; result?: unknown };
+  if (after !== undefined && !Array.isArray(after)) fail(`step '${name}': 'after' must be a list of step names`);
+  const parsed = StepOptionsSchema.safeParse(options);
+  if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
+  const stepFail = (problem: string): never => fail(`step '${name}': ${problem}`);
+  if (parsed.data?.map) checkMap(pipeline, step, parsed.data, stepFail);
+  if (insideMap && parsed.data?.approval) stepFail('a step inside a mapped sub-pipeline cannot wait for approval (one approval per item is not something anyone can give)');
+  if (subSteps !== undefined || result !== undefined) {
+    checkSubPipeline(pipeline, step, { activity, config, subSteps, result, mapped: parsed.data?.map !== undefined, mergesItem: parsed.data?.map?.as === 'config' }, stepFail);
+    return;
+  }
   const activityName = activityNameOf(activity);
   if (typeof activityName !== 'string' || activityName.length === 0) {
     fail(`step '${name}' has no activity: name a built-in stage or a step declared with defineStep`);
   }
-  if (after !== undefined && !Array.isArray(after)) fail(`step '${name}': 'after' must be a list of step names`);
   if (config !== undefined && typeof config !== 'function' && (typeof config !== 'object' || config === null)) {
     fail(`step '${name}': config must be an object or a function of params`);
   }
-  const parsed = StepOptionsSchema.safeParse(options);
-  if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
-  if (parsed.data?.cache) checkCacheable(step, (problem) => fail(`step '${name}': ${problem}`));
+  if (parsed.data?.cache) checkCacheable(step, stepFail);
   // A config written out (not computed from params) is checked when the definitions load.
-  if (config !== undefined && typeof config !== 'function') checkConfig(step, config, (problem) => fail(`step '${name}': ${problem}`));
+  if (config !== undefined && typeof config !== 'function') checkConfig(step, config, stepFail);
+}
+
+/** A map names a source it can read: a declared param, or one of its own upstream steps. */
+function checkMap(pipeline: Pipeline, step: AnyStep, options: StepOptionsOutput, fail: (problem: string) => never): void {
+  const map = options.map as NonNullable<StepOptionsOutput['map']>;
+  if (options.approval) fail('a mapped step cannot wait for approval: approve the step before it, or after it');
+  if ('param' in map.over && !(map.over.param in pipeline.params.shape)) {
+    fail(`map.over names param '${map.over.param}', which the pipeline does not declare; params: ${Object.keys(pipeline.params.shape).join(', ') || 'none'}`);
+  }
+  if ('step' in map.over && !(step.after ?? []).includes(map.over.step)) {
+    fail(`map.over names step '${map.over.step}', which is not one of its upstream steps (${(step.after ?? []).join(', ') || 'none'}): add it to 'after'`);
+  }
+}
+
+/** A mapped sub-pipeline: steps and a map, no activity of its own; its `result` names one of its steps. */
+function checkSubPipeline(
+  pipeline: Pipeline,
+  step: AnyStep,
+  parts: { activity: unknown; config: unknown; subSteps: unknown; result: unknown; mapped: boolean; mergesItem: boolean },
+  fail: (problem: string) => never,
+): void {
+  if (!parts.mapped) fail("'steps' declares a sub-pipeline, which runs once per item: give it a `map` (or declare its steps in the pipeline itself)");
+  if (parts.activity !== undefined) fail("a mapped sub-pipeline has 'steps', not an activity: remove one of them");
+  if (parts.config !== undefined) fail("a mapped sub-pipeline has no config of its own: its steps have theirs");
+  if (parts.mergesItem) fail("as: 'config' merges each item into one step's config: declare it on a mapped step, not on a sub-pipeline (whose steps read `input.item`)");
+  if (typeof parts.subSteps !== 'object' || parts.subSteps === null) fail("'steps' must be the sub-pipeline's steps, by name");
+  const steps = namedSteps(parts.subSteps as Parameters<typeof namedSteps>[0]) as readonly AnyStep[];
+  if (steps.length === 0) fail('its sub-pipeline has no steps');
+  checkSteps(pipeline, steps, fail, true);
+  resultStepOf(steps, parts.result, fail);
+}
+
+/** The sub-pipeline step whose output is an item's result: `result`, else the one step nothing runs after. */
+function resultStepOf(steps: readonly AnyStep[], result: unknown, fail: (problem: string) => never): string {
+  const names = steps.map((s) => s.name);
+  if (result !== undefined) {
+    if (typeof result !== 'string' || !names.includes(result)) fail(`result names '${String(result)}', which is not one of its steps (${names.join(', ')})`);
+    return result as string;
+  }
+  const sinks = names.filter((n) => !steps.some((s) => (s.after ?? []).includes(n)));
+  if (sinks.length !== 1) fail(`its sub-pipeline ends in ${sinks.length} steps (${sinks.join(', ')}): name the one whose output is each item's result with 'result'`);
+  return sinks[0] as string;
 }
 
 /**
@@ -239,15 +299,16 @@ export function compile(pipeline: Pipeline, rawParams: unknown = {}): CompiledRu
 }
 
 function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): StepSpec {
+  const { steps: subSteps, result } = step as AnyStep & { steps?: Parameters<typeof namedSteps>[0]; result?: string };
   const options = StepOptionsSchema.parse(
-    Object.fromEntries(Object.entries(step).filter(([k]) => !['name', 'activity', 'after', 'config'].includes(k))),
+    Object.fromEntries(Object.entries(step).filter(([k]) => !['name', 'activity', 'after', 'config', 'steps', 'result'].includes(k))),
   );
-  const local = isLight(pipeline, step, { ...options, queue: queueOf(step) });
+  const local = subSteps === undefined && isLight(pipeline, step, { ...options, queue: queueOf(step) });
   return {
     name: step.name,
-    activity: activityNameOf(step.activity) as string,
+    activity: subSteps === undefined ? (activityNameOf(step.activity) as string) : MAP_ACTIVITY,
     after: [...(step.after ?? [])],
-    config: resolveConfig(pipeline, step, params),
+    config: subSteps === undefined ? resolveConfig(pipeline, step, params) : {},
     retry: {
       maximumAttempts: options.retry?.attempts ?? STEP_DEFAULTS.attempts,
       initialIntervalMs: parseDuration(options.retry?.backoff?.initial) ?? STEP_DEFAULTS.initialBackoffMs,
@@ -257,7 +318,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
     startToCloseTimeoutMs: parseDuration(options.timeout) ?? STEP_DEFAULTS.timeoutMs,
     // A local activity does not heartbeat: the workflow's worker runs it and reports its end.
     heartbeatTimeoutMs: local || options.heartbeat === 'none' ? null : (parseDuration(options.heartbeat) ?? STEP_DEFAULTS.heartbeatMs),
-    taskQueue: queueOf(step) ?? null,
+    taskQueue: subSteps === undefined ? (queueOf(step) ?? null) : null,
     whenUpstreamSkipped: options.whenUpstreamSkipped ?? STEP_DEFAULTS.whenUpstreamSkipped,
     ...(local ? { local: true as const } : {}),
     ...(options.cache ? { cache: true as const } : {}),
@@ -265,7 +326,25 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
     ...(options.approval
       ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }
       : {}),
+    ...(options.map ? { map: toMapSpec(pipeline, options.map, subSteps, result, params) } : {}),
   };
+}
+
+/** A map's compiled form; a sub-pipeline's steps are compiled (and ordered) like a pipeline's. */
+function toMapSpec(pipeline: Pipeline, map: NonNullable<StepOptionsOutput['map']>, subSteps: Parameters<typeof namedSteps>[0] | undefined, result: string | undefined, params: JsonObject): MapSpec {
+  const spec: MapSpec = {
+    over: map.over,
+    concurrency: map.concurrency ?? STEP_DEFAULTS.mapConcurrency,
+    minSuccess: map.minSuccess ?? 1,
+    as: map.as ?? 'item',
+  };
+  if (subSteps === undefined) return spec;
+  const steps = namedSteps(subSteps) as readonly AnyStep[];
+  const ordered = topologicalOrder(steps.map((s) => ({ ...s, after: s.after ?? [] }))).map((s) => toStepSpec(pipeline, s, params));
+  const fail = (problem: string): never => {
+    throw new PipelineDefinitionError(pipeline.id, problem);
+  };
+  return { ...spec, steps: ordered, result: resultStepOf(steps, result, fail) };
 }
 
 /** Whether a step runs as a local activity: asked for with `light`, or the built-in noop unless it says otherwise. */

@@ -36,8 +36,25 @@ export type CustomStepDefinition<StepName extends string, Params> = StepBase<Ste
   config?: ConfigOrFunction<JsonObject, Params>;
 };
 
+/**
+ * A mapped sub-pipeline: its own `steps` run once per item of `map.over`, each item's result being
+ * the output of its `result` step. Its steps see the item as `input.item` and this step's upstream
+ * outputs beside their own; a step inside may be mapped in turn (a nested map).
+ */
+export type SubPipelineStepDefinition<StepName extends string, Params> = Omit<StepBase<StepName>, 'map'> & {
+  map: NonNullable<StepOptions['map']>;
+  steps: Record<string, StepDefinition<string, Params>>;
+  /** The step whose output is each item's result; by default the one step no other step runs after. */
+  result?: string;
+  activity?: undefined;
+  config?: undefined;
+};
+
 /** One step of a pipeline; `after` is checked against the pipeline's own step names. */
-export type StepDefinition<StepName extends string, Params> = StageStepDefinition<StepName, Params> | CustomStepDefinition<StepName, Params>;
+export type StepDefinition<StepName extends string, Params> =
+  | StageStepDefinition<StepName, Params>
+  | CustomStepDefinition<StepName, Params>
+  | SubPipelineStepDefinition<StepName, Params>;
 
 export type NamedStepDefinition<Params> = StepDefinition<string, Params> & { name: string };
 
@@ -77,10 +94,13 @@ export function definePipeline<P extends ParamsSchema, StepName extends string>(
     id: definition.id,
     description: definition.description ?? '',
     params: definition.params,
-    steps: Array.isArray(definition.steps)
-      ? definition.steps
-      : Object.entries(definition.steps as Record<string, StepDefinition<string, z.output<P>>>).map(([name, step]) => ({ ...step, name })),
+    steps: namedSteps(definition.steps as Record<string, StepDefinition<string, z.output<P>>> | readonly NamedStepDefinition<z.output<P>>[]),
     onFailure: definition.onFailure ?? {},
     triggers: definition.triggers ?? [],
   };
+}
+
+/** Steps as a list of named steps, whether they were declared by name (a record) or as a list. */
+export function namedSteps<Params>(steps: Record<string, StepDefinition<string, Params>> | readonly NamedStepDefinition<Params>[]): readonly NamedStepDefinition<Params>[] {
+  return Array.isArray(steps) ? steps : Object.entries(steps as Record<string, StepDefinition<string, Params>>).map(([name, step]) => ({ ...step, name }));
 }

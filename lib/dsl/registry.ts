@@ -4,6 +4,7 @@ import { namedTargets, type NotificationTargetInput } from '../notifications/tar
 import { activityNameOf, checkComputedConfigs, queueOf, validatePipeline } from './compile';
 import type { Pipeline } from './definePipeline';
 import { isRemoteStep, type AnyStepFunction, type StepFunction } from './defineStep';
+import { activitySteps } from './walkSteps';
 
 export interface Registry {
   readonly pipelines: ReadonlyMap<string, Pipeline>;
@@ -37,18 +38,18 @@ export function defineRegistry(input: { pipelines: Pipeline[]; steps?: AnyStepFu
     checkComputedConfigs(pipeline);
     if (pipelines.has(pipeline.id)) throw new ConfigError(`two pipelines have the id '${pipeline.id}'`);
     pipelines.set(pipeline.id, pipeline);
-    for (const step of pipeline.steps) {
+    for (const { step } of activitySteps(pipeline.steps)) {
       if (typeof step.activity !== 'string' && step.activity.kind === 'cairn-step') addStep(step.activity, `pipeline '${pipeline.id}'`);
     }
   }
   const known = new Set<string>([...BUILTIN_STAGES, ...steps.keys()]);
   for (const pipeline of pipelines.values()) {
-    for (const step of pipeline.steps) {
+    for (const { path, step } of activitySteps(pipeline.steps)) {
       if (isRemoteStep(step.activity)) continue; // another worker's to run
       const name = activityNameOf(step.activity) as string;
       if (!known.has(name)) {
         throw new ConfigError(
-          `pipeline '${pipeline.id}': step '${step.name}' uses activity '${name}', which is neither a built-in stage ` +
+          `pipeline '${pipeline.id}': step '${path}' uses activity '${name}', which is neither a built-in stage ` +
             `(${BUILTIN_STAGES.join(', ')}) nor a step declared with defineStep and listed in the registry`,
         );
       }
@@ -69,8 +70,8 @@ export function queuesByWorker(pipelines: Iterable<Pipeline>): { cairn: string[]
   const cairn = new Map<string, string>();
   const remote = new Map<string, string>();
   for (const pipeline of pipelines) {
-    for (const step of pipeline.steps) {
-      const where = `pipeline '${pipeline.id}' step '${step.name}'`;
+    for (const { path, step } of activitySteps(pipeline.steps)) {
+      const where = `pipeline '${pipeline.id}' step '${path}'`;
       const isRemote = isRemoteStep(step.activity);
       const queue = queueOf(step);
       if (isRemote && !queue) {

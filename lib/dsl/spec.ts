@@ -4,6 +4,12 @@ import { z } from 'zod';
  * The compiled, plain-JSON form of a pipeline: what the runPipeline workflow interprets. It never
  * holds code, so a run in flight is unaffected by later edits to definitions/.
  */
+/** Where a map's items come from: a param (a list), or an upstream step's output (a list, or a list field of it). */
+export const MapSourceSchema = z.union([
+  z.strictObject({ param: z.string().min(1) }),
+  z.strictObject({ step: z.string().min(1), field: z.string().min(1).optional() }),
+]);
+
 export const StepSpecSchema = z.object({
   name: z.string(),
   activity: z.string(),
@@ -28,6 +34,30 @@ export const StepSpecSchema = z.object({
   cache: z.literal(true).optional(),
   /** Present when the step waits for an approval before it runs; absent in specs compiled before approvals existed. */
   approval: z.object({ timeoutMs: z.number().positive() }).optional(),
+  /** Present for a mapped step: it runs once per item of a list (see lib/runContract/map.ts). */
+  get map() {
+    return MapSpecSchema.optional();
+  },
+});
+
+/**
+ * A dynamic map: the step (or, with `steps`, a sub-pipeline) runs once per item of a list known only
+ * at run time, in batches run by child workflows so no run's history outgrows Temporal's limits.
+ */
+export const MapSpecSchema = z.object({
+  over: MapSourceSchema,
+  /** Items running at once, across every batch. */
+  concurrency: z.number().int().min(1),
+  /** The fraction of items that must succeed for the step to succeed (skipped and failed ones do not). */
+  minSuccess: z.number().min(0).max(1),
+  /** 'item': each execution gets the item as `input.item`; 'config': the item (an object) is merged over the step's config. */
+  as: z.enum(['item', 'config']),
+  /** A mapped sub-pipeline: its steps, topologically ordered (absent when the step itself is mapped). */
+  get steps() {
+    return z.array(StepSpecSchema).optional();
+  },
+  /** The sub-pipeline step whose output is each item's result. */
+  result: z.string().optional(),
 });
 
 export const FailurePolicySchema = z.object({
@@ -53,6 +83,8 @@ export const PipelineSpecSchema = z.object({
 });
 
 export type StepSpec = z.infer<typeof StepSpecSchema>;
+export type MapSpec = z.infer<typeof MapSpecSchema>;
+export type MapSource = z.infer<typeof MapSourceSchema>;
 export type FailurePolicy = z.infer<typeof FailurePolicySchema>;
 export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;

@@ -32,6 +32,11 @@ export interface StepInput {
   config: JsonObject;
   /** Outputs of the upstream steps by step name; null for a step an operator skipped. */
   upstream: Record<string, JsonValue | null>;
+  /**
+   * For a mapped step (or a step of a mapped sub-pipeline): the item this execution is for, by its
+   * index in the list. With the map's `as: 'config'`, the worker has merged it over `config` already.
+   */
+  item?: { index: number; value: JsonValue; as?: 'config' };
 }
 
 /** Small JSON: artifact references, metrics, a few values. Never bulk data. */

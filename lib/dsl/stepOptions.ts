@@ -6,6 +6,9 @@ const duration = z.custom<number | string>((v) => parseDuration(v) !== undefined
   message: "expected a duration such as '30s', '5m', '2h', '7d' or a positive number of milliseconds",
 });
 
+/** Items of one map running at once, at most: each holds an activity slot on some worker. */
+export const MAX_MAP_CONCURRENCY = 1_000;
+
 /** The options every step may declare, apart from its activity, upstream steps and config. */
 export const StepOptionsSchema = z.strictObject({
   retry: z
@@ -43,13 +46,33 @@ export const StepOptionsSchema = z.strictObject({
    * every artifact it references is verified; see the README's "Step cache".
    */
   cache: z.boolean().optional(),
+  /**
+   * Run the step once per item of a list known only at run time: a param's (`{ param: 'regions' }`)
+   * or an upstream step's output (`{ step: 'partitions', field: 'items' }`). See the README's "Dynamic map".
+   */
+  map: z
+    .strictObject({
+      over: z.union([
+        z.strictObject({ param: z.string().min(1) }),
+        z.strictObject({ step: z.string().min(1), field: z.string().min(1).optional() }),
+      ]),
+      /** Items running at once, across the whole map (default 10). */
+      concurrency: z.number().int().min(1).max(MAX_MAP_CONCURRENCY).optional(),
+      /** The fraction of items that must succeed for the step to succeed (default 1: all). */
+      minSuccess: z.number().min(0).max(1).optional(),
+      /** 'item' (default): the item arrives as `input.item.value`; 'config': the item, an object, is merged over the step's config. */
+      as: z.enum(['item', 'config']).optional(),
+    })
+    .optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),
 });
 
 export type StepOptions = z.input<typeof StepOptionsSchema>;
+export type StepOptionsOutput = z.output<typeof StepOptionsSchema>;
 
 export const STEP_DEFAULTS = {
+  mapConcurrency: 10,
   attempts: 3,
   initialBackoffMs: 1_000,
   backoffCoefficient: 2,

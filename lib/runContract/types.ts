@@ -2,6 +2,7 @@ import type { Approval, Starter } from '../auth/runAuthority';
 import type { DriftThresholdsInput } from '../drift/driftReport';
 import type { PipelineSpec, JsonObject, JsonValue } from '../dsl/spec';
 import type { CachePolicy } from './stepCache';
+import type { MapProgress } from './map';
 
 export type RunStatus = 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'awaiting_approval' | 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -60,6 +61,8 @@ export interface StepState {
   cachedFrom?: string;
   /** For a cacheable step that executed: why the cache had nothing usable. */
   cacheMiss?: string;
+  /** For a mapped step: its items' progress (counts, and the items that need or had attention). */
+  map?: MapProgress;
 }
 
 export interface RunSnapshot {
@@ -97,6 +100,8 @@ export interface RunResult extends Partial<Omit<RunSnapshot, 'pipeline' | 'statu
 
 export interface StepDecisionRequest {
   step: string;
+  /** One item of a mapped step (retry and skip only): its index in the map's list. */
+  item?: number;
   reason?: string;
   /** Who decided (the API passes its key's id); recorded in the step's notes. */
   by?: string;

@@ -3,6 +3,7 @@ import { ArtifactRefSchema } from '../../lib/artifacts/artifactRef';
 import { StarterSchema } from '../../lib/auth/runAuthority';
 import { StepLogLineSchema } from '../../lib/logs/stepLogLine';
 import { RUN_STATUSES } from '../../lib/runs/listRuns';
+import type { MapProgress } from '../../lib/runContract/map';
 
 // The answers of the run routes, as the wire carries them (times are ISO strings). Each handler's
 // c.json(...) is checked against these by TypeScript, and a test checks every route's real answer.
@@ -23,6 +24,29 @@ const StepErrorSchema = z.object({
   infrastructure: z.boolean().optional(),
   stack: z.string().optional(),
 });
+
+/** A mapped step's items (lib/runContract/map.ts's MapProgress, which TypeScript holds this to). */
+const MapProgressSchema = z.object({
+  total: z.number().int(),
+  concurrency: z.number().int(),
+  minSuccess: z.number(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  awaitingOperator: z.number().int(),
+  inFlight: z.number().int(),
+  batches: z.object({ done: z.number().int(), running: z.number().int() }),
+  items: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.enum(['pending', 'running', 'awaiting_operator', 'failed', 'skipped']),
+      round: z.number().int(),
+      error: StepErrorSchema.nullable(),
+      operatorNotes: z.array(z.string()),
+    }),
+  ),
+  itemsNotListed: z.number().int(),
+}) satisfies z.ZodType<MapProgress>;
 
 export const StepStateSchema = z.object({
   name: z.string(),
@@ -45,6 +69,8 @@ export const StepStateSchema = z.object({
   cachedFrom: z.string().optional(),
   /** A cacheable step that executed: why the cache had nothing usable. */
   cacheMiss: z.string().optional(),
+  /** A mapped step: its items' progress. */
+  map: MapProgressSchema.optional(),
 });
 
 export const RunViewSchema = z.object({

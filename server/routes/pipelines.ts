@@ -4,6 +4,7 @@ import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { activityNameOf, queueOf } from '../../lib/dsl/compile';
 import { stageOf } from '../../lib/stages';
+import { MAP_ACTIVITY } from '../../lib/dsl/builtinStages';
 import { startRun } from '../../lib/runs/startRun';
 import { CACHE_POLICIES } from '../../lib/runContract/stepCache';
 import type { AppDeps } from '../deps';
@@ -32,10 +33,10 @@ function describePipeline(pipeline: Pipeline) {
     steps: pipeline.steps.map((s) => {
       // A built-in stage is described by its contract; a defineStep by the output it declares.
       const stage = stageOf(s.activity);
-      const output = stage?.output ?? (typeof s.activity === 'string' || !('output' in s.activity) ? undefined : s.activity.output);
+      const output = stage?.output ?? (s.activity === undefined || typeof s.activity === 'string' || !('output' in s.activity) ? undefined : s.activity.output);
       return {
         name: s.name,
-        activity: activityNameOf(s.activity) as string,
+        activity: activityNameOf(s.activity) ?? MAP_ACTIVITY,
         after: [...(s.after ?? [])],
         queue: queueOf(s) ?? null,
         summary: stage?.summary ?? null,

@@ -18,6 +18,8 @@ import { defineRoute } from '../routeDef';
 import { runLinks } from './runLinks';
 
 const ReasonBody = z.strictObject({ reason: z.string().max(500).optional() });
+/** Retry and skip may name one item of a mapped step, by its index in the map's list. */
+const OperatorDecisionBody = ReasonBody.extend({ item: z.number().int().min(0).optional() });
 const RerunBody = z.strictObject({ fromStep: StepName });
 const RunListQuery = z.strictObject({
   pipeline: PipelineIdSchema.optional(),
@@ -48,8 +50,8 @@ export function runRoutes(deps: AppDeps) {
     return { runId, step: step ?? null, lines, trimmed, next: lines.at(-1)?.id ?? after };
   };
   const DECISIONS = {
-    retry: { update: retryStepUpdate, access: 'operator', summary: 'Run a step that awaits an operator again', waiting: 'awaiting an operator' },
-    skip: { update: skipStepUpdate, access: 'operator', summary: 'Skip a step that awaits an operator', waiting: 'awaiting an operator' },
+    retry: { update: retryStepUpdate, access: 'operator', summary: 'Run a step that awaits an operator again (or, with `item`, one item of a mapped step)', waiting: 'awaiting an operator' },
+    skip: { update: skipStepUpdate, access: 'operator', summary: 'Skip a step that awaits an operator (or, with `item`, one item of a mapped step)', waiting: 'awaiting an operator' },
     approve: { update: approveStepUpdate, access: 'admin', summary: 'Approve a step that waits for approval (e.g. a deploy): it runs', waiting: 'awaiting approval' },
     reject: { update: rejectStepUpdate, access: 'admin', summary: 'Reject a step that waits for approval: it and the run fail', waiting: 'awaiting approval' },
   } as const;
@@ -60,10 +62,10 @@ export function runRoutes(deps: AppDeps) {
       access: DECISIONS[decision].access,
       summary: DECISIONS[decision].summary,
       params: StepParams,
-      body: ReasonBody,
+      body: OperatorDecisionBody,
       response: StepDecisionSchema,
       responses: { 200: 'decision accepted', 404: 'no such run', 409: `the step is not ${DECISIONS[decision].waiting}, or the run is finished` },
-      handler: async (c, { params: { runId, step }, body: { reason } }) => {
+      handler: async (c, { params: { runId, step }, body: { reason, item } }) => {
         const handle = await openRun(runId);
         // With no keys configured every caller is 'anonymous': the note then says "by operator".
         const keyId = c.get('apiKeyId') as string;
@@ -72,7 +74,7 @@ export function runRoutes(deps: AppDeps) {
         // An approval carries the approver's role into the step, signed, so a deploy can tell an admin's approval from a forged one.
         const secret = deps.security?.specSecret;
         const signature = decision === 'approve' && secret ? { signature: signApproval(secret, { runId, step, by, role }) } : {};
-        const request = { step, by, role, ...signature, ...(reason ? { reason } : {}) };
+        const request = { step, by, role, ...signature, ...(reason ? { reason } : {}), ...(item === undefined ? {} : { item }) };
         const state = await handle.executeUpdate(DECISIONS[decision].update, { args: [request] });
         return c.json({ runId, step: state });
       },

@@ -34,7 +34,7 @@ export interface RunningWorker {
 export async function startTestWorker(
   env: TestWorkflowEnvironment,
   activities: Record<string, StepActivity>,
-  options: { taskQueue?: string; runWorkflows?: boolean } = {},
+  options: { taskQueue?: string; runWorkflows?: boolean; maxConcurrentActivities?: number } = {},
 ): Promise<RunningWorker> {
   const taskQueue = options.taskQueue ?? uniqueQueue('test');
   const worker = await createPipelineWorker({
@@ -43,6 +43,7 @@ export async function startTestWorker(
     taskQueue,
     activities,
     runWorkflows: options.runWorkflows ?? true,
+    ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();

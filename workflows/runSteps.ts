@@ -1,0 +1,395 @@
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JsonValue, StepSpec } from '../lib/dsl/spec';
+import type { StepInput } from '../lib/dsl/stepIo';
+import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import { infrastructureBackoffMs } from '../lib/faults/backoff';
+import { stepTaskQueue } from '../lib/taskQueues';
+import { CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, type CacheLookup, type CacheLookupRequest, type CachePolicy, type CacheRecordRequest } from '../lib/runContract/stepCache';
+import { jsonBytes } from './jsonBytes';
+import { DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS, MAX_WORKFLOW_PAYLOAD_BYTES, stepBackoffMs } from './stepAttempts';
+import { markCached, markFailed, markReused, markRunning, markSkipped, markSucceeded, stepState, type Decision, type RunState } from './runState';
+import { runMap } from './mapStep';
+import { announceFromRun } from './announceFromRun';
+import { describeFailure, RunAborted } from './stepFailure';
+import type { Approval } from '../lib/auth/runAuthority';
+import { stepActivityId, type RunInput, type StepState } from '../lib/runContract/types';
+
+/**
+ * The interpreter of a pipeline's steps, shared by the run (workflows/runPipeline) and by each batch
+ * of a map's items (workflows/mapBatch), which runs an item's step or sub-pipeline with it.
+ */
+
+/**
+ * Runs since this patch count a step's attempts in the workflow: each execution is one activity
+ * attempt, so a lost worker or an unavailable dependency (retried here over a long window) does not
+ * use up the attempts of the step's retry policy. Runs recorded before it keep Temporal's retries.
+ */
+export const STEP_ATTEMPTS_PATCH = 'cairn-step-attempts-in-workflow';
+
+export interface StepContext {
+  runId: string;
+  temporalRunId: string;
+  params: RunInput['params'];
+  reuse: RunInput['reuse'];
+  /** By step path (`per-region.fit` inside a mapped sub-pipeline). */
+  signatures: RunInput['signatures'];
+  cache: CachePolicy;
+  /** '' for a run's own steps; `<map step path>.` for a mapped sub-pipeline's. */
+  pathPrefix: string;
+  /** Set while running one item of a map. */
+  item?: { index: number; value: JsonValue; round: number; as: 'item' | 'config' };
+  /** The map step's upstream outputs, which every step of an item sees beside its own upstream. */
+  outerUpstream?: Record<string, JsonValue | null>;
+}
+
+/**
+ * Runs since this patch start a step when its last upstream step finishes, counted, instead of
+ * through a `Promise.all` per step: the SDK captures a stack trace for every promise a workflow
+ * creates, so the promises per step (about 8 before, 5 now) were a large share of a wide fan-out's
+ * workflow time. Runs recorded before it keep the promise chains, whose command order they recorded.
+ */
+const COUNTED_SCHEDULER_PATCH = 'cairn-counted-step-scheduler';
+
+/** Starts every step as soon as all its upstream steps have finished; independent branches run in parallel. */
+export function runAllSteps(run: RunState, context: StepContext, publishStatus: () => void): Promise<void> {
+  return patched(COUNTED_SCHEDULER_PATCH) ? runStepsCounted(run, context, publishStatus) : runStepsChained(run, context, publishStatus);
+}
+
+/**
+ * Each step waits for a count of unfinished upstream steps; a finishing step starts the dependents it
+ * brought to zero, in spec order. The first failure ends the run (as Promise.all did); nothing new
+ * starts after it.
+ */
+function runStepsCounted(run: RunState, context: StepContext, publishStatus: () => void): Promise<void> {
+  const steps = run.spec.steps;
+  const unfinishedUpstream = new Map(steps.map((step) => [step.name, step.after.length]));
+  const dependents = new Map<string, StepSpec[]>(steps.map((step) => [step.name, []]));
+  for (const step of steps) for (const name of step.after) dependents.get(name)?.push(step);
+  return new Promise<void>((resolve, reject) => {
+    let unfinished = steps.length;
+    let failed = false;
+    const start = (step: StepSpec): void => {
+      runStep(run, step, context, publishStatus).then(
+        () => {
+          if (failed) return;
+          unfinished -= 1;
+          for (const next of dependents.get(step.name) ?? []) {
+            const left = (unfinishedUpstream.get(next.name) ?? 0) - 1;
+            unfinishedUpstream.set(next.name, left);
+            if (left === 0) start(next);
+          }
+          if (unfinished === 0) resolve();
+        },
+        (error: unknown) => {
+          failed = true;
+          reject(error);
+        },
+      );
+    };
+    if (steps.length === 0) resolve();
+    for (const step of steps) if (step.after.length === 0) start(step);
+  });
+}
+
+/** Before COUNTED_SCHEDULER_PATCH: one promise chain per step (kept for replaying those runs). */
+async function runStepsChained(run: RunState, context: StepContext, publishStatus: () => void): Promise<void> {
+  const finished = new Map<string, Promise<void>>();
+  for (const step of run.spec.steps) {
+    // The spec is topologically ordered, so every upstream promise already exists.
+    const upstream = step.after.map((name) => finished.get(name) as Promise<void>);
+    finished.set(
+      step.name,
+      Promise.all(upstream).then(() => runStep(run, step, context, publishStatus)),
+    );
+  }
+  await Promise.all(finished.values());
+}
+
+async function runStep(run: RunState, step: StepSpec, context: StepContext, publishStatus: () => void): Promise<void> {
+  const state = stepState(run, step.name);
+  if (context.reuse && step.name in context.reuse.outputs) {
+    markReused(state, context.reuse.outputs[step.name] ?? null, context.reuse.fromRun, new Date());
+    return;
+  }
+  const path = `${context.pathPrefix}${step.name}`;
+  const upstream: Record<string, JsonValue | null> = { ...context.outerUpstream };
+  for (const name of step.after) {
+    const upstreamState = stepState(run, name);
+    if (upstreamState.status === 'skipped' && step.whenUpstreamSkipped === 'skip') {
+      markSkipped(state, `skipped because upstream step '${name}' was skipped`, new Date());
+      return;
+    }
+    upstream[name] = upstreamState.output;
+  }
+  const input: StepInput = {
+    run: {
+      runId: context.runId,
+      temporalRunId: context.temporalRunId,
+      pipeline: run.spec.pipeline,
+      specHash: run.spec.hash,
+      trigger: run.trigger,
+      params: context.params,
+      logicalDate: run.logicalDate,
+      step: path,
+      ...(run.startedBy ? { startedBy: run.startedBy } : {}),
+      ...(context.signatures?.[path] ? { signature: context.signatures[path] } : {}),
+    },
+    config: step.config,
+    upstream,
+    ...(context.item ? { item: { index: context.item.index, value: context.item.value, ...(context.item.as === 'config' ? { as: 'config' as const } : {}) } } : {}),
+  };
+
+  if (step.approval) {
+    const approval = await awaitApproval(run, step.name, step.approval.timeoutMs, publishStatus);
+    input.run.approval = approval;
+  }
+
+  let cacheKey: string | null = null;
+  if (step.cache && context.cache !== 'off') {
+    const lookup = await lookUpCache({ activity: step.activity, input, policy: context.cache });
+    if ('hit' in lookup) {
+      markCached(state, lookup.hit.output, lookup.hit.runId, new Date());
+      return;
+    }
+    state.cacheMiss = lookup.miss;
+    cacheKey = lookup.key;
+  }
+
+  for (;;) {
+    markRunning(state, new Date());
+    try {
+      const output = step.map ? await runMap(run, step, state, input, context, publishStatus) : await executeStep(run, step, state, input, activityIdPrefix(context));
+      markSucceeded(state, output, new Date());
+      await announceDeploy(run, step, output, context.runId);
+      if (cacheKey !== null) await recordInCache({ activity: step.activity, input, key: cacheKey, output });
+      return;
+    } catch (error) {
+      if (isCancellation(error)) {
+        state.status = 'cancelled';
+        throw error;
+      }
+      const failure = describeFailure(error);
+      const awaitOperator = run.spec.onFailure.mode === 'await_operator';
+      markFailed(state, failure, new Date(), awaitOperator);
+      log.warn('step failed', { step: step.name, round: state.round, error: failure.message, type: failure.type });
+      if (!awaitOperator) {
+        throw ApplicationFailure.nonRetryable(`step '${step.name}' failed: ${failure.message}`, 'StepFailed');
+      }
+      publishStatus();
+      await announceFromRun(
+        run,
+        'step.awaiting_operator',
+        `${step.name}:${state.round}:awaiting-operator`,
+        `step '${step.name}' of run ${context.runId} (${run.spec.pipeline}) failed and awaits an operator: ${failure.message}`,
+        [`cairn retry ${context.runId} ${step.name}`, `cairn skip ${context.runId} ${step.name}`, `cairn abort ${context.runId}`],
+        { step: step.name, round: state.round, error: failure.message, errorType: failure.type },
+      );
+      const decided = await condition(
+        () => run.decisions.has(step.name) || run.abortReason !== null,
+        run.spec.onFailure.operatorTimeoutMs,
+      );
+      if (run.abortReason !== null) throw new RunAborted(run.abortReason);
+      if (!decided) {
+        state.status = 'failed';
+        throw ApplicationFailure.nonRetryable(
+          `step '${step.name}' failed and no operator retried or skipped it within ` +
+            `${Math.round(run.spec.onFailure.operatorTimeoutMs / 1000)} s: ${failure.message}`,
+          'OperatorTimeout',
+        );
+      }
+      const { decision, reason, by } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string; by: string | null };
+      run.decisions.delete(step.name);
+      const note = `${decision} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
+      if (decision === 'skip') {
+        markSkipped(state, note, new Date());
+        publishStatus();
+        return;
+      }
+      state.operatorNotes.push(note);
+      publishStatus();
+    }
+  }
+}
+
+/** An item's activities are told apart by its index and round: `17.1:score#1` (a run's own steps have no prefix). */
+function activityIdPrefix(context: StepContext): string {
+  return context.item ? `${context.item.index}.${context.item.round}:${context.pathPrefix}` : '';
+}
+
+/**
+ * The step cache's bookkeeping runs on this workflow's own worker, as local activities: a lookup may
+ * hash a large source file and verify the artifacts of a hit, hence the long timeout.
+ */
+const cacheBookkeeping = proxyLocalActivities<{
+  [CACHE_LOOKUP_ACTIVITY]: (request: CacheLookupRequest) => Promise<CacheLookup>;
+  [CACHE_RECORD_ACTIVITY]: (request: CacheRecordRequest) => Promise<{ recorded: boolean; reason?: string }>;
+}>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 3 } });
+
+/** A deploy step that moved an alias announces the promotion (a canary with its weight). */
+async function announceDeploy(run: RunState, step: StepSpec, output: JsonValue | null, runId: string): Promise<void> {
+  if (step.activity !== 'deploy' || output === null || typeof output !== 'object' || Array.isArray(output) || output.moved !== true) return;
+  const { model, alias, version, previous, weight } = output as { model: string; alias: string; version: number; previous: number | null; weight?: number | null };
+  await announceFromRun(run, 'model.promoted', `${step.name}:promoted`, `${model} v${version} is now ${alias}${previous === null ? '' : ` (was v${previous})`}, deployed by run ${runId}`, [`cairn rollback ${model} --alias ${alias}`], {
+    model,
+    alias,
+    version,
+    previous,
+    weight: weight ?? null,
+    by: `run ${runId}`,
+  });
+}
+
+/** The cache's answer for a step; a lookup that fails is a miss, never a failed step. */
+async function lookUpCache(request: CacheLookupRequest): Promise<CacheLookup> {
+  try {
+    return await cacheBookkeeping[CACHE_LOOKUP_ACTIVITY](request);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { key: null, miss: `the cache lookup failed: ${(error as Error).message}` };
+  }
+}
+
+/** Keeps a step's output in the cache; a cache that cannot take it never fails the step. */
+async function recordInCache(request: CacheRecordRequest): Promise<void> {
+  try {
+    const recorded = await cacheBookkeeping[CACHE_RECORD_ACTIVITY](request);
+    if (!recorded.recorded) log.info('step output not cached', { step: request.input.run.step, reason: recorded.reason });
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    log.warn('step output not cached', { step: request.input.run.step, error: (error as Error).message });
+  }
+}
+
+/**
+ * Holds a step until an operator approves it (it then runs) or rejects it, or the approval expires
+ * (both fail the step and the run). The wait is a durable timer: it survives worker restarts.
+ */
+async function awaitApproval(run: RunState, name: string, timeoutMs: number, publishStatus: () => void): Promise<Approval> {
+  const state = stepState(run, name);
+  state.status = 'awaiting_approval';
+  publishStatus();
+  const runId = workflowInfo().workflowId;
+  await announceFromRun(
+    run,
+    'step.awaiting_approval',
+    `${name}:awaiting-approval`,
+    `step '${name}' of run ${runId} (${run.spec.pipeline}) awaits approval`,
+    [`cairn approve ${runId} ${name} --reason '...'`, `cairn reject ${runId} ${name} --reason '...'`],
+    { step: name, expiresInMs: timeoutMs },
+  );
+  const decided = await condition(() => run.decisions.has(name) || run.abortReason !== null, timeoutMs);
+  if (run.abortReason !== null) throw new RunAborted(run.abortReason);
+  const fail = (type: string, message: string) => {
+    markFailed(state, { message, type, nonRetryable: true }, new Date(), false);
+    publishStatus();
+    return ApplicationFailure.nonRetryable(`step '${name}' ${message}`, type);
+  };
+  if (!decided) throw fail('ApprovalExpired', `was not approved within ${Math.round(timeoutMs / 1000)} s`);
+  const { decision, reason, by, role, signature } = run.decisions.get(name) as Decision;
+  run.decisions.delete(name);
+  const note = `${decision === 'approve' ? 'approved' : 'rejected'} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
+  state.operatorNotes.push(note);
+  if (decision === 'reject') throw fail('ApprovalRejected', `was ${note}`);
+  state.status = 'pending';
+  publishStatus();
+  // An approval from before roles were recorded counts as an operator's.
+  return { by: by ?? 'operator', role: role ?? 'operator', ...(signature ? { signature } : {}) };
+}
+
+/**
+ * One round of a step: its executions until it succeeds, fails for good, or runs out of attempts.
+ * Failures of the step count against its retry policy; infrastructure failures (a lost worker, a
+ * dependency down) are retried with backoff for the pipeline's window without counting, so a crash
+ * or an outage never needs an operator. An input too large for Temporal fails at once, named.
+ */
+async function executeStep(run: RunState, step: StepSpec, state: StepState, input: StepInput, idPrefix: string): Promise<JsonValue | null> {
+  const inputBytes = jsonBytes(input);
+  if (inputBytes > MAX_WORKFLOW_PAYLOAD_BYTES) {
+    throw ApplicationFailure.nonRetryable(
+      `step '${step.name}' cannot start: its input (config and upstream outputs) is ${inputBytes} bytes, over the ${MAX_WORKFLOW_PAYLOAD_BYTES}-byte limit of a Temporal payload`,
+      'PayloadTooLarge',
+    );
+  }
+  if (!patched(STEP_ATTEMPTS_PATCH)) {
+    state.activityId = stepActivityId(step.name, state.round, 1); // no map existed before this patch
+    return (await activityFor(step, state.activityId, step.retry.maximumAttempts)(input)) ?? null;
+  }
+  const windowMs = run.spec.onFailure.infrastructureRetryWindowMs ?? DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS;
+  let attempt = 1;
+  let execution = 0;
+  let infrastructureSince: number | undefined;
+  let infrastructureRetries = 0;
+  for (;;) {
+    execution += 1;
+    state.attempts = attempt;
+    state.activityId = `${idPrefix}${stepActivityId(step.name, state.round, execution)}`;
+    try {
+      const output = await activityFor(step, state.activityId, 1)({ ...input, run: { ...input.run, attempt } });
+      return output ?? null;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const failure = describeFailure(error);
+      if (failure.infrastructure) {
+        infrastructureSince ??= Date.now();
+        if (Date.now() - infrastructureSince >= windowMs) throw error;
+        state.infrastructureRetries = (state.infrastructureRetries ?? 0) + 1;
+        state.error = failure;
+        log.info('step lost to infrastructure; running it again', { step: step.name, error: failure.message });
+        await sleep(infrastructureBackoffMs(infrastructureRetries++));
+        continue;
+      }
+      infrastructureSince = undefined;
+      infrastructureRetries = 0;
+      if (failure.nonRetryable || attempt >= step.retry.maximumAttempts) throw error;
+      state.error = failure;
+      await sleep(stepBackoffMs(step.retry, attempt));
+      attempt += 1;
+    }
+  }
+}
+
+/**
+ * An activity stub with this step's own options; the activity type is the step's activity name. A
+ * light step is a local activity (run by this workflow's own worker, recorded as a marker); the
+ * workflow's loop around it gives it the same attempts, backoff and operator actions as any step.
+ */
+function activityFor(step: StepSpec, activityId: string, maximumAttempts: number): (input: StepInput) => Promise<JsonValue> {
+  const retry = {
+    maximumAttempts,
+    initialInterval: step.retry.initialIntervalMs,
+    backoffCoefficient: step.retry.backoffCoefficient,
+    maximumInterval: step.retry.maximumIntervalMs,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  };
+  if (step.local) {
+    const local = proxyLocalActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
+      summary: step.name,
+      startToCloseTimeout: step.startToCloseTimeoutMs,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry,
+    });
+    return local[step.activity] as (input: StepInput) => Promise<JsonValue>;
+  }
+  const stubs = proxyActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
+    activityId,
+    summary: step.name,
+    startToCloseTimeout: step.startToCloseTimeoutMs,
+    heartbeatTimeout: step.heartbeatTimeoutMs ?? undefined,
+    taskQueue: step.taskQueue ? stepTaskQueue(step.taskQueue) : undefined,
+    // Wait for the activity to acknowledge cancellation, so a cancelled run has really stopped working.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry,
+  });
+  return stubs[step.activity] as (input: StepInput) => Promise<JsonValue>;
+}

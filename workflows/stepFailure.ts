@@ -1,0 +1,33 @@
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { INFRASTRUCTURE_ERROR_TYPE, NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
+import type { StepError } from '../lib/runContract/types';
+
+/** Thrown inside the DAG when an operator aborts, so every branch stops. */
+export class RunAborted extends Error {}
+
+/** The step's own frames, as the worker sent them: at most 8 lines and 2,000 characters, so the run's state stays small. */
+function trimmedStack(stack: string | undefined): string | undefined {
+  const frames = (stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
+  return frames.length > 0 ? frames.slice(0, 8).join('\n').slice(0, 2_000) : undefined;
+}
+
+/** What a step's (or an item's) failure was, as its state shows it. */
+export function describeFailure(error: unknown): StepError {
+  const cause = error instanceof ActivityFailure ? (error.cause ?? error) : error;
+  if (cause instanceof ApplicationFailure) {
+    const type = cause.type ?? 'Error';
+    const infrastructure = type === INFRASTRUCTURE_ERROR_TYPE;
+    const stack = infrastructure ? undefined : trimmedStack(cause.stack);
+    return { message: cause.message, type, nonRetryable: Boolean(cause.nonRetryable) || NON_RETRYABLE_ERROR_TYPES.includes(type), infrastructure, ...(stack ? { stack } : {}) };
+  }
+  if (cause instanceof TimeoutFailure) {
+    // A missed heartbeat means the worker is gone (a step's own silence is reported by the worker as StepStalled).
+    const lostWorker = cause.timeoutType === 'HEARTBEAT';
+    const message = lostWorker ? 'the worker running the step stopped heartbeating (lost worker)' : `${cause.message} (${cause.timeoutType})`;
+    return { message, type: 'Timeout', nonRetryable: false, infrastructure: lostWorker };
+  }
+  return { message: cause instanceof Error ? cause.message : String(cause), type: 'Error', nonRetryable: false };
+}
