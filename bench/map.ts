@@ -48,7 +48,8 @@ export async function map(): Promise<string> {
     if (result.status !== 'succeeded') throw new Error('the map run did not succeed');
     const events = (await handle.fetchHistory()).events ?? [];
     const children = events.flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId] : []));
-    const childEvents = await Promise.all(children.map((id) => historyEvents(client, id)));
+    const childEvents: number[] = [];
+    for (const id of children) childEvents.push(await historyEvents(client, id));
     return { seconds, runEvents: events.length, batches: children.length, largestBatchEvents: Math.max(...childEvents) };
   };
   const bareOnce = async (items: number, concurrency: number) => {

@@ -74,7 +74,7 @@ export async function runMap(run: RunState, step: StepSpec, state: StepState, in
       specHash: run.spec.hash,
       trigger: run.trigger,
       logicalDate: run.logicalDate,
-      params: context.params,
+      params: paramsForItems(context.params, map.over, tracker.plan.count),
       ...(run.startedBy ? { startedBy: run.startedBy } : {}),
       ...(context.signatures ? { signatures: context.signatures } : {}),
       cache: context.cache,
@@ -215,4 +215,14 @@ async function announceWaitingItems(run: RunState, path: string, context: StepCo
     [`cairn retry ${context.runId} ${path} --item ${indices[0]}`, `cairn skip ${context.runId} ${path} --item ${indices[0]}`, `cairn abort ${context.runId}`],
     { step: path, items: indices.slice(0, 100), error: first?.error?.message ?? null },
   );
+}
+
+/**
+ * The params an item's steps see: the run's, except a mapped param, which every item's input would
+ * otherwise carry whole (10,000 items, each with the list of 10,000). It reads as a note saying so;
+ * the item has its own value in `input.item`.
+ */
+function paramsForItems(params: StepContext['params'], over: NonNullable<StepSpec['map']>['over'], count: number): StepContext['params'] {
+  if (!('param' in over)) return params;
+  return { ...params, [over.param]: `(mapped: ${count} items; each step sees its own as input.item)` };
 }

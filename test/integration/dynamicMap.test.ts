@@ -33,9 +33,10 @@ const failing = join(scratch, 'failing.json');
 const probe = defineStep({
   name: 'test-map-probe',
   config: z.object({ ms: z.number().default(0) }),
-  run: async ({ item, config }) => {
+  run: async ({ item, config, run }) => {
     const value = item?.value as number;
-    appendFileSync(sideEffects, `start ${value}\n`);
+    // What the item saw of a mapped param: a note, not the whole list (which every item's input would carry).
+    appendFileSync(sideEffects, `start ${value} ${JSON.stringify(run.params.items ?? null).slice(0, 40)}\n`);
     try {
       if (config.ms > 0) await delay(config.ms);
       const failNow = JSON.parse(readFileSync(failing, 'utf8')) as number[];
@@ -170,6 +171,7 @@ describe('a dynamic map', () => {
 
   it('holds 3 failing items for an operator, named; retrying one and skipping two with min-success 0.99 succeeds', async () => {
     writeFileSync(failing, JSON.stringify([7, 150, 299]));
+    writeFileSync(sideEffects, '');
     const items = Array.from({ length: 300 }, (_, i) => i);
     const runId = await start('map-tolerant', { items });
     const handle = env.client.workflow.getHandle<RunPipelineWorkflow>(runId);
@@ -186,6 +188,7 @@ describe('a dynamic map', () => {
       [299, 'awaiting_operator'],
     ]);
     expect(listed[0]!.error?.message).toMatch(/item 7 failed on purpose/);
+    expect(readFileSync(sideEffects, 'utf8').split('\n')[0]).toMatch(/^start \d+ "\(mapped: 300 items; each ste/);
     // `cairn status` names the items and the commands.
     const status = await runCairn(api.url, ['status', runId]);
     expect(status.stdout).toMatch(/items: 297\/300 succeeded, 3 awaiting an operator/);
@@ -238,7 +241,7 @@ describe('a dynamic map', () => {
     await handle.executeUpdate(retryStepUpdate, { args: [{ step: 'each' }] });
     const result = await handle.result();
     expect(result.outputs.sum).toMatchObject({ count: 4, missing: [] });
-    expect(readFileSync(sideEffects, 'utf8').trim().split('\n')).toEqual(['start 2', 'end 2']);
+    expect(readFileSync(sideEffects, 'utf8').trim().split('\n').map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual(['start 2', 'end 2']);
   });
 
   it('nests: a map inside a mapped sub-pipeline', async () => {
