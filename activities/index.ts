@@ -6,6 +6,7 @@ import { evaluate } from './evaluate';
 import { ingest } from './ingest';
 import { monitor } from './monitor';
 import { register } from './register';
+import { pickBest } from './pickBest';
 import { noop } from './noop';
 import { sleep } from './sleep';
 import { stepCacheActivities } from './stepCache';
@@ -17,7 +18,7 @@ import { train } from './train';
 import { validate } from './validate';
 
 /** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
-export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, register, deploy, monitor];
+export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, pickBest, register, deploy, monitor];
 
 /** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's, maps' and notifications'. */
 export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pick<Registry, 'notifications'>>, services: StepServices): Record<string, StepActivity> {

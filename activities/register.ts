@@ -7,6 +7,7 @@ import { registerStage } from '../lib/stages/register';
 import { registerVersion } from '../lib/registry/registry';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
+import { SweepSummarySchema } from '../lib/stages/pickBest';
 import { MODEL_CARD_ARTIFACT, MODEL_CARD_MEDIA_TYPE, registrationCard } from '../lib/cards/modelCard';
 import { CardDeclarationSchema, type EvaluationData } from '../lib/cards/modelCardSchema';
 
@@ -18,6 +19,8 @@ const ModelOutput = z.object({
   evaluatedOn: z.object({ kind: z.enum(['holdout', 'evaluation-dataset']), dataset: ArtifactRefSchema }).optional(),
   holdoutRows: z.number().int().optional(),
   split: z.object({ testFraction: z.number(), seed: z.number() }).optional(),
+  // A pick-best output: the sweep that chose this model goes into the version's lineage.
+  sweep: SweepSummarySchema.optional(),
 });
 
 /** The card's evaluation data, from what the upstream step says it was scored on. */
@@ -57,6 +60,7 @@ export const register = defineStep({
         specHash: run.specHash,
         datasetSha256: source.dataset.sha256,
         codeVersion: CODE_VERSION,
+        ...(source.sweep ? { sweep: source.sweep } : {}),
       },
     });
     // The card as known at registration, kept with the run: what an auditor reads later beside the live one.

@@ -63,7 +63,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     const beat = (details?: unknown) => (local ? undefined : context.heartbeat(details));
     const timer = local ? undefined : setInterval(() => beat(), autoHeartbeatMs(context.info.heartbeatTimeoutMs));
     const stepLog = stepLogger(input, attempt, labels, services);
-    const experiment = experimentRecorder({ pool: services.store?.pool, run: input.run, attempt, step, startedAt: performance.now(), log: stepLog });
+    const experiment = experimentRecorder({ pool: services.store?.pool, run: input.run, ...(input.item ? { itemIndex: input.item.index } : {}), attempt, step, startedAt: performance.now(), log: stepLog });
     let outcome = 'failed';
     try {
       const upstream = await resolveOutputs(input.upstream, services.artifacts);

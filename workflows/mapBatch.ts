@@ -46,7 +46,7 @@ export async function runMapBatch(input: MapBatchInput): Promise<MapBatchResult>
     try {
       await runAllSteps(run, context, () => undefined);
       succeeded.push(index);
-      results.push([index, stepState(run, unit.result).output]);
+      results.push([index, Array.isArray(unit.result) ? Object.fromEntries(unit.result.map((name) => [name, stepState(run, name).output])) : stepState(run, unit.result).output]);
     } catch (error) {
       if (isCancellation(error)) throw error;
       failed.push({ index, error: itemError(run.steps.values(), error, unit.named) });
@@ -64,7 +64,7 @@ export async function runMapBatch(input: MapBatchInput): Promise<MapBatchResult>
 }
 
 /** What each item runs: the mapped step alone (its upstream outputs come from the run), or its sub-pipeline. */
-function unitOf(input: MapBatchInput): { spec: PipelineSpec; result: string; pathPrefix: string; named: boolean } {
+function unitOf(input: MapBatchInput): { spec: PipelineSpec; result: string | string[]; pathPrefix: string; named: boolean } {
   const base = { specVersion: 1 as const, pipeline: input.pipeline, description: '', hash: input.specHash, onFailure: input.onFailure };
   const map = input.step.map;
   if (map?.steps) return { spec: { ...base, steps: map.steps }, result: map.result ?? (map.steps.at(-1) as StepSpec).name, pathPrefix: `${input.path}.`, named: true };

@@ -151,7 +151,9 @@ async function trackerFor(run: RunState, step: StepSpec, input: StepInput, conte
   const map = step.map as NonNullable<StepSpec['map']>;
   const over = map.over;
   const request: MapPlanRequest =
-    'param' in over
+    'items' in over
+      ? { describe: 'the items the definition lists', source: over.items, unitSteps: map.steps?.length ?? 1, concurrency: map.concurrency }
+      : 'param' in over
       ? { describe: `param '${over.param}'`, source: context.params[over.param] ?? null, unitSteps: map.steps?.length ?? 1, concurrency: map.concurrency }
       : {
           describe: `upstream step '${over.step}'${over.field ? ` (field '${over.field}')` : ''}`,

@@ -147,7 +147,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
     },
     config: step.config,
     upstream,
-    ...(context.item ? { item: { index: context.item.index, value: context.item.value, ...(context.item.as === 'config' ? { as: 'config' as const } : {}) } } : {}),
+    ...(context.item ? { item: { index: context.item.index, value: context.item.value, ...(context.item.as === 'config' || step.itemConfig ? { as: 'config' as const } : {}) } } : {}),
   };
 
   if (step.approval) {

@@ -11,6 +11,7 @@ import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 import { waitForRun } from '../waitForRun';
 import { waitUntil } from '../waitUntil';
+import { runSweep } from './demoSweep';
 
 /**
  * The end-to-end demo on a private stack (Temporal dev server, workers, API on free ports, and a
@@ -64,10 +65,12 @@ export function registerDemoCommand(program: Command, context: CliContext): void
           const quick = await runQuickstart(api, context);
           const landing = await runLandingCheck(api, context, join(home, 'landing'));
           const weather = await runWeatherModel(api, context);
+          const tuned = await runSweep(api, context);
           const python = await runPythonModel(api, context);
           lines.push(`  ${quick.runId}: ${quick.steps?.length} steps, 2 of them in parallel`);
           lines.push(`  ${landing.runId}: failed step retried by an operator, then succeeded`);
           lines.push(`  ${weather.runId}: real data to a registered model with its lineage`);
+          lines.push(`  ${tuned.runId}: a sweep of 4 trials, the best registered with the sweep in its lineage`);
           lines.push(`  ${python.runId}: a scikit-learn model trained in Python, served from ONNX`);
         }
         const loop = await runWeatherLoop(api, context);

@@ -45,7 +45,7 @@ async function watchOnce(api: ApiClient, after: number): Promise<Report> {
 
 /** Chapter 5 of the demo: deploy, serve, watch drift, retrain, promote, all through the API. */
 export async function runWeatherLoop(api: ApiClient, context: CliContext): Promise<RunView> {
-  context.print('\n5. weather-loop: train on 2012-2013, serve 2014, watch for drift, retrain, promote');
+  context.print('\n6. weather-loop: train on 2012-2013, serve 2014, watch for drift, retrain, promote');
   const first = await finishedRun(api, (await answer(api.api.v1.pipelines[':id'].runs.$post({ param: { id: 'weather-loop' }, json: { trigger: 'demo' } }))).runId, 'weather-loop');
   const firstScore = output<Score>(first, 'score');
   context.print(`   v1 trained on 731 days (2012-2013): accuracy ${firstScore.metrics.accuracy.toFixed(3)} on 2015 -> production v${output<{ version: number }>(first, 'ship').version}`);

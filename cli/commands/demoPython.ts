@@ -7,9 +7,9 @@ import { waitForRun } from '../waitForRun';
 /** A penguin the example never trained on: the demo asks the deployed ONNX model for its species. */
 const PENGUIN = { Island: 'Biscoe', 'Beak Length (mm)': 47.5, 'Beak Depth (mm)': 14.8, 'Flipper Length (mm)': 217, 'Body Mass (g)': 5200, Sex: 'FEMALE' };
 
-/** Chapter 4 of the demo: a Python step trains with scikit-learn, Cairn evaluates, deploys and serves the ONNX model. */
+/** Chapter 5 of the demo: a Python step trains with scikit-learn, Cairn evaluates, deploys and serves the ONNX model. */
 export async function runPythonModel(api: ApiClient, context: CliContext): Promise<RunView> {
-  context.print('\n4. penguins-sklearn: ingest -> fit in Python (scikit-learn, exported to ONNX) -> evaluate -> register -> deploy');
+  context.print('\n5. penguins-sklearn: ingest -> fit in Python (scikit-learn, exported to ONNX) -> evaluate -> register -> deploy');
   const started = await answer(api.api.v1.pipelines[':id'].runs.$post({ param: { id: 'penguins-sklearn' }, json: { trigger: 'demo' } }));
   const run = await waitForRun(api, started.runId, { live: false, quiet: true, out: process.stdout });
   if (run.status !== 'succeeded') throw new CliError(`penguins-sklearn ended ${run.status}`);

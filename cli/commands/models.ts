@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { answer, pathParams } from '../apiClient';
 import { CliError } from '../cliError';
 import type { CliContext } from '../context';
+import { sweepLines } from '../sweepLines';
 
 const metricText = (metrics: Record<string, unknown>) =>
   Object.entries(metrics)
@@ -43,6 +44,7 @@ export function registerModelCommands(program: Command, context: CliContext): vo
       context.print(`  run:     ${v.lineage.runId} (step ${v.lineage.step}, pipeline ${v.lineage.pipeline}, spec ${v.lineage.specHash.slice(0, 12)})`);
       context.print(`  dataset: sha256 ${v.lineage.datasetSha256}`);
       context.print(`  model:   cas://sha256/${v.modelSha256}  (${v.lineage.codeVersion})`);
+      if (v.lineage.sweep) for (const line of sweepLines(v.lineage.sweep)) context.print(line);
     });
 
   program

@@ -170,6 +170,7 @@ function checkStep(pipeline: Pipeline, step: AnyStep, fail: (problem: string) =>
   const stepFail = (problem: string): never => fail(`step '${name}': ${problem}`);
   if (parsed.data?.map) checkMap(pipeline, step, parsed.data, stepFail);
   if (insideMap && parsed.data?.approval) stepFail('a step inside a mapped sub-pipeline cannot wait for approval (one approval per item is not something anyone can give)');
+  if (!insideMap && parsed.data?.itemConfig) stepFail("itemConfig merges a map's item over the config of a step inside a mapped sub-pipeline; on a mapped step itself, say map: { as: 'config' }");
   if (subSteps !== undefined || result !== undefined) {
     checkSubPipeline(pipeline, step, { activity, config, subSteps, result, mapped: parsed.data?.map !== undefined, mergesItem: parsed.data?.map?.as === 'config' }, stepFail);
     return;
@@ -216,12 +217,14 @@ function checkSubPipeline(
   resultStepOf(steps, parts.result, fail);
 }
 
-/** The sub-pipeline step whose output is an item's result: `result`, else the one step nothing runs after. */
-function resultStepOf(steps: readonly AnyStep[], result: unknown, fail: (problem: string) => never): string {
+/** The sub-pipeline step(s) whose output is an item's result: `result`, else the one step nothing runs after. */
+function resultStepOf(steps: readonly AnyStep[], result: unknown, fail: (problem: string) => never): string | string[] {
   const names = steps.map((s) => s.name);
   if (result !== undefined) {
-    if (typeof result !== 'string' || !names.includes(result)) fail(`result names '${String(result)}', which is not one of its steps (${names.join(', ')})`);
-    return result as string;
+    const named = Array.isArray(result) ? result : [result];
+    if (named.length === 0) fail(`result names no step; name one of its steps (${names.join(', ')}) or several`);
+    for (const name of named) if (typeof name !== 'string' || !names.includes(name)) fail(`result names '${String(name)}', which is not one of its steps (${names.join(', ')})`);
+    return result as string | string[];
   }
   const sinks = names.filter((n) => !steps.some((s) => (s.after ?? []).includes(n)));
   if (sinks.length !== 1) fail(`its sub-pipeline ends in ${sinks.length} steps (${sinks.join(', ')}): name the one whose output is each item's result with 'result'`);
@@ -299,7 +302,7 @@ export function compile(pipeline: Pipeline, rawParams: unknown = {}): CompiledRu
 }
 
 function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): StepSpec {
-  const { steps: subSteps, result } = step as AnyStep & { steps?: Parameters<typeof namedSteps>[0]; result?: string };
+  const { steps: subSteps, result } = step as AnyStep & { steps?: Parameters<typeof namedSteps>[0]; result?: string | string[] };
   const options = StepOptionsSchema.parse(
     Object.fromEntries(Object.entries(step).filter(([k]) => !['name', 'activity', 'after', 'config', 'steps', 'result'].includes(k))),
   );
@@ -326,12 +329,13 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
     ...(options.approval
       ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }
       : {}),
+    ...(options.itemConfig ? { itemConfig: true as const } : {}),
     ...(options.map ? { map: toMapSpec(pipeline, options.map, subSteps, result, params) } : {}),
   };
 }
 
 /** A map's compiled form; a sub-pipeline's steps are compiled (and ordered) like a pipeline's. */
-function toMapSpec(pipeline: Pipeline, map: NonNullable<StepOptionsOutput['map']>, subSteps: Parameters<typeof namedSteps>[0] | undefined, result: string | undefined, params: JsonObject): MapSpec {
+function toMapSpec(pipeline: Pipeline, map: NonNullable<StepOptionsOutput['map']>, subSteps: Parameters<typeof namedSteps>[0] | undefined, result: string | string[] | undefined, params: JsonObject): MapSpec {
   const spec: MapSpec = {
     over: map.over,
     concurrency: map.concurrency ?? STEP_DEFAULTS.mapConcurrency,

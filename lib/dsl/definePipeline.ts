@@ -44,8 +44,8 @@ export type CustomStepDefinition<StepName extends string, Params> = StepBase<Ste
 export type SubPipelineStepDefinition<StepName extends string, Params> = Omit<StepBase<StepName>, 'map'> & {
   map: NonNullable<StepOptions['map']>;
   steps: Record<string, StepDefinition<string, Params>>;
-  /** The step whose output is each item's result; by default the one step no other step runs after. */
-  result?: string;
+  /** The step whose output is each item's result (by default the one step no other step runs after); with several, an object of their outputs by name. */
+  result?: string | readonly string[];
   activity?: undefined;
   config?: undefined;
 };

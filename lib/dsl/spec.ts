@@ -7,6 +7,8 @@ import { z } from 'zod';
 /** Where a map's items come from: a param (a list), or an upstream step's output (a list, or a list field of it). */
 export const MapSourceSchema = z.union([
   z.strictObject({ param: z.string().min(1) }),
+  /** Items written out in the definition (a sweep's trials). */
+  z.strictObject({ items: z.array(z.json()).min(1) }),
   z.strictObject({ step: z.string().min(1), field: z.string().min(1).optional() }),
 ]);
 
@@ -34,6 +36,8 @@ export const StepSpecSchema = z.object({
   cache: z.literal(true).optional(),
   /** Present when the step waits for an approval before it runs; absent in specs compiled before approvals existed. */
   approval: z.object({ timeoutMs: z.number().positive() }).optional(),
+  /** Inside a mapped sub-pipeline: the item (an object) is merged over this step's config. Absent otherwise. */
+  itemConfig: z.literal(true).optional(),
   /** Present for a mapped step: it runs once per item of a list (see lib/runContract/map.ts). */
   get map() {
     return MapSpecSchema.optional();
@@ -56,8 +60,8 @@ export const MapSpecSchema = z.object({
   get steps() {
     return z.array(StepSpecSchema).optional();
   },
-  /** The sub-pipeline step whose output is each item's result. */
-  result: z.string().optional(),
+  /** The sub-pipeline step whose output is each item's result; with several, an object of their outputs by name. */
+  result: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
 });
 
 export const FailurePolicySchema = z.object({

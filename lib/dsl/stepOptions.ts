@@ -54,6 +54,7 @@ export const StepOptionsSchema = z.strictObject({
     .strictObject({
       over: z.union([
         z.strictObject({ param: z.string().min(1) }),
+        z.strictObject({ items: z.array(z.json()).min(1) }),
         z.strictObject({ step: z.string().min(1), field: z.string().min(1).optional() }),
       ]),
       /** Items running at once, across the whole map (default 10). */
@@ -64,6 +65,8 @@ export const StepOptionsSchema = z.strictObject({
       as: z.enum(['item', 'config']).optional(),
     })
     .optional(),
+  /** A step inside a mapped sub-pipeline: the item (an object) is merged over its config, as a mapped step's `as: 'config'` does. */
+  itemConfig: z.boolean().optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),
 });

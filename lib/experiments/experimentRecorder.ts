@@ -8,6 +8,8 @@ import { recordExperiment } from '../store/experimentsTable';
 interface RecorderContext {
   pool: Pool | undefined;
   run: RunContext;
+  /** The map item the execution is for (a sweep's trial): recorded as `<step>[<index>]`, one row per item. */
+  itemIndex?: number;
   attempt: number;
   step: AnyStepFunction;
   /** performance.now() when the execution began: an experiment's duration runs from there to its record. */
@@ -22,7 +24,7 @@ interface RecorderContext {
  */
 export function experimentRecorder(context: RecorderContext): (record: ExperimentRecord) => Promise<void> {
   return async (record) => {
-    const { pool, run, attempt, step, startedAt, log } = context;
+    const { pool, run, attempt, step, startedAt, log, itemIndex } = context;
     if (!pool) return;
     const metrics = Object.fromEntries(Object.entries(record.metrics).filter(([, value]) => typeof value === 'number' && Number.isFinite(value)));
     const dropped = Object.keys(record.metrics).filter((name) => !(name in metrics));
@@ -30,7 +32,7 @@ export function experimentRecorder(context: RecorderContext): (record: Experimen
     try {
       await recordExperiment(pool, {
         runId: run.runId,
-        step: run.step,
+        step: itemIndex === undefined ? run.step : `${run.step}[${itemIndex}]`,
         attempt,
         pipeline: run.pipeline,
         specHash: run.specHash,

@@ -2,6 +2,7 @@ import { withTransaction } from '../store/withTransaction';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { recordArtifact } from '../store/artifactsTable';
+import { SweepSummarySchema, type SweepSummary } from '../stages/pickBest';
 
 export const ModelVersionSchema = z.object({
   model: z.string(),
@@ -18,6 +19,8 @@ export const ModelVersionSchema = z.object({
     specHash: z.string(),
     datasetSha256: z.string(),
     codeVersion: z.string(),
+    /** The sweep that chose this version (every trial's params and score), when a sweep did. */
+    sweep: SweepSummarySchema.optional(),
   }),
   aliases: z.array(z.string()),
   createdAt: z.string(),
@@ -56,9 +59,9 @@ export async function registerVersion(pool: Pool, request: RegisterRequest): Pro
     const version = next.rows[0]?.version ?? 1;
     const l = request.lineage;
     await client.query(
-      `INSERT INTO model_versions (model, version, model_sha256, algorithm, metrics, params, run_id, workflow_run_id, step, pipeline, spec_hash, dataset_sha256, code_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [request.model, version, request.modelRef.sha256, request.algorithm, JSON.stringify(request.metrics), JSON.stringify(request.params), l.runId, l.workflowRunId, l.step, l.pipeline, l.specHash, l.datasetSha256, l.codeVersion],
+      `INSERT INTO model_versions (model, version, model_sha256, algorithm, metrics, params, run_id, workflow_run_id, step, pipeline, spec_hash, dataset_sha256, code_version, sweep)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [request.model, version, request.modelRef.sha256, request.algorithm, JSON.stringify(request.metrics), JSON.stringify(request.params), l.runId, l.workflowRunId, l.step, l.pipeline, l.specHash, l.datasetSha256, l.codeVersion, l.sweep ? JSON.stringify(l.sweep) : null],
     );
     return { version, created: true };
   });
@@ -86,6 +89,7 @@ function toVersion(row: VersionRow): ModelVersion {
       specHash: row.spec_hash as string,
       datasetSha256: row.dataset_sha256 as string,
       codeVersion: row.code_version as string,
+      ...(row.sweep ? { sweep: row.sweep as SweepSummary } : {}),
     },
     aliases: row.aliases,
     createdAt: row.created_at.toISOString(),

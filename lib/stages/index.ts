@@ -5,6 +5,7 @@ import { ingestStage } from './ingest';
 import { monitorStage } from './monitor';
 import { noopStage } from './noop';
 import { registerStage } from './register';
+import { pickBestStage } from './pickBest';
 import { sleepStage } from './sleep';
 import { trainStage } from './train';
 import { validateStage } from './validate';
@@ -21,6 +22,7 @@ export const STAGES = {
   validate: validateStage,
   train: trainStage,
   evaluate: evaluateStage,
+  'pick-best': pickBestStage,
   register: registerStage,
   deploy: deployStage,
   monitor: monitorStage,

@@ -24,10 +24,11 @@ const CASES: Record<Exclude<StageName, 'noop'>, { valid: object; typo: [object, 
   register: { valid: { model: 'm' }, typo: [{ modle: 'm' }, 'modle'], wrongType: [{ model: 7 }, 'model'] },
   deploy: { valid: {}, typo: [{ alais: 'canary' }, 'alais'], wrongType: [{ weight: 'half' }, 'weight'] },
   monitor: { valid: { model: 'm' }, typo: [{ modle: 'm' }, 'modle'], wrongType: [{ model: 'm', minRows: 'many' }, 'minRows'] },
+  'pick-best': { valid: { metric: 'accuracy' }, typo: [{ metirc: 'accuracy' }, 'metirc'], wrongType: [{ metric: 'accuracy', direction: 'up' }, 'direction'] },
 };
 
 /** The stages that read an upstream step's output, and so take `from`. */
-const READS_UPSTREAM: StageName[] = ['validate', 'train', 'evaluate', 'register', 'deploy', 'monitor'];
+const READS_UPSTREAM: StageName[] = ['validate', 'train', 'evaluate', 'pick-best', 'register', 'deploy', 'monitor'];
 
 function pipelineWith(stage: StageName, config: object) {
   const step = { activity: stage, after: ['up'], config } as unknown as StageStepDefinition<'up', Record<string, never>>;
