@@ -12,6 +12,7 @@ import { predict } from './predict';
 import { scale } from './scale';
 import { stepOverhead } from './stepOverhead';
 import { stepCache } from './stepCache';
+import { trainerAccuracy } from './trainerAccuracy';
 import { validation } from './validation';
 import { workerStart } from './workerStart';
 
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   experiments,
   'step-cache': stepCache,
   map,
+  'trainer-accuracy': trainerAccuracy,
 };
 
 const name = process.argv[2];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { definePipeline, type JsonObject, type Trigger } from '../lib/dsl';
 import type { CardDeclarationInput } from '../lib/cards/modelCardSchema';
 import { ModelNameSchema } from '../lib/registry/names';
+import { DEFAULT_L2 } from '../lib/stages/train';
 
 
 /**
@@ -33,7 +34,7 @@ function tabularPipeline(options: {
       algorithm: classification
         ? z.enum(['logistic-regression', 'gradient-boosted-trees']).default(options.defaults?.algorithm ?? 'logistic-regression')
         : z.enum(['ridge-regression']).default('ridge-regression'),
-      l2: z.number().min(0).default(1e-3),
+      l2: z.number().min(0).default(DEFAULT_L2),
       testFraction: z.number().gt(0).lt(1).default(0.2),
       seed: z.number().int().default(42),
       /** The registry name the model is registered under. */

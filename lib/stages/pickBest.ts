@@ -12,7 +12,7 @@ export const SweepSummarySchema = z.object({
   trials: z.array(
     z.object({
       index: z.number().int(),
-      params: z.record(z.string(), z.json()),
+      params: z.record(z.string(), z.unknown()),
       /** The metric, when the trial succeeded and reported it. */
       value: z.number().nullable(),
       status: z.enum(['succeeded', 'failed']),
@@ -34,7 +34,7 @@ export const pickBestStage = defineStageContract({
     trials: z.array(z.record(z.string(), z.json())).default([]),
   }),
   // The chosen trial's evaluate output (model, dataset, metrics, split), with the sweep beside it.
-  output: z.looseObject({ model: z.unknown(), metrics: z.record(z.string(), z.unknown()), trial: z.number().int(), params: z.record(z.string(), z.json()), sweep: SweepSummarySchema }),
+  output: z.looseObject({ model: z.unknown(), metrics: z.record(z.string(), z.unknown()), trial: z.number().int(), params: z.record(z.string(), z.unknown()), sweep: SweepSummarySchema }),
   needsStore: false,
   cacheable: true,
 });

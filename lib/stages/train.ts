@@ -4,18 +4,26 @@ import { defineStageContract } from './contract';
 
 export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression', 'gradient-boosted-trees'] as const;
 
+/** The default L2 penalty of logistic and ridge regression (see `l2`). */
+export const DEFAULT_L2 = 3e-5;
+
 export const TrainConfigSchema = z.strictObject({
   target: z.string().min(1),
   /** Feature columns; default: every other numeric, text or boolean column. */
   features: z.array(z.string().min(1)).min(1).optional(),
   algorithm: z.enum(TRAIN_ALGORITHMS).default('logistic-regression'),
-  /** L2 penalty on the weights (per row: the loss is a mean). */
-  l2: z.number().min(0).default(1e-3),
+  /**
+   * L2 penalty on the weights (per row: the loss is a mean; features are standardized). The default
+   * 3e-5 was chosen on seven public data sets (bench trainer-accuracy): 1e-3 shrank the weights of
+   * rare classes on skewed features, 5.7 points under scikit-learn on Seattle weather.
+   */
+  l2: z.number().min(0).default(DEFAULT_L2),
   maxIterations: z.number().int().min(1).max(10_000).default(500),
   /** Gradient-boosted trees: rounds, shrinkage, depth, minimum hessian per leaf, quantile bins per input. */
   rounds: z.number().int().min(1).max(5_000).default(100),
   learningRate: z.number().gt(0).max(1).default(0.1),
-  maxDepth: z.number().int().min(1).max(12).default(4),
+  /** Depth 6 (up to 64 leaves, near scikit-learn's 31-leaf trees): depth 4 trailed it by 3.4 points on 20,000 rows of interacting features. */
+  maxDepth: z.number().int().min(1).max(12).default(6),
   minChildWeight: z.number().min(0).default(1),
   bins: z.number().int().min(2).max(1024).default(64),
   /** Gradient-boosted trees: L2 on leaf values. */

@@ -8,6 +8,7 @@ import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import type { ArtifactRef } from '../../lib/artifacts/artifactRef';
 import { ingestFile } from '../../lib/data/ingestFile';
+import { DEFAULT_L2 } from '../../lib/stages/train';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { ModelDocumentSchema, predict } from '../../lib/ml/model';
 import { trainModel } from '../../lib/ml/trainModel';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   }
 });
 
-const config = { algorithm: 'logistic-regression' as const, l2: 1e-3, maxIterations: 500, testFraction: 0.2, seed: 42 };
+const config = { algorithm: 'logistic-regression' as const, l2: DEFAULT_L2, maxIterations: 500, testFraction: 0.2, seed: 42 };
 
 describe('logistic regression on real data', () => {
   for (const example of Object.values(EXAMPLE_DATASETS)) {
