@@ -20,6 +20,7 @@ import { PredictionLog } from '../../lib/serving/predictionLog';
 import { createApp } from '../../server/app';
 import { appDeps } from '../helpers/appDeps';
 import { openTestStore, type TestStore } from '../helpers/postgres';
+import { searchExperiments } from '../../lib/store/experimentsTable';
 import { runPython, startTestPythonWorker, TEST_STEPS } from '../helpers/python';
 import { testServices } from '../helpers/sources';
 import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
@@ -97,6 +98,10 @@ describe('the penguins-sklearn example: scikit-learn in Python, served from ONNX
     expect(version?.algorithm).toBe('sklearn:HistGradientBoostingClassifier');
     expect(version?.params).toMatchObject({ format: 'onnx', target: 'Species', labels: ['Adelie', 'Chinstrap', 'Gentoo'] });
     expect(version?.metrics.accuracy).toBeGreaterThan(0.9);
+    // Trained in Python, it is an experiment all the same: recorded by the step that scored it.
+    const experiments = (await searchExperiments(testStore.store.pool, { where: [], limit: 100 })).filter((e) => e.runId === run.runId);
+    expect(experiments.map((e) => [e.step, e.activity, e.algorithm, e.datasetSha256])).toEqual([['score', 'evaluate', 'sklearn:HistGradientBoostingClassifier', (outputs.data as { dataset: { sha256: string } }).dataset.sha256]]);
+    expect(experiments[0]!.metrics.accuracy).toBe(version?.metrics.accuracy);
     // The ONNX graph is among the run's artifacts, beside the manifest that was registered and the version's model card.
     const files = await listRunArtifacts(testStore.store.pool, run.runId);
     expect(files.filter((f) => f.step === 'entry').map((f) => [f.name, f.mediaType]).sort()).toEqual([
