@@ -156,7 +156,8 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
   }
 
   let cacheKey: string | null = null;
-  if (step.cache && context.cache !== 'off') {
+  // A mapped step is cached per item, in its batches (the item is part of each key), not as a whole.
+  if (step.cache && !step.map && context.cache !== 'off') {
     const lookup = await lookUpCache({ activity: step.activity, input, policy: context.cache });
     if ('hit' in lookup) {
       markCached(state, lookup.hit.output, lookup.hit.runId, new Date());

@@ -1,6 +1,9 @@
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import type { ArtifactStore } from '../artifacts/artifactStore';
-import { resolveOutput } from '../artifacts/outputRef';
+import { isOutputRef, resolveOutput } from '../artifacts/outputRef';
+
+/** The largest stored output a run's description reads in; a larger one stays a reference (`{ $cairnOutput, size }`). */
+const MAX_RESOLVED_OUTPUT_BYTES = 1024 * 1024;
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runStateQuery } from '../runContract/messages';
 import { FINAL_STATE_MEMO, STARTED_BY_MEMO, stepActivityId, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../runContract/types';
@@ -98,10 +101,14 @@ export async function describeRun(client: Client, runId: string, options: { arti
   const pending = new Map(
     (description.raw.pendingActivities ?? []).map((a) => [a.activityId ?? '', a] as const),
   );
-  // Large outputs travelled by reference; a reader sees the output itself (or the reference, if it cannot be read).
+  // Large outputs travelled by reference; a reader sees the output itself (or the reference, if it
+  // cannot be read, or if it is too large to answer with: a 10,000-item map's results, say).
   const artifacts = options.artifacts;
   if (snapshot && artifacts) {
-    for (const step of snapshot.steps) step.output = await resolveOutput(step.output, artifacts).catch(() => step.output);
+    for (const step of snapshot.steps) {
+      if (isOutputRef(step.output) && step.output.size > MAX_RESOLVED_OUTPUT_BYTES) continue;
+      step.output = await resolveOutput(step.output, artifacts).catch(() => step.output);
+    }
   }
   const steps = snapshot?.steps.map((step): StepView => {
     const inFlight = pending.get(step.activityId ?? stepActivityId(step.name, step.round));

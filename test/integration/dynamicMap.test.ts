@@ -32,7 +32,7 @@ const failing = join(scratch, 'failing.json');
 /** Items listed in failing.json fail (for good: one attempt); each start and end is appended to the side-effect log. */
 const probe = defineStep({
   name: 'test-map-probe',
-  config: z.object({ ms: z.number().default(0) }),
+  config: z.object({ ms: z.number().default(0), pad: z.number().int().default(0) }),
   run: async ({ item, config, run }) => {
     const value = item?.value as number;
     // What the item saw of a mapped param: a note, not the whole list (which every item's input would carry).
@@ -41,7 +41,7 @@ const probe = defineStep({
       if (config.ms > 0) await delay(config.ms);
       const failNow = JSON.parse(readFileSync(failing, 'utf8')) as number[];
       if (failNow.includes(value)) throw new Error(`item ${value} failed on purpose`);
-      return { doubled: value * 2 };
+      return { doubled: value * 2, ...(config.pad ? { pad: 'x'.repeat(config.pad) } : {}) };
     } finally {
       appendFileSync(sideEffects, `end ${value}\n`);
     }
@@ -77,7 +77,8 @@ const wide = definePipeline({
   params: z.object({ count: z.number().int() }),
   steps: {
     list: { activity: listOf, config: (p) => ({ count: p.count }) },
-    each: { activity: probe, after: ['list'], config: { ms: 20 }, retry: { attempts: 1 }, map: { over: { step: 'list', field: 'items' }, concurrency: 20 } },
+    // Each result padded to 1.1 KB: the list of 1,000 is over the 1 MiB the API reads in.
+    each: { activity: probe, after: ['list'], config: { ms: 20, pad: 1100 }, retry: { attempts: 1 }, map: { over: { step: 'list', field: 'items' }, concurrency: 20 } },
     sum: { activity: total, after: ['each'] },
   },
 });
@@ -162,6 +163,10 @@ describe('a dynamic map', () => {
     expect(result.outputs.sum).toEqual({ count: 1000, missing: [], sum: 2 * ((999 * 1000) / 2) });
     const each = result.steps.find((s) => s.name === 'each');
     expect(each?.map).toMatchObject({ total: 1000, succeeded: 1000, failed: 0, awaitingOperator: 0 });
+    // The API answers with the list's reference (it is over 1 MiB), the next step had the list itself.
+    const view = (await (await app.request(`/api/v1/runs/${encodeURIComponent(runId)}`)).json()) as { steps: { name: string; output: unknown }[] };
+    expect(view.steps.find((s) => s.name === 'each')!.output).toMatchObject({ $cairnOutput: expect.stringMatching(/^cas:\/\/sha256\//), size: expect.any(Number) });
+    expect((view.steps.find((s) => s.name === 'each')!.output as { size: number }).size).toBeGreaterThan(1024 * 1024);
     // The items ran in child workflows: the run's own history holds a few events per batch, not per item.
     const events = (await handle.fetchHistory()).events ?? [];
     const children = events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length;
