@@ -16,7 +16,7 @@ import { acquire } from './ingest';
 import { evaluateStage, type EvaluateConfig } from '../lib/stages/evaluate';
 import { sourceFingerprint } from '../lib/data/sourceFingerprint';
 import type { StepRuntime, StepServices } from '../lib/dsl/defineStep';
-import { describeModel } from '../lib/ml/servableModel';
+import type { ScoreResult } from '../lib/ml/scoreOnDataset';
 import type { JsonObject, JsonValue } from '../lib/dsl/spec';
 import { upstreamOutput } from './upstreamOutput';
 
@@ -45,11 +45,10 @@ async function evaluationFingerprint(config: EvaluateConfig, { sources, store }:
  * evaluate step that scores it records it then (its params as the model declares them, the
  * evaluation's metrics, the dataset), so `cairn experiments` lists every training, whoever ran it.
  */
-async function recordForeignTraining(runtime: StepRuntime, trained: { model: ArtifactRef; dataset: ArtifactRef }, metrics: Record<string, unknown>): Promise<void> {
-  const model = await describeModel(runtime.artifacts, trained.model);
+async function recordForeignTraining(runtime: StepRuntime, model: ScoreResult['model'], dataset: ArtifactRef, metrics: Record<string, unknown>): Promise<void> {
   if (model.format === 'cairn') return;
   const numeric = Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
-  await runtime.experiment({ params: model.hyperparameters as JsonObject, metrics: numeric, dataset: trained.dataset.sha256, algorithm: model.algorithm });
+  await runtime.experiment({ params: model.hyperparameters as JsonObject, metrics: numeric, dataset: dataset.sha256, algorithm: model.algorithm });
 }
 
 const TrainOutput = z.object({
@@ -111,7 +110,7 @@ export const evaluate = defineStep({
         comparison = { ...config.against, version: null, metrics: null, candidateIsBetter: null };
       }
     }
-    await recordForeignTraining(runtime, trained, metrics as unknown as Record<string, unknown>);
+    await recordForeignTraining(runtime, scored.model, trained.dataset, metrics as unknown as Record<string, unknown>);
     const report = { metrics, holdoutRows: scored.rows, evaluatedOn, gate: config.gate, comparison };
     const reportRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(report)), 'application/json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'evaluation', ref: reportRef });

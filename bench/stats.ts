@@ -6,3 +6,9 @@ export function percentile(samples: number[], p: number): number {
 }
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/** A RESULT line's figures: `key=value` pairs, space-separated. */
+export const resultFigures = (figures: Record<string, number>) =>
+  Object.entries(figures)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');

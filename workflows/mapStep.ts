@@ -150,19 +150,13 @@ async function trackerFor(run: RunState, step: StepSpec, input: StepInput, conte
   if (known) return known;
   const map = step.map as NonNullable<StepSpec['map']>;
   const over = map.over;
-  const request: MapPlanRequest =
+  const source: Pick<MapPlanRequest, 'describe' | 'source' | 'field'> =
     'items' in over
-      ? { describe: 'the items the definition lists', source: over.items, unitSteps: map.steps?.length ?? 1, concurrency: map.concurrency }
+      ? { describe: 'the items the definition lists', source: over.items }
       : 'param' in over
-      ? { describe: `param '${over.param}'`, source: context.params[over.param] ?? null, unitSteps: map.steps?.length ?? 1, concurrency: map.concurrency }
-      : {
-          describe: `upstream step '${over.step}'${over.field ? ` (field '${over.field}')` : ''}`,
-          source: input.upstream[over.step] ?? null,
-          ...(over.field ? { field: over.field } : {}),
-          unitSteps: map.steps?.length ?? 1,
-          concurrency: map.concurrency,
-        };
-  const plan = await mapBookkeeping[MAP_PLAN_ACTIVITY](request);
+        ? { describe: `param '${over.param}'`, source: context.params[over.param] ?? null }
+        : { describe: `upstream step '${over.step}'${over.field ? ` (field '${over.field}')` : ''}`, source: input.upstream[over.step] ?? null, ...(over.field ? { field: over.field } : {}) };
+  const plan = await mapBookkeeping[MAP_PLAN_ACTIVITY]({ ...source, unitSteps: map.steps?.length ?? 1, concurrency: map.concurrency });
   const open = new Map(Array.from({ length: plan.count }, (_, index) => [index, { index, status: 'pending' as const, round: 0, error: null, operatorNotes: [] }]));
   const tracker: MapTracker = { plan, open, succeeded: 0, parts: [], batches: { started: 0, done: 0, running: 0 } };
   run.maps.set(step.name, tracker);

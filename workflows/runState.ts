@@ -184,6 +184,10 @@ export function markSkipped(state: StepState, note: string, now: Date): void {
   state.finishedAt = now.toISOString();
 }
 
+function assertKnownStep(run: RunState, step: unknown): asserts step is string {
+  if (typeof step !== 'string' || !run.steps.has(step)) throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
+}
+
 const WAITING_FOR = { awaiting_operator: 'awaiting an operator', awaiting_approval: 'awaiting approval' } as const;
 
 /**
@@ -191,9 +195,7 @@ const WAITING_FOR = { awaiting_operator: 'awaiting an operator', awaiting_approv
  * throws (rejecting the Update before it is written to history) with a message the CLI shows as is.
  */
 function assertWaiting(run: RunState, step: unknown, status: keyof typeof WAITING_FOR): void {
-  if (typeof step !== 'string' || !run.steps.has(step)) {
-    throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
-  }
+  assertKnownStep(run, step);
   const state = stepState(run, step);
   if (state.status !== status) throw new Error(`step '${step}' is ${state.status}, not ${WAITING_FOR[status]}`);
   if (run.decisions.has(step)) throw new Error(`step '${step}' already has a decision`);
@@ -205,7 +207,7 @@ export function assertAwaitingOperator(run: RunState, step: unknown, item?: unkn
     assertWaiting(run, step, 'awaiting_operator');
     return;
   }
-  if (typeof step !== 'string' || !run.steps.has(step)) throw new Error(`run has no step '${String(step)}'; steps: ${[...run.steps.keys()].join(', ')}`);
+  assertKnownStep(run, step);
   const map = run.maps.get(step);
   if (!map) throw new Error(`step '${step}' is not a map (or has not planned its items yet): act on the step itself, without an item`);
   if (typeof item !== 'number' || !Number.isInteger(item) || item < 0 || item >= map.plan.count) {

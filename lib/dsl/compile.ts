@@ -30,7 +30,8 @@ export function describeIssues(error: z.ZodError): { path: string; message: stri
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
-function describeIssuesText(error: z.ZodError): string {
+/** The issues as one line: `path: message; path: message`. */
+export function describeIssuesText(error: z.ZodError): string {
   return describeIssues(error)
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
     .join('; ');

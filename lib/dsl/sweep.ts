@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { describeIssuesText } from './compile';
 import { sweepTrials, type SweepSearch } from '../ml/sweepTrials';
 import { type EvaluateConfigSchema } from '../stages/evaluate';
 import { TrainConfigSchema } from '../stages/train';
@@ -46,11 +47,11 @@ export function sweep<const Name extends string, const After extends string>(
   try {
     trials = sweepTrials(options.search);
   } catch (error) {
-    fail(`search: ${error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message}`);
+    fail(`search: ${error instanceof z.ZodError ? describeIssuesText(error) : (error as Error).message}`);
   }
   trials.forEach((trial, index) => {
     const checked = TrainConfigSchema.safeParse({ ...options.train, ...trial });
-    if (!checked.success) fail(`trial ${index} (${JSON.stringify(trial)}) is not a training config: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!checked.success) fail(`trial ${index} (${JSON.stringify(trial)}) is not a training config: ${describeIssuesText(checked.error)}`);
   });
   const placement = { ...(options.queue ? { queue: options.queue } : {}), ...(options.retry ? { retry: options.retry } : {}) };
   const trialSteps = {

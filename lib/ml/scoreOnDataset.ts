@@ -2,7 +2,7 @@ import { ArtifactStore } from '../artifacts/artifactStore';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { scoreModel, type ModelMetrics } from './evaluateModel';
 import { loadAll, loadAndSplit } from './holdout';
-import { loadModel } from './servableModel';
+import { loadModel, type ModelDescription } from './servableModel';
 
 export interface ScoreInput {
   /** The artifact store's root (a thread opens its own view of it). */
@@ -17,6 +17,8 @@ export interface ScoreInput {
 
 export interface ScoreResult {
   task: 'classification' | 'regression';
+  /** What the scored model is (read once, here): evaluate records a model trained elsewhere from it. */
+  model: Pick<ModelDescription, 'format' | 'algorithm' | 'hyperparameters'>;
   metrics: ModelMetrics;
   incumbentMetrics: ModelMetrics | null;
   rows: number;
@@ -39,5 +41,5 @@ export async function scoreOnDataset(input: ScoreInput, progress: ReportProgress
   progress({ phase: 'score', rows: rows.length });
   const metrics = await scoreModel(model, rows, targets);
   const incumbentMetrics = input.incumbent ? await scoreModel(await loadModel(artifacts, input.incumbent), rows, targets) : null;
-  return { task: model.task, metrics, incumbentMetrics, rows: rows.length };
+  return { task: model.task, model: { format: model.format, algorithm: model.algorithm, hyperparameters: model.hyperparameters }, metrics, incumbentMetrics, rows: rows.length };
 }
