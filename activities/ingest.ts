@@ -5,6 +5,8 @@ import { defineStep } from '../lib/dsl/defineStep';
 import type { TabularFormat } from '../lib/data/formats';
 import { ingestStage, type IngestConfig } from '../lib/stages/ingest';
 import { formatOf } from '../lib/data/formatOf';
+import { assembleFeedbackDataset } from '../lib/data/feedbackDataset';
+import { isFeedbackSource } from '../lib/data/feedbackSource';
 import { fetchToFile, ingestFetchPolicy } from '../lib/data/fetchAllowed';
 import { ingestFile } from '../lib/data/ingestFile';
 import { allowedFile, sqlConnection, type SourcePolicy } from '../lib/data/sourcePolicy';
@@ -67,7 +69,8 @@ export const ingest = defineStep({
     const dir = await mkdtemp(join(tmpdir(), 'cairn-ingest-'));
     try {
       runtime.heartbeat({ phase: 'acquire' });
-      const source = await acquire(config, dir, runtime.sources, runtime.heartbeat);
+      const feedback = isFeedbackSource(config.source) ? await assembleFeedbackDataset(store.pool, runtime.artifacts, config.source, dir, new Date(), runtime.heartbeat) : undefined;
+      const source = feedback ? { path: feedback.path, format: 'parquet' as const, kind: 'feedback' as const } : await acquire(config, dir, runtime.sources, runtime.heartbeat);
       runtime.heartbeat({ phase: 'read', format: source.format });
       const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
       const dataset = ingested.dataset;
@@ -75,7 +78,14 @@ export const ingest = defineStep({
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
       runtime.log.info(`read ${profile.rows} rows and ${profile.columns.length} columns (${source.kind}, ${source.format})`, { dataset: dataset.sha256 });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
-      await recordDataset(store.pool, dataset, profile, { kind: source.kind, format: source.format, location: source.kind === 'url' ? redactUrl(config.source) : config.source, ...(config.query ? { query: config.query } : {}) });
+      await recordDataset(store.pool, dataset, profile, {
+        kind: source.kind,
+        format: source.format,
+        location: source.kind === 'url' ? redactUrl(config.source) : config.source,
+        ...(config.query ? { query: config.query } : {}),
+        ...(feedback ? { feedback: feedback.lineage } : {}),
+      });
+      if (feedback) await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'feedback-rows', ref: feedback.idsRef });
       await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'dataset', ref: dataset });
       await recordRunArtifact(store.pool, { runId: run.runId, step: run.step, name: 'profile', ref: profileRef });
       return {
@@ -84,6 +94,7 @@ export const ingest = defineStep({
         rows: profile.rows,
         columns: profile.columns.map((c) => ({ name: c.name, type: c.type })),
         source: { kind: source.kind, format: source.format },
+        ...(feedback ? { feedback: feedback.lineage } : {}),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,6 @@ const data = (file: string) => join(import.meta.dirname, 'data', file);
 /** Where the weather-loop demo's data comes from: yearly slices of seattle-weather (definitions/data). */
 export const WEATHER_LOOP_DATA = {
   initial: data('seattle-weather-2012-2013.csv'),
-  retrain: data('seattle-weather-2012-2014.csv'),
   served: data('seattle-weather-2014.csv'),
   evaluation: data('seattle-weather-2015.csv'),
 };
@@ -28,8 +27,9 @@ export function servedDays(months: string[]): { instance: Record<string, number>
 /**
  * The closed loop: trains the "weather-loop" model on 2012-2013, evaluates it on 2015 and promotes it
  * to production when it beats the version serving now. A drift trigger watches production's served
- * inputs; when they drift past the thresholds, it retrains on 2012-2014 (the year since, labelled),
- * at most once a day.
+ * inputs; when they drift past the thresholds, it retrains on what production served since and the
+ * true weather that came back as feedback, added to v1's own training data (a production-feedback
+ * retrain), at most once a day, and only with at least 50 labelled days to learn from.
  */
 export const weatherLoop = tabularPipeline({
   id: 'weather-loop',
@@ -51,7 +51,8 @@ export const weatherLoop = tabularPipeline({
       minRows: 60,
       cooldown: '1d',
       thresholds: { psi: 0.25, minDriftedFeatures: 1 },
-      params: { dataset: WEATHER_LOOP_DATA.retrain },
+      retrainOn: 'production-feedback',
+      feedback: { minLabelled: 50 },
     }),
   ],
 });

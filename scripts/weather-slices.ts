@@ -9,7 +9,6 @@ import { EXAMPLE_DATASETS } from '../definitions/exampleData';
 const [header, ...days] = readFileSync(EXAMPLE_DATASETS.seattleWeather.path, 'utf8').trim().split('\n');
 const slices: Record<string, (year: number) => boolean> = {
   'seattle-weather-2012-2013.csv': (year) => year <= 2013,
-  'seattle-weather-2012-2014.csv': (year) => year <= 2014,
   'seattle-weather-2014.csv': (year) => year === 2014,
   'seattle-weather-2015.csv': (year) => year === 2015,
 };

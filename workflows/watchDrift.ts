@@ -17,9 +17,11 @@ export interface WatchDriftResult {
   driftedFeatures: string[];
   /** The retrain this drift led to: started by this watcher, or already started within the cooldown. */
   retrain: { workflowId: string; startedHere: boolean } | null;
+  /** Why drift started no retrain (too few labelled predictions for a production-feedback retrain). */
+  retrainSkipped?: string;
 }
 
-const { checkDrift, claimRetrain } = proxyActivities<DriftActivities>({
+const { checkDrift, checkFeedback, claimRetrain } = proxyActivities<DriftActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
@@ -53,6 +55,14 @@ export async function watchDrift(input: WatchDriftInput): Promise<WatchDriftResu
       commands: [`cairn drift-report ${input.model}`, `cairn rollback ${input.model} --alias ${input.alias}`],
       details: { model: input.model, alias: input.alias, reportId: check.reportId, driftedFeatures: check.driftedFeatures },
     }).catch((error: Error) => log.warn('drift notification not announced', { error: error.message }));
+  }
+  if (input.feedback) {
+    // Only watchers of production-feedback triggers (which no earlier history has) make this call.
+    const labels = await checkFeedback({ model: input.model, reportId: check.reportId, windowMs: input.feedback.windowMs, minLabelled: input.feedback.minLabelled, now: new Date().toISOString() });
+    if (!labels.enough) {
+      log.info('drift, but too few labelled predictions to retrain on', { model: input.model, labelled: labels.labelled });
+      return { ...result, retrainSkipped: labels.reason ?? 'too few labelled predictions' };
+    }
   }
   const claim = await claimRetrain({ model: input.model, pipeline: input.pipeline, reportId: check.reportId, cooldownMs: input.cooldownMs });
   if (!claim.claimed) {

@@ -72,8 +72,13 @@ export async function runWeatherLoop(api: ApiClient, context: CliContext): Promi
   const retrain = await finishedRun(api, report.retrain.workflowId, 'the retrain');
   const score = output<Score>(retrain, 'score');
   const shipped = output<{ version: number; previous: number | null }>(retrain, 'ship');
+  const data = output<{ rows: number; feedback: { predictionLog: { rows: number }; training: { rows: number } | null } }>(retrain, 'data');
   context.print(
-    `   v${shipped.version} trained on 1,096 days (2012-2014): accuracy ${score.metrics.accuracy.toFixed(3)} on 2015 beats v${score.comparison?.version}'s ` +
+    `   v${shipped.version} trained on production feedback: ${data.feedback.predictionLog.rows} labelled days served + ${data.feedback.training?.rows ?? 0} of v1's training days = ${data.rows} rows ` +
+      `(source feedback:${MODEL}; its lineage: cairn status ${retrain.runId} --json)`,
+  );
+  context.print(
+    `   v${shipped.version}: accuracy ${score.metrics.accuracy.toFixed(3)} on 2015 beats v${score.comparison?.version}'s ` +
       `${score.comparison?.metrics?.accuracy.toFixed(3)} -> production v${shipped.version} (rollback: cairn rollback ${MODEL})`,
   );
 

@@ -73,7 +73,8 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
         }
         for (const line of driftLines([...report.features, ...(report.prediction ? [report.prediction] : [])])) context.print(`  ${line}`);
         if (report.accuracy) context.print(`  accuracy on ${report.accuracy.labelled} labelled predictions: ${report.accuracy.current.toFixed(3)} (evaluation: ${report.accuracy.reference?.toFixed(3) ?? 'unknown'})`);
-        context.print(`  ${report.drifted ? `DRIFT in ${report.driftedFeatures.join(', ') || 'the predictions or accuracy'}` : 'no drift'}${report.retrain ? `; retrain ${report.retrain.workflowId}` : ''}`);
+        const retrain = report.retrain ? `; retrain ${report.retrain.workflowId}` : report.retrainSkipped ? `; ${report.retrainSkipped}` : '';
+        context.print(`  ${report.drifted ? `DRIFT in ${report.driftedFeatures.join(', ') || 'the predictions or accuracy'}` : 'no drift'}${retrain}`);
       }
     });
 }

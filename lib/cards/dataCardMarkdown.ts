@@ -1,4 +1,5 @@
 import { shortNumber } from '../numberText';
+import type { FeedbackLineage } from '../data/feedbackSource';
 import type { DataCard } from './dataCardSchema';
 
 const num = (value: number | null | undefined) => (value === null || value === undefined ? '-' : shortNumber(value));
@@ -14,6 +15,15 @@ function columnSummary(column: DataCard['profile']['columns'][number]): string {
   return '';
 }
 
+/** Where a production-feedback dataset came from, in a sentence. */
+function feedbackLine(feedback: FeedbackLineage): string {
+  const log = feedback.predictionLog;
+  const training = feedback.training
+    ? `, plus ${feedback.training.rows} rows of v${feedback.version}'s training data (dataset ${feedback.training.dataset.slice(0, 12)}; ${feedback.training.repeatedByFeedback} repeated by feedback and ${feedback.training.sampledOut} sampled out were left out)`
+    : '';
+  return `Assembled from ${log.rows} predictions of ${feedback.model} served between ${feedback.window.from} and ${feedback.window.to} and labelled by feedback (prediction_log ids ${log.firstId ?? '-'} to ${log.lastId ?? '-'}, every id in \`${log.ids}\`)${training}; at most ${feedback.maxRows} rows.`;
+}
+
 /** A data card as Markdown: source, profile, validations, models trained on it. */
 export function dataCardMarkdown(card: DataCard): string {
   const source = card.source;
@@ -26,6 +36,7 @@ export function dataCardMarkdown(card: DataCard): string {
     '',
     source ? `${source.kind} \`${escape(source.location)}\` (${source.format})${source.query ? `, query: \`${escape(source.query)}\`` : ''}` : '_not recorded (ingested before sources were kept)_',
     '',
+    ...(source?.feedback ? [feedbackLine(source.feedback), ''] : []),
     ...(card.producedBy.length > 0 ? ['Produced by:', ...card.producedBy.map((p) => `- run \`${p.runId}\`, step ${p.step}, ${p.at}`), ''] : []),
     '## Profile',
     '',

@@ -6,6 +6,7 @@ import type { JsonValue } from '../dsl/spec';
 import type { IngestConfig } from '../stages/ingest';
 import { fetchValidators, ingestFetchPolicy } from './fetchAllowed';
 import { allowedFile, type SourcePolicy } from './sourcePolicy';
+import { isFeedbackSource } from './feedbackSource';
 
 export type SourceFingerprint = { fingerprint: JsonValue } | { reason: string };
 
@@ -16,6 +17,7 @@ export type SourceFingerprint = { fingerprint: JsonValue } | { reason: string };
  * sends no validator: those steps run every time.
  */
 export async function sourceFingerprint(config: IngestConfig, policy: SourcePolicy): Promise<SourceFingerprint> {
+  if (isFeedbackSource(config.source)) return { reason: 'a feedback source changes with every labelled prediction: it is assembled again on every run' };
   if (/^sql:/i.test(config.source)) return { reason: 'a SQL source has no cheap fingerprint: it is read again on every run' };
   if (/^https?:\/\//i.test(config.source)) {
     const validators = await fetchValidators(config.source, ingestFetchPolicy(config, policy));

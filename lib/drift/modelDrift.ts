@@ -44,6 +44,8 @@ export interface ModelDriftReport {
   drifted: boolean;
   thresholds: ReturnType<typeof DriftThresholdsSchema.parse>;
   createdAt: string;
+  /** Set by the watcher when drift started no retrain for want of labelled predictions. */
+  retrainSkipped?: string;
 }
 
 /** Accuracy from labels is judged from this many labels on. */

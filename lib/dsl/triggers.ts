@@ -6,6 +6,7 @@ import { AliasNameSchema, ModelNameSchema } from '../registry/names';
 import { parseDuration, type Duration } from './duration';
 import type { JsonObject } from './spec';
 import { durationSchema } from './stepOptions';
+import { feedbackSourceProblem, feedbackSourceText, parseFeedbackSource } from '../data/feedbackSource';
 
 /** What a scheduled run does when the previous one is still going (Temporal's overlap policies). */
 export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
@@ -47,6 +48,22 @@ export interface DriftTrigger extends ScheduleOptions {
   maxRows: number;
   cooldown: Duration;
   thresholds: DriftThresholdsInput;
+  /**
+   * 'production-feedback': the retrain learns from what the model served, labelled by feedback: its
+   * `feedback.param` param (default `dataset`) becomes `feedback:<model>?...` (the window defaults to
+   * the trigger's), and drift with fewer labelled predictions than `feedback.minLabelled` in that
+   * window starts no retrain: the drift report says so instead.
+   */
+  retrainOn?: 'production-feedback';
+  feedback?: RetrainFeedback;
+}
+/** How a production-feedback retrain assembles its data (see lib/data/feedbackSource.ts). */
+export interface RetrainFeedback {
+  param?: string;
+  window?: Duration;
+  training?: 'include' | 'exclude';
+  maxRows?: number;
+  minLabelled?: number;
 }
 export type DriftOptions = ScheduleOptions & Partial<Omit<DriftTrigger, 'kind' | 'model' | keyof ScheduleOptions>>;
 
@@ -77,7 +94,7 @@ export function onEvent(event: string, options: { params?: (payload: unknown) =>
 
 /** Watches `model` (its `production` alias unless told) for drift and retrains with this pipeline when it drifts. */
 export function onDrift(model: string, options: DriftOptions = {}): DriftTrigger {
-  return {
+  const trigger: DriftTrigger = {
     alias: 'production',
     every: '1h',
     window: '7d',
@@ -90,6 +107,31 @@ export function onDrift(model: string, options: DriftOptions = {}): DriftTrigger
     kind: 'drift',
     model,
   };
+  if (trigger.retrainOn !== 'production-feedback' || trigger.params?.[feedbackParam(trigger)] !== undefined) return trigger;
+  return { ...trigger, params: { ...trigger.params, [feedbackParam(trigger)]: retrainSource(trigger) } };
+}
+
+const feedbackParam = (trigger: DriftTrigger) => trigger.feedback?.param ?? 'dataset';
+
+/** The feedback source a production-feedback retrain reads. */
+function retrainSource(trigger: DriftTrigger): string {
+  const { window = trigger.window, training, maxRows, minLabelled } = trigger.feedback ?? {};
+  return feedbackSourceText(trigger.model, { alias: trigger.alias, window: typeof window === 'number' ? `${window}ms` : window, training, maxRows, minLabelled });
+}
+
+function retrainFeedbackProblem(trigger: DriftTrigger): string | undefined {
+  const problem = feedbackSourceProblem(retrainSource(trigger));
+  if (problem) return `feedback: ${problem}`;
+  const param = feedbackParam(trigger);
+  const given = trigger.params?.[param];
+  if (given === undefined) return `params.${param}: not set; build the trigger with onDrift(), which sets it to ${retrainSource(trigger)}`;
+  return given === retrainSource(trigger) ? undefined : `params.${param}: a production-feedback retrain sets it (to ${retrainSource(trigger)}); drop it from params or set feedback.param to another param`;
+}
+
+/** What the watcher checks before a production-feedback retrain: enough labelled predictions in the window. */
+export function feedbackNeeds(trigger: DriftTrigger): { windowMs: number; minLabelled: number } {
+  const { windowMs, minLabelled } = parseFeedbackSource(retrainSource(trigger));
+  return { windowMs, minLabelled };
 }
 
 export function isScheduleTrigger(trigger: Trigger): trigger is ScheduleTrigger {
@@ -106,6 +148,16 @@ const DriftFieldsSchema = z.strictObject({
   maxRows: z.number().int().min(1).max(1_000_000),
   cooldown: atLeastOneSecond,
   thresholds: DriftThresholdsSchema,
+  retrainOn: z.literal('production-feedback').optional(),
+  feedback: z
+    .strictObject({
+      param: z.string().min(1).optional(),
+      window: atLeastOneSecond.optional(),
+      training: z.enum(['include', 'exclude']).optional(),
+      maxRows: z.number().int().min(1).optional(),
+      minLabelled: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 const DRIFT_FIELDS = Object.keys(DriftFieldsSchema.shape);
 
@@ -138,7 +190,8 @@ export function triggerProblem(trigger: Trigger): string | undefined {
   if (trigger.kind === 'drift') {
     const drift = DriftFieldsSchema.safeParse(Object.fromEntries(Object.entries(trigger).filter(([key]) => DRIFT_FIELDS.includes(key))));
     if (!drift.success) return drift.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    return trigger.minRows <= trigger.maxRows ? undefined : `minRows ${trigger.minRows} is more than maxRows ${trigger.maxRows}`;
+    if (trigger.minRows > trigger.maxRows) return `minRows ${trigger.minRows} is more than maxRows ${trigger.maxRows}`;
+    return trigger.retrainOn === 'production-feedback' ? retrainFeedbackProblem(trigger) : undefined;
   }
   if (trigger.kind === 'interval') {
     const ms = parseDuration(trigger.every);

@@ -137,4 +137,6 @@ export interface WatchDriftInput {
   maxRows: number;
   cooldownMs: number;
   thresholds: DriftThresholdsInput;
+  /** A production-feedback retrain: drift with fewer labelled predictions than this in the window starts none. */
+  feedback?: { windowMs: number; minLabelled: number };
 }

@@ -9,7 +9,7 @@ import { sha256Hex } from '../canonicalJson';
 import type { Starter } from '../auth/runAuthority';
 import { signaturesFor } from '../runs/startRun';
 
-import type { DriftTrigger } from '../dsl/triggers';
+import { feedbackNeeds, type DriftTrigger } from '../dsl/triggers';
 import { desiredSchedules, type DesiredSchedule } from './desiredSchedules';
 import { managedScheduleIds } from './listSchedules';
 
@@ -95,6 +95,7 @@ export function watchDriftInput(desired: DesiredSchedule, trigger: DriftTrigger,
     maxRows: trigger.maxRows,
     cooldownMs: parseDuration(trigger.cooldown) as number,
     thresholds: trigger.thresholds,
+    ...(trigger.retrainOn === 'production-feedback' ? { feedback: feedbackNeeds(trigger) } : {}),
   };
 }
 

@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../artifacts/artifactRef';
 import { TABULAR_FORMATS } from '../data/formats';
+import { FeedbackLineageSchema, feedbackSourceProblem, isFeedbackSource } from '../data/feedbackSource';
 import { defineStageContract } from './contract';
 
 export const IngestConfigSchema = z.strictObject({
-  /** A file path (under a data root), an http(s) URL (on the deployment's allow-list), or `sql:<connection>` with `query`. */
+  /**
+   * A file path (under a data root), an http(s) URL (on the deployment's allow-list), `sql:<connection>`
+   * with `query`, or `feedback:<model>[?options]`: what the model served, labelled by feedback (README "Retraining on production feedback").
+   */
   source: z
     .string()
     .min(1)
     .refine((s) => !/^postgres(ql)?:\/\//i.test(s), {
       message: 'a connection string cannot be a source: declare the connection in CAIRN_SQL_CONNECTIONS on the workers and name it as sql:<name>',
+    })
+    .superRefine((s, context) => {
+      const problem = isFeedbackSource(s) ? feedbackSourceProblem(s) : undefined;
+      if (problem) context.addIssue({ code: 'custom', message: problem });
     }),
   format: z.enum(TABULAR_FORMATS).optional(),
   /** For sql: sources: one SELECT statement, run read-only. */
@@ -26,7 +34,7 @@ export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
 export const ingestStage = defineStageContract({
   name: 'ingest',
-  summary: 'Reads a CSV, Parquet or JSON file under a data root, an allowed URL or a named SQL connection into a Parquet dataset artifact with a profile.',
+  summary: 'Reads a CSV, Parquet or JSON file under a data root, an allowed URL, a named SQL connection or a model\'s labelled production traffic into a Parquet dataset artifact with a profile.',
   config: IngestConfigSchema,
   output: z.object({
     dataset: ArtifactRefSchema,
@@ -34,7 +42,9 @@ export const ingestStage = defineStageContract({
     profile: ArtifactRefSchema,
     rows: z.number().int(),
     columns: z.array(z.object({ name: z.string(), type: z.string() })),
-    source: z.object({ kind: z.enum(['file', 'url', 'sql']), format: z.enum(TABULAR_FORMATS) }),
+    source: z.object({ kind: z.enum(['file', 'url', 'sql', 'feedback']), format: z.enum(TABULAR_FORMATS) }),
+    /** For a feedback: source, what the dataset was assembled from. */
+    feedback: FeedbackLineageSchema.optional(),
   }),
   needsStore: true,
   cacheable: true,

@@ -2,15 +2,18 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import { ProfileSchema, type Profile } from '../data/profile';
+import { FeedbackLineageSchema } from '../data/feedbackSource';
 import { recordArtifact } from './artifactsTable';
 
 /** Where ingest read a dataset from. */
 export const DatasetSourceSchema = z.object({
-  kind: z.enum(['file', 'url', 'sql']),
+  kind: z.enum(['file', 'url', 'sql', 'feedback']),
   format: z.string(),
-  /** The path, the URL (credentials removed) or `sql:<connection>`. */
+  /** The path, the URL (credentials removed), `sql:<connection>` or the `feedback:<model>` source. */
   location: z.string(),
   query: z.string().optional(),
+  /** For a feedback source: the prediction-log rows, window, version and training data it was built from. */
+  feedback: FeedbackLineageSchema.optional(),
 });
 export type DatasetSource = z.infer<typeof DatasetSourceSchema>;
 

@@ -43,3 +43,8 @@ export async function versionDriftReports(pool: Pool, model: string, version: nu
   );
   return rows.map((r) => ({ ...r.report, id: Number(r.id), createdAt: r.created_at.toISOString() }));
 }
+
+/** Records on a report why its drift started no retrain. */
+export async function noteRetrainSkipped(pool: Pool, reportId: number, reason: string): Promise<void> {
+  await pool.query(`UPDATE drift_reports SET report = report || jsonb_build_object('retrainSkipped', $2::text) WHERE id = $1`, [reportId, reason]);
+}

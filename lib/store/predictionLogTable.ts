@@ -51,3 +51,35 @@ export async function servedInWindow(
   );
   return rows;
 }
+
+/** A served prediction whose true label came back as feedback. */
+export interface LabelledPrediction {
+  /** The prediction_log row. */
+  id: number;
+  features: Record<string, unknown>;
+  label: string | number;
+  predictedAt: Date;
+}
+
+/** The model's predictions in a window that feedback labelled, newest first, at most `limit`. */
+export async function labelledInWindow(pool: Pool, request: { model: string; from: Date; to: Date; limit: number }): Promise<LabelledPrediction[]> {
+  const { rows } = await pool.query<{ id: string; features: Record<string, unknown>; label: string | number; predicted_at: Date }>(
+    `SELECT l.id, l.features, f.label, l.predicted_at FROM prediction_log l
+       JOIN prediction_feedback f ON f.model = l.model AND f.request_id = l.request_id AND f.item = l.item
+      WHERE l.model = $1 AND l.predicted_at >= $2 AND l.predicted_at <= $3
+      ORDER BY l.predicted_at DESC, l.id DESC LIMIT $4`,
+    [request.model, request.from, request.to, request.limit],
+  );
+  return rows.map((r) => ({ id: Number(r.id), features: r.features, label: r.label, predictedAt: r.predicted_at }));
+}
+
+/** How many of the model's predictions in a window feedback labelled. */
+export async function countLabelled(pool: Pool, request: { model: string; from: Date; to: Date }): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM prediction_log l
+       JOIN prediction_feedback f ON f.model = l.model AND f.request_id = l.request_id AND f.item = l.item
+      WHERE l.model = $1 AND l.predicted_at >= $2 AND l.predicted_at <= $3`,
+    [request.model, request.from, request.to],
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -60,6 +60,8 @@ export const DriftReportsSchema = z.object({
       createdAt: z.string(),
       /** The retraining run this report started, if it did. */
       retrain: z.object({ workflowId: z.string(), startedAt: z.string() }).nullable(),
+      /** Why this drifted report started no retrain (too few labelled predictions for a production-feedback retrain). */
+      retrainSkipped: z.string().optional(),
     }),
   ),
 });

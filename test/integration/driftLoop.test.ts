@@ -4,6 +4,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { monitor } from '../../activities/monitor';
+import { ingest } from '../../activities/ingest';
+import { readDataset } from '../../lib/dsl/readDataset';
 import { toActivity } from '../../activities/stepActivity';
 import { ingestFile } from '../../lib/data/ingestFile';
 import type { StepInput } from '../../lib/dsl/stepIo';
@@ -12,6 +14,7 @@ import type { ArtifactRef } from '../../lib/artifacts/artifactRef';
 import { registry } from '../../definitions';
 import { servedDays, WEATHER_LOOP_DATA } from '../../definitions/weatherLoop';
 import type { ModelDriftReport } from '../../lib/drift/modelDrift';
+import type { FeedbackLineage } from '../../lib/data/feedbackSource';
 import { type ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { defineRegistry } from '../../lib/dsl';
 import type { DriftTrigger } from '../../lib/dsl/triggers';
@@ -95,7 +98,18 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     }
     await predictionLog.flush();
 
-    // 3. Two watchers look at the same moment (say, two deployments): both see the drift, one retrain starts.
+    // 3a. A production-feedback retrain needs labelled predictions: asked for more than were sent back,
+    // the watcher reports the drift and says why it starts no retrain.
+    const tooFew = await env.client.workflow.execute<typeof watchDrift>('watchDrift', {
+      workflowId: `test-watch-few-labels-${Date.now()}`,
+      taskQueue: worker.taskQueue,
+      args: [{ ...watcherInput(), feedback: { windowMs: 30 * 86_400_000, minLabelled: 1_000 } }],
+    });
+    expect(tooFew).toMatchObject({ status: 'checked', drifted: true, retrain: null });
+    expect(tooFew.retrainSkipped).toBe(`no retrain: only ${days.length} labelled predictions in the feedback window (720 h), a production-feedback retrain needs 1000`);
+    expect((await store.pool.query("SELECT count(*)::int AS n FROM drift_retrains WHERE model = 'weather-loop'")).rows[0].n).toBe(0);
+
+    // 3b. Two watchers look at the same moment (say, two deployments): both see the drift, one retrain starts.
     const [a, b] = await Promise.all([runWatcher('a'), runWatcher('b')]);
     for (const watched of [a, b]) {
       expect(watched).toMatchObject({ status: 'checked', drifted: true });
@@ -106,7 +120,7 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     const retrains = await store.pool.query("SELECT workflow_id FROM drift_retrains WHERE model = 'weather-loop'");
     expect(retrains.rows).toEqual([{ workflow_id: a.retrain?.workflowId }]);
 
-    // 4. The retrain (trigger=drift, 2012-2014 data) beats v1 on 2015 and is promoted.
+    // 4. The retrain (trigger=drift) learns from production feedback added to v1's training data, beats v1 on 2015 and is promoted.
     const retrain = env.client.workflow.getHandle(a.retrain!.workflowId);
     const retrained = (await retrain.result()) as RunResult;
     expect((await retrain.describe()).typedSearchAttributes.get(CAIRN_TRIGGER)).toBe('drift');
@@ -114,6 +128,15 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect(score.comparison).toMatchObject({ version: 1, candidateIsBetter: true });
     expect(retrained.outputs.ship).toMatchObject({ version: 2, previous: 1, moved: true });
     expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(2);
+    // Its data: the 92 labelled days served, and v1's 731 training days less those a labelled day repeats (counted here from the CSV files).
+    const data = retrained.outputs.data as { rows: number; dataset: { sha256: string }; source: { kind: string }; feedback: FeedbackLineage };
+    const overlap = repeatedRows(trainingDays(), days.map((d) => ({ ...d.instance, weather: d.label })));
+    expect(retrained.outputs.data).toMatchObject({ source: { kind: 'feedback', format: 'parquet' }, rows: 731 - overlap + days.length });
+    expect(data.feedback).toMatchObject({ model: 'weather-loop', alias: 'production', version: 1, predictionLog: { rows: days.length }, training: { dataset: firstOutputsOf(firstResult).data.dataset.sha256, rows: 731 - overlap, repeatedByFeedback: overlap, sampledOut: 0 } });
+    const labelledIds = await store.pool.query<{ id: string }>("SELECT l.id FROM prediction_log l JOIN prediction_feedback f USING (model, request_id, item) WHERE l.model = 'weather-loop' ORDER BY l.id");
+    expect(JSON.parse((await artifacts.read(data.feedback.predictionLog.ids)).toString()).predictionLogIds).toEqual(labelledIds.rows.map((r) => Number(r.id)));
+    const dataCard = (await (await app.request(`/api/v1/datasets/${data.dataset.sha256}/card`)).json()) as { markdown: string };
+    expect(dataCard.markdown).toContain(`Assembled from ${days.length} predictions of weather-loop served between`);
     // The retrain acts with the deployment's authority (its drift trigger), and the history says so.
     expect((await aliasHistory(store.pool, 'weather-loop', 'production'))[0]?.actor).toBe(`run ${a.retrain!.workflowId} started by drift:weather-loop/production (deployment)`);
 
@@ -156,6 +179,7 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
       expect(report.code).toBe(0);
       expect(report.stdout).toMatch(/^ {2}temp_max\s+numeric\s+\d+\.\d+ .*DRIFT {2}psi/m);
       expect(report.stdout).toContain(`retrain ${a.retrain!.workflowId}`);
+      expect(report.stdout).toContain(tooFew.retrainSkipped);
       const canary = await runCairn(server.url, ['deploy', 'weather-loop', 'v1', '--alias', 'canary', '--weight', '0.2', '--reason', 'compare']);
       expect(canary.stdout).toBe('weather-loop canary: (none) -> v1 at weight 0.2\n');
       expect((await runCairn(server.url, ['deploy', 'weather-loop', '1', '--weight', '2'])).stderr).toMatch(/--weight 2: expected a share between 0 and 1/);
@@ -179,6 +203,40 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect((await resolveAlias(store.pool, 'weather-loop', 'production'))?.version).toBe(2);
     await worse.handle.terminate('test done');
   }, 180_000);
+
+  it('assembles a production-feedback dataset: feedback only, added to the training data once, capped with a seeded sample, refused with too few labels', async () => {
+    // Production is v2 now, trained on v1's days plus the 92 labelled summer days, so every labelled day repeats one of its training rows.
+    type Ingested = { rows: number; dataset: ArtifactRef; feedback: FeedbackLineage };
+    const step = toActivity(ingest, testServices({ artifacts, store })) as unknown as (input: StepInput) => Promise<Ingested>;
+    const ingestFrom = (source: string) =>
+      activityEnvironment().run(step, {
+        run: { runId: 'cairn:weather-loop:test:feedback', temporalRunId: 'r', pipeline: 'weather-loop', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-12-06T00:00:00Z', step: 'data' },
+        config: { source },
+        upstream: {},
+      }) as Promise<Ingested>;
+    const served = servedDays(['06', '07', '08']).map((d) => ({ ...d.instance, weather: d.label }));
+    const key = (row: Record<string, unknown>) => JSON.stringify(['precipitation', 'temp_max', 'temp_min', 'wind', 'weather'].map((name) => row[name]));
+    const v2Rows = 731 - repeatedRows(trainingDays(), served) + served.length;
+
+    const only = await ingestFrom('feedback:weather-loop?training=exclude');
+    expect(only).toMatchObject({ rows: served.length, feedback: { version: 2, training: null, predictionLog: { rows: served.length } } });
+    expect((await readDataset(artifacts, only.dataset)).map(key).sort()).toEqual(served.map(key).sort());
+
+    const whole = await ingestFrom('feedback:weather-loop');
+    expect(whole).toMatchObject({ rows: v2Rows, feedback: { training: { rows: v2Rows - served.length, repeatedByFeedback: served.length, sampledOut: 0 } } });
+
+    const capped = await ingestFrom('feedback:weather-loop?maxRows=100');
+    expect(capped).toMatchObject({ rows: 100, feedback: { maxRows: 100, training: { rows: 100 - served.length, sampledOut: v2Rows - 100 } } });
+    const cappedRows = await readDataset(artifacts, capped.dataset);
+    expect(cappedRows.slice(-served.length).map(key).sort()).toEqual(served.map(key).sort());
+    expect((await ingestFrom('feedback:weather-loop?maxRows=100')).dataset.sha256).toBe(capped.dataset.sha256);
+    expect((await ingestFrom('feedback:weather-loop?maxRows=100&seed=7')).dataset.sha256).not.toBe(capped.dataset.sha256);
+
+    await expect(ingestFrom('feedback:weather-loop?minLabelled=500')).rejects.toThrow(`only ${served.length} of weather-loop's predictions served in the last 30d have a feedback label; feedback:weather-loop?minLabelled=500 needs at least 500 (option minLabelled)`);
+    await expect(ingestFrom('feedback:weather-loop?window=1s')).rejects.toThrow(/only 0 of weather-loop's predictions served in the last 1s/);
+    await expect(ingestFrom('feedback:never-deployed')).rejects.toThrow("feedback:never-deployed: alias 'production' of model 'never-deployed' points at no version");
+    await expect(ingestFrom('feedback:weather-loop?window=soon')).rejects.toThrow("config.source: 'feedback:weather-loop?window=soon': window: expected a duration of at least 1s, such as '30d'");
+  }, 60_000);
 
   it('monitors a newly ingested batch against production with the monitor stage, accuracy from its target column', async () => {
     type Monitored = { reportId: number; status: string; drifted: boolean; driftedFeatures: string[]; rows: number; accuracy: number | null };
@@ -226,3 +284,27 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     expect(undeployed).toEqual({ reportId: null, status: 'not-deployed', drifted: false, driftedFeatures: [], retrain: null });
   }, 60_000);
 });
+
+/** v1's training days (2012-2013) as the model sees them: its four features and the weather. */
+function trainingDays(): Record<string, number | string>[] {
+  const [, ...lines] = readFileSync(WEATHER_LOOP_DATA.initial, 'utf8').trim().split('\n');
+  return lines.map((line) => line.split(',')).map(([, precipitation, tempMax, tempMin, wind, weather]) => ({ precipitation: Number(precipitation), temp_max: Number(tempMax), temp_min: Number(tempMin), wind: Number(wind), weather: weather as string }));
+}
+
+/** How many rows of `base` are repeated by `feedback` (each copy in feedback covers one copy in base). */
+function repeatedRows(base: Record<string, number | string>[], feedback: Record<string, number | string>[]): number {
+  const key = (row: Record<string, number | string>) => JSON.stringify(['precipitation', 'temp_max', 'temp_min', 'wind', 'weather'].map((name) => row[name]));
+  const copies = new Map<string, number>();
+  for (const row of feedback) copies.set(key(row), (copies.get(key(row)) ?? 0) + 1);
+  let repeated = 0;
+  for (const row of base) {
+    const left = copies.get(key(row)) ?? 0;
+    if (left > 0) {
+      repeated += 1;
+      copies.set(key(row), left - 1);
+    }
+  }
+  return repeated;
+}
+
+const firstOutputsOf = (result: RunResult) => result.outputs as Record<string, { dataset: { sha256: string } }> & { data: { dataset: { sha256: string } } };
