@@ -2,6 +2,7 @@ import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { Registry } from '../lib/dsl/registry';
 import { deploy } from './deploy';
 import { driftActivities } from './driftActivities';
+import { canaryActivities } from './canaryActivities';
 import { evaluate } from './evaluate';
 import { ingest } from './ingest';
 import { monitor } from './monitor';
@@ -34,6 +35,6 @@ export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pic
     { where: 'registry notifications', targets: [...(registry.notifications ?? [])] },
   ]);
   checkSigningKey(targets, services.notifications?.secret);
-  const bookkeeping = { ...driftActivities(services), ...stepCacheActivities(steps, services), ...mapActivities(services), ...notificationActivities(targets, services.notifications?.secret, services) };
+  const bookkeeping = { ...driftActivities(services), ...canaryActivities(services), ...stepCacheActivities(steps, services), ...mapActivities(services), ...notificationActivities(targets, services.notifications?.secret, services) };
   return { ...(bookkeeping as unknown as Record<string, StepActivity>), ...activities };
 }

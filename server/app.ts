@@ -10,6 +10,7 @@ import { openApiDocument, OpenApiDocumentSchema } from './openapi';
 import { defineRoute, type RouteDef } from './routeDef';
 import { aliasRoutes } from './routes/aliases';
 import { driftRoutes } from './routes/drift';
+import { canaryRoutes } from './routes/canary';
 import { datasetRoutes } from './routes/datasets';
 import { stepCacheRoutes } from './routes/stepCache';
 import { experimentRoutes } from './routes/experiments';
@@ -48,6 +49,7 @@ export function apiResources(deps: AppDeps, keyRing: KeyRing, metricsOpen = fals
     servingRoutes(deps),
     aliasRoutes(deps),
     driftRoutes(deps),
+    canaryRoutes(deps),
     keyRoutes(deps, keyRing),
     metricsRoutes(deps, metricsOpen),
     [

@@ -21,6 +21,7 @@ import { DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS, MAX_WORKFLOW_PAYLOAD_BYTES, ste
 import { markCached, markFailed, markReused, markRunning, markSkipped, markSucceeded, stepState, type Decision, type RunState } from './runState';
 import { runMap } from './mapStep';
 import { announceFromRun } from './announceFromRun';
+import { canaryToStart, startCanaryAnalysis } from './startCanary';
 import { describeFailure, RunAborted } from './stepFailure';
 import type { Approval } from '../lib/auth/runAuthority';
 import { stepActivityId, type RunInput, type StepState } from '../lib/runContract/types';
@@ -173,6 +174,9 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       const output = step.map ? await runMap(run, step, state, input, context, publishStatus) : await executeStep(run, step, state, input, activityIdPrefix(context));
       markSucceeded(state, output, new Date());
       await announceDeploy(run, step, output, context.runId);
+      // Checked first, so that every other step takes no extra turn here (the command order of earlier runs).
+      const canary = canaryToStart(step, output);
+      if (canary) await startCanaryAnalysis(canary);
       if (cacheKey !== null) await recordInCache({ activity: step.activity, input, key: cacheKey, output });
       return;
     } catch (error) {

@@ -83,3 +83,12 @@ const LANCZOS = [
 function clamp01(p: number): number {
   return Math.min(1, Math.max(0, p));
 }
+
+/** P(Z > z) for a standard normal variable: erfc(z/√2)/2, with erfc(x) = Q(1/2, x²) for x ≥ 0. */
+export function normalSurvival(z: number): number {
+  if (Number.isNaN(z)) return Number.NaN;
+  if (z === Infinity) return 0;
+  if (z === -Infinity) return 1;
+  const tail = 0.5 * regularizedUpperGamma(0.5, (z * z) / 2);
+  return z >= 0 ? tail : 1 - tail;
+}

@@ -15,4 +15,4 @@ export type BuiltinStage = StageName;
 export const MAP_ACTIVITY = 'cairn-map';
 
 /** Activities of Cairn's own bookkeeping (the drift watcher, the step cache, notifications): no step may take these names. */
-export const RESERVED_ACTIVITIES = [MAP_ACTIVITY, ...MAP_BOOKKEEPING_ACTIVITIES, 'checkDrift', 'checkFeedback', 'claimRetrain', CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, NOTIFICATION_TARGETS_ACTIVITY, DELIVER_NOTIFICATION_ACTIVITY] as const;
+export const RESERVED_ACTIVITIES = [MAP_ACTIVITY, ...MAP_BOOKKEEPING_ACTIVITIES, 'checkDrift', 'checkFeedback', 'claimRetrain', 'beginCanaryStage', 'judgeCanaryStage', 'endCanary', CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, NOTIFICATION_TARGETS_ACTIVITY, DELIVER_NOTIFICATION_ACTIVITY] as const;

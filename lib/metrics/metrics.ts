@@ -60,6 +60,17 @@ export const predictionLogWritten = new client.Counter({
   help: 'Served predictions written to the prediction log',
 });
 
+export const shadowPredictionsDropped = new client.Counter({
+  name: 'cairn_shadow_predictions_dropped_total',
+  help: 'Shadow predictions not logged because the buffer was full (PostgreSQL slow or down); no answer is affected',
+});
+
+export const shadowPredictionFailures = new client.Counter({
+  name: 'cairn_shadow_prediction_failures_total',
+  help: 'Requests a shadow version could not predict (the answer, from the served version, is not affected)',
+  labelNames: ['model', 'version'],
+});
+
 export const predictionLogDropped = new client.Counter({
   name: 'cairn_prediction_log_dropped_total',
   help: 'Prediction rows refused (the request answered 503) because the log buffer was full (PostgreSQL slow or down)',

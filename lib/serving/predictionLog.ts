@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import { DependencyUnavailableError } from '../errors';
 import { logger } from '../logger';
-import { predictionLogDropped, predictionLogWritten } from '../metrics/metrics';
+import { predictionLogDropped, predictionLogWritten, shadowPredictionsDropped } from '../metrics/metrics';
+import { insertShadowPredictions, type ShadowPrediction } from '../store/shadowPredictionsTable';
 import { insertPredictions, type LoggedPrediction } from '../store/predictionLogTable';
 import { PredictionJournal } from './predictionJournal';
 
@@ -30,6 +31,7 @@ export type PredictionLogMode = 'buffered' | 'durable';
  */
 export class PredictionLog {
   private buffer: LoggedPrediction[] = [];
+  private shadows: ShadowPrediction[] = [];
   private writing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatch: number;
@@ -70,6 +72,18 @@ export class PredictionLog {
     return this.journal?.append(rows);
   }
 
+  /**
+   * Buffers a shadow version's predictions (lib/serving/shadow.ts). Best effort, never journaled: past
+   * maxBuffered waiting rows they are dropped and counted, and no request ever waits for or fails on them.
+   */
+  appendShadow(rows: ShadowPrediction[]): void {
+    if (rows.length > this.maxBuffered - this.shadows.length) {
+      shadowPredictionsDropped.inc(rows.length);
+      return;
+    }
+    for (const row of rows) this.shadows.push(row);
+  }
+
   /** Whether a prediction of this request is still waiting to be written by this process. */
   isPending(model: string, requestId: string): boolean {
     return this.buffer.some((row) => row.model === model && row.requestId === requestId);
@@ -78,7 +92,7 @@ export class PredictionLog {
   /** Writes everything buffered so far; one write at a time. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0 && this.shadows.length === 0) return;
     this.writing = this.writeAll().finally(() => {
       this.writing = undefined;
     });
@@ -109,5 +123,19 @@ export class PredictionLog {
       predictionLogWritten.inc(batch.length);
     }
     if (sealed.length > 0) await this.journal?.remove(sealed);
+    await this.writeShadows();
+  }
+
+  private async writeShadows(): Promise<void> {
+    while (this.shadows.length > 0) {
+      const batch = this.shadows.slice(0, this.maxBatch);
+      try {
+        await insertShadowPredictions(this.pool, batch);
+      } catch (error) {
+        logger.warn({ err: error, buffered: this.shadows.length }, 'shadow prediction write failed; will retry');
+        return;
+      }
+      this.shadows.splice(0, batch.length);
+    }
   }
 }

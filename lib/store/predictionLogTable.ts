@@ -10,6 +10,8 @@ export interface LoggedPrediction {
   features: Record<string, unknown>;
   prediction: string | number;
   predictedAt: Date;
+  /** The request's server time (the same for every instance of a batch); absent in rows logged before it was kept. */
+  latencyMs?: number;
 }
 
 /**
@@ -20,9 +22,9 @@ export interface LoggedPrediction {
  */
 export async function insertPredictions(pool: Pool, batch: readonly LoggedPrediction[]): Promise<void> {
   await pool.query(
-    `INSERT INTO prediction_log (model, version, alias, request_id, item, features, prediction, predicted_at)
-     SELECT model, version, alias, "requestId", item, features, prediction, "predictedAt"
-       FROM jsonb_to_recordset($1::jsonb) AS x(model text, version int, alias text, "requestId" text, item int, features jsonb, prediction jsonb, "predictedAt" timestamptz)
+    `INSERT INTO prediction_log (model, version, alias, request_id, item, features, prediction, predicted_at, latency_ms)
+     SELECT model, version, alias, "requestId", item, features, prediction, "predictedAt", "latencyMs"
+       FROM jsonb_to_recordset($1::jsonb) AS x(model text, version int, alias text, "requestId" text, item int, features jsonb, prediction jsonb, "predictedAt" timestamptz, "latencyMs" real)
      ON CONFLICT (model, request_id, item) DO NOTHING`,
     [JSON.stringify(batch)],
   );
@@ -82,4 +84,26 @@ export async function countLabelled(pool: Pool, request: { model: string; from: 
     [request.model, request.from, request.to],
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/** What a version served under an alias since a time: its requests' server times, its predictions and the labelled ones (newest `limit` rows). */
+export async function servedSince(
+  pool: Pool,
+  request: { model: string; version: number; alias: string; since: Date; limit: number },
+): Promise<{ requests: number; latenciesMs: number[]; predictions: (string | number)[]; labelled: { prediction: string | number; label: string | number }[] }> {
+  const { rows } = await pool.query<{ request_id: string; prediction: string | number; label: string | number | null; latency_ms: number | null }>(
+    `SELECT l.request_id, l.prediction, f.label, l.latency_ms FROM prediction_log l
+       LEFT JOIN prediction_feedback f ON f.model = l.model AND f.request_id = l.request_id AND f.item = l.item
+      WHERE l.model = $1 AND l.version = $2 AND l.alias = $3 AND l.predicted_at >= $4
+      ORDER BY l.predicted_at DESC LIMIT $5`,
+    [request.model, request.version, request.alias, request.since, request.limit],
+  );
+  const latency = new Map<string, number | null>();
+  for (const row of rows) latency.set(row.request_id, row.latency_ms);
+  return {
+    requests: latency.size,
+    latenciesMs: [...latency.values()].filter((ms): ms is number => ms !== null),
+    predictions: rows.map((r) => r.prediction),
+    labelled: rows.filter((r) => r.label !== null).map((r) => ({ prediction: r.prediction, label: r.label as string | number })),
+  };
 }

@@ -3,6 +3,8 @@ import { predictionDuration, predictions } from '../../lib/metrics/metrics';
 import type { ModelDescription } from '../../lib/ml/servableModel';
 import { instanceProblems } from '../../lib/serving/checkInstances';
 import { recordFeedback, unknownPredictions } from '../../lib/serving/feedback';
+import { shadowAfterAnswer } from '../../lib/serving/shadow';
+import { recordFailedPrediction } from '../../lib/store/predictionErrorsTable';
 import { DEFAULT_SECURITY, type AppDeps } from '../deps';
 import { spend } from '../security/middleware';
 import { RateLimiter } from '../security/rateLimiter';
@@ -68,13 +70,21 @@ export function servingRoutes(deps: AppDeps) {
         const problems = instanceProblems(served.servable, instances);
         if (problems.length > 0) throw new HttpError(422, 'invalid_instances', `${problems.length} problem(s) with the instances`, problems.slice(0, 100));
         const rows = instances as Record<string, unknown>[];
-        const results = await served.servable.predict(rows);
+        const results = await served.servable.predict(rows).catch((error: unknown) => {
+          // A failed prediction counts against its version (a canary analysis compares error rates).
+          const pool = deps.store?.pool;
+          if (pool) void recordFailedPrediction(pool, { model: name, version: served.version, alias: served.alias, requestId, instances: rows.length, message: String((error as Error)?.message ?? error) }).catch(() => undefined);
+          throw error;
+        });
         const labels = { model: name, version: String(served.version), alias: served.alias ?? '' };
         const now = new Date();
+        const latencyMs = performance.now() - started;
         // Durable mode: the answer waits until its rows are on local disk (an answered prediction is never lost).
         await log().append(
-          results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: modelFeatures(served.servable, rows[item] as Record<string, unknown>), prediction: (r.label ?? r.value) as string | number, predictedAt: now })),
+          results.map((r, item) => ({ model: name, version: served.version, alias: served.alias, requestId, item, features: modelFeatures(served.servable, rows[item] as Record<string, unknown>), prediction: (r.label ?? r.value) as string | number, predictedAt: now, latencyMs })),
         );
+        // The default traffic is copied to a shadow version, if one is deployed: after this answer, never in it.
+        if (query.version === undefined && query.alias === undefined) shadowAfterAnswer(models(), log(), { model: name, requestId, rows, servedVersion: served.version });
         predictions.inc(labels, instances.length);
         predictionDuration.observe(labels, (performance.now() - started) / 1000);
         const shaped = results.map((r) => (served.servable.task === 'classification' ? { label: r.label, probabilities: Object.fromEntries(served.servable.labels.map((l, i) => [l, r.probabilities?.[i]])) } : { value: r.value }));

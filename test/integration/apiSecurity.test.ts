@@ -105,6 +105,8 @@ const ROLE_TABLE: [string, 'public' | ApiRole][] = [
   ['GET /api/v1/models/:name/aliases/:alias/history', 'viewer'],
   ['POST /api/v1/models/:name/aliases/:alias/rollback', 'admin'],
   ['GET /api/v1/models/:name/drift', 'viewer'],
+  ['GET /api/v1/models/:name/canary', 'viewer'],
+  ['GET /api/v1/models/:name/shadow', 'viewer'],
   ['GET /api/v1/keys', 'admin'],
   ['POST /api/v1/keys', 'admin'],
   ['DELETE /api/v1/keys/:id', 'admin'],

@@ -11,6 +11,9 @@ import { ingestFile } from '../../lib/data/ingestFile';
 import { checkModelDrift } from '../../lib/drift/modelDrift';
 import { cron, definePipeline, defineRegistry, onEvent } from '../../lib/dsl';
 import { PredictionLog } from '../../lib/serving/predictionLog';
+import { recordAnalysisStart, recordDecision } from '../../lib/store/canaryTables';
+import { insertShadowPredictions } from '../../lib/store/shadowPredictionsTable';
+import { CanaryPolicySchema } from '../../lib/canary/canaryPolicy';
 import { recordDataset } from '../../lib/store/datasets';
 import { recordRunArtifact } from '../../lib/store/runArtifacts';
 import { recordStepCacheEntry } from '../../lib/store/stepCacheTable';
@@ -176,6 +179,12 @@ describe('every route answers what it declares', () => {
     const report = await checkModelDrift(pool, artifacts, { model: 'penguins', alias: 'production', current: { kind: 'dataset', sha256: dataset.sha256 }, minRows: 1, thresholds: {} });
     expect(report?.status).toBe('checked');
     expect((await call('GET', '/api/v1/models/penguins/drift')).reports).toHaveLength(1);
+    // A canary analysis and a shadow, recorded as their workflow and the serving path record them.
+    await recordAnalysisStart(pool, { id: 'canary:penguins:v2:rr', model: 'penguins', candidate: second.version, baseline: first.version, policy: CanaryPolicySchema.parse({}) });
+    await recordDecision(pool, { analysisId: 'canary:penguins:v2:rr', key: 'stage-0', stage: 0, weight: 0.1, decision: 'start', reason: 'route check' });
+    expect((await call('GET', '/api/v1/models/penguins/canary')).analyses[0].decisions).toHaveLength(1);
+    await insertShadowPredictions(pool, [{ model: 'penguins', version: first.version, requestId: single.requestId, item: 0, prediction: 'Gentoo', latencyMs: 0.2, predictedAt: new Date() }]);
+    expect((await call('GET', '/api/v1/models/penguins/shadow')).shadows).toHaveLength(1);
   });
 
   it('the step cache', async () => {

@@ -24,6 +24,10 @@ const OWNERS: Record<string, string> = {
   step_cache: 'lib/store/stepCacheTable.ts',
   experiments: 'lib/store/experimentsTable.ts',
   notification_deliveries: 'lib/store/notificationDeliveriesTable.ts',
+  prediction_errors: 'lib/store/predictionErrorsTable.ts',
+  shadow_predictions: 'lib/store/shadowPredictionsTable.ts',
+  canary_analyses: 'lib/store/canaryTables.ts',
+  canary_decisions: 'lib/store/canaryTables.ts',
 };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
