@@ -138,6 +138,13 @@ export async function predict(): Promise<string> {
   const lineage = { runId: 'bench', workflowRunId: 'bench', step: 'entry', pipeline: 'bench', specHash: 'bench', datasetSha256: dataset.sha256, codeVersion: 'bench' };
   await registerVersion(store.pool, { model: 'penguins', modelRef, algorithm: trained.model.algorithm, metrics: {}, params: {}, lineage });
   await moveAlias(store.pool, { model: 'penguins', alias: 'production', version: 1, actor: 'bench', reason: 'bench' });
+  // The same production model with a shadow behind it (another fit): the 'shadow' side, to price a shadow alias.
+  const other = await trainModel(await artifacts.verifiedPath(dataset), { target: 'Species', l2: 1 });
+  const otherRef = await artifacts.put(Buffer.from(JSON.stringify(other.model)), 'application/vnd.cairn.model+json');
+  await registerVersion(store.pool, { model: 'penguins-shadowed', modelRef, algorithm: trained.model.algorithm, metrics: {}, params: {}, lineage });
+  await registerVersion(store.pool, { model: 'penguins-shadowed', modelRef: otherRef, algorithm: other.model.algorithm, metrics: {}, params: {}, lineage: { ...lineage, runId: 'bench-shadow' } });
+  await moveAlias(store.pool, { model: 'penguins-shadowed', alias: 'production', version: 1, actor: 'bench', reason: 'bench' });
+  await moveAlias(store.pool, { model: 'penguins-shadowed', alias: 'shadow', version: 2, actor: 'bench', reason: 'bench' });
   const onnxRef = trainOnnxModel(artifacts, dataset);
   await registerVersion(store.pool, { model: 'penguins-onnx', modelRef: onnxRef, algorithm: (await describeModel(artifacts, onnxRef)).algorithm, metrics: {}, params: {}, lineage });
   await moveAlias(store.pool, { model: 'penguins-onnx', alias: 'production', version: 1, actor: 'bench', reason: 'bench' });
@@ -156,51 +163,56 @@ export async function predict(): Promise<string> {
     const token = c.req.header('authorization')?.replace(/^Bearer /, '') ?? '';
     return sameHash(hashKey(token), keyHash) ? c.json({ label: 'Gentoo' }) : c.json({ error: 'unauthorized' }, 401);
   });
-  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[], mlflow: [] as number[] /* another process: client-side figures only */ };
+  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[], shadow: [] as number[], mlflow: [] as number[] /* another process: client-side figures only */ };
   const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
   const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
   const durableServer = await startApiServer({ fetch: timed(appWith(durableLog).fetch, serverTimes.durable) }, '127.0.0.1', await freePort());
   const onnxServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.onnx) }, '127.0.0.1', await freePort());
+  const shadowServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.shadow) }, '127.0.0.1', await freePort());
   const cairnUrl = `${cairnServer.url}/api/v1/models/penguins/predict`;
   const bareUrl = `${bareServer.url}/predict`;
   const durableUrl = `${durableServer.url}/api/v1/models/penguins/predict`;
   const onnxUrl = `${onnxServer.url}/api/v1/models/penguins-onnx/predict`;
+  const shadowUrl = `${shadowServer.url}/api/v1/models/penguins-shadowed/predict`;
   const mlflow = await startMlflow(dir);
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
-    for (const url of [cairnUrl, onnxUrl, bareUrl]) {
+    for (const url of [cairnUrl, onnxUrl, shadowUrl, bareUrl]) {
       const check = await fetch(url, { method: 'POST', body: JSON.stringify({ instance }), headers });
       if (check.status !== 200) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
     }
     const keyless = await fetch(cairnUrl, { method: 'POST', body: JSON.stringify({ instance }), headers: { 'content-type': 'application/json' } });
     if (keyless.status !== 401) throw new Error(`predict without a key answered ${keyless.status}: auth is not on`);
     // Every server gets the same warm-up (JIT, connection pools), not counted.
-    for (const url of [bareUrl, cairnUrl, durableUrl, onnxUrl]) await load(url);
+    for (const url of [bareUrl, cairnUrl, durableUrl, onnxUrl, shadowUrl]) await load(url);
     await load(mlflow.url, mlflow.body, null);
     for (const times of Object.values(serverTimes)) times.length = 0;
     type Latency = { p50: number; p99: number };
-    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[], mlflow: [] as Latency[] };
+    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[], shadow: [] as Latency[], mlflow: [] as Latency[] };
     for (let r = 0; r < 3; r++) {
       unloaded.bare.push(await roundTrips(bareUrl));
       unloaded.cairn.push(await roundTrips(cairnUrl));
       unloaded.durable.push(await roundTrips(durableUrl));
       unloaded.onnx.push(await roundTrips(onnxUrl));
+      unloaded.shadow.push(await roundTrips(shadowUrl));
       unloaded.mlflow.push(await roundTrips(mlflow.url, mlflow.body, null));
     }
     type Load = Awaited<ReturnType<typeof load>>;
-    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[], mlflow: [] as Load[] };
+    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[], shadow: [] as Load[], mlflow: [] as Load[] };
     for (let r = 0; r < ROUNDS; r++) {
       runs.bare.push(await load(bareUrl));
       runs.cairn.push(await load(cairnUrl));
       runs.durable.push(await load(durableUrl));
       runs.onnx.push(await load(onnxUrl));
+      runs.shadow.push(await load(shadowUrl));
       runs.mlflow.push(await load(mlflow.url, mlflow.body, null));
     }
     await predictionLog.flush();
     await durableLog.flush();
     const logged = Number((await store.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);
+    const shadowed = Number((await store.pool.query('SELECT count(*) AS n FROM shadow_predictions')).rows[0].n);
     const median = (xs: number[]) => percentile(xs, 50);
-    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx' | 'mlflow') => ({
+    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx' | 'shadow' | 'mlflow') => ({
       serverP50: percentile(serverTimes[name], 50),
       serverP99: percentile(serverTimes[name], 99),
       p50: median(runs[name].map((x) => x.p50)),
@@ -215,8 +227,9 @@ export async function predict(): Promise<string> {
     const d = figures('durable');
     const o = figures('onnx');
     const m = figures('mlflow');
+    const sh = figures('shadow');
     console.log(`single-row predict, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per side (autocannon in a child process; 2 cores)`);
-    for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['ONNX model (buffered log)    ', o], ['bare Hono                   ', b]] as const) {
+    for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['ONNX model (buffered log)    ', o], ['with a shadow alias          ', sh], ['bare Hono                   ', b]] as const) {
       console.log(`  ${name}: server p50 ${round(f.serverP50, 3)} ms p99 ${round(f.serverP99, 3)} ms | client p50 ${f.p50} ms p99 ${f.p99} ms | ${Math.round(f.rps)} req/s | failed ${f.failed}`);
     }
     console.log(`  unloaded (1 connection, ${ROUND_TRIPS} sequential requests x 3, own client process): Cairn p50 ${round(c.unloadedP50, 3)} ms p99 ${round(c.unloadedP99, 3)} ms | bare p50 ${round(b.unloadedP50, 3)} ms p99 ${round(b.unloadedP99, 3)} ms | ratio p50 ${round(c.unloadedP50 / b.unloadedP50)}x`);
@@ -224,12 +237,14 @@ export async function predict(): Promise<string> {
     console.log(`  mlflow models serve, the same scikit-learn model (its own process, one uvicorn worker): unloaded p50 ${round(m.unloadedP50, 3)} ms | client p50 ${m.p50} ms p99 ${m.p99} ms | ${Math.round(m.rps)} req/s | failed ${m.failed}; Cairn's ONNX serving of it: ${round(o.rps / m.rps, 1)}x the throughput, ${round(m.unloadedP50 / o.unloadedP50, 1)}x lower unloaded latency`);
     console.log(`  ONNX (scikit-learn HistGradientBoosting, onnxruntime) vs Cairn's JSON model: unloaded p50 ${round(o.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms (${round(o.unloadedP50 / c.unloadedP50)}x), throughput ${Math.round(o.rps)} vs ${Math.round(c.rps)} req/s (${round(o.rps / c.rps)}x)`);
     console.log(`  durable vs buffered prediction log: throughput ${round(d.rps / c.rps)}x, server p50 ${round(d.serverP50 / c.serverP50)}x, unloaded p50 ${round(d.unloadedP50 / c.unloadedP50)}x (${round(d.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms)`);
-    return `server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed} mlflow_rps=${Math.round(m.rps)} mlflow_unloaded_p50_ms=${round(m.unloadedP50, 3)} mlflow_failed=${m.failed}`;
+    console.log(`  a shadow alias (another version predicting each default request after its answer): server p50 ${round(sh.serverP50 / c.serverP50)}x without (${round(sh.serverP50, 3)} vs ${round(c.serverP50, 3)} ms), unloaded p50 ${round(sh.unloadedP50 / c.unloadedP50)}x, throughput ${round(sh.rps / c.rps)}x; ${shadowed} shadow predictions logged`);
+    return `shadow_server_p50_ms=${round(sh.serverP50, 3)} shadow_server_ratio=${round(sh.serverP50 / c.serverP50)} shadow_unloaded_p50_ms=${round(sh.unloadedP50, 3)} shadow_rps=${Math.round(sh.rps)} shadow_failed=${sh.failed} shadowed=${shadowed} server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed} mlflow_rps=${Math.round(m.rps)} mlflow_unloaded_p50_ms=${round(m.unloadedP50, 3)} mlflow_failed=${m.failed}`;
   } finally {
     await cairnServer.close();
     await bareServer.close();
     await durableServer.close();
     await onnxServer.close();
+    await shadowServer.close();
     mlflow.stop();
     await predictionLog.close();
     await durableLog.close();

@@ -3,6 +3,7 @@ import type { CanaryActivities, CanaryLook } from '../activities/canaryActivitie
 import { parseDuration } from '../lib/dsl/duration';
 import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import type { CanaryAnalysisInput, CanaryOutcome } from '../lib/runContract/canary';
+import { announce } from './notify';
 
 const { beginCanaryStage, judgeCanaryStage, endCanary } = proxyActivities<CanaryActivities>({
   startToCloseTimeout: '10 minutes',
@@ -42,5 +43,19 @@ export async function canaryAnalysis(input: CanaryAnalysisInput): Promise<Canary
 
 async function end(input: CanaryAnalysisInput, stage: number, outcome: 'promote' | 'rollback', judged: CanaryLook): Promise<CanaryOutcome> {
   await endCanary({ input, stage, outcome, reason: judged.reason, evidence: judged.evidence });
+  const promoted = outcome === 'promote';
+  // People listening are told once (the event id is the analysis's); a notification that cannot go out never changes the outcome.
+  await announce({
+    id: `${input.analysisId}:${outcome}`,
+    kind: promoted ? 'model.promoted' : 'model.rolled_back',
+    at: new Date().toISOString(),
+    runId: null,
+    pipeline: null,
+    summary: promoted
+      ? `${input.model} v${input.candidate} is now ${input.promotes} (was v${input.baseline}), promoted by its canary analysis`
+      : `${input.model} v${input.candidate}'s canary was rolled back by its analysis; ${input.promotes} stays v${input.baseline}`,
+    commands: promoted ? [`cairn rollback ${input.model} --alias ${input.promotes}`, `cairn canary ${input.model}`] : [`cairn canary ${input.model}`],
+    details: { model: input.model, alias: promoted ? input.promotes : 'canary', version: input.candidate, previous: input.baseline, analysis: input.analysisId, reason: judged.reason },
+  }).catch((error: Error) => log.warn('canary outcome not announced', { error: error.message }));
   return { status: outcome === 'promote' ? 'promoted' : 'rolled-back', reason: judged.reason, stages: stage + 1 };
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AnyStepFunction, RemoteStep } from './defineStep';
 import type { JsonObject } from './spec';
 import type { FailureOptions, StepOptions } from './stepOptions';
-import type { Trigger } from './triggers';
+import { withRetrainDefault, type Trigger } from './triggers';
 import type { StageName, STAGES } from '../stages';
 
 export type ParamsSchema = z.ZodObject;
@@ -96,7 +96,7 @@ export function definePipeline<P extends ParamsSchema, StepName extends string>(
     params: definition.params,
     steps: namedSteps(definition.steps as Record<string, StepDefinition<string, z.output<P>>> | readonly NamedStepDefinition<z.output<P>>[]),
     onFailure: definition.onFailure ?? {},
-    triggers: definition.triggers ?? [],
+    triggers: (definition.triggers ?? []).map((trigger) => withRetrainDefault(trigger, Object.keys(definition.params.shape))),
   };
 }
 

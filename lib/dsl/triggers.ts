@@ -49,12 +49,13 @@ export interface DriftTrigger extends ScheduleOptions {
   cooldown: Duration;
   thresholds: DriftThresholdsInput;
   /**
-   * 'production-feedback': the retrain learns from what the model served, labelled by feedback: its
+   * 'production-feedback' (the default when the pipeline takes a `dataset` param the trigger does not
+   * set; 'params' keeps the params as given): the retrain learns from what the model served, labelled by feedback: its
    * `feedback.param` param (default `dataset`) becomes `feedback:<model>?...` (the window defaults to
    * the trigger's), and drift with fewer labelled predictions than `feedback.minLabelled` in that
    * window starts no retrain: the drift report says so instead.
    */
-  retrainOn?: 'production-feedback';
+  retrainOn?: 'production-feedback' | 'params';
   feedback?: RetrainFeedback;
 }
 /** How a production-feedback retrain assembles its data (see lib/data/feedbackSource.ts). */
@@ -113,6 +114,19 @@ export function onDrift(model: string, options: DriftOptions = {}): DriftTrigger
 
 const feedbackParam = (trigger: DriftTrigger) => trigger.feedback?.param ?? 'dataset';
 
+/**
+ * The default for a drift trigger that says nothing of its retrain's data: when its pipeline takes
+ * the feedback param (`dataset`) and the trigger does not set it, the retrain learns from production
+ * feedback; otherwise it would read the param's default, the data the model already learned from.
+ * `retrainOn: 'params'` keeps the params as given.
+ */
+export function withRetrainDefault(trigger: Trigger, paramNames: readonly string[]): Trigger {
+  if (trigger.kind !== 'drift' || trigger.retrainOn !== undefined) return trigger;
+  const param = feedbackParam(trigger);
+  if (!paramNames.includes(param) || trigger.params?.[param] !== undefined) return trigger;
+  return { ...trigger, retrainOn: 'production-feedback', params: { ...trigger.params, [param]: retrainSource(trigger) } };
+}
+
 /** The feedback source a production-feedback retrain reads. */
 function retrainSource(trigger: DriftTrigger): string {
   const { window = trigger.window, training, maxRows, minLabelled } = trigger.feedback ?? {};
@@ -148,7 +162,7 @@ const DriftFieldsSchema = z.strictObject({
   maxRows: z.number().int().min(1).max(1_000_000),
   cooldown: atLeastOneSecond,
   thresholds: DriftThresholdsSchema,
-  retrainOn: z.literal('production-feedback').optional(),
+  retrainOn: z.enum(['production-feedback', 'params']).optional(),
   feedback: z
     .strictObject({
       param: z.string().min(1).optional(),

@@ -118,24 +118,29 @@ async function serve(passes: number, tag: string): Promise<Map<number, number>> 
 const analyses = async () => ((await (await app.request(`/api/v1/models/${MODEL}/canary?limit=10`)).json()) as { analyses: CanaryAnalysis[] }).analyses;
 const decisions = async (id: string) => (await analyses()).find((a) => a.id === id)?.decisions.map((d) => d.decision) ?? [];
 
+let lastData: unknown;
+
 /** Runs the pipeline to its end and returns the analysis its deploy started (if any). */
 async function deploy(dataset: string, key: string, seed = 42): Promise<{ version: number; analysisId: string | null }> {
   const run = await startRun(client, { pipeline, params: { dataset, seed }, trigger: 'test', key, taskQueue });
   const result = await run.handle.result();
   const ship = result.outputs.ship as { version: number; canary?: { analysisId: string } };
+  lastData = result.outputs.data;
   return { version: ship.version, analysisId: ship.canary?.analysisId ?? null };
 }
 
 describe('canary analysis (time-skipping)', () => {
-  it('promotes a candidate that is not worse through each stage to production, recording every decision', async () => {
+  it('promotes a candidate retrained on production feedback through each stage to production, recording every decision', async () => {
     // v1: nothing to compare with, so it goes straight to production.
     const first = await deploy(WEATHER_LOOP_DATA.initial, 'v1');
     expect(first).toEqual({ version: 1, analysisId: null });
     expect((await aliasTarget(testStore.store.pool, MODEL, 'production'))?.version).toBe(1);
 
-    // v2, trained on the same years with another seed: a canary at 10%.
-    const second = await deploy(WEATHER_LOOP_DATA.initial, 'v2-seed-7', 7);
+    // v1 serves a year with feedback; v2 retrains on that production feedback (added to v1's data) and goes out as a canary at 10%.
+    expect(await serve(1, 'v1')).toEqual(new Map([[1, days.length]]));
+    const second = await deploy(`feedback:${MODEL}`, 'v2-from-feedback');
     expect(second.version).toBe(2);
+    expect(lastData).toMatchObject({ source: { kind: 'feedback' }, feedback: { version: 1, predictionLog: { rows: days.length } } });
     const analysisId = second.analysisId as string;
     await waitFor(async () => (await decisions(analysisId)).includes('start'), 'the analysis to start', 30_000);
     expect(await aliasTarget(testStore.store.pool, MODEL, 'canary')).toMatchObject({ version: 2, weight: 0.1 });

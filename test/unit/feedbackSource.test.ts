@@ -69,6 +69,16 @@ describe("a drift trigger's production-feedback retrain", () => {
     expect(watchDriftInput(plain, plain.trigger as never).feedback).toBeUndefined();
   });
 
+  it("is the default when the pipeline takes a dataset param the trigger leaves unset; 'params' or a given dataset keep the params", () => {
+    const paramsOf = (pipeline: ReturnType<typeof retraining>) => desiredSchedules(defineRegistry({ pipelines: [pipeline] }), 'q').find((d) => d.trigger.kind === 'drift')!.params;
+    expect(paramsOf(retraining({}))).toMatchObject({ dataset: 'feedback:churn?window=14d' });
+    expect(paramsOf(retraining({ retrainOn: 'params', params: { dataset: './new.csv' } }))).toMatchObject({ dataset: './new.csv' });
+    expect(paramsOf(retraining({ params: { dataset: './new.csv' } }))).toMatchObject({ dataset: './new.csv' });
+    const noDataset = definePipeline({ id: 'other-loop', params: z.object({ table: z.string().default('t') }), steps: { a: { activity: 'noop' } }, triggers: [onDrift('churn')] });
+    expect(desiredSchedules(defineRegistry({ pipelines: [noDataset] }), 'q')[0]!.params).toEqual({ table: 't' });
+    expect(noDataset.triggers[0]).not.toHaveProperty('retrainOn');
+  });
+
   it('refuses a dataset param given twice and bad feedback options when definitions load', () => {
     expect(loadError({ retrainOn: 'production-feedback', params: { dataset: './x.csv' } })).toContain('params.dataset: a production-feedback retrain sets it (to feedback:churn?window=14d)');
     expect(loadError({ retrainOn: 'production-feedback', feedback: { minLabelled: 0 } })).toMatch(/feedback\.minLabelled: /);
