@@ -13,7 +13,10 @@ import { definePipeline, defineRegistry } from '../../lib/dsl';
 import { aliasHistory, aliasTarget, moveAlias } from '../../lib/registry/aliases';
 import type { CanaryOutcome } from '../../lib/runContract/canary';
 import { startRun } from '../../lib/runs/startRun';
+import { AliasNotifications } from '../../lib/serving/aliasNotifications';
+import type { ModelCache } from '../../lib/serving/modelCache';
 import { PredictionLog } from '../../lib/serving/predictionLog';
+import { servingModels } from '../../lib/serving/servingModels';
 import type { CanaryAnalysis } from '../../lib/store/canaryTables';
 import type { ShadowSummary } from '../../lib/store/shadowPredictionsTable';
 import { ensureSearchAttributes } from '../../lib/temporalNamespace';
@@ -53,14 +56,21 @@ let taskQueue: string;
 let testStore: TestStore;
 let predictionLog: PredictionLog;
 let app: ReturnType<typeof createApp>;
+let notifications: AliasNotifications;
+let models: ModelCache;
 const registry = defineRegistry({ pipelines: [pipeline] });
 
 beforeAll(async () => {
   installQuietRuntime();
   testStore = await openTestStore();
   predictionLog = new PredictionLog(testStore.store.pool);
+  // As the API runs: an alias move reaches the served models at once (a canary's first requests split as they should).
+  notifications = AliasNotifications.forPool(testStore.store.pool);
+  await notifications.start();
+  models = servingModels(testStore.store.pool, testStore.artifacts, notifications);
 }, 60_000);
 afterAll(async () => {
+  await notifications?.stop();
   await predictionLog?.close();
   await testStore?.close();
 });
@@ -83,7 +93,7 @@ beforeEach(async () => {
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   running = worker.run();
-  app = createApp(appDeps({ client, registry, store: testStore.store, artifacts: testStore.artifacts, predictionLog, taskQueue, security: { rateLimitPerMinute: 1_000_000 } }));
+  app = createApp(appDeps({ client, registry, store: testStore.store, artifacts: testStore.artifacts, models, predictionLog, taskQueue, security: { rateLimitPerMinute: 1_000_000 } }));
 }, 60_000);
 afterEach(async () => {
   if (worker?.getState() === 'RUNNING') worker.shutdown();
@@ -126,6 +136,8 @@ async function deploy(dataset: string, key: string, seed = 42): Promise<{ versio
   const result = await run.handle.result();
   const ship = result.outputs.ship as { version: number; canary?: { analysisId: string } };
   lastData = result.outputs.data;
+  // The served models see the move before any traffic is counted (the notification arrives a moment after the commit).
+  if (ship.canary) await waitFor(async () => (await models.resolve(MODEL, { alias: 'canary' }))?.version === ship.version, 'the API to serve the canary', 10_000);
   return { version: ship.version, analysisId: ship.canary?.analysisId ?? null };
 }
 
