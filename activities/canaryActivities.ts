@@ -12,6 +12,7 @@ import { CANARY_ALIAS } from '../lib/serving/trafficSplit';
 import { recordAnalysisEnd, recordAnalysisStart, recordDecision } from '../lib/store/canaryTables';
 import { failedSince } from '../lib/store/predictionErrorsTable';
 import { servedSince } from '../lib/store/predictionLogTable';
+import { percentText } from '../lib/numberText';
 
 /** At most this many newest predictions a side are read per look. */
 const MAX_ROWS_PER_ARM = 200_000;
@@ -32,8 +33,8 @@ export function canaryActivities(services: StepServices) {
     /** Gives the candidate its stage's share of traffic and records the stage's start (its samples count from then). */
     async beginCanaryStage(request: { input: CanaryAnalysisInput; stage: number; weight: number; reason: string; evidence?: MetricEvidence[] }): Promise<{ since: string }> {
       const { input, stage, weight } = request;
-      await recordAnalysisStart(pool(), { id: input.analysisId, model: input.model, candidate: input.candidate, baseline: input.baseline, policy: input.policy });
-      await moveAlias(pool(), { model: input.model, alias: CANARY_ALIAS, version: input.candidate, weight, actor: analysisActor(input), reason: `stage ${stage + 1} at ${percent(weight)}: ${request.reason}` });
+      if (stage === 0) await recordAnalysisStart(pool(), { id: input.analysisId, model: input.model, candidate: input.candidate, baseline: input.baseline, policy: input.policy });
+      await moveAlias(pool(), { model: input.model, alias: CANARY_ALIAS, version: input.candidate, weight, actor: analysisActor(input), reason: `stage ${stage + 1} at ${percentText(weight)}: ${request.reason}` });
       const since = await recordDecision(pool(), { analysisId: input.analysisId, key: `stage-${stage}`, stage, weight, decision: stage === 0 ? 'start' : 'next-stage', reason: request.reason, evidence: request.evidence });
       return { since: since.toISOString() };
     },
@@ -74,7 +75,6 @@ export function canaryActivities(services: StepServices) {
 
 export type CanaryActivities = ReturnType<typeof canaryActivities>;
 
-const percent = (weight: number) => `${Math.round(weight * 1000) / 10}%`;
 const analysisActor = (input: CanaryAnalysisInput) => `canary analysis ${input.analysisId} (${input.actor})`;
 
 async function arm(pool: Pool, model: string, version: number, alias: string, since: Date): Promise<ArmSample> {

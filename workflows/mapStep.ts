@@ -16,7 +16,7 @@ import {
 } from '../lib/runContract/map';
 import type { StepState } from '../lib/runContract/types';
 import { announceFromRun } from './announceFromRun';
-import { awaitingItems, mapProgress, type MapTracker, type RunState } from './runState';
+import { awaitingItems, mapProgress, operatorNote, type MapTracker, type RunState } from './runState';
 import type { StepContext } from './runSteps';
 import { describeFailure, RunAborted } from './stepFailure';
 
@@ -122,7 +122,7 @@ export async function runMap(run: RunState, step: StepSpec, state: StepState, in
       const item = tracker.open.get(index);
       if (!decision || !item) continue;
       run.decisions.delete(key);
-      const note = `${decision.decision} by ${decision.by ?? 'operator'}${decision.reason ? `: ${decision.reason}` : ''}`;
+      const note = operatorNote(decision.decision, decision.by, decision.reason);
       item.operatorNotes.push(note);
       if (decision.decision === 'skip') item.status = 'skipped';
       else {

@@ -228,3 +228,8 @@ export function assertRunOpen(run: RunState): void {
   if (run.finalStatus) throw new Error(`run is already ${run.finalStatus}`);
   if (run.abortReason !== null) throw new Error('run is already being aborted');
 }
+
+/** An operator's decision as the step's (or item's) notes keep it: `retry by alice: flaky disk`. */
+export function operatorNote(verb: string, by: string | null | undefined, reason: string | null | undefined): string {
+  return `${verb} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
+}

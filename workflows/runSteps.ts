@@ -18,7 +18,7 @@ import { stepTaskQueue } from '../lib/taskQueues';
 import { CACHE_LOOKUP_ACTIVITY, CACHE_RECORD_ACTIVITY, type CacheLookup, type CacheLookupRequest, type CachePolicy, type CacheRecordRequest } from '../lib/runContract/stepCache';
 import { jsonBytes } from './jsonBytes';
 import { DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS, MAX_WORKFLOW_PAYLOAD_BYTES, stepBackoffMs } from './stepAttempts';
-import { markCached, markFailed, markReused, markRunning, markSkipped, markSucceeded, stepState, type Decision, type RunState } from './runState';
+import { markCached, markFailed, markReused, markRunning, markSkipped, markSucceeded, operatorNote, stepState, type Decision, type RunState } from './runState';
 import { runMap } from './mapStep';
 import { announceFromRun } from './announceFromRun';
 import { canaryToStart, startCanaryAnalysis } from './startCanary';
@@ -215,7 +215,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       }
       const { decision, reason, by } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string; by: string | null };
       run.decisions.delete(step.name);
-      const note = `${decision} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
+      const note = operatorNote(decision, by, reason);
       if (decision === 'skip') {
         markSkipped(state, note, new Date());
         publishStatus();
@@ -303,7 +303,7 @@ async function awaitApproval(run: RunState, name: string, timeoutMs: number, pub
   if (!decided) throw fail('ApprovalExpired', `was not approved within ${Math.round(timeoutMs / 1000)} s`);
   const { decision, reason, by, role, signature } = run.decisions.get(name) as Decision;
   run.decisions.delete(name);
-  const note = `${decision === 'approve' ? 'approved' : 'rejected'} by ${by ?? 'operator'}${reason ? `: ${reason}` : ''}`;
+  const note = operatorNote(decision === 'approve' ? 'approved' : 'rejected', by, reason);
   state.operatorNotes.push(note);
   if (decision === 'reject') throw fail('ApprovalRejected', `was ${note}`);
   state.status = 'pending';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { answer, pathParams } from '../apiClient';
 import type { CliContext } from '../context';
+import { percentText } from '../../lib/numberText';
 
-const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 const fixed = (value: number | null, digits = 3) => (value === null ? '-' : value.toFixed(digits));
 
 /** `cairn canary` and `cairn shadow`: what canary analyses decided, and how shadows compare. */
@@ -19,7 +19,7 @@ export function registerCanaryCommands(program: Command, context: CliContext): v
       if (analyses.length === 0) context.print(`no canary analysis of ${model}: give its deploy step a canary policy (README "Canary analysis")`);
       for (const analysis of analyses) {
         context.print(`${analysis.id}: v${analysis.candidate} against v${analysis.baseline}, ${analysis.status} (started ${analysis.startedAt}${analysis.endedAt ? `, ended ${analysis.endedAt}` : ''})`);
-        for (const d of analysis.decisions) context.print(`  ${d.decidedAt}  ${d.decision.padEnd(10)} ${percent(d.weight).padStart(6)}  ${d.reason}`);
+        for (const d of analysis.decisions) context.print(`  ${d.decidedAt}  ${d.decision.padEnd(10)} ${percentText(d.weight).padStart(6)}  ${d.reason}`);
         if (analysis.status === 'running') context.print(`  still running; to stop the canary's traffic now: cairn deploy ${model} ${analysis.candidate} --alias canary --weight 0`);
       }
     });
@@ -40,7 +40,7 @@ export function registerCanaryCommands(program: Command, context: CliContext): v
             : s.shadowAccuracy !== null
               ? `accuracy on ${s.labelled} labelled: ${fixed(s.shadowAccuracy)} (production ${fixed(s.productionAccuracy)})`
               : `mean absolute error on ${s.labelled} labelled: ${fixed(s.shadowMeanAbsoluteError)} (production ${fixed(s.productionMeanAbsoluteError)})`;
-        context.print(`v${s.version}: ${s.predictions} predictions, agrees with production on ${s.agreement === null ? '-' : percent(s.agreement)} of ${s.compared}; ${quality}; ${fixed(s.shadowLatencyMs, 2)} ms to predict (${s.firstAt} to ${s.lastAt})`);
+        context.print(`v${s.version}: ${s.predictions} predictions, agrees with production on ${s.agreement === null ? '-' : percentText(s.agreement)} of ${s.compared}; ${quality}; ${fixed(s.shadowLatencyMs, 2)} ms to predict (${s.firstAt} to ${s.lastAt})`);
       }
     });
 }

@@ -109,7 +109,12 @@ export function onDrift(model: string, options: DriftOptions = {}): DriftTrigger
     model,
   };
   if (trigger.retrainOn !== 'production-feedback' || trigger.params?.[feedbackParam(trigger)] !== undefined) return trigger;
-  return { ...trigger, params: { ...trigger.params, [feedbackParam(trigger)]: retrainSource(trigger) } };
+  return retrainingOnFeedback(trigger);
+}
+
+/** The trigger with its retrain's feedback param set to the model's feedback source. */
+function retrainingOnFeedback(trigger: DriftTrigger): DriftTrigger {
+  return { ...trigger, retrainOn: 'production-feedback', params: { ...trigger.params, [feedbackParam(trigger)]: retrainSource(trigger) } };
 }
 
 const feedbackParam = (trigger: DriftTrigger) => trigger.feedback?.param ?? 'dataset';
@@ -124,7 +129,7 @@ export function withRetrainDefault(trigger: Trigger, paramNames: readonly string
   if (trigger.kind !== 'drift' || trigger.retrainOn !== undefined) return trigger;
   const param = feedbackParam(trigger);
   if (!paramNames.includes(param) || trigger.params?.[param] !== undefined) return trigger;
-  return { ...trigger, retrainOn: 'production-feedback', params: { ...trigger.params, [param]: retrainSource(trigger) } };
+  return retrainingOnFeedback(trigger);
 }
 
 /** The feedback source a production-feedback retrain reads. */

@@ -109,33 +109,30 @@ export class PredictionLog {
     // Every row journaled in a sealed segment was buffered before the seal: once the rows buffered now
     // are written, those segments can go. Rows journaled later may be written too; a replay skips them.
     const sealed = this.journal ? await this.journal.seal() : [];
-    let left = this.buffer.length;
-    while (left > 0) {
-      const batch = this.buffer.slice(0, Math.min(this.maxBatch, left));
-      try {
-        await insertPredictions(this.pool, batch);
-      } catch (error) {
-        logger.warn({ err: error, buffered: this.buffer.length }, 'prediction log write failed; will retry');
-        return;
-      }
-      this.buffer.splice(0, batch.length);
-      left -= batch.length;
-      predictionLogWritten.inc(batch.length);
-    }
+    const written = await this.drain(this.buffer, (batch) => insertPredictions(this.pool, batch), 'prediction log write failed; will retry', (n) => predictionLogWritten.inc(n));
+    if (!written) return;
     if (sealed.length > 0) await this.journal?.remove(sealed);
-    await this.writeShadows();
+    await this.drain(this.shadows, (batch) => insertShadowPredictions(this.pool, batch), 'shadow prediction write failed; will retry');
   }
 
-  private async writeShadows(): Promise<void> {
-    while (this.shadows.length > 0) {
-      const batch = this.shadows.slice(0, this.maxBatch);
+  /**
+   * Writes the rows buffered now in batches, each taken off the buffer once it is in PostgreSQL; false
+   * when a write failed (what is left waits for the next flush). Rows buffered meanwhile wait too.
+   */
+  private async drain<T>(rows: T[], insert: (batch: T[]) => Promise<void>, failure: string, written: (count: number) => void = () => undefined): Promise<boolean> {
+    let left = rows.length;
+    while (left > 0) {
+      const batch = rows.slice(0, Math.min(this.maxBatch, left));
       try {
-        await insertShadowPredictions(this.pool, batch);
+        await insert(batch);
       } catch (error) {
-        logger.warn({ err: error, buffered: this.shadows.length }, 'shadow prediction write failed; will retry');
-        return;
+        logger.warn({ err: error, buffered: rows.length }, failure);
+        return false;
       }
-      this.shadows.splice(0, batch.length);
+      rows.splice(0, batch.length);
+      left -= batch.length;
+      written(batch.length);
     }
+    return true;
   }
 }
