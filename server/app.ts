@@ -23,6 +23,7 @@ import { pipelineRoutes } from './routes/pipelines';
 import { runRoutes } from './routes/runs';
 import { scheduleRoutes } from './routes/schedules';
 import { servingRoutes } from './routes/serving';
+import { pageRoutes } from './pages/pageRoutes';
 import { KeyRing } from './security/keyRing';
 import { authorize, rateLimit, requestLog, type AppEnv } from './security/middleware';
 import { RateLimiter } from './security/rateLimiter';
@@ -123,7 +124,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   }
   // The body-size limit is applied where bodies are read (jsonBody), for chunked bodies too; no route reads one otherwise.
   // One router per resource, mounted on the app; each route's path is written out in full where it is defined.
-  for (const resource of apiResources(deps, keyRing, security.metricsOpen)) {
+  const resources = apiResources(deps, keyRing, security.metricsOpen);
+  for (const resource of resources) {
     const router = new Hono<AppEnv>();
     for (const route of resource as readonly RouteDef[]) {
       const verified = options.verifyResponses;
@@ -133,6 +135,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     }
     app.route('/', router);
   }
+  // The web pages: a client of the routes above, in process (server/pages).
+  app.route('/', pageRoutes(app, resources.flat(), keyRing, security.maxBodyBytes));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);
   return app;

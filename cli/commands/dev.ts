@@ -29,6 +29,7 @@ export function registerDevCommand(program: Command, context: CliContext): void 
         progress: (line) => context.print(line),
       });
       context.print(`Cairn is running
+  Pages:            ${stack.apiUrl}/ui/runs   (pipelines, runs, models, drift)
   API:              ${stack.apiUrl}   (CAIRN_API_URL for the CLI)
   Temporal:         ${stack.temporalAddress}${stack.startedTemporal ? ' (dev server started by cairn)' : ''}
   Temporal Web UI:  ${stack.temporalUiUrl ?? '(unknown: set TEMPORAL_UI_URL)'}

@@ -13,15 +13,17 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
     .description('runs, newest first')
     .option('--pipeline <id>', 'only this pipeline')
     .option('--status <status>', 'running | awaiting_operator | succeeded | failed | cancelled')
+    .option('--trigger <name>', 'only runs started by this trigger (manual, a schedule name, drift, ...)')
     .option('--since <when>', 'started since: a duration back from now (2h, 7d) or a time')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
-    .action(async (options: { pipeline?: string; status?: string; since?: string; limit: string; json?: boolean }) => {
+    .action(async (options: { pipeline?: string; status?: string; trigger?: string; since?: string; limit: string; json?: boolean }) => {
       // The API checks each filter (a bad status or pipeline is a 422 naming it); the CLI passes them as typed.
       const query = {
         limit: options.limit,
         ...(options.pipeline ? { pipeline: options.pipeline } : {}),
         ...(options.status ? { status: options.status as 'running' } : {}),
+        ...(options.trigger ? { trigger: options.trigger } : {}),
         ...(options.since ? { since: parseTimeFlag(options.since, '--since', { durationBack: true }) } : {}),
       };
       const { runs: list } = await answer(context.api().api.v1.runs.$get({ query }));

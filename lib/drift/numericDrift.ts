@@ -3,6 +3,8 @@ import { kolmogorovSurvival } from './distributions';
 /** Proportions are floored at this before PSI's logarithm, so an empty bin gives a large but finite term. */
 export const PSI_EPSILON = 1e-4;
 export const DEFAULT_BINS = 10;
+/** Bins of the equal-width histogram a report keeps for drawing the two distributions over each other. */
+export const HISTOGRAM_BINS = 20;
 
 export interface NumericStatistics {
   /** Population stability index over the reference's quantile bins. */
@@ -15,6 +17,8 @@ export interface NumericStatistics {
   wasserstein: number;
   reference: { count: number; mean: number };
   current: { count: number; mean: number };
+  /** Both samples over the same equal-width bins from the smaller minimum to the larger maximum (edges has one more entry than each share list): what a page draws. */
+  histogram: { edges: number[]; reference: number[]; current: number[] };
 }
 
 /**
@@ -34,7 +38,19 @@ export function numericDrift(reference: Float64Array, current: Float64Array, bin
     wasserstein,
     reference: { count: reference.length, mean: mean(reference) },
     current: { count: current.length, mean: mean(current) },
+    histogram: sharedHistogram(reference, current, HISTOGRAM_BINS),
   };
+}
+
+/** Shares of two sorted samples in `bins` equal-width bins spanning both (the last bin holds its upper edge). */
+export function sharedHistogram(a: Float64Array, b: Float64Array, bins: number): NumericStatistics['histogram'] {
+  const low = Math.min(a[0] as number, b[0] as number);
+  const high = Math.max(a[a.length - 1] as number, b[b.length - 1] as number);
+  if (!(high > low)) return { edges: [low, high], reference: [1], current: [1] };
+  const width = (high - low) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? high : low + i * width));
+  const inner = edges.slice(1, -1);
+  return { edges, reference: binShares(a, inner), current: binShares(b, inner) };
 }
 
 /** The distinct inner quantiles at 1/bins, 2/bins, ...: bin k holds values v with edge[k-1] <= v < edge[k]. */

@@ -9,6 +9,8 @@ export const RUN_STATUSES = ['running', 'awaiting_operator', 'succeeded', 'faile
 export interface RunFilter {
   pipeline?: string;
   status?: (typeof RUN_STATUSES)[number];
+  /** What started the run: manual, a schedule's name, drift, an event, ... */
+  trigger?: string;
   since?: Date;
   limit?: number;
 }
@@ -40,6 +42,10 @@ export function runListQuery(filter: RunFilter): string {
   if (filter.pipeline) {
     if (!ID_PATTERNS.pipeline.test(filter.pipeline)) throw new Error(`bad pipeline id '${filter.pipeline}'`);
     clauses.push(`${CAIRN_PIPELINE.name} = '${filter.pipeline}'`);
+  }
+  if (filter.trigger) {
+    if (!ID_PATTERNS.short.test(filter.trigger)) throw new Error(`bad trigger '${filter.trigger}'`);
+    clauses.push(`${CAIRN_TRIGGER.name} = '${filter.trigger}'`);
   }
   if (filter.status) clauses.push(STATUS_CLAUSE[filter.status]);
   if (filter.since) clauses.push(`StartTime >= '${filter.since.toISOString()}'`);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { ConfigError } from '../errors';
 import type { RunInput } from '../runContract/types';
 
@@ -9,7 +10,11 @@ export async function readRunInput(client: Client, runId: string): Promise<RunIn
   // describe() says "no such run" as WorkflowNotFoundError (a 404); the history call would not.
   const description = await handle.describe();
   if (description.type !== 'runPipeline') throw new ConfigError(`${runId} is a ${description.type} workflow, not a pipeline run`);
-  const history = await handle.fetchHistory();
+  return runInputFromHistory(await handle.fetchHistory(), runId);
+}
+
+/** The run input recorded in the first event of a run's history. */
+export function runInputFromHistory(history: temporal.api.history.v1.IHistory, runId: string): RunInput {
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new ConfigError(`run ${runId} has no recorded input`);
   const input = defaultPayloadConverter.fromPayload<RunInput>(payload);

@@ -107,3 +107,36 @@ export async function servedSince(
     labelled: rows.filter((r) => r.label !== null).map((r) => ({ prediction: r.prediction, label: r.label as string | number })),
   };
 }
+
+/** One bucket of a model's traffic: predictions served, how many got a label back, and how those labelled ones fared. */
+export interface TrafficBucket {
+  start: string;
+  predictions: number;
+  labelled: number;
+  /** Labelled predictions equal to their label (classification). */
+  correct: number;
+  /** Mean |prediction - label| over labelled numeric predictions (regression); null when none. */
+  meanAbsoluteError: number | null;
+}
+
+/** A model's predictions per hour or day since a time, with the feedback on them, oldest first. */
+export async function trafficOverTime(pool: Pool, request: { model: string; since: Date; bucket: 'hour' | 'day' }): Promise<TrafficBucket[]> {
+  const { rows } = await pool.query<{ start: Date; predictions: string; labelled: string; correct: string; mae: number | null }>(
+    `SELECT date_trunc($3, l.predicted_at) AS start, count(*) AS predictions, count(f.label) AS labelled,
+            count(*) FILTER (WHERE f.label = l.prediction) AS correct,
+            avg(abs((f.label #>> '{}')::float8 - (l.prediction #>> '{}')::float8))
+              FILTER (WHERE jsonb_typeof(f.label) = 'number' AND jsonb_typeof(l.prediction) = 'number') AS mae
+       FROM prediction_log l
+       LEFT JOIN prediction_feedback f ON f.model = l.model AND f.request_id = l.request_id AND f.item = l.item
+      WHERE l.model = $1 AND l.predicted_at >= $2
+      GROUP BY 1 ORDER BY 1`,
+    [request.model, request.since, request.bucket],
+  );
+  return rows.map((r) => ({
+    start: r.start.toISOString(),
+    predictions: Number(r.predictions),
+    labelled: Number(r.labelled),
+    correct: Number(r.correct),
+    meanAbsoluteError: r.mae === null ? null : Number(r.mae),
+  }));
+}

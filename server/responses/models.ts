@@ -66,6 +66,14 @@ export const DriftReportsSchema = z.object({
   ),
 });
 
+export const TrafficSchema = z.object({
+  model: z.string(),
+  bucket: z.enum(['hour', 'day']),
+  buckets: z.array(
+    z.object({ start: z.string(), predictions: z.number().int(), labelled: z.number().int(), correct: z.number().int(), meanAbsoluteError: z.number().nullable() }),
+  ),
+});
+
 export const DatasetProfileSchema = z.object({ sha256: z.string(), profile: ProfileSchema });
 
 /** A model card, and the same as Markdown. */

@@ -17,6 +17,8 @@ export const PipelineDescriptionSchema = z.object({
       output: z.record(z.string(), z.unknown()).nullable(),
     }),
   ),
+  /** What starts it besides a manual run: schedules (cron, interval, drift watcher) and events. */
+  triggers: z.array(z.object({ kind: z.enum(['cron', 'interval', 'drift', 'event']), schedule: z.string().nullable(), summary: z.string() })),
 });
 
 export const PipelineListSchema = z.object({ pipelines: z.array(PipelineDescriptionSchema) });

@@ -161,3 +161,23 @@ export const RunNotificationsSchema = z.object({
     }),
   ),
 });
+
+export const RunTimelineSchema = z.object({
+  runId: z.string(),
+  /** Each step of the run's spec and the steps it runs after. */
+  graph: z.array(z.object({ step: z.string(), after: z.array(z.string()) })),
+  /** One entry per execution of a step, in the order they were scheduled. */
+  attempts: z.array(
+    z.object({
+      step: z.string(),
+      round: z.number().int(),
+      execution: z.number().int(),
+      source: z.enum(['history', 'state']),
+      scheduledAt: z.string(),
+      startedAt: z.string().nullable(),
+      closedAt: z.string().nullable(),
+      outcome: z.enum(['scheduled', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled']),
+      failure: z.string().nullable(),
+    }),
+  ),
+});

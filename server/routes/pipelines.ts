@@ -4,6 +4,7 @@ import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { activityNameOf, queueOf } from '../../lib/dsl/compile';
 import { stageOf } from '../../lib/stages';
+import { describeTriggers } from '../../lib/dsl/describeTriggers';
 import { MAP_ACTIVITY } from '../../lib/dsl/builtinStages';
 import { startRun } from '../../lib/runs/startRun';
 import { CACHE_POLICIES } from '../../lib/runContract/stepCache';
@@ -43,6 +44,7 @@ function describePipeline(pipeline: Pipeline) {
         output: output ? z.toJSONSchema(output, { io: 'output', unrepresentable: 'any' }) : null,
       };
     }),
+    triggers: describeTriggers(pipeline.triggers),
   };
 }
 

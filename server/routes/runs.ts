@@ -1,8 +1,9 @@
-import { PipelineIdSchema } from '../../lib/ids';
+import { PipelineIdSchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { signApproval } from '../../lib/auth/runAuthority';
 import { issuerOf } from '../security/runIssuer';
-import { describeRun } from '../../lib/runs/describeRun';
+import { describeRun, readRunState } from '../../lib/runs/describeRun';
+import { runTimeline } from '../../lib/runs/stepTimeline';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
@@ -13,7 +14,7 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
 import { storePool } from '../requireStore';
-import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunNotificationsSchema, RunViewSchema, StepDecisionSchema, StepLogsSchema } from '../responses/runs';
+import { AbortingSchema, CancellingSchema, RerunSchema, RunArtifactsSchema, RunListSchema, RunNotificationsSchema, RunTimelineSchema, RunViewSchema, StepDecisionSchema, StepLogsSchema } from '../responses/runs';
 import { defineRoute } from '../routeDef';
 import { runLinks } from './runLinks';
 
@@ -24,6 +25,7 @@ const RerunBody = z.strictObject({ fromStep: StepName });
 const RunListQuery = z.strictObject({
   pipeline: PipelineIdSchema.optional(),
   status: z.enum(RUN_STATUSES).optional(),
+  trigger: TriggerNameSchema.optional(),
   since: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
@@ -85,7 +87,7 @@ export function runRoutes(deps: AppDeps) {
       method: 'GET',
       path: '/api/v1/runs',
       access: 'viewer',
-      summary: 'Runs, newest first, filtered by pipeline, status and start time',
+      summary: 'Runs, newest first, filtered by pipeline, status, trigger and start time',
       query: RunListQuery,
       response: RunListSchema,
       responses: { 200: 'the runs', 422: 'a bad filter, named' },
@@ -100,6 +102,21 @@ export function runRoutes(deps: AppDeps) {
       response: RunViewSchema,
       responses: { 200: 'the run', 404: 'no such run' },
       handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, deps.artifacts ? { artifacts: deps.artifacts } : {})), links: runLinks(deps, runId) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/runs/:runId/timeline',
+      access: 'viewer',
+      summary: "The run's graph as it was started (each step and the steps it waits for) and every execution of every step, from its Temporal history: when it was scheduled, started and closed, and how it ended",
+      params: RunParams,
+      response: RunTimelineSchema,
+      responses: { 200: 'the executions, in the order they were scheduled', 404: 'no such run' },
+      handler: async (c, { params: { runId } }) => {
+        // An open run whose worker does not answer still has a history: its activity tasks are drawn, the rest waits.
+        const description = await deps.client.workflow.getHandle(runId).describe(); // an unknown run is a 404
+        const state = await readRunState(deps.client, runId, description).catch(() => null);
+        return c.json({ runId, ...(await runTimeline(deps.client, runId, state?.steps ?? [])) });
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -1,6 +1,7 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
-import { isScheduleTrigger, nextFireTimes, scheduleName, type ScheduleTrigger } from '../../lib/dsl/triggers';
+import { isScheduleTrigger, nextFireTimes, scheduleName } from '../../lib/dsl/triggers';
+import { describeTrigger } from '../../lib/dsl/describeTriggers';
 import { desiredSchedules } from '../../lib/schedules/desiredSchedules';
 import { describeSchedules, managedScheduleIds, toScheduleView } from '../../lib/schedules/listSchedules';
 import { syncSchedules } from '../../lib/schedules/syncSchedules';
@@ -16,11 +17,6 @@ const BackfillBody = z
   .refine((b) => Date.parse(b.start) < Date.parse(b.end), { message: 'start must be before end', path: ['end'] })
   .refine((b) => Date.parse(b.end) - Date.parse(b.start) <= 366 * 86_400_000, { message: 'a backfill spans at most a year', path: ['end'] });
 const ScheduleParams = z.object({ scheduleId: ScheduleId });
-
-export function describeTrigger(trigger: ScheduleTrigger): string {
-  if (trigger.kind === 'drift') return `drift of model '${trigger.model}' (${trigger.alias}), checked every ${String(trigger.every)}`;
-  return trigger.kind === 'cron' ? `cron '${trigger.expression}' (${trigger.timezone})` : `every ${String(trigger.every)}`;
-}
 
 /** Schedules: the cron and interval triggers of definitions/, held as Temporal Schedules. */
 export function scheduleRoutes(deps: AppDeps) {

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { roleAllows, type ApiRole } from '../../lib/auth/apiKeys';
 import { logger } from '../../lib/logger';
 import { httpRequests } from '../../lib/metrics/metrics';
@@ -10,10 +11,16 @@ import type { RateLimiter } from './rateLimiter';
 
 export type AppEnv = { Variables: { requestId: string; correlationId?: string; apiKeyId: string; apiRole: ApiRole } };
 
-function presentedKey(c: Context): string | undefined {
+/** The cookie Cairn's pages keep the signed-in key in (HttpOnly, SameSite=Strict): read only by page routes, never by the API's. */
+export const PAGE_KEY_COOKIE = 'cairn_key';
+
+/** The key a request presents: a bearer header, an X-Api-Key header, or (pages only) the sign-in cookie. */
+export function presentedKey(c: Context, acceptCookie = false): string | undefined {
   const header = c.req.header('authorization');
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return c.req.header('x-api-key')?.trim() || undefined;
+  const fromHeader = c.req.header('x-api-key')?.trim();
+  if (fromHeader) return fromHeader;
+  return acceptCookie ? getCookie(c, PAGE_KEY_COOKIE) || undefined : undefined;
 }
 
 /**
@@ -21,10 +28,10 @@ function presentedKey(c: Context): string | undefined {
  * CAIRN_API_KEYS is checked without the store; when the store cannot be read and the key is not one
  * of those (or no key is given), the answer is 503: the server fails closed, never open.
  */
-export function authorize(access: Access, keyRing: KeyRing): MiddlewareHandler<AppEnv> {
+export function authorize(access: Access, keyRing: KeyRing, options: { acceptCookie?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (access === 'public') return next();
-    const presented = presentedKey(c);
+    const presented = presentedKey(c, options.acceptCookie);
     const admit = (identity: { id: string; role: ApiRole }) => {
       if (!roleAllows(identity.role, access)) throw new HttpError(403, 'forbidden', `this route needs the ${access} role; the key has ${identity.role}`);
       c.set('apiKeyId', identity.id);

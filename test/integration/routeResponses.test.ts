@@ -107,6 +107,9 @@ describe('every route answers what it declares', () => {
     const done = await start(ids.work);
     await env.client.workflow.getHandle(done).result();
     await call('GET', runUrl(done));
+    const timeline = await call('GET', `${runUrl(done)}/timeline`);
+    expect(timeline.graph).toEqual([{ step: 'only', after: [] }]);
+    expect(timeline.attempts.map((a: { step: string; outcome: string }) => `${a.step} ${a.outcome}`)).toEqual(['only succeeded']);
     await waitFor(async () => (await call('GET', `/api/v1/runs?pipeline=${ids.work}`)).runs.length > 0, 'the run to be listed');
     const ref = { uri: `cas://sha256/${'d'.repeat(64)}`, sha256: 'd'.repeat(64), size: 3, mediaType: 'text/plain' };
     await recordRunArtifact(testStore.store.pool, { runId: done, step: 'only', name: 'notes', ref });
@@ -171,6 +174,10 @@ describe('every route answers what it declares', () => {
     const single = await call('POST', '/api/v1/models/penguins/predict', { instance: GENTOO });
     await call('POST', '/api/v1/models/penguins/predict', { instances: [GENTOO, GENTOO] });
     await call('POST', '/api/v1/models/penguins/feedback', { requestId: single.requestId, label: 'Gentoo' });
+    type Bucket = { predictions: number; labelled: number; meanAbsoluteError: number | null };
+    const traffic = async () => ((await call('GET', '/api/v1/models/penguins/traffic?days=1&bucket=hour')).buckets as Bucket[]).reduce((sum, b) => ({ predictions: sum.predictions + b.predictions, labelled: sum.labelled + b.labelled }), { predictions: 0, labelled: 0 });
+    await waitFor(async () => (await traffic()).predictions === 3, 'the predictions to be logged');
+    expect(await traffic()).toEqual({ predictions: 3, labelled: 1 });
 
     const { dataset, profile } = await ingestFile(EXAMPLE_DATASETS.penguins.path, 'json', artifacts, mkdtempSync(join(tmpdir(), 'cairn-rr-')));
     await recordDataset(pool, dataset, profile);

@@ -12,7 +12,7 @@ interface NumericCase {
   kind: 'numeric';
   reference: number[];
   current: number[];
-  expected: { edges: number[]; psi: number; jensenShannon: number; wasserstein: number; ks: { statistic: number; pValueAsymp: number; pValueExact?: number } };
+  expected: { edges: number[]; histogram: { edges: number[]; reference: number[]; current: number[] }; psi: number; jensenShannon: number; wasserstein: number; ks: { statistic: number; pValueAsymp: number; pValueExact?: number } };
 }
 interface CategoricalCase {
   name: string;
@@ -35,6 +35,11 @@ describe('numeric drift statistics against scipy', () => {
       expect(quantileEdges(reference, 10)).toHaveLength(c.expected.edges.length);
       quantileEdges(reference, 10).forEach((edge, i) => close(edge, c.expected.edges[i] as number));
       const stats = numericDrift(reference, current);
+      // The drawn histogram: numpy.histogram's equal-width bins over both samples.
+      expect(stats.histogram.edges).toHaveLength(c.expected.histogram.edges.length);
+      stats.histogram.edges.forEach((edge, i) => close(edge, c.expected.histogram.edges[i] as number));
+      stats.histogram.reference.forEach((share, i) => close(share, c.expected.histogram.reference[i] as number));
+      stats.histogram.current.forEach((share, i) => close(share, c.expected.histogram.current[i] as number));
       close(stats.psi, c.expected.psi);
       close(stats.jensenShannon, c.expected.jensenShannon);
       close(stats.wasserstein, c.expected.wasserstein);
