@@ -7,6 +7,7 @@ import { experiments } from './experiments';
 import { ingest } from './ingest';
 import { logisticTraining } from './logisticTraining';
 import { map } from './map';
+import { pages } from './pages';
 import { peers } from './peers';
 import { predict } from './predict';
 import { scale } from './scale';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'worker-start': workerStart,
   scale,
   peers,
+  pages,
   experiments,
   'step-cache': stepCache,
   map,

@@ -56,7 +56,7 @@ export function runListQuery(filter: RunFilter): string {
 export async function listRuns(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
   const limit = filter.limit ?? 50;
-  for await (const execution of client.workflow.list({ query: runListQuery(filter), pageSize: Math.min(limit, 100) })) {
+  for await (const execution of client.workflow.list({ query: runListQuery(filter), pageSize: Math.min(limit, 1000) })) {
     runs.push({
       runId: execution.workflowId,
       pipeline: execution.typedSearchAttributes.get(CAIRN_PIPELINE) ?? null,

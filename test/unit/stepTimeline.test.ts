@@ -1,4 +1,5 @@
 import { msNumberToTs } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { attemptsFromHistory } from '../../lib/runs/stepTimeline';
 import type { StepState } from '../../lib/runContract/types';
@@ -8,7 +9,8 @@ import type { StepState } from '../../lib/runContract/types';
 // (light, cached, reused) are drawn from their state.
 const time = (second: number) => msNumberToTs((1_800_000_000 + second) * 1000);
 let nextId = 1;
-const event = (second: number, attributes: Record<string, unknown>) => ({ eventId: nextId++, eventTime: time(second), ...attributes });
+// Event ids are Longs on the wire; the timeline only compares them as text.
+const event = (second: number, attributes: Record<string, unknown>) => ({ eventId: nextId++, eventTime: time(second), ...attributes }) as unknown as temporal.api.history.v1.IHistoryEvent;
 const scheduled = (second: number, activityId: string) => event(second, { activityTaskScheduledEventAttributes: { activityId } });
 const started = (second: number, scheduledEventId: number) => event(second, { activityTaskStartedEventAttributes: { scheduledEventId } });
 const completed = (second: number, scheduledEventId: number) => event(second, { activityTaskCompletedEventAttributes: { scheduledEventId } });

@@ -13,33 +13,69 @@ export interface DagNode {
 
 const CHAR_WIDTH = 7.2;
 const NODE_HEIGHT = 40;
+/** Layouts kept: a run's graph never changes, and a live run page is drawn again every 1.5 s. */
+const LAYOUTS_KEPT = 200;
 
-/**
- * A DAG drawn as SVG on the server: dagre (a maintained layered-graph layout, the one Dagster's and
- * Airflow's graph views are built on) places nodes left to right; edges are its routed polylines.
- * One `dag-node` per step and one `dag-edge` per dependency, so what is drawn can be counted.
- */
-export function dagSvg(nodes: readonly DagNode[], edges: readonly { from: string; to: string }[]): Html {
+interface Layout {
+  width: number;
+  height: number;
+  nodes: Map<string, { x: number; y: number; width: number; height: number }>;
+  edges: Map<string, string>;
+}
+const layouts = new Map<string, Layout>();
+
+/** dagre's layout of a graph (50 nodes and 225 edges take it 50-100 ms), kept by the graph's shape in a small LRU. */
+function layoutOf(nodes: readonly { id: string; width: number }[], edges: readonly { from: string; to: string }[]): Layout {
+  const key = JSON.stringify([nodes.map((n) => [n.id, n.width]), edges.map((e) => [e.from, e.to])]);
+  const kept = layouts.get(key);
+  if (kept) {
+    layouts.delete(key);
+    layouts.set(key, kept);
+    return kept;
+  }
   const graph = new Graph();
   graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 46, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
-  for (const node of nodes) {
-    const width = Math.max(node.id.length, node.detail?.length ?? 0) * CHAR_WIDTH + 24;
-    graph.setNode(node.id, { width, height: NODE_HEIGHT });
-  }
+  for (const node of nodes) graph.setNode(node.id, { width: node.width, height: NODE_HEIGHT });
   for (const edge of edges) graph.setEdge(edge.from, edge.to);
   layout(graph);
   const { width = 0, height = 0 } = graph.graph();
-  const drawnEdges = edges.map((edge) => {
-    const points = graph.edge(edge.from, edge.to)?.points ?? [];
-    const d = points.map((p: { x: number; y: number }, i: number) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
-    return html`<path class="edge" data-testid="dag-edge" data-from="${edge.from}" data-to="${edge.to}" d="${d}" marker-end="url(#arrow)"/>`;
-  });
+  const placed: Layout = {
+    width,
+    height,
+    nodes: new Map(nodes.map((n) => [n.id, graph.node(n.id)])),
+    edges: new Map(
+      edges.map((e) => [
+        `${e.from}>${e.to}`,
+        (graph.edge(e.from, e.to)?.points ?? []).map((p: { x: number; y: number }, i: number) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' '),
+      ]),
+    ),
+  };
+  layouts.set(key, placed);
+  if (layouts.size > LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value as string);
+  return placed;
+}
+
+/**
+ * A DAG drawn as SVG on the server: dagre (a maintained layered-graph layout library, so no layout
+ * code of our own) places nodes left to right; edges are its routed polylines.
+ * One `dag-node` per step and one `dag-edge` per dependency, so what is drawn can be counted.
+ */
+export function dagSvg(nodes: readonly DagNode[], edges: readonly { from: string; to: string }[]): Html {
+  const placed = layoutOf(
+    // Widths in steps of 40 px, so a live run's changing durations keep its kept layout.
+    nodes.map((node) => ({ id: node.id, width: Math.ceil((Math.max(node.id.length, node.detail?.length ?? 0) * CHAR_WIDTH + 24) / 40) * 40 })),
+    edges,
+  );
+  const { width, height } = placed;
+  const drawnEdges = edges.map(
+    (edge) => html`<path class="edge" data-testid="dag-edge" data-from="${edge.from}" data-to="${edge.to}" d="${placed.edges.get(`${edge.from}>${edge.to}`) ?? ''}" marker-end="url(#arrow)"/>`,
+  );
   const drawnNodes = nodes.map((node) => {
-    const placed = graph.node(node.id);
-    const x = placed.x - placed.width / 2;
-    const y = placed.y - placed.height / 2;
-    const body = html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${placed.width.toFixed(1)}" height="${placed.height}"/>
+    const box = placed.nodes.get(node.id) as { x: number; y: number; width: number; height: number };
+    const x = box.x - box.width / 2;
+    const y = box.y - box.height / 2;
+    const body = html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${box.width.toFixed(1)}" height="${box.height}"/>
 <text x="${(x + 12).toFixed(1)}" y="${(y + 16).toFixed(1)}">${node.id}</text>${
       node.detail ? html`<text x="${(x + 12).toFixed(1)}" y="${(y + 31).toFixed(1)}" opacity="0.85">${node.detail}</text>` : ''
     }`;
