@@ -5,7 +5,8 @@ import { sdkLogging } from '../lib/sdkLogger';
 import { loadRegistry } from '../lib/definitions';
 import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry';
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
-import { invocationDirectory, storeDeadlines, type Config } from '../lib/config';
+import { invocationDirectory, otlpTraces, storeDeadlines, type Config } from '../lib/config';
+import { startTracing } from '../lib/tracing/tracing';
 import { localPythonWorker } from '../lib/pythonWorker';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
@@ -63,6 +64,8 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   // The API and the workers of this stack share a spec secret: runs are signed and checked even on a laptop.
   const options = { ...given, cfg: { ...given.cfg, CAIRN_SPEC_SECRET: given.cfg.CAIRN_SPEC_SECRET ?? (await devSpecSecret(given.cfg.CAIRN_HOME)) } };
   const say = options.progress ?? (() => undefined);
+  const tracing = await startTracing(otlpTraces(options.cfg));
+  if (tracing) say(`tracing: spans go to ${otlpTraces(options.cfg)?.url}`);
   const port = Number(options.temporalAddress.split(':').pop());
   let devServer: DevServer | undefined;
   if (!(options.reuseTemporal && (await isTemporalReachable(options.temporalAddress)))) {
@@ -153,6 +156,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       await client.connection.close();
       await store.close();
       await devServer?.stop();
+      await tracing?.shutdown();
     },
   };
 }

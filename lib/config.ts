@@ -125,6 +125,16 @@ export const ConfigSchema = z.object({
   /** On SIGTERM, how long a worker lets steps in flight finish before cancelling them (they run again elsewhere). */
   CAIRN_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Lines of each step's log kept in the store; older lines are trimmed (and counted). */
+  /**
+   * OpenTelemetry tracing (API request -> workflow -> activities), exported over OTLP/HTTP (JSON) when
+   * an endpoint is set and off otherwise: OTEL_EXPORTER_OTLP_ENDPOINT (the collector's base URL, spans
+   * go to <it>/v1/traces) or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the full traces URL); headers as
+   * `key=value,key=value` (an auth token); the service name the spans carry.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: commaList.pipe(z.array(z.string().regex(/^[^=\s]+=.*$/, 'expected key=value pairs, comma-separated'))),
+  OTEL_SERVICE_NAME: z.string().min(1).default('cairn'),
   CAIRN_STEP_LOG_MAX_LINES: z.coerce.number().int().min(10).max(1_000_000).default(DEFAULT_STEP_LOG_MAX_LINES),
   /**
    * durable: a prediction is answered only once its log row is fsynced to a local journal, replayed
@@ -253,6 +263,14 @@ export function predictionJournalDir(cfg: Config): string {
 }
 
 /** Where artifacts live for this configuration. */
+/** Where spans go: the traces URL and its headers, or null when tracing is off. */
+export function otlpTraces(cfg: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_HEADERS' | 'OTEL_SERVICE_NAME'>): { url: string; headers: Record<string, string>; serviceName: string } | null {
+  const url = cfg.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (cfg.OTEL_EXPORTER_OTLP_ENDPOINT ? `${cfg.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (!url) return null;
+  const headers = Object.fromEntries(cfg.OTEL_EXPORTER_OTLP_HEADERS.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), decodeURIComponent(pair.slice(pair.indexOf('=') + 1).trim())]));
+  return { url, headers, serviceName: cfg.OTEL_SERVICE_NAME };
+}
+
 export function artifactsDir(cfg: Config): string {
   return cfg.CAIRN_ARTIFACTS_DIR ?? `${cfg.CAIRN_HOME}/artifacts`;
 }

@@ -1,8 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
 import { temporalConnectionOptions, type TemporalConnectionConfig } from './temporalConnection';
+import { currentTracing } from './tracing/tracing';
 
-/** A client to the configured Temporal: its address, and TLS or an API key when the cluster asks for them. */
+/** A client to the configured Temporal: its address, and TLS or an API key when the cluster asks for them; with tracing on, runs it starts carry the caller's trace. */
 export async function connectClient(cfg: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE'>): Promise<Client> {
   const connection = await Connection.connect({
     ...temporalConnectionOptions(cfg),
@@ -11,5 +12,7 @@ export async function connectClient(cfg: TemporalConnectionConfig & Pick<Config,
     // usable again within about a second, so the API recovers without a restart.
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1_000, 'grpc.min_reconnect_backoff_ms': 250 },
   });
-  return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const tracing = currentTracing();
+  const interceptors = tracing ? (await import('./tracing/temporalTracing')).tracingClientInterceptors(tracing) : undefined;
+  return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, ...(interceptors ? { interceptors } : {}) });
 }

@@ -24,6 +24,8 @@ import { runRoutes } from './routes/runs';
 import { scheduleRoutes } from './routes/schedules';
 import { servingRoutes } from './routes/serving';
 import { pageRoutes } from './pages/pageRoutes';
+import { httpInstrumentationMiddleware } from '@hono/otel';
+import { currentTracing } from '../lib/tracing/tracing';
 import { KeyRing } from './security/keyRing';
 import { authorize, rateLimit, requestLog, type AppEnv } from './security/middleware';
 import { RateLimiter } from './security/rateLimiter';
@@ -116,6 +118,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const limiter = new RateLimiter(security.rateLimitPerMinute);
   const app = new Hono<AppEnv>();
 
+  // With tracing on, each request is a span (continuing a caller's traceparent); runs it starts carry it on.
+  const tracing = currentTracing();
+  if (tracing) app.use(httpInstrumentationMiddleware({ tracer: tracing.tracer }));
   app.use(requestIds());
   app.use(requestLog());
   app.use(secureHeaders());

@@ -1,4 +1,5 @@
-import { config, storeDeadlines } from '../lib/config';
+import { config, otlpTraces, storeDeadlines } from '../lib/config';
+import { startTracing } from '../lib/tracing/tracing';
 import { definitionsPath, loadRegistry } from '../lib/definitions';
 import { logger } from '../lib/logger';
 import { openStoreWhenReachable } from '../lib/store/openStore';
@@ -12,6 +13,7 @@ import { startApi } from './startApi';
  */
 export async function serveApi(): Promise<void> {
   const cfg = config();
+  const tracing = await startTracing(otlpTraces(cfg));
   const registry = await loadRegistry(definitionsPath(cfg));
   const client = await connectClient(cfg);
   const store = await openStoreWhenReachable({ databaseUrl: cfg.DATABASE_URL, home: cfg.CAIRN_HOME, deadlines: storeDeadlines(cfg) });
@@ -25,4 +27,5 @@ export async function serveApi(): Promise<void> {
   await api.stop();
   await client.connection.close();
   await store.close();
+  await tracing?.shutdown();
 }

@@ -3,6 +3,7 @@ import { runsFinished, runsStarted } from '../lib/metrics/metrics';
 import type { RunMetricsSinks } from '../workflows/metricsSink';
 import { CANCEL_GRACE_MS, type StepActivity } from '../activities/stepActivity';
 import { WORKFLOWS_PATH } from './prebuiltWorkflows';
+import { currentTracing } from '../lib/tracing/tracing';
 
 
 export interface PipelineWorkerOptions {
@@ -32,11 +33,15 @@ const runMetricsSinks: InjectedSinks<RunMetricsSinks> = {
 /** One Temporal worker for one task queue, configured the same way by every entry point and test. */
 export async function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
   const grace = options.shutdownGraceMs ?? 10_000;
+  const tracing = currentTracing();
+  // A traced worker bundles its workflows at start: the SDK's workflow interceptor has to be in the
+  // bundle, and the prebuilt one is made without it (so untraced workers pay nothing for tracing).
   const workflows = options.runWorkflows
-    ? options.workflowBundle
+    ? options.workflowBundle && !tracing
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }
     : {};
+  const traced = tracing ? await import('../lib/tracing/temporalTracing') : undefined;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -50,7 +55,8 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     shutdownGraceTime: grace,
     shutdownForceTime: grace + CANCEL_GRACE_MS + 2_000,
     stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '5s',
-    sinks: runMetricsSinks,
+    sinks: tracing && traced ? { ...runMetricsSinks, ...traced.tracingSinks(tracing) } : runMetricsSinks,
+    ...(tracing && traced ? { interceptors: traced.tracingWorkerInterceptors(tracing) } : {}),
   });
 }
 

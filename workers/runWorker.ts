@@ -5,7 +5,8 @@ import { sdkLogging } from '../lib/sdkLogger';
 import { registry as metricsRegistry } from '../lib/metrics/metrics';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { openStoreWhenReachable } from '../lib/store/openStore';
-import { config, storeDeadlines } from '../lib/config';
+import { config, otlpTraces, storeDeadlines } from '../lib/config';
+import { startTracing } from '../lib/tracing/tracing';
 import { definitionsPath, loadRegistry } from '../lib/definitions';
 import { logger } from '../lib/logger';
 import { prebuiltWorkflowBundle } from './prebuiltWorkflows';
@@ -17,6 +18,7 @@ import { startWorkers, type RunningWorkers } from './startWorkers';
  */
 export async function runWorker(taskQueue: string, runWorkflows: boolean): Promise<void> {
   const cfg = config();
+  const tracing = await startTracing(otlpTraces(cfg));
   const registry = await loadRegistry(definitionsPath(cfg));
   // The SDK's own log lines (Core's too) through Cairn's logger; its metrics when a port is given.
   const logging = sdkLogging(logger);
@@ -45,6 +47,7 @@ export async function runWorker(taskQueue: string, runWorkflows: boolean): Promi
     await running?.stop();
     await store?.close();
     metricsServer?.close();
+    await tracing?.shutdown();
   }
 }
 

@@ -84,6 +84,8 @@ export const STARTED_BY_MEMO = 'cairnStartedBy';
 
 /** The memo key under which a failed or cancelled run keeps its final state (a RunSnapshot). */
 export const FINAL_STATE_MEMO = 'cairnFinalState';
+/** The OpenTelemetry trace a run was started in (the API request's), when tracing is on. */
+export const TRACE_ID_MEMO = 'cairnTraceId';
 
 /** A step as the workflow's result and failure details record it: its output is in `outputs`, once. */
 export type StepRecord = Omit<StepState, 'output'>;

@@ -6,7 +6,7 @@ import { isOutputRef, resolveOutput } from '../artifacts/outputRef';
 const MAX_RESOLVED_OUTPUT_BYTES = 1024 * 1024;
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runStateQuery } from '../runContract/messages';
-import { FINAL_STATE_MEMO, STARTED_BY_MEMO, stepActivityId, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../runContract/types';
+import { FINAL_STATE_MEMO, STARTED_BY_MEMO, TRACE_ID_MEMO, stepActivityId, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../runContract/types';
 import { StarterSchema, type Starter } from '../auth/runAuthority';
 
 export interface StepView extends StepState {
@@ -29,6 +29,8 @@ export interface RunView {
   abortReason: string | null;
   /** Who started the run (key and role, or the schedule or trigger); null for runs from before it was recorded. */
   startedBy: Starter | null;
+  /** The OpenTelemetry trace the run was started in; null when tracing was off. */
+  traceId: string | null;
   /** null when the run's state could not be queried (no worker answered). */
   steps: StepView[] | null;
   stepsUnavailable?: string;
@@ -132,6 +134,7 @@ export async function describeRun(client: Client, runId: string, options: { arti
     specHash: snapshot?.specHash ?? null,
     abortReason: snapshot?.abortReason ?? null,
     startedBy: StarterSchema.safeParse(description.memo?.[STARTED_BY_MEMO]).data ?? null,
+    traceId: typeof description.memo?.[TRACE_ID_MEMO] === 'string' ? description.memo[TRACE_ID_MEMO] : null,
     steps: steps ?? null,
     ...(stepsUnavailable ? { stepsUnavailable } : {}),
   };

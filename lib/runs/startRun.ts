@@ -6,7 +6,8 @@ import type { JsonObject, PipelineSpec } from '../dsl/spec';
 import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes';
 import { runWorkflowId } from '../runIds';
 import type { CachePolicy } from '../runContract/stepCache';
-import { STARTED_BY_MEMO, type RunInput, type RunPipelineWorkflow } from '../runContract/types';
+import { STARTED_BY_MEMO, TRACE_ID_MEMO, type RunInput, type RunPipelineWorkflow } from '../runContract/types';
+import { activeTraceId } from '../tracing/tracing';
 import { DIRECT_STARTER, signSpec, type Starter } from '../auth/runAuthority';
 
 /**
@@ -76,7 +77,8 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
     // A key means "at most once": keep refusing it even after the first run has finished.
     ...(request.key ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE } : {}),
     args: [input],
-    memo: { [STARTED_BY_MEMO]: startedBy },
+    // The trace id of the request that starts the run, so its page can name the trace to look up.
+    memo: { [STARTED_BY_MEMO]: startedBy, ...traceMemo() },
     typedSearchAttributes: new TypedSearchAttributes([
       { key: CAIRN_PIPELINE, value: spec.pipeline },
       { key: CAIRN_TRIGGER, value: request.trigger },
@@ -97,4 +99,9 @@ export async function startCompiledRun(client: Client, request: StartCompiledRun
 /** The `signatures` field of a RunInput: present only when a spec secret is configured. */
 export function signaturesFor(secret: string | undefined, spec: PipelineSpec, startedBy: Starter): Pick<RunInput, 'signatures'> {
   return secret ? { signatures: signSpec(secret, spec, startedBy) } : {};
+}
+
+function traceMemo(): Record<string, string> {
+  const traceId = activeTraceId();
+  return traceId ? { [TRACE_ID_MEMO]: traceId } : {};
 }

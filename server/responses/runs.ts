@@ -86,6 +86,8 @@ export const RunViewSchema = z.object({
   specHash: z.string().nullable(),
   abortReason: z.string().nullable(),
   startedBy: StarterSchema.nullable(),
+  /** The OpenTelemetry trace the run was started in (API request, workflow, steps); null when tracing was off. */
+  traceId: z.string().nullable(),
   /** null when no worker answered the run's state query (then `stepsUnavailable` says why). */
   steps: z.array(StepStateSchema.extend({ attempt: z.number().int().nullable(), lastFailure: z.string().nullable() })).nullable(),
   stepsUnavailable: z.string().optional(),

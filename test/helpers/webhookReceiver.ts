@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A loopback receiver of Cairn's notifications for tests: answers 200 and keeps every event it got. */
-export async function webhookReceiver(): Promise<{ url: string; events: () => { id: string; kind: string; runId: string | null; details: Record<string, unknown> }[]; close(): void }> {
+/** A loopback receiver of Cairn's notifications (or any JSON posts: OTLP spans) for tests: answers 200 and keeps every body it got. */
+export async function webhookReceiver(): Promise<{ url: string; events: () => { id: string; kind: string; runId: string | null; details: Record<string, unknown> }[]; bodies: () => unknown[]; close(): void }> {
   const bodies: string[] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -16,6 +16,7 @@ export async function webhookReceiver(): Promise<{ url: string; events: () => { 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     events: () => bodies.map((body) => JSON.parse(body) as { id: string; kind: string; runId: string | null; details: Record<string, unknown> }),
+    bodies: () => bodies.map((body) => JSON.parse(body) as unknown),
     close: () => void server.close(),
   };
 }

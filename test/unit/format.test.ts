@@ -28,6 +28,7 @@ const run = (steps: StepView[]): RunView => ({
   closeTime: null,
   logicalDate: null,
   specHash: null,
+  traceId: null,
   startedBy: { principal: 'key:abc', role: 'operator' },
   abortReason: null,
   steps,

@@ -109,6 +109,7 @@ export async function runContent(ctx: PageContext, runId: string): Promise<{ bod
 <dt>took</dt><dd>${durationText(run.startTime, run.closeTime)}${final ? '' : ' so far'}</dd>
 <dt>logical date</dt><dd>${timeText(run.logicalDate)}</dd>
 <dt>spec</dt><dd><code>${run.specHash ?? '-'}</code></dd>
+<dt>trace</dt><dd data-testid="trace-id">${run.traceId ? html`<code>${run.traceId}</code>` : html`<span class="muted">not traced (set OTEL_EXPORTER_OTLP_ENDPOINT)</span>`}</dd>
 <dt>Temporal</dt><dd>${run.links.web ? html`<a href="${run.links.web}" data-testid="temporal-link">this run in the Temporal Web UI</a>` : html`<span class="muted">Web UI address unknown (CAIRN_TEMPORAL_UI_URL)</span>`}</dd>
 </dl>${runActions}</section>
 ${run.stepsUnavailable ? html`<p class="notice">${run.stepsUnavailable}</p>` : ''}
