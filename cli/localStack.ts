@@ -108,7 +108,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   // it leaves the Python steps waiting in their queue, says why, and the next reload tries again.
   const workersFor = async (registry: Registry, pythonFailure: 'fail' | 'warn' = 'fail') => {
     const typescript = await typescriptWorkersFor(registry);
-    const python = await localPythonWorker(registry, { cfg: options.cfg, temporalAddress: options.temporalAddress, progress: say }).catch(async (error: unknown) => {
+    const python = await localPythonWorker(registry, { cfg: options.cfg, temporalAddress: options.temporalAddress, databaseUrl: store.url, progress: say }).catch(async (error: unknown) => {
       if (pythonFailure === 'warn') {
         say(`the Python worker did not start, so Python steps wait in their queue until it does: ${(error as Error).message}`);
         return undefined;

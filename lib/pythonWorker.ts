@@ -98,10 +98,10 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /**
  * The Python worker of a local stack (`cairn dev`, the demo) for the registry's Python steps, or
- * undefined when there are none: it shares the stack's Temporal, artifact store and spec secret, and
+ * undefined when there are none: it shares the stack's Temporal, metadata and artifact stores and spec secret, and
  * logs to CAIRN_HOME/python-worker.log.
  */
-export async function localPythonWorker(registry: Pick<Registry, 'pipelines'>, stack: { cfg: Config; temporalAddress: string; progress: (line: string) => void }): Promise<PythonWorker | undefined> {
+export async function localPythonWorker(registry: Pick<Registry, 'pipelines'>, stack: { cfg: Config; temporalAddress: string; databaseUrl: string; progress: (line: string) => void }): Promise<PythonWorker | undefined> {
   const { queues, modules } = pythonSteps(registry);
   if (queues.length === 0) return undefined;
   stack.progress(`starting the Python worker for queue(s) ${queues.join(', ')} (${modules.join(', ')})`);
@@ -114,6 +114,9 @@ export async function localPythonWorker(registry: Pick<Registry, 'pipelines'>, s
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_NAMESPACE: stack.cfg.TEMPORAL_NAMESPACE,
       CAIRN_ARTIFACTS_DIR: resolve(artifactsDir(stack.cfg)),
+      // The stack's metadata store, where the Python steps' log lines are kept with their runs.
+      DATABASE_URL: stack.databaseUrl,
+      CAIRN_STEP_LOG_MAX_LINES: String(stack.cfg.CAIRN_STEP_LOG_MAX_LINES),
       ...(stack.cfg.CAIRN_SPEC_SECRET ? { CAIRN_SPEC_SECRET: stack.cfg.CAIRN_SPEC_SECRET } : {}),
     }),
   });

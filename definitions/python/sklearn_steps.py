@@ -63,6 +63,7 @@ def fit_hist_gradient_boosting(input: StepInput[FitConfig], runtime: StepRuntime
     dataset = sources[0]["dataset"]
     frame = runtime.artifacts.read_dataset(dataset)
     runtime.heartbeat({"phase": "fit", "rows": len(frame)})
+    runtime.log.info(f"fitting HistGradientBoosting on {len(frame)} rows", target=config.target, maxIter=config.max_iter)
     model, x = train_model(frame, config)
     runtime.raise_if_cancelled()
     runtime.heartbeat({"phase": "export"})
@@ -74,6 +75,7 @@ def fit_hist_gradient_boosting(input: StepInput[FitConfig], runtime: StepRuntime
         target=config.target,
         hyperparameters={"maxIter": config.max_iter, "learningRate": config.learning_rate, "seed": config.seed},
     )
+    runtime.log.info("exported the model as ONNX", sha256=model_ref["sha256"])
     # The shape of the built-in train stage's output: evaluate and register read it the same way.
     return {
         "model": model_ref,

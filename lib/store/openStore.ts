@@ -17,6 +17,8 @@ export interface Store {
   pool: pg.Pool;
   /** 'postgres' for DATABASE_URL, 'embedded' for the PGlite fallback. */
   kind: 'postgres' | 'embedded';
+  /** A libpq connection URL for other processes of this machine (a Python worker's step logs): DATABASE_URL, or the embedded store's private socket. */
+  url: string;
   /** Throws when the database does not answer (for /readyz). */
   check(): Promise<void>;
   close(): Promise<void>;
@@ -32,7 +34,7 @@ export interface Store {
 export async function openStore(options: { databaseUrl?: string; home: string; deadlines?: StoreDeadlines }): Promise<Store> {
   if (options.databaseUrl) {
     const pool = new DeadlinedPool({ connectionString: options.databaseUrl, max: 10, ...deadlineOptions(options.deadlines ?? DEFAULT_STORE_DEADLINES) });
-    return finish(pool, 'postgres', async () => pool.end());
+    return finish(pool, 'postgres', options.databaseUrl, async () => pool.end());
   }
   const dataDir = join(options.home, 'pgdata');
   mkdirSync(dataDir, { recursive: true });
@@ -55,7 +57,7 @@ export async function openStore(options: { databaseUrl?: string; home: string; d
     connectionTimeoutMillis: 10_000,
     query_timeout: 60_000,
   });
-  return finish(pool, 'embedded', async () => {
+  return finish(pool, 'embedded', `postgresql://postgres@/postgres?host=${encodeURIComponent(socketDir)}&port=${EMBEDDED_PORT}`, async () => {
     await pool.end();
     await server.stop();
     await db.close();
@@ -63,7 +65,7 @@ export async function openStore(options: { databaseUrl?: string; home: string; d
   });
 }
 
-async function finish(pool: pg.Pool, kind: Store['kind'], close: () => Promise<void>): Promise<Store> {
+async function finish(pool: pg.Pool, kind: Store['kind'], url: string, close: () => Promise<void>): Promise<Store> {
   // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {
@@ -75,6 +77,7 @@ async function finish(pool: pg.Pool, kind: Store['kind'], close: () => Promise<v
   return {
     pool,
     kind,
+    url,
     check: async () => {
       await pool.query('SELECT 1');
     },

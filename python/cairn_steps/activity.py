@@ -12,6 +12,7 @@ import inspect
 import json
 import logging
 import time
+import traceback
 from concurrent.futures import Executor
 from typing import Any
 
@@ -24,9 +25,14 @@ from .authority import verify_step
 from .errors import NON_RETRYABLE, ConfigError
 from .metrics import STEP_DURATION, STEP_RETRIES
 from .step import RunContext, StepDefinition, StepInput, StepRuntime
+from .step_log import Sink, StepLog
 
 #: How long a cancelled step may take to stop before its attempt is abandoned (activities/stepActivity.ts CANCEL_GRACE_MS).
 CANCEL_GRACE_SECONDS = 5.0
+#: How often a running step's log lines are sent to the store.
+LOG_FLUSH_SECONDS = 1.0
+#: How much of a failed attempt's traceback its last log line keeps (activities/stepActivity.ts STACK_CHARS).
+STACK_CHARS = 4_000
 
 log = logging.getLogger("cairn_steps")
 
@@ -76,7 +82,7 @@ def _failure(error: BaseException) -> ApplicationError:
     return ApplicationError(str(error), type=type(error).__name__, non_retryable=isinstance(error, NON_RETRYABLE))
 
 
-def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: str | None, executor: Executor):
+def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: str | None, executor: Executor, step_logs: Sink | None = None):
     @activity.defn(name=definition.name)
     async def run_step(step_input: dict[str, Any]) -> Any:
         info = activity.info()
@@ -89,7 +95,9 @@ def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: s
         attempt = run.get("attempt") or info.attempt
         if attempt > 1:
             STEP_RETRIES.labels(run["pipeline"], run["step"]).inc()
-        runtime = StepRuntime(artifacts=store, attempt=attempt)
+        step_log = StepLog(run["runId"], run["step"], attempt, step_logs)
+        runtime = StepRuntime(artifacts=store, attempt=attempt, log=step_log)
+        flushing = asyncio.create_task(_flush_logs(step_log))
         timeout = info.heartbeat_timeout.total_seconds() if info.heartbeat_timeout else None
         started = time.monotonic()
         outcome = "failed"
@@ -117,9 +125,15 @@ def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: s
         except ApplicationError:
             raise
         except Exception as error:  # noqa: BLE001 - every failure is named for the workflow
-            raise _failure(error) from error
+            failure = _failure(error)
+            # The attempt's end goes into the step's log with its traceback, which the run's state leaves out.
+            trace = "".join(traceback.format_exception(error))[-STACK_CHARS:]
+            step_log.keep("error", f"attempt {attempt} failed: {failure.message}", {"type": failure.type, "stack": trace})
+            raise failure from error
         finally:
             beats.cancel()
+            flushing.cancel()
+            await asyncio.to_thread(step_log.close)
             STEP_DURATION.labels(run["pipeline"], run["step"], definition.name, outcome).observe(time.monotonic() - started)
             log.info("step execution %s", json.dumps({"runId": run["runId"], "pipeline": run["pipeline"], "step": run["step"], "activity": definition.name, "attempt": attempt, "outcome": outcome, "ms": round((time.monotonic() - started) * 1000)}))
 
@@ -131,6 +145,13 @@ def _start(definition: StepDefinition, step_call: StepInput, runtime: StepRuntim
         return asyncio.ensure_future(definition.fn(step_call, runtime))
     # A plain function runs in a thread: training code holds the CPU, the event loop keeps heartbeating.
     return asyncio.get_running_loop().run_in_executor(executor, definition.fn, step_call, runtime)
+
+
+async def _flush_logs(step_log: StepLog) -> None:
+    """Sends the step's lines every second while it runs (off the event loop: the store may be slow)."""
+    while True:
+        await asyncio.sleep(LOG_FLUSH_SECONDS)
+        await asyncio.to_thread(step_log.flush)
 
 
 class StepStalled(Exception):

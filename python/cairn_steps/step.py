@@ -13,6 +13,7 @@ from typing import Any, Callable, Generic, Literal, Optional, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .artifacts import ArtifactStore
+from .step_log import StepLog
 
 _ACTIVITY_NAME = re.compile(r"^[a-z][a-zA-Z0-9-]{0,62}$")  # lib/ids.ts ID_PATTERNS.activity
 
@@ -56,6 +57,8 @@ class StepRuntime:
     artifacts: ArtifactStore
     #: This execution's attempt at the step, from 1 (a lost worker does not count).
     attempt: int
+    #: The step's logger: lines kept with the run (`cairn logs`, the run page) and in the worker's log.
+    log: StepLog = field(default_factory=lambda: StepLog("", "", 1))
     _cancelled: threading.Event = field(default_factory=threading.Event)
     _progress: dict[str, Any] = field(default_factory=lambda: {"at": time.monotonic(), "details": None})
 

@@ -95,6 +95,16 @@ def _number(env: dict[str, str], name: str, default: float, low: float, high: fl
     return value
 
 
+def _step_log_store(env: dict[str, str]):
+    """Where steps' log lines are kept: the metadata store when DATABASE_URL is set (else the worker's log only)."""
+    url = env.get("DATABASE_URL")
+    if not url:
+        return None
+    from .step_log import PostgresStepLogs
+
+    return PostgresStepLogs(url, int(_number(env, "CAIRN_STEP_LOG_MAX_LINES", 10_000, 10, 1_000_000)))
+
+
 def artifact_root(env: dict[str, str]) -> str:
     return env.get("CAIRN_ARTIFACTS_DIR") or os.path.join(env.get("CAIRN_HOME") or ".cairn", "artifacts")
 
@@ -105,7 +115,8 @@ async def run_worker(queues: list[str], modules: list[str], env: dict[str, str])
     max_steps = int(_number(env, "CAIRN_PYTHON_MAX_STEPS", 4, 1, 256))
     drain = timedelta(seconds=_number(env, "CAIRN_WORKER_DRAIN_SECONDS", 10, 0, 3600))
     executor = ThreadPoolExecutor(max_workers=max_steps, thread_name_prefix="cairn-step")
-    activities = [to_activity(s, store, env.get("CAIRN_SPEC_SECRET") or None, executor) for s in steps]
+    step_logs = _step_log_store(env)
+    activities = [to_activity(s, store, env.get("CAIRN_SPEC_SECRET") or None, executor, step_logs) for s in steps]
     metrics_port = env.get("CAIRN_WORKER_METRICS_PORT")
     if metrics_port:
         serve_metrics(env.get("CAIRN_HOST") or "127.0.0.1", int(_number(env, "CAIRN_WORKER_METRICS_PORT", 0, 1, 65535)))

@@ -26,6 +26,8 @@ import { testServices } from '../helpers/sources';
 import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 import { freePort } from '../../lib/freePort';
+import { startApiServer } from '../../server/serve';
+import { runCairn } from '../helpers/cli';
 
 // Python steps on a real Temporal Python worker process (python -m cairn_steps.worker, the official
 // temporalio SDK), beside Cairn's TypeScript worker and the real PostgreSQL: the scikit-learn example
@@ -266,6 +268,54 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     expect(counted).toHaveLength(1);
     expect(Number(counted[0]?.split(' ').pop())).toBe(1);
     expect(metrics).toMatch(/^# TYPE cairn_step_retries_total counter$/m);
+  });
+
+  it("keeps a Python step's log lines with the run, a failed attempt's traceback included, trimmed at the bound; readable through the API, the CLI and the run page", async () => {
+    const { queue } = await testStepsOnNewQueue({ DATABASE_URL: testStore.store.url, CAIRN_STEP_LOG_MAX_LINES: '25' });
+    const chatty = remoteStep({ name: 'py-chatty', queue });
+    const pipeline = definePipeline({
+      id: 'py-logs',
+      params: z.object({}),
+      steps: {
+        first: { activity: chatty, config: { lines: 3, failFirst: true }, retry: { attempts: 2, backoff: { initial: '10ms' } } },
+        flood: { activity: chatty, after: ['first'], config: { lines: 60 } },
+      },
+    });
+    const logsRegistry = defineRegistry({ pipelines: [pipeline] });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    expect((await run.handle.result()).status).toBe('succeeded');
+    const app = createApp(appDeps({ client: env.client, registry: logsRegistry, store: testStore.store, taskQueue: worker.taskQueue }));
+    type Logs = { lines: { attempt: number; level: string; message: string; fields: Record<string, unknown> | null }[]; trimmed: Record<string, number> };
+    const logs = async (step: string) => (await (await app.request(`/api/v1/runs/${encodeURIComponent(run.runId)}/steps/${step}/logs`)).json()) as Logs;
+    const first = await logs('first');
+    expect(first.lines.map((l) => `${l.attempt} ${l.level} ${l.message}`)).toEqual([
+      '1 info line 0',
+      '1 info line 1',
+      '1 info line 2',
+      '1 error giving up on attempt 1',
+      '1 error attempt 1 failed: first attempt fails',
+      '2 info line 0',
+      '2 info line 1',
+      '2 info line 2',
+      '2 warn done',
+    ]);
+    expect(first.lines[1]?.fields).toEqual({ i: 1 });
+    expect(first.lines[4]?.fields).toEqual({ type: 'RuntimeError', stack: expect.stringMatching(/^Traceback \(most recent call last\):[\s\S]+RuntimeError: first attempt fails\n$/) });
+    // 60 lines and 'done': the oldest 36 trimmed, the newest 25 kept.
+    const flood = await logs('flood');
+    expect(flood.trimmed).toEqual({ flood: 36 });
+    expect(flood.lines.map((l) => l.message)).toEqual([...Array.from({ length: 24 }, (_, i) => `line ${36 + i}`), 'done']);
+    const api = await startApiServer(app, '127.0.0.1', await freePort());
+    try {
+      const cli = await runCairn(api.url, ['logs', run.runId, 'first']);
+      expect(cli.stdout).toContain('giving up on attempt 1');
+      expect(cli.stdout).toContain('attempt 1 failed: first attempt fails');
+    } finally {
+      await api.close();
+    }
+    const page = await (await app.request(`/ui/runs/${encodeURIComponent(run.runId)}`)).text();
+    expect(page).toContain('#1 error attempt 1 failed: first attempt fails');
+    expect(page).toContain('36 older lines were trimmed');
   });
 
   it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
