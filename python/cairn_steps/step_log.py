@@ -20,8 +20,8 @@ MAX_HELD_LINES = 5_000
 CLOSE_ATTEMPTS = 3
 CLOSE_RETRY_SECONDS = 0.2
 #: lib/logs/stepLogLine.ts MAX_LOG_MESSAGE_CHARS and MAX_LOG_FIELDS_CHARS
-MAX_MESSAGE_CHARS = 4_000
-MAX_FIELDS_CHARS = 8_000
+MAX_MESSAGE_CHARS = 8_192
+MAX_FIELDS_CHARS = 8_192
 
 worker_log = logging.getLogger("cairn_steps.steps")
 
@@ -65,7 +65,7 @@ class StepLog:
             "at": datetime.now(timezone.utc).isoformat(),
             "level": level,
             "message": str(message)[:MAX_MESSAGE_CHARS],
-            "fields": (json.loads(text) if len(text) <= MAX_FIELDS_CHARS else {"truncated": text[:MAX_FIELDS_CHARS]}) if text else None,
+            "fields": (json.loads(text) if len(text) <= MAX_FIELDS_CHARS else {"truncated": f"{len(text)} characters of fields, over the {MAX_FIELDS_CHARS} kept"}) if text else None,
         }
         with self._lock:
             self._held.append(line)

@@ -195,6 +195,7 @@ describe('pages: what is drawn', () => {
     expect(await rows.count()).toBe(0);
 
     await page.goto(`${base}/ui/pipelines`);
+    await screenshot(page, 'pipelines');
     for (const pipeline of registry.pipelines.values()) {
       const drawn = page.locator(`[data-testid=pipeline][data-pipeline="${pipeline.id}"]`);
       expect(await drawn.getByTestId('dag-node').count()).toBe(pipeline.steps.length);
@@ -211,11 +212,15 @@ describe('pages: what is drawn', () => {
 
   it('the model page lists versions with lineage and alias history; the drift page draws both distributions of every feature; the dataset page shows its profile', async () => {
     const { context, page } = await signedIn('viewer');
+    await page.goto(`${base}/ui/models`);
+    expect(await page.getByTestId('model-row').count()).toBe(1);
+    await screenshot(page, 'models');
     await page.goto(`${base}/ui/models/weather-loop`);
     expect(await page.locator('[data-testid=version-row][data-version="1"]').count()).toBe(1);
     expect(await page.locator('[data-testid=alias][data-alias=production] [data-testid=alias-move]').count()).toBe(1);
     // A viewer may not roll back (and one move leaves nothing to roll back to).
     expect(await page.getByTestId('action-rollback').count()).toBe(0);
+    await screenshot(page, 'model');
 
     await page.goto(`${base}/ui/models/weather-loop/drift`);
     const report = (await (await fetch(`${base}/api/v1/models/weather-loop/drift`, { headers: { authorization: `Bearer ${KEYS.viewer}` } })).json()) as { reports: { features: { feature: string; kind: string; drifted: boolean }[]; drifted: boolean }[] };

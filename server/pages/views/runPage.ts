@@ -54,6 +54,13 @@ function stepRow(ctx: PageContext, run: RunView, step: StepView, artifacts: Html
 <td>${stepActions(ctx, run, step)}</td></tr>`;
 }
 
+/** One log line as text: time, attempt, level, message, fields; a failed attempt's stack on the lines below it. */
+function logLineText(line: Logs['lines'][number]): string {
+  const { stack, ...fields } = line.fields ?? {};
+  const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+  return `${line.at.slice(11, 23)} #${line.attempt} ${line.level.padEnd(5)} ${line.message}${rest}\n${typeof stack === 'string' ? `${stack.replace(/^/gm, '    ')}\n` : ''}`;
+}
+
 function logSection(logs: Logs | null): Html {
   if (!logs) return html`<p class="muted">Step logs are kept in the metadata store, which this API cannot read now.</p>`;
   if (logs.lines.length === 0) return html`<p class="muted">No step has logged through its <code>log</code> yet.</p>`;
@@ -63,7 +70,7 @@ function logSection(logs: Logs | null): Html {
     const trimmed = logs.trimmed[step];
     return html`<details open data-testid="step-logs" data-step="${step}"><summary>${step} (${lines.length} line${lines.length === 1 ? '' : 's'})</summary>${
       trimmed ? html`<p class="notice" data-testid="logs-trimmed">${trimmed} older line${trimmed === 1 ? ' was' : 's were'} trimmed (the per-step bound, CAIRN_STEP_LOG_MAX_LINES)</p>` : ''
-    }<pre>${lines.map((l) => `${l.at.slice(11, 23)} #${l.attempt} ${l.level.padEnd(5)} ${l.message}${l.fields ? ` ${JSON.stringify(l.fields)}` : ''}\n`)}</pre></details>`;
+    }<pre>${lines.map(logLineText)}</pre></details>`;
   })}${logs.lines.length >= LOG_LINES ? html`<p class="muted">The first ${LOG_LINES} lines; <code>cairn logs ${logs.runId}</code> shows them all.</p>` : ''}`;
 }
 
