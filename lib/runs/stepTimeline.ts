@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { tsToMs } from '@temporalio/common/lib/time';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import type { temporal } from '@temporalio/proto';
 import type { StepState } from '../runContract/types';
 import { runInputFromHistory } from './readRunInput';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { registry as definitions } from '../../definitions';
-import { servedDays } from '../../definitions/weatherLoop';
+import { servedDays, WEATHER_LOOP_DATA } from '../../definitions/weatherLoop';
 import { parseEnvApiKeys } from '../../lib/auth/apiKeys';
 import { definePipeline, defineRegistry, defineStep } from '../../lib/dsl';
 import type { DriftTrigger } from '../../lib/dsl/triggers';
@@ -62,7 +62,17 @@ const diamond = definePipeline({
 });
 const DIAMOND_EDGES = ['a>b', 'a>chatty', 'b>d', 'chatty>d'];
 const operatorFlow = definePipeline({ id: 'pages-operator', params: z.object({}), steps: { load: { activity: work, config: { fragile: true }, retry: { attempts: 1 } } } });
-const approvalFlow = definePipeline({ id: 'pages-approval', params: z.object({}), steps: { prepare: { activity: work, config: {} }, ship: { activity: work, after: ['prepare'], config: {}, approval: true } } });
+// A real deploy to the protected production alias, started by an operator: it waits for an admin's approval.
+const approvalFlow = definePipeline({
+  id: 'pages-approval',
+  params: z.object({}),
+  steps: {
+    data: { activity: 'ingest', config: { source: WEATHER_LOOP_DATA.initial } },
+    fit: { activity: 'train', after: ['data'], config: { target: 'weather' } },
+    entry: { activity: 'register', after: ['fit'], config: { model: 'pages-approved' } },
+    ship: { activity: 'deploy', after: ['entry'], config: { alias: 'production' }, approval: true },
+  },
+});
 const slowFlow = definePipeline({
   id: 'pages-slow',
   params: z.object({}),
@@ -213,7 +223,7 @@ describe('pages: what is drawn', () => {
   it('the model page lists versions with lineage and alias history; the drift page draws both distributions of every feature; the dataset page shows its profile', async () => {
     const { context, page } = await signedIn('viewer');
     await page.goto(`${base}/ui/models`);
-    expect(await page.getByTestId('model-row').count()).toBe(1);
+    expect(await page.getByTestId('model-row').filter({ hasText: 'weather-loop' }).count()).toBe(1);
     await screenshot(page, 'models');
     await page.goto(`${base}/ui/models/weather-loop`);
     expect(await page.locator('[data-testid=version-row][data-version="1"]').count()).toBe(1);
@@ -286,7 +296,7 @@ describe('pages: acting on runs', () => {
     await operator.context.close();
   });
 
-  it('an operator cannot approve; an admin approves a waiting step from the run page', async () => {
+  it('an operator cannot approve; an admin approves a waiting deploy from the run page, and production moves', async () => {
     const runId = await start(approvalFlow);
     await waitFor(async () => (await status(runId)) === 'awaiting_operator', 'the step to wait for approval', 30_000);
     const operator = await signedIn('operator');
@@ -298,8 +308,11 @@ describe('pages: acting on runs', () => {
     const admin = await signedIn('admin');
     await admin.page.goto(`${base}${runPath(runId)}`);
     expect(await admin.page.getByTestId('action-reject').count()).toBe(1);
+    await admin.page.fill('[data-testid=action-approve] input[name=reason]', 'holdout looks right');
     await admin.page.click('[data-testid=action-approve] button');
     await admin.page.waitForSelector('[data-testid=run-status][data-status=succeeded]', { timeout: 30_000 });
+    await admin.page.goto(`${base}/ui/models/pages-approved`);
+    expect(await admin.page.locator('[data-testid=alias][data-alias=production] h3').textContent()).toContain('production → v1');
     await admin.context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { msNumberToTs } from '@temporalio/common/lib/time';
+import { msNumberToTs } from '@temporalio/common/lib/time.js';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { attemptsFromHistory } from '../../lib/runs/stepTimeline';
