@@ -13,7 +13,13 @@ export function showRun(context: CliContext) {
     const run = await answer(context.api().api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
     if (options.json) return context.printJson(run);
     for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
+    context.print(`page: ${pageUrl(context, run.links.page)}`);
   };
+}
+
+/** A page's address on the API the CLI talks to (CAIRN_API_URL, path prefix included). */
+function pageUrl(context: CliContext, path: string): string {
+  return `${context.config().CAIRN_API_URL.replace(/\/+$/, '')}${path}`;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -38,11 +44,12 @@ export function registerRunCommands(program: Command, context: CliContext): void
       if (!options.wait) {
         if (options.json) return context.printJson(started);
         context.print(`started ${started.runId}`);
+        context.print(`page: ${pageUrl(context, started.links.page)}`);
         if (started.links.web) context.print(`web: ${started.links.web}`);
         return;
       }
       if (!options.json) {
-        context.print(`started ${started.runId}${started.links.web ? `\nweb: ${started.links.web}` : ''}`);
+        context.print(`started ${started.runId}\npage: ${pageUrl(context, started.links.page)}${started.links.web ? `\nweb: ${started.links.web}` : ''}`);
       }
       // A run that waits for a person returns control with the commands to continue, rather than blocking for days.
       const run = await waitForRun(api, started.runId, { live: context.isTty, quiet: Boolean(options.json), out: process.stdout, untilOperator: true });

@@ -13,6 +13,8 @@ const StepStatusSchema = z.enum(['pending', 'awaiting_approval', 'running', 'awa
 
 export const RunLinksSchema = z.object({
   self: z.string(),
+  /** The run's page (graph, timeline, logs, actions), on this API's origin. */
+  page: z.string(),
   /** The run in the Temporal Web UI, when its address is known. */
   web: z.string().nullable(),
 });

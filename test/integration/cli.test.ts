@@ -95,6 +95,10 @@ describe('the cairn CLI', () => {
     const status = await cairn(['status', runId]);
     expect(status.stdout).toContain(`step 'landed' awaits an operator: cairn retry ${runId} landed`);
     expect(status.stdout).toMatch(/! landed\s+awaiting_operator.*has not landed yet/);
+    // The run's page, at the address the CLI talks to: it answers, and offers the retry.
+    const page = `${api.url}/ui/runs/${encodeURIComponent(runId)}`;
+    expect(status.stdout).toContain(`page: ${page}\n`);
+    expect(await (await fetch(page)).text()).toContain('data-testid="action-retry"');
 
     writeFileSync(path, 'a,b\n1,2\n');
     expect(existsSync(path)).toBe(true);

@@ -32,7 +32,7 @@ const run = (steps: StepView[]): RunView => ({
   startedBy: { principal: 'key:abc', role: 'operator' },
   abortReason: null,
   steps,
-  links: { self: '/api/v1/runs/cairn%3Ap%3Acli%3A1', web: null },
+  links: { self: '/api/v1/runs/cairn%3Ap%3Acli%3A1', page: '/ui/runs/cairn%3Ap%3Acli%3A1', web: null },
 });
 
 describe('what `cairn status` shows an operator', () => {
