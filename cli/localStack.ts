@@ -64,8 +64,9 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   // The API and the workers of this stack share a spec secret: runs are signed and checked even on a laptop.
   const options = { ...given, cfg: { ...given.cfg, CAIRN_SPEC_SECRET: given.cfg.CAIRN_SPEC_SECRET ?? (await devSpecSecret(given.cfg.CAIRN_HOME)) } };
   const say = options.progress ?? (() => undefined);
-  const tracing = await startTracing(otlpTraces(options.cfg));
-  if (tracing) say(`tracing: spans go to ${otlpTraces(options.cfg)?.url}`);
+  const traces = otlpTraces(options.cfg);
+  const tracing = await startTracing(traces);
+  if (tracing && traces) say(`tracing: spans go to ${traces.url}`);
   const port = Number(options.temporalAddress.split(':').pop());
   let devServer: DevServer | undefined;
   if (!(options.reuseTemporal && (await isTemporalReachable(options.temporalAddress)))) {

@@ -2,9 +2,7 @@ import { answer, pathParams, type ApiClient } from './apiClient';
 import type { RunAnswer } from './answers';
 import { CliError } from './cliError';
 import { operatorHints, runLines } from './format';
-
-/** The statuses a run ends in. */
-export const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+import { FINISHED_RUN_STATUSES as FINISHED } from '../lib/runContract/types';
 
 /** How long a wait keeps polling an API that does not answer (restarting, or its dependency down) before giving up. */
 export const RECONNECT_MS = 60_000;

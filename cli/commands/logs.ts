@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { answer, pathParams, type ApiClient } from '../apiClient';
 import type { CliContext } from '../context';
-import { FINISHED } from '../waitForRun';
+import { FINISHED_RUN_STATUSES as FINISHED } from '../../lib/runContract/types';
 
 /** How often --follow asks for new lines. */
 const FOLLOW_POLL_MS = 1_000;

@@ -5,6 +5,8 @@ import type { CachePolicy } from './stepCache';
 import type { MapProgress } from './map';
 
 export type RunStatus = 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'cancelled';
+/** The statuses a run ends in. */
+export const FINISHED_RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>(['succeeded', 'failed', 'cancelled']);
 export type StepStatus = 'pending' | 'awaiting_approval' | 'running' | 'awaiting_operator' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 export interface RunInput {

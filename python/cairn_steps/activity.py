@@ -97,7 +97,8 @@ def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: s
             STEP_RETRIES.labels(run["pipeline"], run["step"]).inc()
         step_log = StepLog(run["runId"], run["step"], attempt, step_logs)
         runtime = StepRuntime(artifacts=store, attempt=attempt, log=step_log)
-        flushing = asyncio.create_task(_flush_logs(step_log))
+        # Only a step whose lines go to a store has anything to send while it runs.
+        flushing = asyncio.create_task(_flush_logs(step_log)) if step_logs is not None else None
         timeout = info.heartbeat_timeout.total_seconds() if info.heartbeat_timeout else None
         started = time.monotonic()
         outcome = "failed"
@@ -132,7 +133,8 @@ def to_activity(definition: StepDefinition, store: ArtifactStore, spec_secret: s
             raise failure from error
         finally:
             beats.cancel()
-            flushing.cancel()
+            if flushing is not None:
+                flushing.cancel()
             await asyncio.to_thread(step_log.close)
             STEP_DURATION.labels(run["pipeline"], run["step"], definition.name, outcome).observe(time.monotonic() - started)
             log.info("step execution %s", json.dumps({"runId": run["runId"], "pipeline": run["pipeline"], "step": run["step"], "activity": definition.name, "attempt": attempt, "outcome": outcome, "ms": round((time.monotonic() - started) * 1000)}))

@@ -55,8 +55,9 @@ class StepLog:
         self._line(level, message, fields or {}, echo=False)
 
     def _line(self, level: str, message: str, fields: dict[str, Any], echo: bool = True) -> None:
-        if echo:
-            worker_log.log(logging.WARNING if level == "warn" else getattr(logging, level.upper()), "%s %s", message, json.dumps({"runId": self._run_id, "step": self._step, "attempt": self._attempt, **fields}, default=str))
+        python_level = logging.WARNING if level == "warn" else getattr(logging, level.upper())
+        if echo and worker_log.isEnabledFor(python_level):
+            worker_log.log(python_level, "%s %s", message, json.dumps({"runId": self._run_id, "step": self._step, "attempt": self._attempt, **fields}, default=str))
         if self._sink is None:
             return
         text = json.dumps(fields, default=str) if fields else None

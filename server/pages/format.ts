@@ -1,4 +1,5 @@
 /** How pages write times, durations and numbers: short, and the same everywhere. */
+import { shortNumber } from '../../lib/numberText';
 
 export function timeText(iso: string | null | undefined): string {
   if (!iso) return '-';
@@ -14,11 +15,10 @@ export function durationText(fromIso: string | null | undefined, toIso: string |
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
-/** A number with at most four significant digits (metrics, statistics); integers as they are. */
+/** A value of a metric or statistic: a number as lib/numberText writes it for people, a missing one as '-'. */
 export function numberText(value: unknown): string {
   if (typeof value !== 'number') return value === null || value === undefined ? '-' : String(value);
-  if (Number.isInteger(value)) return String(value);
-  return Number(value.toPrecision(4)).toString();
+  return shortNumber(value);
 }
 
 /** JSON for a person, cut at `max` characters (an output summary, a params table cell). */

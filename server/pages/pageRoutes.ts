@@ -6,13 +6,13 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HttpError, toHttpError } from '../httpErrors';
-import type { Method, RouteDef } from '../routeDef';
+import type { RouteDef } from '../routeDef';
 import type { KeyRing } from '../security/keyRing';
 import { authorize, PAGE_KEY_COOKIE, type AppEnv } from '../security/middleware';
 import { LIVE_SCRIPT } from './assets/liveScript';
 import { STYLES } from './assets/styles';
 import type { Html } from './layout';
-import { answerOf, pageContext, type Fetcher, type PageContext } from './pageContext';
+import { accessOf, accessTable, answerOf, inProcessApi, pageContext, type Fetcher, type PageContext } from './pageContext';
 import { datasetPage } from './views/datasetPage';
 import { driftPage } from './views/driftPage';
 import { modelPage, modelsPage } from './views/modelsPages';
@@ -38,16 +38,12 @@ const safeNext = (next: unknown) => (typeof next === 'string' && /^\/ui\/[\w\-/%
  */
 export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: KeyRing, maxBodyBytes: number) {
   const pages = new Hono<AppEnv>();
-  const accessOf = (method: Method, path: string) => {
-    const route = routes.find((r) => r.method === method && r.path === path);
-    if (!route) throw new Error(`no API route ${method} ${path}`);
-    return route.access;
-  };
+  const access = accessTable(routes);
   const viewer = authorize('viewer', keyRing, { acceptCookie: true });
   const respond = async (c: Context<AppEnv>, render: (ctx: PageContext) => Promise<Html>) => {
     c.header('content-security-policy', CONTENT_SECURITY_POLICY);
     c.header('cache-control', 'no-store');
-    return c.html(await render(pageContext(c, app, routes)));
+    return c.html(await render(pageContext(c, app, access)));
   };
   // A form must come from this site (Origin or Sec-Fetch-Site) and be small.
   const form = every(csrf(), bodyLimit({ maxSize: maxBodyBytes, onError: () => { throw new HttpError(413, 'payload_too_large', `the form is over ${maxBodyBytes} bytes`); } }));
@@ -67,9 +63,10 @@ export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: K
     const key = typeof body.key === 'string' ? body.key.trim() : '';
     const next = safeNext(body.next);
     // The key is checked the way every API request checks it: by asking the API with it.
-    const probe = await app.fetch(new Request('http://cairn.in-process/api/v1/openapi.json', { headers: { authorization: `Bearer ${key}` } }), c.env);
-    if (probe.status === 401 || key === '') return c.html(loginPage({ next, problem: 'That key is not recognised.' }), 401);
-    if (!probe.ok) throw new HttpError(probe.status as ContentfulStatusCode, 'unavailable', 'the key cannot be checked now (the metadata store did not answer); try again shortly');
+    const probe = await inProcessApi(app, c, key).api.v1['openapi.json'].$get();
+    const status: number = probe.status; // typed as the route's success status; any status can come back
+    if (status === 401 || key === '') return c.html(loginPage({ next, problem: 'That key is not recognised.' }), 401);
+    if (!probe.ok) throw new HttpError(status as ContentfulStatusCode, 'unavailable', 'the key cannot be checked now (the metadata store did not answer); try again shortly');
     setCookie(c, PAGE_KEY_COOKIE, key, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: SIGN_IN_SECONDS });
     return c.redirect(next, 303);
   });
@@ -81,7 +78,7 @@ export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: K
   pages.get('/ui/runs', viewer, (c) => respond(c, (ctx) => runsPage(ctx, c.req.query() as RunsFilter)));
   pages.get('/ui/runs/:runId', viewer, (c) => respond(c, (ctx) => runPage(ctx, c.req.param('runId'))));
   pages.get('/ui/runs/:runId/live', viewer, async (c) => {
-    const { body, final } = await runContent(pageContext(c, app, routes), c.req.param('runId'));
+    const { body, final } = await runContent(pageContext(c, app, access), c.req.param('runId'));
     c.header('x-cairn-final', String(final));
     c.header('cache-control', 'no-store');
     return c.html(body);
@@ -95,23 +92,23 @@ export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: K
 
   // Actions: a form posts here, the page calls the API route with the viewer's key, then shows the run again.
   for (const decision of STEP_DECISIONS) {
-    pages.post(`/ui/runs/:runId/steps/:step/${decision}`, form, authorize(accessOf('POST', `/api/v1/runs/:runId/steps/:step/${decision}`), keyRing, { acceptCookie: true }), async (c) => {
+    pages.post(`/ui/runs/:runId/steps/:step/${decision}`, form, authorize(accessOf(access, 'POST', `/api/v1/runs/:runId/steps/:step/${decision}`), keyRing, { acceptCookie: true }), async (c) => {
       const { runId, step } = c.req.param();
-      const ctx = pageContext(c, app, routes);
+      const ctx = pageContext(c, app, access);
       const json = await reasonOf(c);
       await answerOf(ctx.api.api.v1.runs[':runId'].steps[':step'][decision].$post({ param: { runId: encodeURIComponent(runId), step: encodeURIComponent(step) }, json }));
       return c.redirect(`/ui/runs/${encodeURIComponent(runId)}#step-${encodeURIComponent(step)}`, 303);
     });
   }
-  pages.post('/ui/runs/:runId/abort', form, authorize(accessOf('POST', '/api/v1/runs/:runId/abort'), keyRing, { acceptCookie: true }), async (c) => {
+  pages.post('/ui/runs/:runId/abort', form, authorize(accessOf(access, 'POST', '/api/v1/runs/:runId/abort'), keyRing, { acceptCookie: true }), async (c) => {
     const runId = c.req.param('runId');
-    const ctx = pageContext(c, app, routes);
+    const ctx = pageContext(c, app, access);
     await answerOf(ctx.api.api.v1.runs[':runId'].abort.$post({ param: { runId: encodeURIComponent(runId) }, json: await reasonOf(c) }));
     return c.redirect(`/ui/runs/${encodeURIComponent(runId)}`, 303);
   });
-  pages.post('/ui/models/:name/aliases/:alias/rollback', form, authorize(accessOf('POST', '/api/v1/models/:name/aliases/:alias/rollback'), keyRing, { acceptCookie: true }), async (c) => {
+  pages.post('/ui/models/:name/aliases/:alias/rollback', form, authorize(accessOf(access, 'POST', '/api/v1/models/:name/aliases/:alias/rollback'), keyRing, { acceptCookie: true }), async (c) => {
     const { name, alias } = c.req.param();
-    const ctx = pageContext(c, app, routes);
+    const ctx = pageContext(c, app, access);
     await answerOf(ctx.api.api.v1.models[':name'].aliases[':alias'].rollback.$post({ param: { name: encodeURIComponent(name), alias: encodeURIComponent(alias) }, json: await reasonOf(c) }));
     return c.redirect(`/ui/models/${encodeURIComponent(name)}`, 303);
   });

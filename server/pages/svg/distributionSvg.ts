@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { Html } from '../layout';
+import { percentText } from '../../../lib/numberText';
 import { numberText } from '../format';
 
 const WIDTH = 340;
@@ -32,7 +33,7 @@ export function histogramSvg(feature: string, histogram: { edges: number[]; refe
   const series = (name: 'reference' | 'current', shares: number[]) =>
     html`<g class="${name}" data-testid="series-${name}">${shares.map(
       (share, i) =>
-        html`<rect x="${(PAD.left + i * binWidth).toFixed(1)}" y="${scale.y(share).toFixed(1)}" width="${Math.max(1, binWidth - 1).toFixed(1)}" height="${(scale.bottom - scale.y(share)).toFixed(1)}"><title>${numberText(histogram.edges[i])} to ${numberText(histogram.edges[i + 1])}: ${name} ${(share * 100).toFixed(1)}%</title></rect>`,
+        html`<rect x="${(PAD.left + i * binWidth).toFixed(1)}" y="${scale.y(share).toFixed(1)}" width="${Math.max(1, binWidth - 1).toFixed(1)}" height="${(scale.bottom - scale.y(share)).toFixed(1)}"><title>${numberText(histogram.edges[i])} to ${numberText(histogram.edges[i + 1])}: ${name} ${percentText(share)}</title></rect>`,
     )}</g>`;
   const axis = html`<text x="${PAD.left}" y="${HEIGHT - PAD.bottom + 14}">${numberText(histogram.edges[0])}</text>
 <text x="${WIDTH - PAD.right}" y="${HEIGHT - PAD.bottom + 14}" text-anchor="end">${numberText(histogram.edges.at(-1))}</text>`;
@@ -48,7 +49,7 @@ export function categoriesSvg(feature: string, categories: readonly { value: str
   const series = (name: 'reference' | 'current', offset: number) =>
     html`<g class="${name}" data-testid="series-${name}">${shown.map(
       (c, i) =>
-        html`<rect x="${(PAD.left + i * group + offset).toFixed(1)}" y="${scale.y(c[name]).toFixed(1)}" width="${bar.toFixed(1)}" height="${(scale.bottom - scale.y(c[name])).toFixed(1)}"><title>${c.value}: ${name} ${(c[name] * 100).toFixed(1)}%</title></rect>`,
+        html`<rect x="${(PAD.left + i * group + offset).toFixed(1)}" y="${scale.y(c[name]).toFixed(1)}" width="${bar.toFixed(1)}" height="${(scale.bottom - scale.y(c[name])).toFixed(1)}"><title>${c.value}: ${name} ${percentText(c[name])}</title></rect>`,
     )}</g>`;
   const axis = html`${shown.map(
     (c, i) => html`<text x="${(PAD.left + i * group + group / 2).toFixed(1)}" y="${HEIGHT - PAD.bottom + 14}" text-anchor="middle">${c.value.length > 10 ? `${c.value.slice(0, 9)}…` : c.value}</text>`,

@@ -12,30 +12,25 @@ const HEIGHT = 200;
 const PAD = { left: 48, right: 110, top: 10, bottom: 26 };
 const PALETTE = ['#2f6fde', '#e08a1e', '#2e9d5b', '#d23f3f', '#8a55d6', '#0f9fb0', '#b5651d', '#59606e'];
 
-/**
- * Values over time, one line per series (or bars, for counts such as predictions per day), on a
- * shared time axis; a series' colour is given in the legend at the right.
- */
-export function timeSeriesSvg(title: string, series: readonly Series[], options: { bars?: boolean; min?: number } = {}): Html {
+/** Values over time, one line per series, on a shared time axis; a series' colour is given in the legend at the right. */
+export function timeSeriesSvg(title: string, series: readonly Series[], options: { min?: number } = {}): Html {
   const points = series.flatMap((s) => s.points.filter((p): p is { at: string; value: number } => p.value !== null && Number.isFinite(p.value)));
   if (points.length === 0) return html`<p class="muted">${title}: nothing to draw yet.</p>`;
   const times = points.map((p) => Date.parse(p.at));
   const t0 = Math.min(...times);
-  const t1 = Math.max(...times, t0 + 1);
+  const latest = Math.max(...times);
+  const t1 = Math.max(latest, t0 + 1);
   const low = options.min ?? Math.min(0, ...points.map((p) => p.value));
   const high = Math.max(...points.map((p) => p.value), low + 1e-9);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   // One moment only (a single report): drawn in the middle rather than on the axis.
-  const x = (at: string) => (t1 === t0 + 1 && Math.max(...times) === t0 ? PAD.left + plotW / 2 : PAD.left + ((Date.parse(at) - t0) / (t1 - t0)) * plotW);
+  const x = (at: string) => (latest === t0 ? PAD.left + plotW / 2 : PAD.left + ((Date.parse(at) - t0) / (t1 - t0)) * plotW);
   const y = (v: number) => PAD.top + plotH - ((v - low) / (high - low)) * plotH;
-  const barWidth = Math.max(2, plotW / Math.max(1, new Set(times).size) - 2);
   const drawn = series.map((s, k) => {
     const colour = PALETTE[k % PALETTE.length] as string;
     const valid = s.points.filter((p): p is { at: string; value: number } => p.value !== null && Number.isFinite(p.value));
-    const shapes = options.bars
-      ? valid.map((p) => html`<rect fill="${colour}" x="${(x(p.at) - barWidth / 2).toFixed(1)}" y="${y(p.value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(y(low) - y(p.value)).toFixed(1)}"><title>${p.at}: ${numberText(p.value)}</title></rect>`)
-      : html`<path class="line" stroke="${colour}" d="${valid.map((p, i) => `${i ? 'L' : 'M'}${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>${valid.map(
+    const shapes = html`<path class="line" stroke="${colour}" d="${valid.map((p, i) => `${i ? 'L' : 'M'}${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>${valid.map(
           (p) => html`<circle class="dot" fill="${colour}" cx="${x(p.at).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="2.5"><title>${s.name} ${p.at}: ${numberText(p.value)}</title></circle>`,
         )}`;
     return html`<g data-testid="series" data-series="${s.name}">${shapes}</g><text x="${WIDTH - PAD.right + 8}" y="${PAD.top + 12 + k * 14}" fill="${colour}">${s.name}</text>`;

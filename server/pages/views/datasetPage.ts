@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { percentText } from '../../../lib/numberText';
 import { numberText } from '../format';
 import { layout, type Html } from '../layout';
 import { answerOf, type PageContext } from '../pageContext';
@@ -12,7 +13,7 @@ export async function datasetPage(ctx: PageContext, sha256: string): Promise<Htm
     const q = n?.quantiles;
     const cell = (v: unknown) => html`<td class="num">${numberText(v)}</td>`;
     return html`<tr data-testid="column" data-column="${c.name}"><td><strong>${c.name}</strong></td><td><code>${c.type}</code></td>
-<td class="num">${c.nulls}${profile.rows ? html` <span class="muted">(${((c.nulls / profile.rows) * 100).toFixed(1)}%)</span>` : ''}</td><td class="num">${c.distinct}</td>
+<td class="num">${c.nulls}${profile.rows ? html` <span class="muted">(${percentText(c.nulls / profile.rows)})</span>` : ''}</td><td class="num">${c.distinct}</td>
 ${c.redacted ? html`<td colspan="9" class="muted">redacted by the pipeline</td>` : html`${cell(n?.min)}${cell(q?.q05)}${cell(q?.q25)}${cell(q?.q50)}${cell(q?.q75)}${cell(q?.q95)}${cell(n?.max)}${cell(n?.mean)}
 <td>${(c.categories ?? []).slice(0, 8).map((cat) => html`<div>${cat.value} <span class="muted">${cat.count}</span></div>`)}</td>`}</tr>`;
   })}</tbody></table></section>`;

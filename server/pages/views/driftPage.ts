@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { z } from 'zod';
 import type { DriftReportsSchema } from '../../responses/models';
+import { percentText } from '../../../lib/numberText';
 import { numberText, timeText } from '../format';
 import { layout, segment, type Html } from '../layout';
 import { answerOf, type PageContext } from '../pageContext';
@@ -49,7 +50,7 @@ function featureChart(feature: FeatureDrift): Html {
 <h3>${feature.feature} ${feature.drifted ? html`<span class="badge state-failed">drifted</span>` : html`<span class="badge state-succeeded">stable</span>`}</h3>
 ${chart}
 <table><tbody>${shown.map(([label, path]) => html`<tr><td class="muted">${label}</td><td class="num">${numberText(statistic(stats, path))}</td></tr>`)}
-<tr><td class="muted">missing</td><td class="num">${(feature.missing.reference * 100).toFixed(1)}% → ${(feature.missing.current * 100).toFixed(1)}%</td></tr></tbody></table>
+<tr><td class="muted">missing</td><td class="num">${percentText(feature.missing.reference)} → ${percentText(feature.missing.current)}</td></tr></tbody></table>
 ${feature.reasons.length ? html`<p class="muted">${feature.reasons.join('; ')}</p>` : ''}</div>`;
 }
 
@@ -85,7 +86,7 @@ ${latest.accuracy ? html`<dt>accuracy</dt><dd>${numberText(latest.accuracy.refer
 }
 <h2>Scores over time</h2><section class="card">${timeSeriesSvg('PSI per feature, per report', psiSeries)}
 ${timeSeriesSvg('drifted features per report', [{ name: 'drifted', points: oldestFirst.map((r) => ({ at: r.createdAt, value: r.driftedFeatures.length })) }])}</section>
-<h2>Traffic and feedback</h2><section class="card">${timeSeriesSvg('predictions per day', volume, { bars: false })}
+<h2>Traffic and feedback</h2><section class="card">${timeSeriesSvg('predictions per day', volume)}
 ${timeSeriesSvg('feedback accuracy per day', accuracy, { min: 0 })}</section>`;
   return layout({ title: `Drift of ${name}`, viewer: ctx.viewer, body });
 }

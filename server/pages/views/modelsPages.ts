@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { percentText } from '../../../lib/numberText';
 import { jsonText, numberText, timeText } from '../format';
 import { layout, segment, type Html } from '../layout';
 import { answerOf, optionalAnswer, type PageContext } from '../pageContext';
@@ -45,7 +46,7 @@ export async function modelPage(ctx: PageContext, name: string): Promise<Html> {
           (h) => html`<section class="card" data-testid="alias" data-alias="${h.alias}"><h3><code>${h.alias}</code> → v${model?.aliases[h.alias] ?? '-'}</h3>
 <table><thead><tr><th>moved</th><th class="num">version</th><th class="num">from</th><th class="num">traffic weight</th><th>by</th><th>reason</th></tr></thead><tbody>${h.history.map(
             (move) => html`<tr data-testid="alias-move"><td>${timeText(move.movedAt)}</td><td class="num">v${move.version}</td><td class="num">${move.previous === null ? '-' : `v${move.previous}`}</td>
-<td class="num">${move.weight === null ? '-' : `${(move.weight * 100).toFixed(0)}%`}</td><td>${move.actor}</td><td>${move.reason}</td></tr>`,
+<td class="num">${move.weight === null ? '-' : percentText(move.weight)}</td><td>${move.actor}</td><td>${move.reason}</td></tr>`,
           )}</tbody></table>${
             mayRollBack && h.history.length > 1
               ? html`<form class="action" method="post" action="/ui/models/${segment(name)}/aliases/${segment(h.alias)}/rollback" data-testid="action-rollback">

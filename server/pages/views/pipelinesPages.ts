@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { z } from 'zod';
+import { scheduleId as scheduleIdOf } from '../../../lib/runIds';
 import type { PipelineDescriptionSchema } from '../../responses/pipelines';
 import { durationText, jsonText, timeText } from '../format';
 import { badge, layout, segment, type Html } from '../layout';
@@ -61,7 +62,7 @@ export async function pipelinePage(ctx: PageContext, id: string): Promise<Html> 
     pipeline.triggers.length === 0
       ? html`<p class="muted">No triggers: runs start from the CLI, the API or an event.</p>`
       : html`<table data-testid="triggers"><thead><tr><th>trigger</th><th>schedule</th><th>state</th><th>next fire times</th><th>last run</th></tr></thead><tbody>${pipeline.triggers.map((t) => {
-          const scheduleId = t.schedule ? `cairn:${pipeline.id}:${t.schedule}` : null;
+          const scheduleId = t.schedule ? scheduleIdOf(pipeline.id, t.schedule) : null;
           const state = scheduleId ? scheduleState.get(scheduleId) : undefined;
           const fires = next.triggers.find((n) => n.name === t.schedule);
           const synced = state && 'paused' in state ? state : undefined;

@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { z } from 'zod';
+import { FINISHED_RUN_STATUSES as FINAL } from '../../../lib/runContract/types';
 import type { RunTimelineSchema, RunViewSchema, StepLogsSchema } from '../../responses/runs';
 import { durationText, jsonText, timeText } from '../format';
 import { badge, layout, segment, type Html } from '../layout';
@@ -12,7 +13,6 @@ type StepView = NonNullable<RunView['steps']>[number];
 type Timeline = z.infer<typeof RunTimelineSchema>;
 type Logs = z.infer<typeof StepLogsSchema>;
 
-const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 /** Lines of the run's step logs a page shows (the API and `cairn logs` page through the rest). */
 const LOG_LINES = 2000;
 
