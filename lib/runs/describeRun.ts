@@ -1,4 +1,4 @@
-import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import { QueryRejectedError, WorkflowClient, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { isOutputRef, resolveOutput } from '../artifacts/outputRef';
 
@@ -88,15 +88,41 @@ export async function readRunState(client: Client, runId: string, description?: 
   return client.connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(runStateQuery));
 }
 
+/**
+ * The same client, except that the server itself refuses a query to a closed run (queryRejectCondition
+ * NOT_OPEN) instead of handing it to a worker to replay the run's whole history: what lets a run's
+ * view ask for the live state before it knows whether the run is still open.
+ */
+const openRunClients = new WeakMap<Client, WorkflowClient>();
+function openRunsOnly(client: Client): WorkflowClient {
+  let openOnly = openRunClients.get(client);
+  if (!openOnly) {
+    const { namespace, dataConverter, interceptors } = client.workflow.options;
+    openOnly = new WorkflowClient({ connection: client.connection, namespace, dataConverter, interceptors, queryRejectCondition: 'NOT_OPEN' });
+    openRunClients.set(client, openOnly);
+  }
+  return openOnly;
+}
+
 /** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
 export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number } = {}): Promise<RunView> {
   const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
   const handle = client.workflow.getHandle(runId);
+  // The description and an open run's live state are asked for at once (one round trip, not two, for
+  // the runs people watch); a closed run's state is then read from what it recorded, as before.
+  const liveState = client.connection
+    .withDeadline(Date.now() + queryTimeoutMs, () => openRunsOnly(client).getHandle(runId).query(runStateQuery))
+    .then((state) => ({ state }), (error: unknown) => ({ error }));
   const description = await handle.describe();
+  const live = await liveState;
   let snapshot: RunSnapshot | undefined;
   let stepsUnavailable: string | undefined;
   try {
-    snapshot = await readRunState(client, runId, description, queryTimeoutMs);
+    if (description.status.name !== 'RUNNING') snapshot = await readRunState(client, runId, description, queryTimeoutMs);
+    else if ('state' in live) snapshot = live.state;
+    // Closed between the two calls: read what it recorded.
+    else if (live.error instanceof QueryRejectedError) snapshot = await readRunState(client, runId, undefined, queryTimeoutMs);
+    else throw live.error;
   } catch (error) {
     stepsUnavailable = `no worker answered the state query: ${(error as Error).message}`;
   }

@@ -39,7 +39,12 @@ describe('a finished run without a worker', () => {
     await expect(cancelled.handle.result()).rejects.toThrow();
     await worker.stop();
 
-    const views = await Promise.all([succeeded, failed, cancelled].map((run) => describeRun(env.client, run.runId, { queryTimeoutMs: 1_000 })));
+    // The view asks for an open run's live state alongside the description; the server itself refuses
+    // that query for a closed run, so with no worker nothing waits for the query's deadline.
+    const queryTimeoutMs = 4_000;
+    const asked = Date.now();
+    const views = await Promise.all([succeeded, failed, cancelled].map((run) => describeRun(env.client, run.runId, { queryTimeoutMs })));
+    expect(Date.now() - asked).toBeLessThan(queryTimeoutMs);
     for (const view of views) expect(view.stepsUnavailable).toBeUndefined();
     const [s, f, c] = views;
     expect(s?.steps?.map((step) => [step.name, step.status])).toEqual([['a', 'succeeded'], ['b', 'succeeded']]);
@@ -49,5 +54,30 @@ describe('a finished run without a worker', () => {
     expect(f?.steps?.[1]?.error).toMatchObject({ type: 'DataError', message: expect.stringContaining("row 7: column 'age'") });
     expect(c?.status).toBe('cancelled');
     expect(c?.steps?.map((step) => [step.name, step.status])).toEqual([['a', 'succeeded'], ['b', 'cancelled']]);
+  });
+});
+
+describe('an open run', () => {
+  it('shows its live steps while a worker runs it, and says so within one query deadline when none answers', async () => {
+    const steps = recordingSteps();
+    const taskQueue = uniqueQueue('open');
+    const worker = await startTestWorker(env, steps.activities, { taskQueue });
+    const slow = definePipeline({ id: 'open-run', params: z.object({}), steps: { a: { activity: steps.work, config: { ms: 0 } }, b: { activity: steps.work, after: ['a'], config: { ms: 60_000 } } } });
+    const run = await startRun(env.client, { pipeline: slow, trigger: 'test', taskQueue });
+    await waitFor(() => steps.of('b', 'start').length >= 1, 'the slow step to start');
+    const live = await describeRun(env.client, run.runId);
+    expect(live.status).toBe('running');
+    expect(live.steps?.map((step) => [step.name, step.status])).toEqual([['a', 'succeeded'], ['b', 'running']]);
+    await worker.stop();
+
+    const queryTimeoutMs = 2_000;
+    const asked = Date.now();
+    const orphaned = await describeRun(env.client, run.runId, { queryTimeoutMs });
+    const waited = Date.now() - asked;
+    expect(orphaned.steps).toBeNull();
+    expect(orphaned.stepsUnavailable).toMatch(/no worker answered the state query/);
+    expect(waited).toBeGreaterThanOrEqual(queryTimeoutMs - 100);
+    expect(waited).toBeLessThan(2 * queryTimeoutMs);
+    await run.handle.terminate('test over');
   });
 });
