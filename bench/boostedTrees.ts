@@ -1,13 +1,13 @@
 /**
- * boosted-trees: Cairn's gradient-boosted trees beside scikit-learn's HistGradientBoostingClassifier
- * on one thread, on the same 100k x 20 matrix (3 classes from a known non-linear model plus noise,
- * 80/20 split), with the same settings: 100 rounds, depth 4, learning rate 0.1, L2 1 on leaves,
- * 64 bins, no early stopping. Rounds alternate between the two; medians of three. Speed only counts
- * at equal quality, so both report holdout accuracy, and McNemar's test says whether the
- * difference is more than chance.
+ * boosted-trees: Cairn's gradient-boosted trees beside scikit-learn's HistGradientBoostingClassifier,
+ * LightGBM and XGBoost (hist), each on one thread, on the same 100k x 20 matrix (3 classes from a
+ * known non-linear model plus noise, 80/20 split), with the same settings: 100 rounds, depth 4 (at
+ * most 16 leaves), learning rate 0.1, L2 1 on leaves, 64 bins, no early stopping. Rounds alternate
+ * between them; medians of three. Speed only counts at equal quality, so each reports holdout
+ * accuracy, and McNemar's test against Cairn says whether a difference is more than chance.
  */
 import { fitGradientBoosting, leafValue, type BoostedTrees } from '../lib/ml/gradientBoosting';
-import { sklearnFit } from './sklearnBaseline';
+import { pythonFit, type BaselineModel } from './pythonBaseline';
 import { syntheticClasses } from './syntheticClasses';
 import { percentile, round } from './stats';
 import { chiSquareSurvival } from '../lib/drift/distributions';
@@ -18,7 +18,12 @@ const CLASSES = 3;
 const TRAIN_ROWS = 80_000;
 const ROUNDS = 3;
 const SETTINGS = { rounds: 100, learningRate: 0.1, maxDepth: 4, l2: 1, minChildWeight: 1, bins: 64 };
-const SKLEARN = { max_iter: 100, learning_rate: 0.1, max_depth: 4, l2_regularization: 1.0, max_bins: 64, early_stopping: false, random_state: 0 };
+/** The same settings in each library's words; LightGBM grows leaf-wise, so its leaves are capped at a depth-4 tree's 16. */
+const BASELINES: { name: string; key: string; model: BaselineModel; params: Record<string, unknown> }[] = [
+  { name: 'scikit-learn HistGradientBoostingClassifier', key: 'sklearn', model: 'hist-gradient-boosting', params: { max_iter: 100, learning_rate: 0.1, max_depth: 4, l2_regularization: 1.0, max_bins: 64, early_stopping: false, random_state: 0 } },
+  { name: 'LightGBM 4.7 LGBMClassifier', key: 'lightgbm', model: 'lightgbm', params: { n_estimators: 100, learning_rate: 0.1, max_depth: 4, num_leaves: 16, reg_lambda: 1.0, max_bin: 64, min_child_weight: 1, random_state: 0 } },
+  { name: 'XGBoost 3.2 XGBClassifier (hist)', key: 'xgboost', model: 'xgboost', params: { n_estimators: 100, learning_rate: 0.1, max_depth: 4, reg_lambda: 1.0, max_bin: 64, min_child_weight: 1, tree_method: 'hist', random_state: 0 } },
+];
 
 
 function holdoutPredictions(model: BoostedTrees, x: Float64Array): Int32Array {
@@ -51,25 +56,32 @@ function mcNemar(a: Int32Array, b: Int32Array, y: Int32Array): { onlyA: number; 
 export async function boostedTrees(): Promise<string> {
   // Non-linear in the inputs (tanh, products), so trees have something to find that a linear model cannot.
   const { x, y } = syntheticClasses({ rows: ROWS, features: FEATURES, classes: CLASSES, noise: 1, term: (v, f) => Math.tanh(v) * (f % 2 ? v : 1) });
-  const cairn: { seconds: number; accuracy: number; predicted: Int32Array }[] = [];
-  const sklearn: { seconds: number; accuracy: number; predicted: Int32Array }[] = [];
+  type Fit = { seconds: number; accuracy: number; predicted: Int32Array };
+  const cairn: Fit[] = [];
+  const baselines: Fit[][] = BASELINES.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
-    sklearn.push(sklearnFit('hist-gradient-boosting', { x, y, features: FEATURES, trainRows: TRAIN_ROWS }, SKLEARN));
+    BASELINES.forEach(({ model, params }, b) => baselines[b]!.push(pythonFit(model, { x, y, features: FEATURES, trainRows: TRAIN_ROWS }, params)));
     const t0 = performance.now();
     const model = await fitGradientBoosting(x.subarray(0, TRAIN_ROWS * FEATURES), y.subarray(0, TRAIN_ROWS), FEATURES, CLASSES, SETTINGS);
     const seconds = (performance.now() - t0) / 1000;
     const predicted = holdoutPredictions(model, x);
     cairn.push({ seconds, accuracy: accuracy(predicted, y), predicted });
   }
-  const paired = mcNemar(cairn[0]!.predicted, sklearn[0]!.predicted, y);
-  const median = (xs: { seconds: number }[]) => percentile(xs.map((s) => s.seconds), 50);
+  const median = (fits: Fit[]) => percentile(fits.map((f) => f.seconds), 50);
   const c = median(cairn);
-  const s = median(sklearn);
   console.log(`node ${process.version}`);
   console.log(`data: ${ROWS} rows x ${FEATURES} features, ${CLASSES} classes, 80/20 split; 100 rounds, depth 4, 64 bins, one thread each; ${ROUNDS} rounds alternating`);
   console.log(`cairn boosted trees: ${cairn.map((r) => r.seconds.toFixed(2)).join(' / ')} s (median ${c.toFixed(2)}), holdout accuracy ${cairn[0]!.accuracy.toFixed(4)}`);
-  console.log(`scikit-learn HistGradientBoostingClassifier: ${sklearn.map((r) => r.seconds.toFixed(2)).join(' / ')} s (median ${s.toFixed(2)}), holdout accuracy ${sklearn[0]!.accuracy.toFixed(4)}`);
-  console.log(`ratio: ${round(c / s)}x scikit-learn's time; accuracy difference ${round((cairn[0]!.accuracy - sklearn[0]!.accuracy) * 100, 2)} points`);
-  console.log(`paired on the ${ROWS - TRAIN_ROWS} holdout rows: right only for Cairn ${paired.onlyA}, only for scikit-learn ${paired.onlyB}; McNemar p = ${round(paired.pValue, 3)}`);
-  return `rows=${ROWS} features=${FEATURES} cairn_s=${round(c)} cairn_accuracy=${round(cairn[0]!.accuracy, 4)} sklearn_s=${round(s)} sklearn_accuracy=${round(sklearn[0]!.accuracy, 4)} ratio=${round(c / s)} mcnemar_p=${round(paired.pValue, 3)} node=${process.version}`;
+  const figures = [`rows=${ROWS} features=${FEATURES} cairn_s=${round(c)} cairn_accuracy=${round(cairn[0]!.accuracy, 4)}`];
+  BASELINES.forEach(({ name, key }, b) => {
+    const fits = baselines[b]!;
+    const s = median(fits);
+    const paired = mcNemar(cairn[0]!.predicted, fits[0]!.predicted, y);
+    console.log(`${name}: ${fits.map((r) => r.seconds.toFixed(2)).join(' / ')} s (median ${s.toFixed(2)}), holdout accuracy ${fits[0]!.accuracy.toFixed(4)}`);
+    console.log(`  Cairn takes ${round(c / s)}x its time; accuracy difference ${round((cairn[0]!.accuracy - fits[0]!.accuracy) * 100, 2)} points; on the ${ROWS - TRAIN_ROWS} holdout rows right only for Cairn ${paired.onlyA}, only for it ${paired.onlyB}, McNemar p = ${round(paired.pValue, 3)}`);
+    // The scikit-learn figures keep their first names (ratio, mcnemar_p), so earlier RESULT lines still compare.
+    const suffix = key === 'sklearn' ? '' : `_${key}`;
+    figures.push(`${key}_s=${round(s)} ${key}_accuracy=${round(fits[0]!.accuracy, 4)} ratio${suffix}=${round(c / s)} mcnemar_p${suffix}=${round(paired.pValue, 3)}`);
+  });
+  return `${figures.join(' ')} node=${process.version}`;
 }

@@ -10,7 +10,7 @@ import { Matrix } from 'ml-matrix';
 // ml-logistic-regression ships no types: a declaration in bench/ml-logistic-regression.d.ts.
 import MlLogisticRegression from 'ml-logistic-regression';
 import { fitLogisticRegression } from '../lib/ml/logisticRegression';
-import { sklearnFit } from './sklearnBaseline';
+import { pythonFit } from './pythonBaseline';
 import { syntheticClasses } from './syntheticClasses';
 import { round } from './stats';
 
@@ -48,7 +48,7 @@ export async function logisticTraining(): Promise<string> {
   const baselineAccuracy = accuracy((r) => baselinePredictions[r - trainRows] as number);
 
   // Cairn's penalty is l2/2 |w|^2 on the mean loss; scikit-learn's is |w|^2/2 on C times the summed loss: C = 1 / (l2 * rows).
-  const sklearn = sklearnFit('logistic-regression', { x, y, features: FEATURES, trainRows }, { C: 1 / (1e-4 * trainRows), max_iter: 200, tol: 1e-6 });
+  const sklearn = pythonFit('logistic-regression', { x, y, features: FEATURES, trainRows }, { C: 1 / (1e-4 * trainRows), max_iter: 200, tol: 1e-6 });
 
   console.log(`data: ${ROWS} rows x ${FEATURES} features, ${CLASSES} classes, 80/20 split`);
   console.log(`cairn (multinomial, L-BFGS, ${fit.iterations} iterations): ${cairnSeconds.toFixed(2)} s, holdout accuracy ${cairnAccuracy.toFixed(4)}`);

@@ -1,7 +1,9 @@
 /**
  * The private venv of the tools Cairn is compared with (.tools/peers): Prefect, Dagster, Evidently,
  * MLflow's scoring server (with scikit-learn, and skops, which MLflow saves scikit-learn models with),
- * at the versions the recorded figures were taken with, from PyPI, created when missing.
+ * LightGBM and XGBoost (its CPU-only wheel, without the CUDA libraries), FastAPI and uvicorn (for a
+ * hand-written scoring route), at the versions the recorded
+ * figures were taken with, from PyPI, created when missing.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const VENV = fileURLToPath(new URL('../.tools/peers/', import.meta.url));
 /** Evidently 0.7 does not import with pandas 3: pandas stays below it. */
-export const PEER_PACKAGES = ['prefect==3.9.1', 'dagster==1.13.29', 'evidently==0.7.23', 'pandas<3', 'mlflow-skinny==3.18.0', 'scikit-learn==1.9.1', 'skops==0.16.0'];
+export const PEER_PACKAGES = ['prefect==3.9.1', 'dagster==1.13.29', 'evidently==0.7.23', 'pandas<3', 'mlflow-skinny==3.18.0', 'scikit-learn==1.9.1', 'skops==0.16.0', 'lightgbm==4.7.0', 'xgboost-cpu==3.2.0', 'fastapi==0.150.0', 'uvicorn==0.55.0'];
 
 /** The venv's Python, after installing the pinned packages if this venv has not got them yet. */
 export function peersPython(): string {
