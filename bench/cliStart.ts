@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { registry } from '../definitions';
+import { config } from '../lib/config';
+import { resolveTemporalCli } from '../lib/temporalDevServer';
 import { freePort } from '../lib/freePort';
+import { logger } from '../lib/logger';
 import { createApp } from '../server/app';
 import { startApiServer } from '../server/serve';
 import { percentile, round } from './stats';
@@ -21,21 +24,25 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
 
 /**
  * How long the `cairn` command takes to start: `cairn --help`, and `cairn pipelines --json` against
- * a live API, beside `curl` of the same API route and a bare `node -e ''` (the floor any Node CLI
- * pays), interleaved, medians of RUNS. The API serves from this process (GET /pipelines reads only
- * the registry).
+ * a live API, beside `curl` of the same API route, a bare `node -e ''` (the floor any Node CLI
+ * pays) and `temporal --help` (the Temporal CLI, a Go binary: the peer the issue measured),
+ * interleaved, medians of RUNS. The API serves from this process (GET /pipelines reads only the
+ * registry).
  */
 export async function cliStart(): Promise<string> {
+  logger.level = 'warn'; // the API's request lines would land among the figures
   const app = createApp({ client: { connection: { withDeadline: (_deadline: number, call: () => unknown) => call() } } as never, registry, taskQueue: 'bench', temporalUiUrl: null, store: null, artifacts: null, models: null, predictionLog: null, security: {} });
   const api = await startApiServer(app, '127.0.0.1', await freePort());
   const env = { ...process.env, CAIRN_API_URL: api.url, NO_COLOR: '1' };
+  const temporalCli = resolveTemporalCli(config().TEMPORAL_CLI_PATH);
   const commands = {
     help: () => timed(process.execPath, [CAIRN, '--help'], env),
     pipelines: () => timed(process.execPath, [CAIRN, 'pipelines', '--json'], env),
     curl: () => timed('curl', ['-sf', `${api.url}/api/v1/pipelines`], env),
     node: () => timed(process.execPath, ['-e', ''], env),
+    temporal: () => timed(temporalCli, ['--help'], env),
   };
-  const samples: Record<keyof typeof commands, number[]> = { help: [], pipelines: [], curl: [], node: [] };
+  const samples: Record<keyof typeof commands, number[]> = { help: [], pipelines: [], curl: [], node: [], temporal: [] };
   try {
     for (const name of Object.keys(commands) as (keyof typeof commands)[]) await commands[name](); // warm the caches once
     for (let i = 0; i < RUNS; i++) for (const name of Object.keys(commands) as (keyof typeof commands)[]) samples[name].push(await commands[name]());
@@ -47,5 +54,6 @@ export async function cliStart(): Promise<string> {
   console.log(`cairn pipelines --json  p50 ${p50('pipelines')} ms`);
   console.log(`curl of the same route  p50 ${p50('curl')} ms`);
   console.log(`node -e ''              p50 ${p50('node')} ms`);
-  return `help_p50_ms=${p50('help')} pipelines_p50_ms=${p50('pipelines')} curl_p50_ms=${p50('curl')} node_p50_ms=${p50('node')} pipelines_over_curl=${round(p50('pipelines') / p50('curl'), 1)}`;
+  console.log(`temporal --help         p50 ${p50('temporal')} ms`);
+  return `help_p50_ms=${p50('help')} pipelines_p50_ms=${p50('pipelines')} curl_p50_ms=${p50('curl')} node_p50_ms=${p50('node')} temporal_help_p50_ms=${p50('temporal')} pipelines_over_curl=${round(p50('pipelines') / p50('curl'), 1)} help_over_temporal=${round(p50('help') / p50('temporal'), 1)}`;
 }

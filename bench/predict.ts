@@ -6,12 +6,13 @@
  * autocannon in a child process (32 connections, 8 s, rounds alternating), every request with a key. Server time is measured around app.fetch; latency and req/s by autocannon.
  * The same route also serves the penguins model that scikit-learn trained in Python
  * (definitions/python/sklearn_steps.py), exported to ONNX and run by onnxruntime-node: the 'onnx' side;
- * and MLflow's scoring server (`mlflow models serve`, from the peers' venv) serving that model fitted
- * again in Python, loaded by the same clients: the 'mlflow' side.
+ * MLflow's scoring server (`mlflow models serve`, from the peers' venv) serving that model fitted
+ * again in Python, loaded by the same clients: the 'mlflow' side; and the same model behind a
+ * hand-written FastAPI route under uvicorn (bench/peers/fastapiServe.py): the 'fastapi' side.
  * Needs PostgreSQL (DATABASE_URL, else the local server on 127.0.0.1:5432): the prediction log writes there;
  * and `npm run setup` (the Python venv with scikit-learn, and onnxruntime-node).
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,7 @@ function trainOnnxModel(artifacts: ArtifactStore, dataset: ArtifactRef): Artifac
  * `mlflow models serve` (its own uvicorn worker, from the peers' venv) with the example's model fitted
  * again in Python and saved in MLflow's format; resolves with its URL and the request body for `instance`.
  */
-async function startMlflow(dir: string): Promise<{ url: string; body: unknown; stop: () => void }> {
+async function startMlflow(dir: string): Promise<PythonServer> {
   const python = peersPython();
   const modelDir = join(dir, 'mlflow-model');
   const printed = execFileSync(python, [fileURLToPath(new URL('./peers/mlflowModel.py', import.meta.url)), EXAMPLE_DATASETS.penguins.path, modelDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -82,16 +83,31 @@ async function startMlflow(dir: string): Promise<{ url: string; body: unknown; s
     env: { ...process.env, PATH: `${peersBin()}:${process.env.PATH ?? ''}` },
     stdio: 'ignore',
   });
-  const url = `http://127.0.0.1:${port}/invocations`;
   const body = { dataframe_split: { columns, data: [columns.map((c) => (instance as Record<string, unknown>)[c] ?? null)] } };
+  return untilItAnswers('mlflow models serve', server, `http://127.0.0.1:${port}/invocations`, body);
+}
+
+/** The same model fitted again in Python and served by a hand-written FastAPI route under uvicorn (bench/peers/fastapiServe.py). */
+async function startFastapi(): Promise<PythonServer> {
+  const port = await freePort();
+  const server = spawn(peersPython(), [fileURLToPath(new URL('./peers/fastapiServe.py', import.meta.url)), EXAMPLE_DATASETS.penguins.path, String(port)], { stdio: 'ignore' });
+  return untilItAnswers('the FastAPI server', server, `http://127.0.0.1:${port}/predict`, { instance });
+}
+
+type PythonServer = { url: string; body: unknown; stop: () => void };
+
+/** Waits (60 s at most) for a server this benchmark started to answer `body` with a 2xx. */
+async function untilItAnswers(name: string, server: ChildProcess, url: string, body: unknown): Promise<PythonServer> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const answered = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.ok, () => false);
-    if (answered) break;
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error('mlflow models serve did not answer within 60 s');
+    if (answered) return { url, body, stop: () => server.kill('SIGTERM') };
+    if (Date.now() > deadline || server.exitCode !== null) {
+      server.kill('SIGTERM');
+      throw new Error(`${name} did not answer within 60 s`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, body, stop: () => server.kill('SIGTERM') };
 }
 
 type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -106,7 +122,7 @@ function timed(fetch: Fetch, samples: number[]): Fetch {
   };
 }
 
-/** The key every request to Cairn and to the bare route carries (MLflow's server has no keys). */
+/** The key every request to Cairn and to the bare route carries (the Python servers have no keys). */
 const API_KEY = newApiKey().key;
 
 async function load(url: string, body: unknown = { instance }, key: string | null = API_KEY): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
@@ -163,7 +179,7 @@ export async function predict(): Promise<string> {
     const token = c.req.header('authorization')?.replace(/^Bearer /, '') ?? '';
     return sameHash(hashKey(token), keyHash) ? c.json({ label: 'Gentoo' }) : c.json({ error: 'unauthorized' }, 401);
   });
-  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[], shadow: [] as number[], mlflow: [] as number[] /* another process: client-side figures only */ };
+  const serverTimes = { cairn: [] as number[], bare: [] as number[], durable: [] as number[], onnx: [] as number[], shadow: [] as number[], mlflow: [] as number[] /* another process: client-side figures only */, fastapi: [] as number[] };
   const cairnServer = await startApiServer({ fetch: timed(app.fetch, serverTimes.cairn) }, '127.0.0.1', await freePort());
   const bareServer = await startApiServer({ fetch: timed(bare.fetch, serverTimes.bare) }, '127.0.0.1', await freePort());
   const durableServer = await startApiServer({ fetch: timed(appWith(durableLog).fetch, serverTimes.durable) }, '127.0.0.1', await freePort());
@@ -175,6 +191,10 @@ export async function predict(): Promise<string> {
   const onnxUrl = `${onnxServer.url}/api/v1/models/penguins-onnx/predict`;
   const shadowUrl = `${shadowServer.url}/api/v1/models/penguins-shadowed/predict`;
   const mlflow = await startMlflow(dir);
+  const fastapi = await startFastapi().catch((error: unknown) => {
+    mlflow.stop();
+    throw error;
+  });
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
     for (const url of [cairnUrl, onnxUrl, shadowUrl, bareUrl]) {
@@ -186,9 +206,10 @@ export async function predict(): Promise<string> {
     // Every server gets the same warm-up (JIT, connection pools), not counted.
     for (const url of [bareUrl, cairnUrl, durableUrl, onnxUrl, shadowUrl]) await load(url);
     await load(mlflow.url, mlflow.body, null);
+    await load(fastapi.url, fastapi.body, null);
     for (const times of Object.values(serverTimes)) times.length = 0;
     type Latency = { p50: number; p99: number };
-    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[], shadow: [] as Latency[], mlflow: [] as Latency[] };
+    const unloaded = { cairn: [] as Latency[], bare: [] as Latency[], durable: [] as Latency[], onnx: [] as Latency[], shadow: [] as Latency[], mlflow: [] as Latency[], fastapi: [] as Latency[] };
     for (let r = 0; r < 3; r++) {
       unloaded.bare.push(await roundTrips(bareUrl));
       unloaded.cairn.push(await roundTrips(cairnUrl));
@@ -196,9 +217,10 @@ export async function predict(): Promise<string> {
       unloaded.onnx.push(await roundTrips(onnxUrl));
       unloaded.shadow.push(await roundTrips(shadowUrl));
       unloaded.mlflow.push(await roundTrips(mlflow.url, mlflow.body, null));
+      unloaded.fastapi.push(await roundTrips(fastapi.url, fastapi.body, null));
     }
     type Load = Awaited<ReturnType<typeof load>>;
-    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[], shadow: [] as Load[], mlflow: [] as Load[] };
+    const runs = { cairn: [] as Load[], bare: [] as Load[], durable: [] as Load[], onnx: [] as Load[], shadow: [] as Load[], mlflow: [] as Load[], fastapi: [] as Load[] };
     for (let r = 0; r < ROUNDS; r++) {
       runs.bare.push(await load(bareUrl));
       runs.cairn.push(await load(cairnUrl));
@@ -206,13 +228,14 @@ export async function predict(): Promise<string> {
       runs.onnx.push(await load(onnxUrl));
       runs.shadow.push(await load(shadowUrl));
       runs.mlflow.push(await load(mlflow.url, mlflow.body, null));
+      runs.fastapi.push(await load(fastapi.url, fastapi.body, null));
     }
     await predictionLog.flush();
     await durableLog.flush();
     const logged = Number((await store.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);
     const shadowed = Number((await store.pool.query('SELECT count(*) AS n FROM shadow_predictions')).rows[0].n);
     const median = (xs: number[]) => percentile(xs, 50);
-    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx' | 'shadow' | 'mlflow') => ({
+    const figures = (name: 'cairn' | 'bare' | 'durable' | 'onnx' | 'shadow' | 'mlflow' | 'fastapi') => ({
       serverP50: percentile(serverTimes[name], 50),
       serverP99: percentile(serverTimes[name], 99),
       p50: median(runs[name].map((x) => x.p50)),
@@ -227,6 +250,7 @@ export async function predict(): Promise<string> {
     const d = figures('durable');
     const o = figures('onnx');
     const m = figures('mlflow');
+    const fa = figures('fastapi');
     const sh = figures('shadow');
     console.log(`single-row predict, ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per side (autocannon in a child process; 2 cores)`);
     for (const [name, f] of [['Cairn /predict (buffered log)', c], ['Cairn /predict (durable log) ', d], ['ONNX model (buffered log)    ', o], ['with a shadow alias          ', sh], ['bare Hono                   ', b]] as const) {
@@ -235,10 +259,11 @@ export async function predict(): Promise<string> {
     console.log(`  unloaded (1 connection, ${ROUND_TRIPS} sequential requests x 3, own client process): Cairn p50 ${round(c.unloadedP50, 3)} ms p99 ${round(c.unloadedP99, 3)} ms | bare p50 ${round(b.unloadedP50, 3)} ms p99 ${round(b.unloadedP99, 3)} ms | ratio p50 ${round(c.unloadedP50 / b.unloadedP50)}x`);
     console.log(`  under load: latency ratio (client p50) ${round(c.p50 / Math.max(b.p50, 1))}x, throughput ratio ${round(b.rps / c.rps)}x; ${logged} predictions logged to PostgreSQL`);
     console.log(`  mlflow models serve, the same scikit-learn model (its own process, one uvicorn worker): unloaded p50 ${round(m.unloadedP50, 3)} ms | client p50 ${m.p50} ms p99 ${m.p99} ms | ${Math.round(m.rps)} req/s | failed ${m.failed}; Cairn's ONNX serving of it: ${round(o.rps / m.rps, 1)}x the throughput, ${round(m.unloadedP50 / o.unloadedP50, 1)}x lower unloaded latency`);
+    console.log(`  FastAPI + scikit-learn, the same model by hand (its own process, one uvicorn worker): unloaded p50 ${round(fa.unloadedP50, 3)} ms | client p50 ${fa.p50} ms p99 ${fa.p99} ms | ${Math.round(fa.rps)} req/s | failed ${fa.failed}; Cairn's ONNX serving of it: ${round(o.rps / fa.rps, 1)}x the throughput, ${round(fa.unloadedP50 / o.unloadedP50, 1)}x lower unloaded latency`);
     console.log(`  ONNX (scikit-learn HistGradientBoosting, onnxruntime) vs Cairn's JSON model: unloaded p50 ${round(o.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms (${round(o.unloadedP50 / c.unloadedP50)}x), throughput ${Math.round(o.rps)} vs ${Math.round(c.rps)} req/s (${round(o.rps / c.rps)}x)`);
     console.log(`  durable vs buffered prediction log: throughput ${round(d.rps / c.rps)}x, server p50 ${round(d.serverP50 / c.serverP50)}x, unloaded p50 ${round(d.unloadedP50 / c.unloadedP50)}x (${round(d.unloadedP50, 3)} vs ${round(c.unloadedP50, 3)} ms)`);
     console.log(`  a shadow alias (another version predicting each default request after its answer): server p50 ${round(sh.serverP50 / c.serverP50)}x without (${round(sh.serverP50, 3)} vs ${round(c.serverP50, 3)} ms), unloaded p50 ${round(sh.unloadedP50 / c.unloadedP50)}x, throughput ${round(sh.rps / c.rps)}x; ${shadowed} shadow predictions logged`);
-    return `shadow_server_p50_ms=${round(sh.serverP50, 3)} shadow_server_ratio=${round(sh.serverP50 / c.serverP50)} shadow_unloaded_p50_ms=${round(sh.unloadedP50, 3)} shadow_rps=${Math.round(sh.rps)} shadow_failed=${sh.failed} shadowed=${shadowed} server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed} mlflow_rps=${Math.round(m.rps)} mlflow_unloaded_p50_ms=${round(m.unloadedP50, 3)} mlflow_failed=${m.failed}`;
+    return `shadow_server_p50_ms=${round(sh.serverP50, 3)} shadow_server_ratio=${round(sh.serverP50 / c.serverP50)} shadow_unloaded_p50_ms=${round(sh.unloadedP50, 3)} shadow_rps=${Math.round(sh.rps)} shadow_failed=${sh.failed} shadowed=${shadowed} server_p50_ms=${round(c.serverP50, 3)} server_p99_ms=${round(c.serverP99, 3)} p50_ms=${c.p50} p99_ms=${c.p99} rps=${Math.round(c.rps)} bare_rps=${Math.round(b.rps)} bare_p50_ms=${b.p50} unloaded_p50_ms=${round(c.unloadedP50, 3)} bare_unloaded_p50_ms=${round(b.unloadedP50, 3)} unloaded_ratio=${round(c.unloadedP50 / b.unloadedP50)} failed=${c.failed} logged=${logged} durable_rps=${Math.round(d.rps)} durable_server_p50_ms=${round(d.serverP50, 3)} durable_unloaded_p50_ms=${round(d.unloadedP50, 3)} durable_failed=${d.failed} durable_vs_buffered_rps=${round(d.rps / c.rps)} onnx_rps=${Math.round(o.rps)} onnx_unloaded_p50_ms=${round(o.unloadedP50, 3)} onnx_server_p50_ms=${round(o.serverP50, 3)} onnx_failed=${o.failed} mlflow_rps=${Math.round(m.rps)} mlflow_unloaded_p50_ms=${round(m.unloadedP50, 3)} mlflow_failed=${m.failed} fastapi_rps=${Math.round(fa.rps)} fastapi_unloaded_p50_ms=${round(fa.unloadedP50, 3)} fastapi_failed=${fa.failed}`;
   } finally {
     await cairnServer.close();
     await bareServer.close();
@@ -246,6 +271,7 @@ export async function predict(): Promise<string> {
     await onnxServer.close();
     await shadowServer.close();
     mlflow.stop();
+    fastapi.stop();
     await predictionLog.close();
     await durableLog.close();
     await store.close();
