@@ -1,5 +1,6 @@
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { Registry } from '../lib/dsl/registry';
+import type { StageName } from '../lib/stages';
 import { deploy } from './deploy';
 import { driftActivities } from './driftActivities';
 import { canaryActivities } from './canaryActivities';
@@ -18,8 +19,14 @@ import { toActivity, type StepActivity } from './stepActivity';
 import { train } from './train';
 import { validate } from './validate';
 
-/** The built-in stages, by activity name (lib/dsl/builtinStages.ts lists the same names). */
-export const builtinSteps: AnyStepFunction[] = [noop, sleep, ingest, validate, train, evaluate, pickBest, register, deploy, monitor];
+/**
+ * Each built-in stage's implementation, keyed by the stage list (lib/stages STAGES): TypeScript refuses
+ * a stage listed there without an implementation here, or one here that is not listed there.
+ */
+const STAGE_IMPLEMENTATIONS = { noop, sleep, ingest, validate, train, evaluate, 'pick-best': pickBest, register, deploy, monitor } satisfies Record<StageName, AnyStepFunction>;
+
+/** The built-in stages' step functions, in the stage list's order. */
+export const builtinSteps: AnyStepFunction[] = Object.values(STAGE_IMPLEMENTATIONS);
 
 /** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's, maps' and notifications'. */
 export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pick<Registry, 'notifications'>>, services: StepServices): Record<string, StepActivity> {

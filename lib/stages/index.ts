@@ -12,8 +12,9 @@ import { validateStage } from './validate';
 
 /**
  * Every built-in stage's contract, by activity name: the one list. The DSL types configs from it,
- * compile() checks configs against it, the API describes stages from it, and activities/ implements
- * each (a test checks that the two lists agree). A new stage: a contract module here, its activity.
+ * compile() checks configs against it, the API describes stages from it, and activities/index.ts
+ * keys each stage's implementation by it (TypeScript refuses a stage left without one). A new stage:
+ * a contract module here, listed below, and its implementation in activities/.
  */
 export const STAGES = {
   noop: noopStage,
