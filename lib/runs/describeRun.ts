@@ -104,28 +104,39 @@ function openRunsOnly(client: Client): WorkflowClient {
   return openOnly;
 }
 
-/** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
-export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number } = {}): Promise<RunView> {
-  const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
-  const handle = client.workflow.getHandle(runId);
-  // The description and an open run's live state are asked for at once (one round trip, not two, for
-  // the runs people watch); a closed run's state is then read from what it recorded, as before.
+/** A run's description, and its state or why it could not be had (`stateError`: no worker answered). */
+export interface DescribedRunState {
+  description: WorkflowExecutionDescription;
+  state: RunSnapshot | undefined;
+  stateError?: unknown;
+}
+
+/**
+ * A run's description and its state, asked for at once (one round trip, not two, for the open runs
+ * people watch); a closed run's state is then read from what it recorded, as readRunState does. Throws
+ * only what the description throws (an unknown run).
+ */
+export async function describeRunState(client: Client, runId: string, queryTimeoutMs = 5_000): Promise<DescribedRunState> {
   const liveState = client.connection
     .withDeadline(Date.now() + queryTimeoutMs, () => openRunsOnly(client).getHandle(runId).query(runStateQuery))
     .then((state) => ({ state }), (error: unknown) => ({ error }));
-  const description = await handle.describe();
+  const description = await client.workflow.getHandle(runId).describe();
   const live = await liveState;
-  let snapshot: RunSnapshot | undefined;
-  let stepsUnavailable: string | undefined;
   try {
-    if (description.status.name !== 'RUNNING') snapshot = await readRunState(client, runId, description, queryTimeoutMs);
-    else if ('state' in live) snapshot = live.state;
+    if (description.status.name !== 'RUNNING') return { description, state: await readRunState(client, runId, description, queryTimeoutMs) };
+    if ('state' in live) return { description, state: live.state };
     // Closed between the two calls: read what it recorded.
-    else if (live.error instanceof QueryRejectedError) snapshot = await readRunState(client, runId, undefined, queryTimeoutMs);
-    else throw live.error;
+    if (live.error instanceof QueryRejectedError) return { description, state: await readRunState(client, runId, undefined, queryTimeoutMs) };
+    throw live.error;
   } catch (error) {
-    stepsUnavailable = `no worker answered the state query: ${(error as Error).message}`;
+    return { description, state: undefined, stateError: error };
   }
+}
+
+/** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
+export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number } = {}): Promise<RunView> {
+  const { description, state: snapshot, stateError } = await describeRunState(client, runId, options.queryTimeoutMs);
+  const stepsUnavailable = stateError === undefined ? undefined : `no worker answered the state query: ${(stateError as Error).message}`;
   const pending = new Map(
     (description.raw.pendingActivities ?? []).map((a) => [a.activityId ?? '', a] as const),
   );

@@ -2,7 +2,7 @@ import { PipelineIdSchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { signApproval } from '../../lib/auth/runAuthority';
 import { issuerOf } from '../security/runIssuer';
-import { describeRun, readRunState } from '../../lib/runs/describeRun';
+import { describeRun, describeRunState } from '../../lib/runs/describeRun';
 import { runTimeline } from '../../lib/runs/stepTimeline';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
@@ -113,8 +113,7 @@ export function runRoutes(deps: AppDeps) {
       responses: { 200: 'the executions, in the order they were scheduled', 404: 'no such run' },
       handler: async (c, { params: { runId } }) => {
         // An open run whose worker does not answer still has a history: its activity tasks are drawn, the rest waits.
-        const description = await deps.client.workflow.getHandle(runId).describe(); // an unknown run is a 404
-        const state = await readRunState(deps.client, runId, description).catch(() => null);
+        const { state } = await describeRunState(deps.client, runId); // an unknown run is a 404
         return c.json({ runId, ...(await runTimeline(deps.client, runId, state?.steps ?? [])) });
       },
     }),
