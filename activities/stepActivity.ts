@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, resolveOutputs } from '../lib/artifacts/outputRef';
+import { isOutputRef, MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, OUTPUT_INLINE_LIMIT_BYTES, resolveOutputs } from '../lib/artifacts/outputRef';
 import { UNKNOWN_STARTER, verifyStep } from '../lib/auth/runAuthority';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
@@ -66,7 +66,8 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
     const experiment = experimentRecorder({ pool: services.store?.pool, run: input.run, ...(input.item ? { itemIndex: input.item.index } : {}), attempt, step, startedAt: performance.now(), log: stepLog });
     let outcome = 'failed';
     try {
-      const upstream = await resolveOutputs(input.upstream, services.artifacts);
+      // Awaited only when an output travelled by reference: a light step's time is mostly per-promise costs.
+      const upstream = Object.values(input.upstream).some(isOutputRef) ? await resolveOutputs(input.upstream, services.artifacts) : input.upstream;
       const output = await guardStep(
         {
           label: input.run.step,
@@ -92,9 +93,10 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
             ),
           ),
       );
-      const checked = await checkOutput(step, input.run.step, output, services);
+      const checked = checkOutput(step, input.run.step, output);
+      const stored = checked.bytes > OUTPUT_INLINE_LIMIT_BYTES ? await offloadLargeOutput(checked.output, checked.json, services.artifacts) : checked.output;
       outcome = 'succeeded';
-      return checked;
+      return stored;
     } catch (thrown) {
       if (context.cancellationSignal.aborted) outcome = 'cancelled';
       const failure = classify(thrown, context.cancellationSignal);
@@ -105,7 +107,8 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
       throw failure;
     } finally {
       clearInterval(timer);
-      await stepLog.close();
+      const closing = stepLog.close();
+      if (closing) await closing;
       const seconds = timing({ outcome });
       logger.info({ runId: input.run.runId, pipeline: labels.pipeline, step: labels.step, activity: step.name, attempt, outcome, ms: Math.round(seconds * 1000) }, 'step execution');
     }
@@ -177,8 +180,9 @@ function asFailure(error: Error): ApplicationFailure {
 /** Built once: building zod's recursive JSON schema costs about 70 µs, a tenth of a light step. */
 const PLAIN_JSON = z.json();
 
-async function checkOutput(step: AnyStepFunction, stepName: string, output: StepOutput | undefined, services: StepServices): Promise<StepOutput> {
-  if (output === undefined) return null;
+/** The step's output if it keeps the step's word (plain JSON, its declared schema, the size cap), with its JSON and size. */
+function checkOutput(step: AnyStepFunction, stepName: string, output: StepOutput | undefined): { output: StepOutput; json: string; bytes: number } {
+  if (output === undefined) return { output: null, json: 'null', bytes: 4 };
   const json = PLAIN_JSON.safeParse(output);
   if (!json.success) throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON`);
   // A step that declares its output keeps its word: downstream steps read it typed by that schema.
@@ -194,5 +198,5 @@ async function checkOutput(step: AnyStepFunction, stepName: string, output: Step
       `step '${stepName}' returned ${size} bytes; outputs are capped at ${MAX_STEP_OUTPUT_BYTES}: store data as an artifact and return its reference`,
     );
   }
-  return offloadLargeOutput(output, text, services.artifacts);
+  return { output, json: text, bytes: size };
 }

@@ -52,13 +52,18 @@ export function guardStep<T>(options: StepGuardOptions, run: (progress: () => vo
       options.label,
       (error) => settle(() => reject(error)),
       () => {
-        // Started inside the scope, so every timer and promise the step creates belongs to it.
-        Promise.resolve()
-          .then(() => run(() => (lastProgress = Date.now())))
-          .then(
-            (value) => settle(() => resolve(value)),
-            (error: unknown) => settle(() => reject(error)),
-          );
+        // Started inside the scope, so every timer and promise the step creates belongs to it; at
+        // once, not a turn later (each promise costs a light step time).
+        let running: Promise<T>;
+        try {
+          running = run(() => (lastProgress = Date.now()));
+        } catch (error) {
+          running = Promise.reject(error);
+        }
+        running.then(
+          (value) => settle(() => resolve(value)),
+          (error: unknown) => settle(() => reject(error)),
+        );
       },
     );
   });
