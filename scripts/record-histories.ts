@@ -27,15 +27,30 @@ const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url
 const TASK_QUEUE = 'record-histories';
 
 const alwaysFails = defineStep({ name: 'always-fails', run: () => { throw new Error('source unavailable'); } });
-/** Lost to infrastructure once, then fails once, then succeeds with an output too large to travel inline. */
-let flakyCalls = 0;
-const flaky = defineStep({
-  name: 'flaky',
+/** A step lost to infrastructure on its first call, failing on its second, returning `output` from its third. */
+function flakyStep(name: string, output: () => Record<string, string | boolean>) {
+  let calls = 0;
+  return defineStep({
+    name,
+    run: () => {
+      calls += 1;
+      if (calls === 1) throw new InfrastructureError('the store did not answer');
+      if (calls === 2) throw new Error('a flaky failure of the step');
+      return output();
+    },
+  });
+}
+/** step-attempts: its output is too large to travel inline. */
+const flaky = flakyStep('flaky', () => ({ text: 'x'.repeat(40 * 1024) }));
+const plainFlaky = flakyStep('plain-flaky', () => ({ ok: true }));
+/** For plain-steps: fails its first round, so an operator retries it. */
+let failsOnceCalls = 0;
+const failsOnce = defineStep({
+  name: 'fails-once',
   run: () => {
-    flakyCalls += 1;
-    if (flakyCalls === 1) throw new InfrastructureError('the store did not answer');
-    if (flakyCalls === 2) throw new Error('a flaky failure of the step');
-    return { text: 'x'.repeat(40 * 1024) };
+    failsOnceCalls += 1;
+    if (failsOnceCalls === 1) throw new Error('the first try fails');
+    return { ok: true };
   },
 });
 const badData = defineStep({ name: 'bad-data', run: () => { throw new DataError('row 7 is bad'); } });
@@ -77,6 +92,19 @@ const scenarios: Record<string, Pipeline> = {
       bottom: { activity: 'noop', light: false, after: ['d', 'e', 'top'] },
     },
   }),
+  // Plain steps started on the fast path (runSteps' PLAIN_STEP_PATCH), light and regular: retries
+  // within a round (an infrastructure failure, then a failure of the step) and an operator's retry.
+  'plain-steps': definePipeline({
+    id: 'plain-steps',
+    params: noParams,
+    steps: {
+      top: { activity: 'noop' },
+      flaky: { activity: plainFlaky, light: false, retry: { attempts: 3, backoff: { initial: '100ms' } }, after: ['top'] },
+      once: { activity: failsOnce, light: true, retry: { attempts: 1 }, after: ['top'] },
+      side: { activity: 'noop', light: false, after: ['top'] },
+      bottom: { activity: 'noop', after: ['flaky', 'once', 'side'] },
+    },
+  }),
   approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
@@ -92,7 +120,7 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, badData].map((step) => [step.name, toActivity(step, services)])) },
+    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, plainFlaky, failsOnce, badData].map((step) => [step.name, toActivity(step, services)])) },
     runWorkflows: true,
   });
   const running = worker.run();
@@ -112,6 +140,9 @@ async function main() {
         await handle.executeUpdate(retryStepUpdate, { args: [{ step: 'fetch', reason: 'try again' }] });
         await waitFor(async () => (await handle.query(runStateQuery)).steps[0]?.round === 2 && (await stepStatus('fetch')) === 'awaiting_operator');
         await handle.executeUpdate(skipStepUpdate, { args: [{ step: 'fetch', reason: 'give up' }] });
+      } else if (name === 'plain-steps') {
+        await waitFor(async () => (await stepStatus('once')) === 'awaiting_operator');
+        await handle.executeUpdate(retryStepUpdate, { args: [{ step: 'once', reason: 'try again' }] });
       } else if (name === 'approve') {
         await waitFor(async () => (await stepStatus('ship')) === 'awaiting_approval');
         await handle.executeUpdate(approveStepUpdate, { args: [{ step: 'ship', by: 'alice', reason: 'looks right' }] });
