@@ -56,7 +56,7 @@ export function guardStep<T>(options: StepGuardOptions, run: (progress: () => vo
         // once, not a turn later (each promise costs a light step time).
         let running: Promise<T>;
         try {
-          running = run(() => (lastProgress = Date.now()));
+          running = Promise.resolve(run(() => (lastProgress = Date.now())));
         } catch (error) {
           running = Promise.reject(error);
         }
