@@ -29,9 +29,10 @@ export async function bareLocalChain(steps: number): Promise<number> {
  */
 export async function sameWorkChain(steps: number, light: boolean, context: Omit<RunContext, 'step' | 'temporalRunId'>): Promise<number> {
   const run = light ? localStep.noop : remoteStep.noop;
+  const temporalRunId = workflowInfo().runId;
   let previous: JsonValue = null;
   for (let i = 0; i < steps; i++) {
-    const step: StepInput = { run: { ...context, temporalRunId: workflowInfo().runId, step: `s${i}` }, config: {}, upstream: i === 0 ? {} : { [`s${i - 1}`]: previous } };
+    const step: StepInput = { run: { ...context, temporalRunId, step: `s${i}` }, config: {}, upstream: i === 0 ? {} : { [`s${i - 1}`]: previous } };
     previous = await run(step);
   }
   return steps;

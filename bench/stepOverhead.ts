@@ -10,6 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { DIRECT_STARTER } from '../lib/auth/runAuthority';
 import { compile, definePipeline } from '../lib/dsl';
+import { runWorkflowId } from '../lib/runIds';
 import { config } from '../lib/config';
 import { startRun } from '../lib/runs/startRun';
 import { connectClient } from '../lib/temporal';
@@ -61,7 +62,7 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
         const bare: number[] = [];
         const sameWork: number[] = [];
         // The context Cairn gives each step of this pipeline (lib/dsl/stepIo RunContext).
-        const context = { runId: `cairn:${pipeline.id}:bench:same-work`, pipeline: pipeline.id, specHash: compile(pipeline, {}).spec.hash, trigger: 'bench', params: {}, logicalDate: new Date().toISOString(), startedBy: DIRECT_STARTER, attempt: 1 };
+        const context = { runId: runWorkflowId(pipeline.id, 'bench'), pipeline: pipeline.id, specHash: compile(pipeline, {}).spec.hash, trigger: 'bench', params: {}, logicalDate: new Date().toISOString(), startedBy: DIRECT_STARTER, attempt: 1 };
         const timeCairn = async () => {
           const t0 = performance.now();
           await (await startRun(client, { pipeline, trigger: 'bench', taskQueue: TASK_QUEUE })).handle.result();

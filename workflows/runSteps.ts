@@ -162,10 +162,10 @@ interface PlainStart {
 function startPlainStep(run: RunState, step: StepSpec, context: StepContext): PlainStart | undefined {
   if (step.map || step.approval || step.activity === 'deploy' || (step.cache && context.cache !== 'off') || (context.reuse && step.name in context.reuse.outputs)) return undefined;
   const input = stepInput(run, step, context);
-  if (!('run' in input) || jsonBytes(input) > MAX_WORKFLOW_PAYLOAD_BYTES) return undefined;
+  if (!('run' in input) || oversizedInput(step, input)) return undefined;
   const state = stepState(run, step.name);
   markRunning(state, new Date());
-  const executions: Executions = { attempt: 1, execution: 0, infrastructureRetries: 0 };
+  const executions = newRound();
   return { state, input, executions, execution: nextExecution(step, state, input, activityIdPrefix(context), executions) };
 }
 
@@ -392,6 +392,21 @@ interface Executions {
   infrastructureRetries: number;
 }
 
+/** A round before its first execution. */
+function newRound(): Executions {
+  return { attempt: 1, execution: 0, infrastructureRetries: 0 };
+}
+
+/** The failure of a step whose input is too large for a Temporal payload, naming its size; null when it fits. */
+function oversizedInput(step: StepSpec, input: StepInput): ApplicationFailure | null {
+  const inputBytes = jsonBytes(input);
+  if (inputBytes <= MAX_WORKFLOW_PAYLOAD_BYTES) return null;
+  return ApplicationFailure.nonRetryable(
+    `step '${step.name}' cannot start: its input (config and upstream outputs) is ${inputBytes} bytes, over the ${MAX_WORKFLOW_PAYLOAD_BYTES}-byte limit of a Temporal payload`,
+    'PayloadTooLarge',
+  );
+}
+
 /** Starts the round's next execution: the activity's own promise. */
 function nextExecution(step: StepSpec, state: StepState, input: StepInput, idPrefix: string, executions: Executions): Promise<JsonValue> {
   executions.execution += 1;
@@ -439,19 +454,14 @@ async function retryAfterFailedExecution(run: RunState, step: StepSpec, state: S
  */
 async function executeStep(run: RunState, step: StepSpec, state: StepState, input: StepInput, idPrefix: string, executions?: Executions): Promise<JsonValue | null> {
   if (!executions) {
-    const inputBytes = jsonBytes(input);
-    if (inputBytes > MAX_WORKFLOW_PAYLOAD_BYTES) {
-      throw ApplicationFailure.nonRetryable(
-        `step '${step.name}' cannot start: its input (config and upstream outputs) is ${inputBytes} bytes, over the ${MAX_WORKFLOW_PAYLOAD_BYTES}-byte limit of a Temporal payload`,
-        'PayloadTooLarge',
-      );
-    }
+    const oversized = oversizedInput(step, input);
+    if (oversized) throw oversized;
     if (!patched(STEP_ATTEMPTS_PATCH)) {
       state.activityId = stepActivityId(step.name, state.round, 1); // no map existed before this patch
       return (await activityFor(step, state.activityId, step.retry.maximumAttempts)(input)) ?? null;
     }
   }
-  const round = executions ?? { attempt: 1, execution: 0, infrastructureRetries: 0 };
+  const round = executions ?? newRound();
   for (;;) {
     try {
       return (await nextExecution(step, state, input, idPrefix, round)) ?? null;
