@@ -19,12 +19,14 @@ export function freshBundle(dir, root, entryName = 'main.js') {
     const built = statSync(entry).mtimeMs;
     const { inputs } = JSON.parse(readFileSync(new URL('inputs.json', dir), 'utf8'));
     const sources = inputs.map((input) => ({ input, stat: statSync(new URL(input, root), { throwIfNoEntry: false }) }));
-    if (sources.some(({ stat }) => stat && stat.mtimeMs > built)) return undefined;
-    if (sources.every(({ stat }) => stat)) return entry;
-    // Some sources gone: an installed package when every TypeScript source is (it ships dist/ without
-    // them), else a checkout where a file was deleted, so the bundle is stale.
+    // Every TypeScript source gone: an installed package (npm, an image), which ships the bundle
+    // without them. Its files' times say nothing about freshness (an image build copies the bundle
+    // from one cached layer and a plain-JS input from a newer one), so the bundle is used as it is.
     const typescript = sources.filter(({ input }) => input.endsWith('.ts'));
-    return typescript.length > 0 && typescript.every(({ stat }) => !stat) ? entry : undefined;
+    if (typescript.length > 0 && typescript.every(({ stat }) => !stat)) return entry;
+    if (sources.some(({ stat }) => stat && stat.mtimeMs > built)) return undefined;
+    // Some sources gone in a checkout: a file was deleted, so the bundle is stale.
+    return sources.every(({ stat }) => stat) ? entry : undefined;
   } catch {
     return undefined;
   }
