@@ -1,11 +1,14 @@
 /**
  * peers: the same N-step no-op chain in Cairn (regular steps, on the dev server as `cairn dev` starts
- * it), in Prefect (its ephemeral API, as a user tries it without a server) and in Dagster (in process),
- * interleaved round by round. Prefect and Dagster come from PyPI into a private venv (bench/peersVenv.ts). Per-step time = a run's wall time / N; the marginal cost of a step =
- * (median at N=50 - median at N=10) / 40, which leaves out each tool's fixed cost per run.
+ * it), in Prefect (its ephemeral API, as a user tries it without a server), in Dagster (in process)
+ * and in Airflow (`dag.test()`, what `airflow dags test` runs), interleaved round by round. The peers
+ * come from PyPI into private venvs (bench/peersVenv.ts); Airflow's metadata database (SQLite, its
+ * default) is migrated once before the rounds, as `airflow db migrate` would be. Per-step time = a
+ * run's wall time / N; the marginal cost of a step = (median at N=50 - median at N=10) / 40, which
+ * leaves out each tool's fixed cost per run.
  * Cold start, once per round and tool: a fresh process from its spawn to its first finished 10-step
- * run (Cairn starting its own dev server and worker, bench/coldStartOnce.ts; Prefect and Dagster
- * importing themselves and running the chain once).
+ * run (Cairn starting its own dev server and worker, bench/coldStartOnce.ts; each peer importing
+ * itself and running the chain once).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +24,7 @@ import { resolveTemporalCli, startDevServer } from '../lib/temporalDevServer';
 import { bareAndCairnWorker } from './bareWorker';
 import { percentile, round } from './stats';
 import { chain } from './stepOverhead';
-import { PEER_PACKAGES, peersPython } from './peersVenv';
+import { AIRFLOW_PACKAGES, airflowPython, PEER_PACKAGES, peersPython } from './peersVenv';
 
 const CHAINS = fileURLToPath(new URL('./peers/chains.py', import.meta.url));
 const COLD_START = fileURLToPath(new URL('./coldStartOnce.ts', import.meta.url));
@@ -29,22 +32,35 @@ const COLD_STEPS = 10;
 const SIZES = [10, 50];
 const ROUNDS = 3;
 const RUNS_PER_ROUND = 3;
-const TOOLS = ['cairn', 'prefect', 'dagster'] as const;
+const AIRFLOW_DAGS = fileURLToPath(new URL('./peers/airflow_dags', import.meta.url));
+const PEERS = ['prefect', 'dagster', 'airflow'] as const;
+const TOOLS = ['cairn', ...PEERS] as const;
 type Tool = (typeof TOOLS)[number];
+type Peer = (typeof PEERS)[number];
 
-
-/** Prefect and Dagster keep their state under `home` (a temporary directory), and Prefect logs warnings only. */
+/** The peers keep their state under `home` (a temporary directory) and log warnings only. */
 function peerEnv(home: string): NodeJS.ProcessEnv {
-  return { ...process.env, PREFECT_HOME: join(home, 'prefect'), PREFECT_LOGGING_LEVEL: 'WARNING', DAGSTER_HOME: join(home, 'dagster') };
+  return {
+    ...process.env,
+    PREFECT_HOME: join(home, 'prefect'),
+    PREFECT_LOGGING_LEVEL: 'WARNING',
+    DAGSTER_HOME: join(home, 'dagster'),
+    AIRFLOW_HOME: join(home, 'airflow'),
+    AIRFLOW__CORE__DAGS_FOLDER: AIRFLOW_DAGS,
+    AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
+    AIRFLOW__LOGGING__LOGGING_LEVEL: 'WARNING',
+  };
 }
 
 /** One round of a Python tool in a fresh process: its first run (cold) and the next runs' wall times. */
-function runPeer(python: string, tool: 'prefect' | 'dagster', steps: number, home: string): { cold: number; seconds: number[] } {
-  const out = execFileSync(python, [CHAINS, tool, String(steps), String(RUNS_PER_ROUND)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: peerEnv(home),
-  });
+function runPeer(python: string, tool: Peer, steps: number, home: string): { cold: number; seconds: number[] } {
+  let out: string;
+  try {
+    out = execFileSync(python, [CHAINS, tool, String(steps), String(RUNS_PER_ROUND)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: peerEnv(home), maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    throw new Error(`${tool} failed running its ${steps}-step chain: ${stderr.slice(-1_000)}`, { cause: error });
+  }
   const line = out.split('\n').find((l) => l.startsWith('{"tool"'));
   if (!line) throw new Error(`${tool} printed no result: ${out.slice(-500)}`);
   return JSON.parse(line) as { cold: number; seconds: number[] };
@@ -67,18 +83,21 @@ function secondsToResult(command: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 export async function peers(): Promise<string> {
-  const python = peersPython();
+  const pythons: Record<Peer, string> = { prefect: peersPython(), dagster: peersPython(), airflow: airflowPython() };
   logger.level = 'warn'; // one line per step would measure the terminal
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const home = mkdtempSync(join(tmpdir(), 'cairn-bench-peers-'));
+  // Airflow's set-up, done once by its users too (`airflow standalone` does it first): not timed.
+  execFileSync(pythons.airflow, ['-m', 'airflow', 'db', 'migrate'], { stdio: 'ignore', env: peerEnv(home) });
   const server = await startDevServer({ cliPath: resolveTemporalCli(config().TEMPORAL_CLI_PATH), port: 'any' });
   const connection = await NativeConnection.connect({ address: server.address });
   const taskQueue = 'bench-peers';
   const worker = await bareAndCairnWorker(connection, taskQueue);
   const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
-  const seconds: Record<Tool, Record<number, number[]>> = { cairn: { 10: [], 50: [] }, prefect: { 10: [], 50: [] }, dagster: { 10: [], 50: [] } };
-  const cold: Record<'prefect' | 'dagster', number[]> = { prefect: [], dagster: [] };
-  const coldProcess: Record<Tool, number[]> = { cairn: [], prefect: [], dagster: [] };
+  const bySize = () => Object.fromEntries(SIZES.map((steps) => [steps, [] as number[]]));
+  const seconds = Object.fromEntries(TOOLS.map((tool) => [tool, bySize()])) as Record<Tool, Record<number, number[]>>;
+  const cold = Object.fromEntries(PEERS.map((tool) => [tool, [] as number[]])) as Record<Peer, number[]>;
+  const coldProcess = Object.fromEntries(TOOLS.map((tool) => [tool, [] as number[]])) as Record<Tool, number[]>;
   try {
     await worker.runUntil(async () => {
       const runCairn = async (steps: number) => {
@@ -89,10 +108,10 @@ export async function peers(): Promise<string> {
       for (const steps of SIZES) await runCairn(steps); // warm-up: worker caches, sticky queues
       for (let round = 0; round < ROUNDS; round++) {
         coldProcess.cairn.push(await secondsToResult(process.execPath, ['--import', 'tsx', COLD_START, String(COLD_STEPS)], process.env));
-        for (const tool of ['prefect', 'dagster'] as const) coldProcess[tool].push(await secondsToResult(python, [CHAINS, tool, String(COLD_STEPS), '0'], peerEnv(home)));
+        for (const tool of PEERS) coldProcess[tool].push(await secondsToResult(pythons[tool], [CHAINS, tool, String(COLD_STEPS), '0'], peerEnv(home)));
         for (const steps of SIZES) {
-          for (const tool of ['prefect', 'dagster'] as const) {
-            const result = runPeer(python, tool, steps, home);
+          for (const tool of PEERS) {
+            const result = runPeer(pythons[tool], tool, steps, home);
             cold[tool].push(result.cold);
             seconds[tool][steps]!.push(...result.seconds);
           }
@@ -108,7 +127,7 @@ export async function peers(): Promise<string> {
   }
   const median = (xs: number[]) => percentile(xs, 50);
   const figures: string[] = [];
-  console.log(`N-step no-op chain, ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs per size, interleaved; 2 cores (${PEER_PACKAGES.join(', ')})`);
+  console.log(`N-step no-op chain, ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs per size, interleaved; 2 cores (${[...PEER_PACKAGES, ...AIRFLOW_PACKAGES].join(', ')})`);
   const cairnMarginal = ((median(seconds.cairn[50]!) - median(seconds.cairn[10]!)) / 40) * 1000;
   for (const tool of TOOLS) {
     const perStep = (steps: number) => (median(seconds[tool][steps]!) / steps) * 1000;

@@ -1,10 +1,12 @@
-"""The same N-step no-op chain in Prefect and Dagster, for `npm run bench -- peers`.
+"""The same N-step no-op chain in Prefect, Dagster and Airflow, for `npm run bench -- peers`.
 
     python chains.py <tool> <steps> <runs>
 
 Prints one JSON line: the wall time of each run in seconds (the first run, which starts the tool's
 own machinery, reported apart as `cold`). Prefect runs with its ephemeral API (its default without a
-server); Dagster in process (`execute_in_process`), as a user would try either on one machine."""
+server); Dagster in process (`execute_in_process`); Airflow with `dag.test()` (what `airflow dags
+test` runs: in process, against its metadata database, which the benchmark migrates beforehand), as
+a user would try each on one machine. Airflow's chains are in airflow_dags/chain_dags.py."""
 
 from __future__ import annotations
 
@@ -50,9 +52,31 @@ def dagster_chain(steps: int):
     return lambda: chain.execute_in_process(raise_on_error=True)
 
 
+def airflow_chain(steps: int):
+    import importlib.util
+    import os
+
+    # The DAG file the benchmark put Airflow's DAGs folder on (dag.test() reads the folder itself).
+    path = os.path.join(os.environ["AIRFLOW__CORE__DAGS_FOLDER"], "chain_dags.py")
+    spec = importlib.util.spec_from_file_location("chain_dags", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    chain = module.CHAINS[steps]
+
+    def run():
+        dag_run = chain.test()
+        if dag_run is None or dag_run.state != "success":
+            raise RuntimeError(f"airflow: {chain.dag_id} ended {dag_run.state if dag_run else 'without a run'}")
+
+    return run
+
+
+CHAIN_BUILDERS = {"prefect": prefect_chain, "dagster": dagster_chain, "airflow": airflow_chain}
+
+
 def main() -> None:
     tool, steps, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    run = prefect_chain(steps) if tool == "prefect" else dagster_chain(steps)
+    run = CHAIN_BUILDERS[tool](steps)
     times = []
     for _ in range(runs + 1):
         t0 = time.perf_counter()
