@@ -49,6 +49,8 @@ function peerEnv(home: string): NodeJS.ProcessEnv {
     AIRFLOW__CORE__DAGS_FOLDER: AIRFLOW_DAGS,
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__LOGGING__LOGGING_LEVEL: 'WARNING',
+    // Airflow's chains are DAGs declared ahead (bench/peers/airflow_dags), one per size measured.
+    CAIRN_BENCH_CHAIN_SIZES: [...new Set([...SIZES, COLD_STEPS])].join(','),
   };
 }
 

@@ -2,15 +2,17 @@
 
 Airflow's `dag.test()` (what `airflow dags test` runs) reads DAGs from its DAGs folder into its
 metadata database before each run, so the chains live in a DAG file of their own, in the folder the
-benchmark points AIRFLOW__CORE__DAGS_FOLDER at, and chains.py runs them from here."""
+benchmark points AIRFLOW__CORE__DAGS_FOLDER at, and chains.py runs them from here. The sizes come
+from CAIRN_BENCH_CHAIN_SIZES, which the benchmark sets from its own list."""
 
 from __future__ import annotations
 
 import datetime
+import os
 
 from airflow.sdk import dag, task
 
-SIZES = (10, 50)
+SIZES = tuple(int(size) for size in os.environ.get("CAIRN_BENCH_CHAIN_SIZES", "10,50").split(","))
 
 
 @task
