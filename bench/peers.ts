@@ -1,11 +1,13 @@
 /**
  * peers: the same N-step no-op chain in Cairn (regular steps, on the dev server as `cairn dev` starts
  * it), in Prefect (its ephemeral API, as a user tries it without a server), in Dagster (in process)
- * and in Airflow (`dag.test()`, what `airflow dags test` runs), interleaved round by round. The peers
- * come from PyPI into private venvs (bench/peersVenv.ts); Airflow's metadata database (SQLite, its
- * default) is migrated once before the rounds, as `airflow db migrate` would be. Per-step time = a
- * run's wall time / N; the marginal cost of a step = (median at N=50 - median at N=10) / 40, which
- * leaves out each tool's fixed cost per run.
+ * and with its default multiprocess executor (a process per step), and in Airflow (`dag.test()`,
+ * what `airflow dags test` runs), interleaved round by round. The peers come from PyPI into private
+ * venvs (bench/peersVenv.ts); Airflow's metadata database (SQLite, its default) is migrated once
+ * before the rounds, as `airflow db migrate` would be. Per-step time = a run's wall time / N; the
+ * marginal cost of a step = (median at the longer chain - median at the shorter) / their difference
+ * in steps (N=50 and 10; 10 and 5 for the multiprocess executor, see PLAN), which leaves out each
+ * tool's fixed cost per run.
  * Cold start, once per round and tool: a fresh process from its spawn to its first finished 10-step
  * run (Cairn starting its own dev server and worker, bench/coldStartOnce.ts; each peer importing
  * itself and running the chain once).
@@ -29,14 +31,25 @@ import { AIRFLOW_PACKAGES, airflowPython, PEER_PACKAGES, peersPython } from './p
 const CHAINS = fileURLToPath(new URL('./peers/chains.py', import.meta.url));
 const COLD_START = fileURLToPath(new URL('./coldStartOnce.ts', import.meta.url));
 const COLD_STEPS = 10;
-const SIZES = [10, 50];
 const ROUNDS = 3;
-const RUNS_PER_ROUND = 3;
 const AIRFLOW_DAGS = fileURLToPath(new URL('./peers/airflow_dags', import.meta.url));
-const PEERS = ['prefect', 'dagster', 'airflow'] as const;
+const PEERS = ['prefect', 'dagster', 'airflow', 'dagster-multiprocess'] as const;
 const TOOLS = ['cairn', ...PEERS] as const;
 type Tool = (typeof TOOLS)[number];
 type Peer = (typeof PEERS)[number];
+
+/**
+ * Each tool's two chain lengths (the marginal cost of a step is the difference of their medians over
+ * the difference of their lengths) and its runs per round and size. Dagster's multiprocess executor
+ * starts a Python process per step (about 1.4 s each here), so it runs 5 and 10 steps once per round.
+ */
+const PLAN: Record<Tool, { sizes: readonly [number, number]; runsPerRound: number }> = {
+  cairn: { sizes: [10, 50], runsPerRound: 3 },
+  prefect: { sizes: [10, 50], runsPerRound: 3 },
+  dagster: { sizes: [10, 50], runsPerRound: 3 },
+  airflow: { sizes: [10, 50], runsPerRound: 3 },
+  'dagster-multiprocess': { sizes: [5, 10], runsPerRound: 1 },
+};
 
 /** The peers keep their state under `home` (a temporary directory) and log warnings only. */
 function peerEnv(home: string): NodeJS.ProcessEnv {
@@ -50,7 +63,7 @@ function peerEnv(home: string): NodeJS.ProcessEnv {
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__LOGGING__LOGGING_LEVEL: 'WARNING',
     // Airflow's chains are DAGs declared ahead (bench/peers/airflow_dags), one per size measured.
-    CAIRN_BENCH_CHAIN_SIZES: [...new Set([...SIZES, COLD_STEPS])].join(','),
+    CAIRN_BENCH_CHAIN_SIZES: [...new Set([...PLAN.airflow.sizes, COLD_STEPS])].join(','),
   };
 }
 
@@ -58,7 +71,7 @@ function peerEnv(home: string): NodeJS.ProcessEnv {
 function runPeer(python: string, tool: Peer, steps: number, home: string): { cold: number; seconds: number[] } {
   let out: string;
   try {
-    out = execFileSync(python, [CHAINS, tool, String(steps), String(RUNS_PER_ROUND)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: peerEnv(home), maxBuffer: 64 * 1024 * 1024 });
+    out = execFileSync(python, [CHAINS, tool, String(steps), String(PLAN[tool].runsPerRound)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: peerEnv(home), maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     throw new Error(`${tool} failed running its ${steps}-step chain: ${stderr.slice(-1_000)}`, { cause: error });
@@ -85,7 +98,7 @@ function secondsToResult(command: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 export async function peers(): Promise<string> {
-  const pythons: Record<Peer, string> = { prefect: peersPython(), dagster: peersPython(), airflow: airflowPython() };
+  const pythons: Record<Peer, string> = { prefect: peersPython(), dagster: peersPython(), airflow: airflowPython(), 'dagster-multiprocess': peersPython() };
   logger.level = 'warn'; // one line per step would measure the terminal
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const home = mkdtempSync(join(tmpdir(), 'cairn-bench-peers-'));
@@ -96,8 +109,7 @@ export async function peers(): Promise<string> {
   const taskQueue = 'bench-peers';
   const worker = await bareAndCairnWorker(connection, taskQueue);
   const client = await connectClient({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
-  const bySize = () => Object.fromEntries(SIZES.map((steps) => [steps, [] as number[]]));
-  const seconds = Object.fromEntries(TOOLS.map((tool) => [tool, bySize()])) as Record<Tool, Record<number, number[]>>;
+  const seconds = Object.fromEntries(TOOLS.map((tool) => [tool, Object.fromEntries(PLAN[tool].sizes.map((steps) => [steps, [] as number[]]))])) as Record<Tool, Record<number, number[]>>;
   const cold = Object.fromEntries(PEERS.map((tool) => [tool, [] as number[]])) as Record<Peer, number[]>;
   const coldProcess = Object.fromEntries(TOOLS.map((tool) => [tool, [] as number[]])) as Record<Tool, number[]>;
   try {
@@ -107,17 +119,19 @@ export async function peers(): Promise<string> {
         await (await startRun(client, { pipeline: chain(steps, false), trigger: 'bench', taskQueue })).handle.result();
         return (performance.now() - t0) / 1000;
       };
-      for (const steps of SIZES) await runCairn(steps); // warm-up: worker caches, sticky queues
+      for (const steps of PLAN.cairn.sizes) await runCairn(steps); // warm-up: worker caches, sticky queues
       for (let round = 0; round < ROUNDS; round++) {
         coldProcess.cairn.push(await secondsToResult(process.execPath, ['--import', 'tsx', COLD_START, String(COLD_STEPS)], process.env));
         for (const tool of PEERS) coldProcess[tool].push(await secondsToResult(pythons[tool], [CHAINS, tool, String(COLD_STEPS), '0'], peerEnv(home)));
-        for (const steps of SIZES) {
+        for (const size of [0, 1] as const) {
           for (const tool of PEERS) {
+            const steps = PLAN[tool].sizes[size];
             const result = runPeer(pythons[tool], tool, steps, home);
             cold[tool].push(result.cold);
             seconds[tool][steps]!.push(...result.seconds);
           }
-          for (let i = 0; i < RUNS_PER_ROUND; i++) seconds.cairn[steps]!.push(await runCairn(steps));
+          const steps = PLAN.cairn.sizes[size];
+          for (let i = 0; i < PLAN.cairn.runsPerRound; i++) seconds.cairn[steps]!.push(await runCairn(steps));
         }
       }
     });
@@ -128,18 +142,23 @@ export async function peers(): Promise<string> {
     rmSync(home, { recursive: true, force: true });
   }
   const median = (xs: number[]) => percentile(xs, 50);
+  const marginalMs = (tool: Tool) => {
+    const [small, large] = PLAN[tool].sizes;
+    return ((median(seconds[tool][large]!) - median(seconds[tool][small]!)) / (large - small)) * 1000;
+  };
   const figures: string[] = [];
-  console.log(`N-step no-op chain, ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs per size, interleaved; 2 cores (${[...PEER_PACKAGES, ...AIRFLOW_PACKAGES].join(', ')})`);
-  const cairnMarginal = ((median(seconds.cairn[50]!) - median(seconds.cairn[10]!)) / 40) * 1000;
+  console.log(`N-step no-op chain, ${ROUNDS} rounds, interleaved; 2 cores (${[...PEER_PACKAGES, ...AIRFLOW_PACKAGES].join(', ')})`);
   for (const tool of TOOLS) {
+    const { sizes, runsPerRound } = PLAN[tool];
     const perStep = (steps: number) => (median(seconds[tool][steps]!) / steps) * 1000;
-    const marginal = ((median(seconds[tool][50]!) - median(seconds[tool][10]!)) / 40) * 1000;
+    const marginal = marginalMs(tool);
     const firstRun = tool === 'cairn' ? '' : `; the first run in a fresh process ${median(cold[tool]).toFixed(2)} s (its own start-up included)`;
     console.log(
-      `  ${tool.padEnd(8)} per step: N=10 ${perStep(10).toFixed(1)} ms, N=50 ${perStep(50).toFixed(1)} ms | marginal ${marginal.toFixed(1)} ms/step` +
-        `${tool === 'cairn' ? '' : ` (Cairn's ${round(cairnMarginal / marginal)}x)`} | a 10-step run ${median(seconds[tool][10]!).toFixed(2)} s${firstRun}`,
+      `  ${tool.padEnd(20)} per step: ${sizes.map((steps) => `N=${steps} ${perStep(steps).toFixed(1)} ms`).join(', ')} (${runsPerRound} run(s) a round) | marginal ${marginal.toFixed(1)} ms/step` +
+        `${tool === 'cairn' ? '' : ` (Cairn's ${Number((marginalMs('cairn') / marginal).toPrecision(2))}x)`} | a ${sizes[0]}-step run ${median(seconds[tool][sizes[0]]!).toFixed(2)} s${firstRun}`,
     );
-    figures.push(`${tool}_n10_ms=${round(perStep(10))} ${tool}_n50_ms=${round(perStep(50))} ${tool}_marginal_ms=${round(marginal)} ${tool}_cold_process_s=${round(median(coldProcess[tool]))}`);
+    const key = tool.replace('-', '_');
+    figures.push(`${sizes.map((steps) => `${key}_n${steps}_ms=${round(perStep(steps))}`).join(' ')} ${key}_marginal_ms=${round(marginal)} ${key}_cold_process_s=${round(median(coldProcess[tool]))}`);
   }
   console.log(`  from a process's spawn to its first finished ${COLD_STEPS}-step run (medians of ${ROUNDS}): ${TOOLS.map((tool) => `${tool} ${median(coldProcess[tool]).toFixed(2)} s`).join(', ')}`);
   return figures.join(' ');
