@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { isOutputRef, MAX_STEP_OUTPUT_BYTES, offloadLargeOutput, OUTPUT_INLINE_LIMIT_BYTES, resolveOutputs } from '../lib/artifacts/outputRef';
+import { isOutputRef, MAX_STEP_OUTPUT_BYTES, resolveOutputs, storeLargeOutput, travelsByReference } from '../lib/artifacts/outputRef';
 import { UNKNOWN_STARTER, verifyStep } from '../lib/auth/runAuthority';
 import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
@@ -94,7 +94,7 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
           ),
       );
       const checked = checkOutput(step, input.run.step, output);
-      const stored = checked.bytes > OUTPUT_INLINE_LIMIT_BYTES ? await offloadLargeOutput(checked.output, checked.json, services.artifacts) : checked.output;
+      const stored = travelsByReference(checked.bytes) ? await storeLargeOutput(checked.json, services.artifacts) : checked.output;
       outcome = 'succeeded';
       return stored;
     } catch (thrown) {

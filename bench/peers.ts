@@ -98,7 +98,8 @@ function secondsToResult(command: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 export async function peers(): Promise<string> {
-  const pythons: Record<Peer, string> = { prefect: peersPython(), dagster: peersPython(), airflow: airflowPython(), 'dagster-multiprocess': peersPython() };
+  const peersVenv = peersPython();
+  const pythons: Record<Peer, string> = { prefect: peersVenv, dagster: peersVenv, 'dagster-multiprocess': peersVenv, airflow: airflowPython() };
   logger.level = 'warn'; // one line per step would measure the terminal
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const home = mkdtempSync(join(tmpdir(), 'cairn-bench-peers-'));

@@ -63,21 +63,15 @@ async function measureOn(settings: 'default' | 'tuned'): Promise<Record<string, 
         const sameWork: number[] = [];
         // The context Cairn gives each step of this pipeline (lib/dsl/stepIo RunContext).
         const context = { runId: runWorkflowId(pipeline.id, 'bench'), pipeline: pipeline.id, specHash: compile(pipeline, {}).spec.hash, trigger: 'bench', params: {}, logicalDate: new Date().toISOString(), startedBy: DIRECT_STARTER, attempt: 1 };
-        const timeCairn = async () => {
+        /** Milliseconds per step of one run of `work`. */
+        const perStep = (work: () => Promise<unknown>) => async () => {
           const t0 = performance.now();
-          await (await startRun(client, { pipeline, trigger: 'bench', taskQueue: TASK_QUEUE })).handle.result();
+          await work();
           return (performance.now() - t0) / steps;
         };
-        const timeBare = async () => {
-          const t0 = performance.now();
-          await client.workflow.execute(light ? 'bareLocalChain' : 'bareChain', { taskQueue: TASK_QUEUE, workflowId: `bare-${steps}-${crypto.randomUUID()}`, args: [steps] });
-          return (performance.now() - t0) / steps;
-        };
-        const timeSameWork = async () => {
-          const t0 = performance.now();
-          await client.workflow.execute('sameWorkChain', { taskQueue: TASK_QUEUE, workflowId: `same-${steps}-${crypto.randomUUID()}`, args: [steps, light, context] });
-          return (performance.now() - t0) / steps;
-        };
+        const timeCairn = perStep(async () => (await startRun(client, { pipeline, trigger: 'bench', taskQueue: TASK_QUEUE })).handle.result());
+        const timeBare = perStep(() => client.workflow.execute(light ? 'bareLocalChain' : 'bareChain', { taskQueue: TASK_QUEUE, workflowId: `bare-${steps}-${crypto.randomUUID()}`, args: [steps] }));
+        const timeSameWork = perStep(() => client.workflow.execute('sameWorkChain', { taskQueue: TASK_QUEUE, workflowId: `same-${steps}-${crypto.randomUUID()}`, args: [steps, light, context] }));
         const sides = [
           { time: timeCairn, samples: cairn },
           { time: timeSameWork, samples: sameWork },

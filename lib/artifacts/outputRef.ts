@@ -23,11 +23,18 @@ export function isOutputRef(value: unknown): value is OutputRef {
   return typeof ref.$cairnOutput === 'string' && typeof ref.size === 'number' && Object.keys(ref).length === 2;
 }
 
-/** The output as it should travel: itself when small, else stored and referenced. `json` is its serialized form. */
-export async function offloadLargeOutput(output: JsonValue, json: string, artifacts: ArtifactStore): Promise<JsonValue> {
-  const bytes = Buffer.from(json);
-  if (bytes.byteLength <= OUTPUT_INLINE_LIMIT_BYTES) return output;
-  const ref = await artifacts.put(bytes, OUTPUT_MEDIA_TYPE);
+/** Whether an output of `bytes` (its JSON's size) travels as a reference instead of inline. */
+export function travelsByReference(bytes: number): boolean {
+  return bytes > OUTPUT_INLINE_LIMIT_BYTES;
+}
+
+/**
+ * Stores an output that travels by reference (see travelsByReference) and returns the reference.
+ * `json` is its serialized form. The caller decides from the size it has already measured, so a
+ * small output (most of them) costs no promise and no second encoding.
+ */
+export async function storeLargeOutput(json: string, artifacts: ArtifactStore): Promise<JsonValue> {
+  const ref = await artifacts.put(Buffer.from(json), OUTPUT_MEDIA_TYPE);
   return { $cairnOutput: ref.uri, size: ref.size } satisfies OutputRef;
 }
 
