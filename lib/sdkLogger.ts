@@ -12,9 +12,12 @@ export class PinoSdkLogger implements SdkLogger {
   constructor(private readonly target: Logger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    const pinoLevel = LEVELS[level];
+    // The SDK logs every activity's start and end at DEBUG: below the level, nothing is copied.
+    if (!this.target.isLevelEnabled(pinoLevel)) return;
     // The SDK tags entries with symbol keys (its timestamp); JSON has no place for them.
     const fields = meta ? Object.fromEntries(Object.entries(meta)) : {};
-    this.target[LEVELS[level]](fields, message);
+    this.target[pinoLevel](fields, message);
   }
   trace(message: string, meta?: LogMetadata): void {
     this.log('TRACE', message, meta);

@@ -44,6 +44,21 @@ describe("the Temporal SDK's logs through pino", () => {
     ]);
   });
 
+  it('leaves out what is below the logger\'s level without reading its metadata', () => {
+    const { lines, log } = capture();
+    log.level = 'info';
+    const sdk = new PinoSdkLogger(log);
+    const meta = {
+      get activityType(): string {
+        throw new Error('metadata read for a line below the level');
+      },
+    };
+    sdk.debug('Activity started', meta);
+    sdk.trace('polling', meta);
+    sdk.info('Worker state changed', { state: 'RUNNING' });
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([[30, 'Worker state changed']]);
+  });
+
   it("marks the SDK's lines and forwards Core's native ones from WARN", () => {
     const { lines, log } = capture();
     const options = sdkLogging(log);
