@@ -477,13 +477,19 @@ async function executeStep(run: RunState, step: StepSpec, state: StepState, inpu
  * workflow's loop around it gives it the same attempts, backoff and operator actions as any step.
  */
 function activityFor(step: StepSpec, activityId: string, maximumAttempts: number): (input: StepInput) => Promise<JsonValue> {
-  const retry = {
-    maximumAttempts,
-    initialInterval: step.retry.initialIntervalMs,
-    backoffCoefficient: step.retry.backoffCoefficient,
-    maximumInterval: step.retry.maximumIntervalMs,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  };
+  // One attempt per execution (the workflow counts them, STEP_ATTEMPTS_PATCH): the backoff and the
+  // non-retryable types would never be read, and each execution would carry them to the SDK, Core
+  // and, for an activity task, every scheduled event in the run's history.
+  const retry =
+    maximumAttempts === 1
+      ? { maximumAttempts }
+      : {
+          maximumAttempts,
+          initialInterval: step.retry.initialIntervalMs,
+          backoffCoefficient: step.retry.backoffCoefficient,
+          maximumInterval: step.retry.maximumIntervalMs,
+          nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+        };
   if (step.local) {
     const local = proxyLocalActivities<Record<string, (input: StepInput) => Promise<JsonValue>>>({
       summary: step.name,

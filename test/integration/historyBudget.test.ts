@@ -43,6 +43,24 @@ describe("a run's history stays within Temporal's limits", () => {
     });
   }
 
+  it("writes no retry settings Temporal would never use into a regular step's scheduled events", async () => {
+    // The workflow counts a step's attempts and classifies its failures itself: each execution is one
+    // activity attempt, so the backoff and the non-retryable types would be bytes in every event.
+    const pipeline = definePipeline({
+      id: 'budget-retry-settings',
+      params: z.object({}),
+      steps: [0, 1, 2].map((i) => ({ ...shapes['sequential regular'](i), retry: { attempts: 4, backoff: { initial: 10 } } })),
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    expect((await run.handle.result()).status).toBe('succeeded');
+    const scheduled = ((await run.handle.fetchHistory()).events ?? []).flatMap((event) => (event.activityTaskScheduledEventAttributes ? [event.activityTaskScheduledEventAttributes] : []));
+    expect(scheduled).toHaveLength(3);
+    for (const attributes of scheduled) {
+      expect(attributes.retryPolicy?.maximumAttempts).toBe(1);
+      expect(attributes.retryPolicy?.nonRetryableErrorTypes ?? []).toEqual([]);
+    }
+  });
+
   it('the step limit leaves room for every step to be retried twice', () => {
     expect(MAX_STEPS_PER_RUN * WORST_EVENTS_PER_STEP * 3).toBeLessThan(HISTORY_EVENT_LIMIT);
   });
