@@ -147,6 +147,7 @@ export async function peers(): Promise<string> {
     const [small, large] = PLAN[tool].sizes;
     return ((median(seconds[tool][large]!) - median(seconds[tool][small]!)) / (large - small)) * 1000;
   };
+  const cairnMarginal = marginalMs('cairn');
   const figures: string[] = [];
   console.log(`N-step no-op chain, ${ROUNDS} rounds, interleaved; 2 cores (${[...PEER_PACKAGES, ...AIRFLOW_PACKAGES].join(', ')})`);
   for (const tool of TOOLS) {
@@ -156,9 +157,9 @@ export async function peers(): Promise<string> {
     const firstRun = tool === 'cairn' ? '' : `; the first run in a fresh process ${median(cold[tool]).toFixed(2)} s (its own start-up included)`;
     console.log(
       `  ${tool.padEnd(20)} per step: ${sizes.map((steps) => `N=${steps} ${perStep(steps).toFixed(1)} ms`).join(', ')} (${runsPerRound} run(s) a round) | marginal ${marginal.toFixed(1)} ms/step` +
-        `${tool === 'cairn' ? '' : ` (Cairn's ${Number((marginalMs('cairn') / marginal).toPrecision(2))}x)`} | a ${sizes[0]}-step run ${median(seconds[tool][sizes[0]]!).toFixed(2)} s${firstRun}`,
+        `${tool === 'cairn' ? '' : ` (Cairn's ${Number((cairnMarginal / marginal).toPrecision(2))}x)`} | a ${sizes[0]}-step run ${median(seconds[tool][sizes[0]]!).toFixed(2)} s${firstRun}`,
     );
-    const key = tool.replace('-', '_');
+    const key = tool.replaceAll('-', '_');
     figures.push(`${sizes.map((steps) => `${key}_n${steps}_ms=${round(perStep(steps))}`).join(' ')} ${key}_marginal_ms=${round(marginal)} ${key}_cold_process_s=${round(median(coldProcess[tool]))}`);
   }
   console.log(`  from a process's spawn to its first finished ${COLD_STEPS}-step run (medians of ${ROUNDS}): ${TOOLS.map((tool) => `${tool} ${median(coldProcess[tool]).toFixed(2)} s`).join(', ')}`);
