@@ -21,9 +21,15 @@ export function instanceProblems(model: Pick<ModelDescription, 'features'>, inst
       }
       const value = row[feature.name];
       if (value === null) continue;
-      if (feature.kind === 'numeric' && (typeof value !== 'number' || !Number.isFinite(value))) problems.push({ path, message: `expected a finite number, got ${JSON.stringify(value)}` });
-      if (feature.kind === 'categorical' && typeof value !== 'string' && typeof value !== 'boolean') problems.push({ path, message: `expected text, got ${JSON.stringify(value)}` });
+      if (feature.kind === 'numeric' && (typeof value !== 'number' || !Number.isFinite(value))) problems.push({ path, message: `expected a finite number, got ${shown(value)}` });
+      if (feature.kind === 'categorical' && typeof value !== 'string' && typeof value !== 'boolean') problems.push({ path, message: `expected text, got ${shown(value)}` });
     }
   });
   return problems;
+}
+
+/** A sent value as an error names it: JSON, but Infinity as itself (JSON would say null) and at most 80 characters of it. */
+function shown(value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
