@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineStep } from '../lib/dsl/defineStep';
-import type { TabularFormat } from '../lib/data/formats';
+import type { CsvDialect, TabularFormat } from '../lib/data/formats';
 import { ingestStage, type IngestConfig } from '../lib/stages/ingest';
 import { formatOf } from '../lib/data/formatOf';
 import { assembleFeedbackDataset } from '../lib/data/feedbackDataset';
@@ -51,6 +51,11 @@ export async function acquire(
   return { path, format: formatOf(config.source, config.format), kind: 'file' };
 }
 
+/** A dialect as a log line says it: `delimiter ';', decimal ','`. */
+function dialectText(csv: CsvDialect): string {
+  return `delimiter ${csv.delimiter === '\t' ? 'tab' : `'${csv.delimiter}'`}, decimal '${csv.decimalSeparator}'`;
+}
+
 /**
  * ingest: reads CSV, Parquet or JSON lines from a file under a data root, an allowed URL or a named
  * PostgreSQL connection, and
@@ -71,12 +76,14 @@ export const ingest = defineStep({
       runtime.heartbeat({ phase: 'acquire' });
       const feedback = isFeedbackSource(config.source) ? await assembleFeedbackDataset(store.pool, runtime.artifacts, config.source, dir, new Date(), runtime.heartbeat) : undefined;
       const source = feedback ? { path: feedback.path, format: 'parquet' as const, kind: 'feedback' as const } : await acquire(config, dir, runtime.sources, runtime.heartbeat);
+      const csv = { ...(config.delimiter ? { delimiter: config.delimiter } : {}), ...(config.decimalSeparator ? { decimalSeparator: config.decimalSeparator } : {}) };
+      if (source.format !== 'csv' && Object.keys(csv).length > 0) throw new ConfigError(`delimiter and decimalSeparator apply to CSV only; this source is ${source.format}`);
       runtime.heartbeat({ phase: 'read', format: source.format });
-      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
+      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, csv);
       const dataset = ingested.dataset;
       const profile = redactProfile(ingested.profile, config.redactProfile);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
-      runtime.log.info(`read ${profile.rows} rows and ${profile.columns.length} columns (${source.kind}, ${source.format})`, { dataset: dataset.sha256 });
+      runtime.log.info(`read ${profile.rows} rows and ${profile.columns.length} columns (${source.kind}, ${source.format}${ingested.csv ? `, ${dialectText(ingested.csv)}` : ''})`, { dataset: dataset.sha256 });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
       await recordDataset(store.pool, dataset, profile, {
         kind: source.kind,
@@ -93,7 +100,7 @@ export const ingest = defineStep({
         profile: profileRef,
         rows: profile.rows,
         columns: profile.columns.map((c) => ({ name: c.name, type: c.type })),
-        source: { kind: source.kind, format: source.format },
+        source: { kind: source.kind, format: source.format, ...(ingested.csv ? { csv: ingested.csv } : {}) },
         ...(feedback ? { feedback: feedback.lineage } : {}),
       };
     } finally {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { DataError } from '../errors';
+import { unreadable } from './csvDialect';
 import { everyNth, ignoreProgress, type ReportProgress } from '../progress';
 
 /** Rows between two progress reports while a CSV is checked. */
@@ -12,12 +13,12 @@ const ROWS_PER_REPORT = 10_000;
  * file; this check makes such a file a DataError naming the line, and gives the row count that
  * the loaded table must match.
  */
-export async function checkCsvStructure(path: string, progress: ReportProgress = ignoreProgress): Promise<{ rows: number; columns: number }> {
+export async function checkCsvStructure(path: string, delimiter = ',', progress: ReportProgress = ignoreProgress): Promise<{ rows: number; columns: number }> {
   const counted = everyNth(progress, ROWS_PER_REPORT, (rows) => ({ phase: 'check-csv', rows }));
   let records = 0;
   let columns = 0;
   const source = createReadStream(path);
-  const parser = source.pipe(parse({ relax_column_count: false, skip_empty_lines: true, bom: true }));
+  const parser = source.pipe(parse({ delimiter, relax_column_count: false, skip_empty_lines: true, bom: true }));
   // pipe() does not forward a read error (a missing or unreadable file): hand it to the parser, whose loop below throws it.
   source.on('error', (error) => parser.destroy(error));
   try {
@@ -27,8 +28,9 @@ export async function checkCsvStructure(path: string, progress: ReportProgress =
       counted(records);
     }
   } catch (error) {
-    const e = error as Error & { lines?: number; code?: string };
-    if (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') throw new DataError(`cannot read '${path}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    const e = error as Error & { lines?: number };
+    const cannotRead = unreadable(path, error);
+    if (cannotRead) throw cannotRead;
     throw new DataError(`malformed CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}`);
   }
   if (records === 0) throw new DataError('the CSV file is empty: it has no header row');

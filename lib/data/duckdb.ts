@@ -2,7 +2,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
 import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
 import { checkCsvStructure } from './csvStructure';
-import type { TabularFormat } from './formats';
+import { sniffCsvDialect } from './csvDialect';
+import type { CsvDialect, TabularFormat } from './formats';
 
 /**
  * A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL).
@@ -47,16 +48,21 @@ export function sqlIdentifier(name: string): string {
 }
 
 
-/** Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where. */
-export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, progress: ReportProgress = ignoreProgress): Promise<void> {
-  const reader = {
-    // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected.
-    csv: `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', sample_size = -1, strict_mode = true)`,
-    parquet: `read_parquet(${sqlString(path)})`,
-    jsonl: `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`,
-    json: `read_json(${sqlString(path)}, format = 'array', sample_size = -1)`,
-  }[format];
-  const expected = format === 'csv' ? await checkCsvStructure(path, progress) : undefined;
+/**
+ * Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where.
+ * A CSV is read in the dialect `csv` states, the rest sniffed from the file; returns the dialect used.
+ */
+export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, progress: ReportProgress = ignoreProgress, csv: Partial<CsvDialect> = {}): Promise<CsvDialect | undefined> {
+  const dialect = format === 'csv' ? await sniffCsvDialect(path, csv) : undefined;
+  const reader = dialect
+    ? // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected.
+      `read_csv(${sqlString(path)}, header = true, delim = ${sqlString(dialect.delimiter)}, decimal_separator = ${sqlString(dialect.decimalSeparator)}, quote = '"', escape = '"', sample_size = -1, strict_mode = true)`
+    : {
+        parquet: `read_parquet(${sqlString(path)})`,
+        jsonl: `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`,
+        json: `read_json(${sqlString(path)}, format = 'array', sample_size = -1)`,
+      }[format as Exclude<TabularFormat, 'csv'>];
+  const expected = dialect ? await checkCsvStructure(path, dialect.delimiter, progress) : undefined;
   try {
     await connection.run(`CREATE TABLE data AS SELECT * FROM ${reader}`);
   } catch (error) {
@@ -66,4 +72,5 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
     const loaded = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM data')).getRowObjectsJS()[0]?.n);
     if (loaded !== expected.rows) throw new DataError(`the CSV has ${expected.rows} data rows but only ${loaded} could be read: check its quoting`);
   }
+  return dialect;
 }

@@ -4,12 +4,13 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import { DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { loadTable, sqlString, withDuckDb } from './duckdb';
-import type { TabularFormat } from './formats';
+import type { CsvDialect, TabularFormat } from './formats';
 import { profileTable, type Profile } from './profile';
 
 /**
- * The data path of ingest: reads a local file (strictly, for CSV), profiles it, and stores it as a
- * zstd-compressed Parquet artifact. `workDir` holds the temporary Parquet file.
+ * The data path of ingest: reads a local file (strictly, for CSV, in the dialect `csv` states or the
+ * file shows), profiles it, and stores it as a zstd-compressed Parquet artifact. `workDir` holds the
+ * temporary Parquet file.
  */
 export async function ingestFile(
   path: string,
@@ -17,14 +18,15 @@ export async function ingestFile(
   artifacts: ArtifactStore,
   workDir: string,
   progress: ReportProgress = ignoreProgress,
-): Promise<{ dataset: ArtifactRef; profile: Profile }> {
+  csv: Partial<CsvDialect> = {},
+): Promise<{ dataset: ArtifactRef; profile: Profile; csv?: CsvDialect }> {
   const parquet = join(workDir, 'dataset.parquet');
-  const profile = await withDuckDb(async (connection) => {
-    await loadTable(connection, path, format, progress);
+  const { profile, dialect } = await withDuckDb(async (connection) => {
+    const read = await loadTable(connection, path, format, progress, csv);
     const profiled = await profileTable(connection);
     if (profiled.rows === 0) throw new DataError('the source has no rows');
     await connection.run(`COPY data TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-    return profiled;
+    return { profile: profiled, dialect: read };
   }, progress);
-  return { dataset: await artifacts.putFile(parquet, 'application/vnd.apache.parquet'), profile };
+  return { dataset: await artifacts.putFile(parquet, 'application/vnd.apache.parquet'), profile, ...(dialect ? { csv: dialect } : {}) };
 }

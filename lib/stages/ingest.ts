@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../artifacts/artifactRef';
-import { TABULAR_FORMATS } from '../data/formats';
+import { CsvDialectSchema, TABULAR_FORMATS } from '../data/formats';
 import { FeedbackLineageSchema, feedbackSourceProblem, isFeedbackSource } from '../data/feedbackSource';
 import { defineStageContract } from './contract';
 
@@ -20,6 +20,10 @@ export const IngestConfigSchema = z.strictObject({
       if (problem) context.addIssue({ code: 'custom', message: problem });
     }),
   format: z.enum(TABULAR_FORMATS).optional(),
+  /** For CSV: the field delimiter; by default sniffed from the file's first lines (`,` `;` tab `|`). */
+  delimiter: CsvDialectSchema.shape.delimiter.optional(),
+  /** For CSV: `,` for numbers written `1,5`; by default sniffed (a comma only in a file not delimited by commas). */
+  decimalSeparator: CsvDialectSchema.shape.decimalSeparator.optional(),
   /** For sql: sources: one SELECT statement, run read-only. */
   query: z.string().min(1).optional(),
   /** For URLs: narrows the deployment's allow-list (CAIRN_ALLOW_HOSTS) for this step; it can never widen it. */
@@ -29,6 +33,9 @@ export const IngestConfigSchema = z.strictObject({
   maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
   maxRows: z.number().int().positive().default(10_000_000),
   timeoutMs: z.number().int().positive().default(300_000),
+}).refine((config) => !(config.delimiter === ',' && config.decimalSeparator === ','), {
+  message: 'a CSV delimited by commas cannot write decimals with a comma',
+  path: ['decimalSeparator'],
 });
 export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
@@ -42,7 +49,12 @@ export const ingestStage = defineStageContract({
     profile: ArtifactRefSchema,
     rows: z.number().int(),
     columns: z.array(z.object({ name: z.string(), type: z.string() })),
-    source: z.object({ kind: z.enum(['file', 'url', 'sql', 'feedback']), format: z.enum(TABULAR_FORMATS) }),
+    source: z.object({
+      kind: z.enum(['file', 'url', 'sql', 'feedback']),
+      format: z.enum(TABULAR_FORMATS),
+      /** For a CSV, the dialect it was read in (stated in the config or sniffed). */
+      csv: CsvDialectSchema.optional(),
+    }),
     /** For a feedback: source, what the dataset was assembled from. */
     feedback: FeedbackLineageSchema.optional(),
   }),

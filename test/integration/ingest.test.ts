@@ -140,6 +140,39 @@ describe('ingest from files', () => {
   });
 });
 
+describe('CSV dialects (a semicolon-delimited export was read as one column named "a;b;label")', () => {
+  const columnsOf = (output: IngestOutput) => output.columns.map((c) => `${c.name}:${c.type}`);
+
+  it('reads semicolons with decimal commas, tabs and pipes as the file writes them, and says which it read', async () => {
+    const european = await runIngest({ source: file('eu.csv', 'temp;wind;city;label\n1,5;3;"Köln; Altstadt";x\n-0,25;4;Paris;y\n12,0;;Wien;x\n') });
+    expect(columnsOf(european)).toEqual(['temp:DOUBLE', 'wind:BIGINT', 'city:VARCHAR', 'label:VARCHAR']);
+    expect((european as IngestOutput & { source: unknown }).source).toEqual({ kind: 'file', format: 'csv', csv: { delimiter: ';', decimalSeparator: ',' } });
+    const back = await withDuckDb(async (c) => (await c.runAndReadAll(`SELECT sum(temp) AS t, max(city) AS c FROM read_parquet(${sqlString(await artifacts.verifiedPath(european.dataset))})`)).getRowObjectsJS());
+    expect(back).toEqual([{ t: 13.25, c: 'Wien' }]);
+    const tabs = await runIngest({ source: file('readings.tsv', 'a\tb\tnote\n1\t2.5\tx, y\n3\t4.5\tz\n') });
+    expect(columnsOf(tabs)).toEqual(['a:BIGINT', 'b:DOUBLE', 'note:VARCHAR']);
+    expect(columnsOf(await runIngest({ source: file('pipes.txt', 'a|b\n1|2\n3|4\n') }))).toEqual(['a:BIGINT', 'b:BIGINT']);
+  });
+
+  it('keeps commas for a comma file whose text holds semicolons, and reads a one-column file', async () => {
+    const commas = await runIngest({ source: file('notes.csv', 'id,note\n1,"a;b;c"\n2,d;e\n') });
+    expect(columnsOf(commas)).toEqual(['id:BIGINT', 'note:VARCHAR']);
+    expect((commas as IngestOutput & { source: unknown }).source).toMatchObject({ csv: { delimiter: ',', decimalSeparator: '.' } });
+    expect(columnsOf(await runIngest({ source: file('single.csv', 'value\n1.5\n2.5\n') }))).toEqual(['value:DOUBLE']);
+  });
+
+  it('takes the dialect the config states over the sniffed one, and refuses one that cannot be', async () => {
+    // Sniffed, the decimal commas would be read as numbers; stated as points, they stay text.
+    const stated = await runIngest({ source: file('codes.csv', 'code;n\n1,5;1\n2,5;2\n'), decimalSeparator: '.' });
+    expect(columnsOf(stated)).toEqual(['code:VARCHAR', 'n:BIGINT']);
+    expect(columnsOf(await runIngest({ source: file('colons.csv', 'a:b\n1:2\n'), delimiter: ':' }))).toEqual(['a:BIGINT', 'b:BIGINT']);
+    await expect(runIngest({ source: file('x.csv', 'a,b\n1,2\n'), delimiter: ',', decimalSeparator: ',' })).rejects.toThrow(/decimalSeparator: a CSV delimited by commas cannot write decimals with a comma/);
+    await expect(runIngest({ source: file('y.csv', 'a,b\n1,2\n'), delimiter: '"' })).rejects.toThrow(/delimiter: a delimiter cannot be a double quote/);
+    await expect(runIngest({ source: file('z.csv', 'a,b\n1,2\n'), delimiter: ';;' })).rejects.toThrow(/delimiter: a delimiter is one character/);
+    await expect(runIngest({ source: file('events2.jsonl', '{"a": 1}\n'), delimiter: ';' })).rejects.toThrow('delimiter and decimalSeparator apply to CSV only; this source is jsonl');
+  });
+});
+
 describe('files only under the data roots (a reproduced read of any file through a run param)', () => {
   it('refuses a path outside the roots, a way out through .. or a symlink, without saying whether it exists', async () => {
     const roots = join(dir, 'roots');

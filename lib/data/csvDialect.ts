@@ -1,0 +1,88 @@
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { ConfigError, DataError } from '../errors';
+import type { CsvDialect } from './formats';
+
+/** What a dialect sniff reads of a file: enough for a hundred lines of most tables, never the whole file. */
+const SAMPLE_BYTES = 64 * 1024;
+/** Lines a sniff compares. */
+const SAMPLE_LINES = 100;
+/** The delimiters tried, in order of preference when two fit a sample equally well. */
+const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
+const DECIMAL_COMMA = /^[-+]?\d*,\d+$/;
+const DECIMAL_POINT = /^[-+]?\d*\.\d+$/;
+
+/**
+ * The CSV dialect of a file: what `given` states, the rest sniffed from its first lines. The
+ * delimiter is the candidate that splits every sampled line (quotes respected) into the same number
+ * of fields, the most fields winning; a file no candidate splits consistently is read with commas
+ * (tabs for `.tsv`), and the structure check then names its first bad line. Numbers are read with a
+ * decimal comma only in a file not delimited by commas whose sample writes decimals `1,5` and never
+ * `1.5`, as a spreadsheet set to such a locale exports them.
+ */
+export async function sniffCsvDialect(path: string, given: Partial<CsvDialect> = {}): Promise<CsvDialect> {
+  if (given.delimiter === ',' && given.decimalSeparator === ',') throw new ConfigError('a CSV delimited by commas cannot write decimals with a comma: set delimiter or decimalSeparator');
+  const sample = await readSample(path);
+  const delimiter = given.delimiter ?? bestDelimiter(sample) ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
+  const decimalSeparator = given.decimalSeparator ?? (delimiter === ',' ? '.' : decimalSeparatorOf(recordsOf(sample, delimiter) ?? []));
+  return { delimiter, decimalSeparator };
+}
+
+/** The first whole lines of the file (all of it when it is shorter than the sample), without a byte-order mark. */
+async function readSample(path: string): Promise<string> {
+  const file = await open(path).catch((error: unknown) => {
+    throw unreadable(path, error) ?? error;
+  });
+  try {
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, SAMPLE_BYTES, 0);
+    let text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    // A cut line (or a cut character) would miscount its fields.
+    if (bytesRead === SAMPLE_BYTES && text.includes('\n')) text = text.slice(0, text.lastIndexOf('\n') + 1);
+    return text;
+  } finally {
+    await file.close();
+  }
+}
+
+/** The sample's records split by `delimiter`, or undefined when its quoting does not parse that way. */
+function recordsOf(sample: string, delimiter: string): string[][] | undefined {
+  try {
+    return parse(sample, { delimiter, relax_column_count: true, skip_empty_lines: true, to_line: SAMPLE_LINES }) as string[][];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The candidate that splits every sampled record into the same number (above one) of fields, the most winning. */
+function bestDelimiter(sample: string): string | undefined {
+  let best: { delimiter: string; fields: number } | undefined;
+  for (const delimiter of CANDIDATE_DELIMITERS) {
+    const records = recordsOf(sample, delimiter);
+    const fields = records?.[0]?.length ?? 0;
+    if (fields < 2 || !records?.every((record) => record.length === fields)) continue;
+    if (!best || fields > best.fields) best = { delimiter, fields };
+  }
+  return best?.delimiter;
+}
+
+/** ',' when the data rows write decimals with a comma and never with a point. */
+function decimalSeparatorOf(records: string[][]): '.' | ',' {
+  let commas = 0;
+  for (const record of records.slice(1)) {
+    for (const field of record) {
+      const value = field.trim();
+      if (DECIMAL_POINT.test(value)) return '.';
+      if (DECIMAL_COMMA.test(value)) commas += 1;
+    }
+  }
+  return commas > 0 ? ',' : '.';
+}
+
+/** A file that cannot be read (missing, a directory, not permitted) as a DataError naming it; undefined for any other error. */
+export function unreadable(path: string, error: unknown): DataError | undefined {
+  const e = error as Error & { code?: string };
+  if (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') return new DataError(`cannot read '${path}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  return undefined;
+}
