@@ -61,17 +61,33 @@ function workerQueues(registry: Registry, pipelinesQueue: string) {
 
 /** Temporal (started unless one answers), workers for every queue, and the API: all of Cairn on one machine. */
 export async function startLocalStack(given: LocalStackOptions): Promise<LocalStack> {
+  // What has started so far, stopped in reverse if a later part fails to start: a stack that cannot
+  // start must not leave a dev server, workers or the store's lock behind in a process that never exits.
+  const started: (() => Promise<unknown>)[] = [];
+  const stopStarted = async () => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    return await startParts(given, started, stopStarted);
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
+}
+
+async function startParts(given: LocalStackOptions, started: (() => Promise<unknown>)[], stopStarted: () => Promise<void>): Promise<LocalStack> {
   // The API and the workers of this stack share a spec secret: runs are signed and checked even on a laptop.
   const options = { ...given, cfg: { ...given.cfg, CAIRN_SPEC_SECRET: given.cfg.CAIRN_SPEC_SECRET ?? (await devSpecSecret(given.cfg.CAIRN_HOME)) } };
   const say = options.progress ?? (() => undefined);
   const traces = otlpTraces(options.cfg);
   const tracing = await startTracing(traces);
+  if (tracing) started.push(() => tracing.shutdown());
   if (tracing && traces) say(`tracing: spans go to ${traces.url}`);
   const port = Number(options.temporalAddress.split(':').pop());
   let devServer: DevServer | undefined;
   if (!(options.reuseTemporal && (await isTemporalReachable(options.temporalAddress)))) {
     say(`starting the Temporal dev server on ${options.temporalAddress}${options.temporalDbFile ? ` (history in ${options.temporalDbFile})` : ''}`);
-    devServer = await startDevServer({
+    const server = await startDevServer({
       cliPath: resolveTemporalCli(options.cfg.TEMPORAL_CLI_PATH),
       port,
       ...(options.withWebUi ? { uiPort: port + 1000 } : {}),
@@ -79,6 +95,8 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       logFile: join(options.cfg.CAIRN_HOME, 'temporal.log'),
       namespace: options.cfg.TEMPORAL_NAMESPACE,
     });
+    devServer = server;
+    started.push(() => server.stop());
   } else {
     say(`using the Temporal server that answers at ${options.temporalAddress}`);
   }
@@ -86,6 +104,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
 
   say(options.cfg.DATABASE_URL ? 'opening the metadata store (DATABASE_URL)' : `opening the embedded metadata store in ${join(options.cfg.CAIRN_HOME, 'pgdata')}`);
   const store = await openStore({ databaseUrl: options.cfg.DATABASE_URL, home: options.cfg.CAIRN_HOME, deadlines: storeDeadlines(options.cfg) });
+  started.push(() => store.close());
 
   const live = liveRegistry(await loadRegistry(options.definitions));
   // The SDK's own lines through Cairn's logger (human lines on a terminal), at WARN unless asked.
@@ -120,8 +139,10 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
     return { stop: async () => void (await Promise.all([typescript.stop(), python?.stop()])) };
   };
   let workers = await workersFor(live.current());
+  started.push(() => workers.stop());
 
   const client = await connectClient({ ...options.cfg, TEMPORAL_ADDRESS: options.temporalAddress });
+  started.push(() => client.connection.close());
   const sync = async (registry: Registry) => {
     if (!options.syncSchedules) return;
     const synced = await syncSchedules(client, registry, options.cfg.CAIRN_TASK_QUEUE, options.cfg.CAIRN_SPEC_SECRET);
@@ -129,6 +150,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
   };
   await sync(live.current());
   const api = await startApi({ cfg: options.cfg, client, store, registry: live.registry, host: options.apiHost, port: options.apiPort, temporalUiUrl });
+  started.push(() => api.stop());
 
   return {
     temporalAddress: options.temporalAddress,
@@ -151,13 +173,7 @@ export async function startLocalStack(given: LocalStackOptions): Promise<LocalSt
       const after = [...next.pipelines.keys()];
       return { pipelines: after, added: after.filter((id) => !before.includes(id)), removed: before.filter((id) => !after.includes(id)) };
     },
-    stop: async () => {
-      await api.stop();
-      await workers.stop();
-      await client.connection.close();
-      await store.close();
-      await devServer?.stop();
-      await tracing?.shutdown();
-    },
+    // In reverse order of starting: the API, the client, the workers, the store, the dev server, tracing.
+    stop: stopStarted,
   };
 }

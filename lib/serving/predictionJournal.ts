@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import { logger } from '../logger';
+import { takePidLock, type PidLock } from '../pidLock';
 import type { LoggedPrediction } from './predictionLog';
 
 const SEGMENT = /^segment-(\d{12})\.ndjson$/;
@@ -28,6 +29,7 @@ export class PredictionJournal {
 
   private constructor(
     private readonly dir: string,
+    private readonly lock: PidLock,
     private segment: { path: string; file: FileHandle },
     private nextNumber: number,
   ) {}
@@ -35,12 +37,12 @@ export class PredictionJournal {
   /** Opens `dir` (creating it), takes its lock, and returns what earlier processes wrote and no one removed. */
   static async open(dir: string): Promise<{ journal: PredictionJournal; recovered: LoggedPrediction[] }> {
     mkdirSync(dir, { recursive: true });
-    takeLock(dir);
+    const lock = takePidLock(join(dir, 'LOCK'), (holder) => new ConfigError(`prediction journal ${dir} is in use by process ${holder}: give each API process a directory of its own (CAIRN_PREDICTION_JOURNAL_DIR)`));
     const existing = readdirSync(dir).filter((name) => SEGMENT.test(name)).sort();
     const recovered = existing.flatMap((name) => readSegment(join(dir, name)));
     const last = existing.length ? Number(SEGMENT.exec(existing[existing.length - 1] as string)?.[1]) : 0;
     const path = segmentPath(dir, last + 1);
-    const journal = new PredictionJournal(dir, { path, file: await createSegment(dir, path) }, last + 2);
+    const journal = new PredictionJournal(dir, lock, { path, file: await createSegment(dir, path) }, last + 2);
     journal.sealed = existing.map((name) => join(dir, name));
     if (recovered.length) logger.info({ rows: recovered.length, dir }, 'prediction journal: replaying predictions a previous process had not written to PostgreSQL');
     return { journal, recovered };
@@ -79,7 +81,7 @@ export class PredictionJournal {
   async close(): Promise<void> {
     while (this.committing) await this.committing;
     await this.segment.file.close();
-    rmSync(join(this.dir, 'LOCK'), { force: true });
+    this.lock.release();
   }
 
   private async commit(): Promise<void> {
@@ -127,24 +129,3 @@ function readSegment(path: string): LoggedPrediction[] {
   return rows;
 }
 
-function takeLock(dir: string): void {
-  const lock = join(dir, 'LOCK');
-  try {
-    const holder = Number(readFileSync(lock, 'utf8').trim());
-    if (holder && holder !== process.pid && isRunning(holder)) {
-      throw new ConfigError(`prediction journal ${dir} is in use by process ${holder}: give each API process a directory of its own (CAIRN_PREDICTION_JOURNAL_DIR)`);
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-  }
-  writeFileSync(lock, String(process.pid));
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

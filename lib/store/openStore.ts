@@ -6,7 +6,9 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
 import { infrastructureBackoffMs } from '../faults/backoff';
 import { failedDependency } from '../faults/dependencyFailure';
+import { ConfigError } from '../errors';
 import { logger } from '../logger';
+import { takePidLock } from '../pidLock';
 import { DeadlinedPool, DEFAULT_STORE_DEADLINES, deadlineOptions, type StoreDeadlines } from './deadlinedPool';
 import { migrate } from './migrate';
 
@@ -38,7 +40,12 @@ export async function openStore(options: { databaseUrl?: string; home: string; d
   }
   const dataDir = join(options.home, 'pgdata');
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // PGlite has no lock of its own: a second process on the same files would corrupt them.
+  const lock = takePidLock(`${dataDir}.lock`, (holder) => new ConfigError(`the embedded metadata store ${dataDir} is in use by process ${holder} (another cairn dev or demo?): stop it, or give this one a CAIRN_HOME of its own`));
+  const db = await PGlite.create(dataDir).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   // mkdtemp makes the directory 0700; a short path under tmpdir stays within the socket path limit (about 100 bytes).
   const socketDir = mkdtempSync(join(tmpdir(), 'cairn-pg-'));
   const socketPath = join(socketDir, `.s.PGSQL.${EMBEDDED_PORT}`);
@@ -62,6 +69,7 @@ export async function openStore(options: { databaseUrl?: string; home: string; d
     await server.stop();
     await db.close();
     rmSync(socketDir, { recursive: true, force: true });
+    lock.release();
   });
 }
 

@@ -153,3 +153,49 @@ describe('cairn dev reloads its definitions', () => {
     expect((await finished(waiting)).find((s) => s.name === 'hello')?.output).toEqual({ greeting: 'hello reload from Python' });
   }, 150_000);
 });
+
+// A second `cairn dev` started by mistake (another terminal, the same directory) once opened the same
+// embedded store files as the first (PGlite has no lock: two writers corrupt them) and, when its API
+// then failed to start, printed why and never exited, its workers still polling.
+describe('a cairn dev that cannot start', () => {
+  /** Runs `cairn dev` with `env` over the first one's; resolves with its exit code and output, or rejects after 60 s. */
+  const secondDev = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; said: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [`${root}cli/cairn.js`, 'dev'], {
+        env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: inject('temporalAddress'), CAIRN_DEFINITIONS: definitions, CAIRN_HOST: '127.0.0.1', CAIRN_TASK_QUEUE: uniqueQueue('second'), LOG_LEVEL: 'error', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let said = '';
+      child.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the second cairn dev was still running after 60 s; it said:\n${said}`));
+      }, 60_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, said });
+      });
+    });
+
+  it('refuses the embedded store another cairn dev holds, naming that process, and exits', async () => {
+    const { code, said } = await secondDev({ CAIRN_HOME: `${dir}/home`, CAIRN_PORT: String(await freePort()) });
+    expect(code).toBe(1);
+    expect(said).toMatch(new RegExp(`the embedded metadata store .*home/pgdata is in use by process ${dev.pid} \\(another cairn dev or demo\\?\\)`));
+    expect(said).not.toContain('starting workers');
+    await finished(await start('reload-second'));
+  }, 90_000);
+
+  it('stops what it started and exits when its API cannot listen, leaving its store free for the next start', async () => {
+    const home = `${dir}/second-home`;
+    const taken = new URL(api).port;
+    const first = await secondDev({ CAIRN_HOME: home, CAIRN_PORT: taken });
+    expect(first.code).toBe(1);
+    expect(first.said).toContain('starting workers');
+    expect(first.said).toMatch(/EADDRINUSE|in use/);
+    // Its store's lock went with it: the same home opens again (and fails only on the port again).
+    const again = await secondDev({ CAIRN_HOME: home, CAIRN_PORT: taken });
+    expect(again.said).not.toContain('is in use by process');
+    expect(again.said).toContain('starting workers');
+  }, 150_000);
+});

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { takePidLock } from '../../lib/pidLock';
+
+// One process owns the embedded store (or a prediction journal) at a time: of processes racing for
+// it, exactly one gets it and the others are told which process has it; a lock left by a process
+// that died is taken over.
+
+const dir = mkdtempSync(join(tmpdir(), 'cairn-pidlock-'));
+const inUse = (holder: number) => new Error(`in use by ${holder}`);
+const pidLockModule = fileURLToPath(new URL('../../lib/pidLock.ts', import.meta.url));
+
+/** A process that waits for `go`, then tries the lock and holds what it got for `holdMs`; prints `got <pid>` or the error. */
+function contender(lockFile: string, go: string, holdMs: number): Promise<string> {
+  const script = `
+    import { existsSync } from 'node:fs';
+    import { takePidLock } from ${JSON.stringify(pidLockModule)};
+    while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 2));
+    try {
+      const lock = takePidLock(${JSON.stringify(lockFile)}, (holder) => new Error('in use by ' + holder));
+      console.log('got ' + process.pid);
+      await new Promise((r) => setTimeout(r, ${holdMs}));
+      lock.release();
+    } catch (error) {
+      console.log(error.message);
+    }`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', () => resolve(out.trim())));
+}
+
+describe('pid locks', () => {
+  it('lets exactly one of six racing processes in and names it to the others', async () => {
+    const lockFile = join(dir, 'race.lock');
+    const go = join(dir, 'go');
+    const racing = Array.from({ length: 6 }, () => contender(lockFile, go, 3_000));
+    // Every contender is up and polling for the start before it is given.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    writeFileSync(go, '');
+    const said = await Promise.all(racing);
+    const winners = said.filter((line) => line.startsWith('got '));
+    expect(winners, said.join('\n')).toHaveLength(1);
+    const winner = winners[0]?.slice(4);
+    expect(said.filter((line) => line === `in use by ${winner}`)).toHaveLength(5);
+    expect(existsSync(lockFile)).toBe(false);
+  }, 60_000);
+
+  it('takes over a lock whose process is gone, and holds it again in the same process', () => {
+    const lockFile = join(dir, 'stale.lock');
+    writeFileSync(lockFile, '2147483646'); // no such process
+    const lock = takePidLock(lockFile, inUse);
+    expect(readFileSync(lockFile, 'utf8')).toBe(String(process.pid));
+    expect(() => takePidLock(lockFile, inUse)).not.toThrow();
+    lock.release();
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('refuses a lock a running process holds; takes one whose holder died while writing it; releases only its own', () => {
+    const lockFile = join(dir, 'held.lock');
+    const holder = process.ppid; // a running process that is not this one
+    writeFileSync(lockFile, String(holder));
+    expect(() => takePidLock(lockFile, inUse)).toThrow(`in use by ${holder}`);
+    const emptyFile = join(dir, 'empty.lock');
+    writeFileSync(emptyFile, '');
+    const lock = takePidLock(emptyFile, inUse);
+    expect(readFileSync(emptyFile, 'utf8')).toBe(String(process.pid));
+    // Should another process have taken it over meanwhile, releasing leaves that process's lock alone.
+    writeFileSync(emptyFile, String(holder));
+    lock.release();
+    expect(readFileSync(emptyFile, 'utf8')).toBe(String(holder));
+  });
+});
