@@ -130,8 +130,8 @@ describe('ingest from files', () => {
   });
 
   it('names what is wrong with a malformed CSV, a missing file, an unknown format, an empty file', async () => {
-    await expect(runIngest({ source: file('ragged.csv', 'a,b\n1,2\n3,4,5,6\n') })).rejects.toThrow(/malformed CSV at line 3: Invalid Record Length: expect 2, got 4/);
-    await expect(runIngest({ source: file('quote.csv', 'a,b\n1,2\n3,"unterminated\n') })).rejects.toThrow(/malformed CSV.*Quote Not Closed/);
+    await expect(runIngest({ source: file('ragged.csv', 'a,b\n1,2\n3,4,5,6\n') })).rejects.toThrow('malformed CSV at line 3: a record of 4 fields, where the header has 2');
+    await expect(runIngest({ source: file('quote.csv', 'a,b\n1,2\n3,"unterminated\n') })).rejects.toThrow('malformed CSV at line 3: a quote opened here is never closed');
     await expect(runIngest({ source: join(dir, 'nope.csv') })).rejects.toThrow(/no file at '.*nope\.csv'/);
     await expect(runIngest({ source: file('data.xlsx', 'x') })).rejects.toThrow(/cannot tell the format of '.*data\.xlsx'/);
     await expect(runIngest({ source: file('empty.csv', 'a,b\n') })).rejects.toThrow('the source has no rows');
@@ -168,7 +168,7 @@ describe('CSV dialects (a semicolon-delimited export was read as one column name
     expect(columnsOf(await runIngest({ source: file('colons.csv', 'a:b\n1:2\n'), delimiter: ':' }))).toEqual(['a:BIGINT', 'b:BIGINT']);
     await expect(runIngest({ source: file('x.csv', 'a,b\n1,2\n'), delimiter: ',', decimalSeparator: ',' })).rejects.toThrow(/decimalSeparator: a CSV delimited by commas cannot write decimals with a comma/);
     await expect(runIngest({ source: file('y.csv', 'a,b\n1,2\n'), delimiter: '"' })).rejects.toThrow(/delimiter: a delimiter cannot be a double quote/);
-    await expect(runIngest({ source: file('z.csv', 'a,b\n1,2\n'), delimiter: ';;' })).rejects.toThrow(/delimiter: a delimiter is one character/);
+    await expect(runIngest({ source: file('z.csv', 'a,b\n1,2\n'), delimiter: ';;' })).rejects.toThrow(/delimiter: a delimiter is one ASCII character/);
     await expect(runIngest({ source: file('events2.jsonl', '{"a": 1}\n'), delimiter: ';' })).rejects.toThrow('delimiter and decimalSeparator apply to CSV only; this source is jsonl');
   });
 });
