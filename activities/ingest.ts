@@ -57,10 +57,10 @@ function dialectText(csv: CsvDialect): string {
 }
 
 /**
- * ingest: reads CSV, Parquet or JSON lines from a file under a data root, an allowed URL or a named
- * PostgreSQL connection, and
- * stores it as a Parquet dataset artifact with a profile (rows, types, nulls, statistics, categories).
- * It heartbeats from progress: bytes fetched, rows queried or checked, DuckDB statements in flight.
+ * ingest: reads CSV, Parquet or JSON lines (gzip too) from a file under a data root, an allowed URL
+ * or a named PostgreSQL connection, and stores it as a Parquet dataset artifact with a profile
+ * (rows, types, nulls, statistics, categories). It heartbeats from progress: bytes fetched or
+ * decompressed, rows queried or checked, DuckDB statements in flight.
  */
 export const ingest = defineStep({
   name: ingestStage.name,
@@ -79,7 +79,7 @@ export const ingest = defineStep({
       const csv = { ...(config.delimiter ? { delimiter: config.delimiter } : {}), ...(config.decimalSeparator ? { decimalSeparator: config.decimalSeparator } : {}) };
       if (source.format !== 'csv' && Object.keys(csv).length > 0) throw new ConfigError(`delimiter and decimalSeparator apply to CSV only; this source is ${source.format}`);
       runtime.heartbeat({ phase: 'read', format: source.format });
-      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, csv);
+      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, { csv, maxBytes: config.maxBytes });
       const dataset = ingested.dataset;
       const profile = redactProfile(ingested.profile, config.redactProfile);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });

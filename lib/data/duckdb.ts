@@ -1,7 +1,11 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
 import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkCsvStructure } from './csvStructure';
+import { gunzipTo, isGzip } from './gunzip';
 import { sniffCsvDialect } from './csvDialect';
 import type { CsvDialect, TabularFormat } from './formats';
 
@@ -47,12 +51,37 @@ export function sqlIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** What a source may expand to when it is gzip and no cap is given (ingest's default maxBytes). */
+const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
+
+export interface LoadOptions {
+  progress?: ReportProgress;
+  /** A CSV's dialect as far as it is stated; the rest is sniffed. */
+  csv?: Partial<CsvDialect>;
+  /** The most a gzip source may expand to. */
+  maxBytes?: number;
+  /** Where a gzip source is decompressed (default: the system's temporary directory). */
+  workDir?: string;
+}
 
 /**
  * Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where.
  * A CSV is read in the dialect `csv` states, the rest sniffed from the file; returns the dialect used.
+ * A gzip file is decompressed first (to a private temporary file), then read as what it holds.
  */
-export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, progress: ReportProgress = ignoreProgress, csv: Partial<CsvDialect> = {}): Promise<CsvDialect | undefined> {
+export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, options: LoadOptions = {}): Promise<CsvDialect | undefined> {
+  if (!(await isGzip(path).catch(() => false))) return loadPlainTable(connection, path, format, options);
+  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'cairn-gunzip-'));
+  try {
+    const plain = join(dir, `data.${format}`);
+    await gunzipTo(path, plain, options.maxBytes ?? DEFAULT_MAX_BYTES, options.progress);
+    return await loadPlainTable(connection, plain, format, options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadPlainTable(connection: DuckDBConnection, path: string, format: TabularFormat, { progress = ignoreProgress, csv = {} }: LoadOptions): Promise<CsvDialect | undefined> {
   const dialect = format === 'csv' ? await sniffCsvDialect(path, csv) : undefined;
   const reader = dialect
     ? // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected.

@@ -8,9 +8,9 @@ import type { CsvDialect, TabularFormat } from './formats';
 import { profileTable, type Profile } from './profile';
 
 /**
- * The data path of ingest: reads a local file (strictly, for CSV, in the dialect `csv` states or the
- * file shows), profiles it, and stores it as a zstd-compressed Parquet artifact. `workDir` holds the
- * temporary Parquet file.
+ * The data path of ingest: reads a local file (strictly, for CSV, in the dialect `source.csv` states
+ * or the file shows; gzip decompressed, up to `source.maxBytes`), profiles it, and stores it as a
+ * zstd-compressed Parquet artifact. `workDir` holds the temporary Parquet file.
  */
 export async function ingestFile(
   path: string,
@@ -18,11 +18,11 @@ export async function ingestFile(
   artifacts: ArtifactStore,
   workDir: string,
   progress: ReportProgress = ignoreProgress,
-  csv: Partial<CsvDialect> = {},
+  source: { csv?: Partial<CsvDialect>; maxBytes?: number } = {},
 ): Promise<{ dataset: ArtifactRef; profile: Profile; csv?: CsvDialect }> {
   const parquet = join(workDir, 'dataset.parquet');
   const { profile, dialect } = await withDuckDb(async (connection) => {
-    const read = await loadTable(connection, path, format, progress, csv);
+    const read = await loadTable(connection, path, format, { progress, workDir, ...source });
     const profiled = await profileTable(connection);
     if (profiled.rows === 0) throw new DataError('the source has no rows');
     await connection.run(`COPY data TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);

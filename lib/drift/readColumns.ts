@@ -22,7 +22,7 @@ export async function readColumns(
   progress: ReportProgress = ignoreProgress,
 ): Promise<{ columns: Map<string, ColumnSample>; rows: number; skipped: string[] }> {
   return withDuckDb(async (connection) => {
-    await loadTable(connection, path, format, progress);
+    await loadTable(connection, path, format, { progress });
     const described = (await connection.runAndReadAll('DESCRIBE data')).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     const types = new Map(described.map((c) => [c.name, c.type]));
     const skipped: string[] = [];

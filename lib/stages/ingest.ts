@@ -41,7 +41,7 @@ export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
 export const ingestStage = defineStageContract({
   name: 'ingest',
-  summary: 'Reads a CSV, Parquet or JSON file under a data root, an allowed URL, a named SQL connection or a model\'s labelled production traffic into a Parquet dataset artifact with a profile.',
+  summary: 'Reads a CSV, Parquet or JSON file (gzip too) under a data root, an allowed URL, a named SQL connection or a model\'s labelled production traffic into a Parquet dataset artifact with a profile.',
   config: IngestConfigSchema,
   output: z.object({
     dataset: ArtifactRefSchema,

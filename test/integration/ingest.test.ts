@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,37 @@ describe('CSV dialects (a semicolon-delimited export was read as one column name
     await expect(runIngest({ source: file('y.csv', 'a,b\n1,2\n'), delimiter: '"' })).rejects.toThrow(/delimiter: a delimiter cannot be a double quote/);
     await expect(runIngest({ source: file('z.csv', 'a,b\n1,2\n'), delimiter: ';;' })).rejects.toThrow(/delimiter: a delimiter is one ASCII character/);
     await expect(runIngest({ source: file('events2.jsonl', '{"a": 1}\n'), delimiter: ';' })).rejects.toThrow('delimiter and decimalSeparator apply to CSV only; this source is jsonl');
+  });
+});
+
+describe('gzip sources (a .csv.gz export was refused: "cannot tell the format")', () => {
+  const gzipFile = (name: string, content: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, gzipSync(content));
+    return path;
+  };
+
+  it('reads a gzip CSV (its dialect sniffed from what it holds) and gzip JSON lines as the files they hold', async () => {
+    const csv = await runIngest({ source: gzipFile('eu.csv.gz', 'temp;label\n1,5;x\n2,5;y\n') });
+    expect(csv.rows).toBe(2);
+    expect(csv.columns).toEqual([
+      { name: 'temp', type: 'DOUBLE' },
+      { name: 'label', type: 'VARCHAR' },
+    ]);
+    expect((csv as IngestOutput & { source: unknown }).source).toEqual({ kind: 'file', format: 'csv', csv: { delimiter: ';', decimalSeparator: ',' } });
+    expect((await runIngest({ source: gzipFile('events.jsonl.gz', '{"a": 1}\n{"a": 2}\n{"a": 3}\n') })).rows).toBe(3);
+    // The same rows as the plain file: the dataset is identical.
+    expect((await runIngest({ source: file('eu-plain.csv', 'temp;label\n1,5;x\n2,5;y\n') })).dataset.sha256).toBe(csv.dataset.sha256);
+  });
+
+  it('holds what a gzip file expands to to maxBytes, and names a damaged one', async () => {
+    const bomb = gzipFile('bomb.csv.gz', `a,b\n${'1,2\n'.repeat(250_000)}`); // 1 MB in about 1 KB
+    await expect(runIngest({ source: bomb, maxBytes: 100_000 })).rejects.toThrow(/bomb\.csv\.gz' expands to more than maxBytes 100000 bytes when decompressed/);
+    expect((await runIngest({ source: bomb })).rows).toBe(250_000);
+    const whole = gzipSync('a,b\n1,2\n3,4\n');
+    const cut = join(dir, 'cut.csv.gz');
+    writeFileSync(cut, whole.subarray(0, whole.length - 6));
+    await expect(runIngest({ source: cut })).rejects.toThrow(/cut\.csv\.gz' is not a whole gzip file/);
   });
 });
 
