@@ -33,10 +33,23 @@ function linkNew(lockFile: string): boolean {
     linkSync(written, lockFile);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    // A file system without hard links: an exclusive create, whose content lands a moment later.
+    return createExclusive(lockFile);
   } finally {
     rmSync(written, { force: true });
+  }
+}
+
+function createExclusive(lockFile: string): boolean {
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 

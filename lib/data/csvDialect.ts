@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ConfigError, DataError } from '../errors';
-import type { CsvDialect } from './formats';
+import { dialectProblem, type CsvDialect } from './formats';
 
 /** What a dialect sniff reads of a file: enough for a hundred lines of most tables, never the whole file. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -22,7 +22,8 @@ const DECIMAL_POINT = /^[-+]?\d*\.\d+$/;
  * `1.5`, as a spreadsheet set to such a locale exports them.
  */
 export async function sniffCsvDialect(path: string, given: Partial<CsvDialect> = {}): Promise<CsvDialect> {
-  if (given.delimiter === ',' && given.decimalSeparator === ',') throw new ConfigError('a CSV delimited by commas cannot write decimals with a comma: set delimiter or decimalSeparator');
+  const problem = dialectProblem(given);
+  if (problem) throw new ConfigError(`${problem}: set delimiter or decimalSeparator`);
   const sample = await readSample(path);
   const delimiter = given.delimiter ?? bestDelimiter(sample) ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
   const decimalSeparator = given.decimalSeparator ?? (delimiter === ',' ? '.' : decimalSeparatorOf(recordsOf(sample, delimiter) ?? []));

@@ -1,9 +1,9 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DataError } from '../errors';
-import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DataError } from '../errors';
+import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
 import { checkCsvStructure } from './csvStructure';
 import { gunzipTo, isGzip } from './gunzip';
 import { sniffCsvDialect } from './csvDialect';

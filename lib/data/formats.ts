@@ -22,3 +22,8 @@ export const CsvDialectSchema = z.object({
   decimalSeparator: z.enum(['.', ',']),
 });
 export type CsvDialect = z.output<typeof CsvDialectSchema>;
+
+/** Why a stated dialect cannot be, or undefined: decimals with a comma in a file delimited by commas. */
+export function dialectProblem(dialect: Partial<CsvDialect>): string | undefined {
+  return dialect.delimiter === ',' && dialect.decimalSeparator === ',' ? 'a CSV delimited by commas cannot write decimals with a comma' : undefined;
+}

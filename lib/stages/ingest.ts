@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../artifacts/artifactRef';
-import { CsvDialectSchema, TABULAR_FORMATS } from '../data/formats';
+import { CsvDialectSchema, dialectProblem, TABULAR_FORMATS } from '../data/formats';
 import { FeedbackLineageSchema, feedbackSourceProblem, isFeedbackSource } from '../data/feedbackSource';
 import { defineStageContract } from './contract';
 
@@ -33,9 +33,9 @@ export const IngestConfigSchema = z.strictObject({
   maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
   maxRows: z.number().int().positive().default(10_000_000),
   timeoutMs: z.number().int().positive().default(300_000),
-}).refine((config) => !(config.delimiter === ',' && config.decimalSeparator === ','), {
-  message: 'a CSV delimited by commas cannot write decimals with a comma',
-  path: ['decimalSeparator'],
+}).superRefine((config, context) => {
+  const problem = dialectProblem(config);
+  if (problem) context.addIssue({ code: 'custom', message: problem, path: ['decimalSeparator'] });
 });
 export type IngestConfig = z.output<typeof IngestConfigSchema>;
 
