@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDateType, isIntegerType, isNumericType } from './columnTypes';
 
 export const COLUMN_TYPES = ['number', 'integer', 'string', 'boolean', 'date'] as const;
 
@@ -26,14 +27,14 @@ export type Contract = z.output<typeof ContractSchema>;
 export type ContractInput = z.input<typeof ContractSchema>;
 export type ColumnRule = z.output<typeof ColumnRuleSchema>;
 
-const TYPE_PATTERNS: Record<(typeof COLUMN_TYPES)[number], RegExp> = {
-  number: /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/,
-  integer: /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/,
-  string: /^VARCHAR$/,
-  boolean: /^BOOLEAN$/,
-  date: /^(DATE|TIMESTAMP)/,
+const TYPE_CHECKS: Record<(typeof COLUMN_TYPES)[number], (duckdbType: string) => boolean> = {
+  number: isNumericType,
+  integer: isIntegerType,
+  string: (type) => type === 'VARCHAR',
+  boolean: (type) => type === 'BOOLEAN',
+  date: isDateType,
 };
 
 export function typeMatches(rule: ColumnRule['type'], duckdbType: string): boolean {
-  return TYPE_PATTERNS[rule].test(duckdbType);
+  return TYPE_CHECKS[rule](duckdbType);
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { sqlIdentifier } from './duckdb';
+import { isCategoricalType, isNumericType } from './columnTypes';
 
 const NumericStats = z.object({
   min: z.number().nullable(),
@@ -28,9 +29,6 @@ export const ProfileSchema = z.object({ rows: z.number().int(), columns: z.array
 export type Profile = z.infer<typeof ProfileSchema>;
 export type ColumnProfile = z.infer<typeof ColumnProfileSchema>;
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
-export const isNumericType = (type: string) => NUMERIC.test(type);
-const CATEGORICAL = /^(VARCHAR|BOOLEAN|ENUM)/;
 
 const finite = (value: unknown): number | null => {
   const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : value === null || value === undefined ? Number.NaN : Number(value);
@@ -68,7 +66,7 @@ export async function profileTable(connection: DuckDBConnection, table = 'data')
         quantiles: { q05: finite(items[0]), q25: finite(items[1]), q50: finite(items[2]), q75: finite(items[3]), q95: finite(items[4]) },
         nonFinite: Number(stats.non_finite ?? 0),
       };
-    } else if (CATEGORICAL.test(column.type)) {
+    } else if (isCategoricalType(column.type)) {
       const top = await connection.runAndReadAll(
         `SELECT ${c}::VARCHAR AS value, count(*) AS n FROM ${sqlIdentifier(table)} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY n DESC, value LIMIT 20`,
       );

@@ -130,6 +130,27 @@ describe('ingest from files', () => {
     ]);
   });
 
+  it('reads a Parquet file of nested and unusual types, profiling as numbers only the columns that are (a list of numbers failed the profile)', async () => {
+    const parquet = join(dir, 'types.parquet');
+    await withDuckDb((c) =>
+      c
+        .run(
+          `COPY (SELECT i, (i * 1.25)::DECIMAL(10,2) AS price, [i, i + 1] AS pair, [i * 0.5] AS halves, {'a': i} AS nested, MAP {'k': i} AS bag, ['x', 'y'] AS tags, INTERVAL (i) DAY AS wait, i % 2 = 0 AS even FROM range(20) t(i)) TO ${sqlString(parquet)} (FORMAT parquet)`,
+        )
+        .then(() => undefined),
+    );
+    const output = await runIngest({ source: parquet });
+    expect(output.rows).toBe(20);
+    const profile = JSON.parse((await artifacts.read(output.profile)).toString()) as Profile;
+    const column = (name: string) => profile.columns.find((c) => c.name === name);
+    expect(column('price')?.numeric).toMatchObject({ min: 0, max: 23.75 });
+    for (const name of ['pair', 'halves', 'nested', 'bag', 'tags', 'wait']) {
+      expect(column(name)?.numeric, name).toBeUndefined();
+      expect(column(name)?.categories, name).toBeUndefined();
+    }
+    expect(column('even')?.categories).toHaveLength(2);
+  });
+
   it('names what is wrong with a malformed CSV, a missing file, an unknown format, an empty file', async () => {
     await expect(runIngest({ source: file('ragged.csv', 'a,b\n1,2\n3,4,5,6\n') })).rejects.toThrow('malformed CSV at line 3: a record of 4 fields, where the header has 2');
     await expect(runIngest({ source: file('quote.csv', 'a,b\n1,2\n3,"unterminated\n') })).rejects.toThrow('malformed CSV at line 3: a quote opened here is never closed');
