@@ -95,7 +95,12 @@ async function loadPlainTable(connection: DuckDBConnection, path: string, format
   try {
     await connection.run(`CREATE TABLE data AS SELECT * FROM ${reader}`);
   } catch (error) {
-    throw new DataError(`cannot read ${format} file: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`);
+    const message = (error as Error).message;
+    // DuckDB's advice (its own format= option) means nothing to someone writing a pipeline.
+    if (format === 'json' && message.includes('Expected top-level JSON array')) {
+      throw new DataError("a .json source must hold an array of records ([{...}, {...}]); for one JSON record per line, name the file .jsonl or set format: 'jsonl'");
+    }
+    throw new DataError(`cannot read ${format} file: ${message.split('\n').slice(0, 6).join(' ')}`);
   }
   if (expected) {
     const loaded = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM data')).getRowObjectsJS()[0]?.n);

@@ -159,6 +159,8 @@ describe('ingest from files', () => {
     await expect(runIngest({ source: file('empty.csv', 'a,b\n') })).rejects.toThrow('the source has no rows');
     await expect(runIngest({ source: file('nothing.csv', '') })).rejects.toThrow('the CSV file is empty');
     await expect(runIngest({ source: 'x', formatt: 'csv' })).rejects.toThrow(/config\.: Unrecognized key: "formatt"/);
+    await expect(runIngest({ source: file('one.json', '{"a": 1}') })).rejects.toThrow("a .json source must hold an array of records ([{...}, {...}]); for one JSON record per line, name the file .jsonl or set format: 'jsonl'");
+    await expect(runIngest({ source: file('cut.jsonl', '{"a": 1}\n{"a": \n') })).rejects.toThrow(/cannot read jsonl file: .*Malformed JSON .*line 3/);
   });
 });
 
