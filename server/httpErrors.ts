@@ -42,7 +42,7 @@ export function toHttpError(error: unknown): HttpError {
   // Before ConfigError: this server lacks an optional part (onnxruntime-node), the request is fine.
   if (error instanceof OnnxRuntimeMissingError) return new HttpError(501, 'onnx_runtime_missing', error.message);
   if (error instanceof ConfigError) return new HttpError(422, 'invalid_config', error.message);
-  if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'run_not_found', 'no such run');
+  if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'run_not_found', error.workflowId ? `no such run: ${error.workflowId}` : 'no such run');
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     return new HttpError(409, 'run_exists', `a run with id ${error.workflowId} already exists`);
   }

@@ -192,7 +192,7 @@ describe('the cairn CLI', () => {
   it('gives clear errors for an unknown run, an unreachable API and a bad env var', async () => {
     const unknown = await cairn(['abort', 'cairn:none:cli:nothing']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('cairn: no such run\n');
+    expect(unknown.stderr).toBe('cairn: no such run: cairn:none:cli:nothing\n');
     const down = await cairn(['pipelines'], { CAIRN_API_URL: `http://127.0.0.1:${await freePort()}` });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/cannot reach the Cairn API at http:\/\/127\.0\.0\.1:\d+/);
