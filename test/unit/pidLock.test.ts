@@ -54,7 +54,7 @@ describe('pid locks', () => {
     const lockFile = join(dir, 'stale.lock');
     writeFileSync(lockFile, '2147483646'); // no such process
     const lock = takePidLock(lockFile, inUse);
-    expect(readFileSync(lockFile, 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(lockFile, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+$`));
     expect(() => takePidLock(lockFile, inUse)).not.toThrow();
     lock.release();
     expect(existsSync(lockFile)).toBe(false);
@@ -68,10 +68,22 @@ describe('pid locks', () => {
     const emptyFile = join(dir, 'empty.lock');
     writeFileSync(emptyFile, '');
     const lock = takePidLock(emptyFile, inUse);
-    expect(readFileSync(emptyFile, 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(emptyFile, 'utf8')).toMatch(new RegExp(`^${process.pid} `));
     // Should another process have taken it over meanwhile, releasing leaves that process's lock alone.
     writeFileSync(emptyFile, String(holder));
     lock.release();
     expect(readFileSync(emptyFile, 'utf8')).toBe(String(holder));
+  });
+
+  it('takes over a lock whose pid now names another process (a restart reused it), by its start time', () => {
+    const lockFile = join(dir, 'reused.lock');
+    const running = process.ppid;
+    const stat = readFileSync(`/proc/${running}/stat`, 'utf8');
+    const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    writeFileSync(lockFile, `${running} ${started}`);
+    expect(() => takePidLock(lockFile, inUse)).toThrow(`in use by ${running}`);
+    writeFileSync(lockFile, `${running} ${Number(started) - 1}`);
+    takePidLock(lockFile, inUse).release();
+    expect(existsSync(lockFile)).toBe(false);
   });
 });
