@@ -5,7 +5,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../errors';
 import { ignoreProgress, reportWhilePending, type ReportProgress } from '../progress';
 import { checkCsvStructure } from './csvStructure';
-import { gunzipTo, isGzip } from './gunzip';
+import { fileKind, kindMismatch } from './fileKind';
+import { gunzipTo } from './gunzip';
 import { sniffCsvDialect } from './csvDialect';
 import type { CsvDialect, TabularFormat } from './formats';
 
@@ -70,7 +71,10 @@ export interface LoadOptions {
  * A gzip file is decompressed first (to a private temporary file), then read as what it holds.
  */
 export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, options: LoadOptions = {}): Promise<CsvDialect | undefined> {
-  if (!(await isGzip(path).catch(() => false))) return loadPlainTable(connection, path, format, options);
+  const kind = await fileKind(path);
+  const mismatch = kindMismatch(path, kind, format);
+  if (mismatch) throw new DataError(mismatch);
+  if (kind !== 'gzip') return loadPlainTable(connection, path, format, options);
   const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'cairn-gunzip-'));
   try {
     const plain = join(dir, `data.${format}`);

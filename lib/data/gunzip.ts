@@ -1,5 +1,4 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -8,18 +7,6 @@ import { ignoreProgress, type ReportProgress } from '../progress';
 
 /** Decompressed bytes between two progress reports. */
 const BYTES_PER_REPORT = 16 * 1024 ** 2;
-
-/** Whether the file starts with gzip's magic bytes (a `.csv.gz` export, or a download that was one). */
-export async function isGzip(path: string): Promise<boolean> {
-  const file = await open(path);
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await file.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await file.close();
-  }
-}
 
 /**
  * Writes the decompressed content of a gzip file to `target`, stopping with a DataError past

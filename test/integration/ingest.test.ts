@@ -159,6 +159,11 @@ describe('ingest from files', () => {
     await expect(runIngest({ source: file('empty.csv', 'a,b\n') })).rejects.toThrow('the source has no rows');
     await expect(runIngest({ source: file('nothing.csv', '') })).rejects.toThrow('the CSV file is empty');
     await expect(runIngest({ source: 'x', formatt: 'csv' })).rejects.toThrow(/config\.: Unrecognized key: "formatt"/);
+    await expect(runIngest({ source: file('sheet.csv', 'PK\x03\x04\x14\x00\x06\x00 the rest of an xlsx') })).rejects.toThrow(/sheet\.csv' is a zip archive \(an Excel workbook\?\), not csv: export the sheet as CSV/);
+    const parquetNamedCsv = join(dir, 'really-parquet.csv');
+    await withDuckDb((c) => c.run(`COPY (SELECT 1 AS a) TO ${sqlString(parquetNamedCsv)} (FORMAT parquet)`).then(() => undefined));
+    await expect(runIngest({ source: parquetNamedCsv })).rejects.toThrow(/really-parquet\.csv' is a Parquet file, not csv: name it \.parquet or set format: 'parquet'/);
+    expect((await runIngest({ source: parquetNamedCsv, format: 'parquet' })).rows).toBe(1);
     await expect(runIngest({ source: file('one.json', '{"a": 1}') })).rejects.toThrow("a .json source must hold an array of records ([{...}, {...}]); for one JSON record per line, name the file .jsonl or set format: 'jsonl'");
     await expect(runIngest({ source: file('cut.jsonl', '{"a": 1}\n{"a": \n') })).rejects.toThrow(/cannot read jsonl file: .*Malformed JSON .*line 3/);
   });
