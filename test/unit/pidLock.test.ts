@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,16 +14,22 @@ const dir = mkdtempSync(join(tmpdir(), 'cairn-pidlock-'));
 const inUse = (holder: number) => new Error(`in use by ${holder}`);
 const pidLockModule = fileURLToPath(new URL('../../lib/pidLock.ts', import.meta.url));
 
-/** A process that waits for `go`, then tries the lock and holds what it got for `holdMs`; prints `got <pid>` or the error. */
-function contender(lockFile: string, go: string, holdMs: number): Promise<string> {
+/**
+ * A process that says it is ready (a file of its own), waits for `go`, tries the lock and prints
+ * `got <pid>` or the error, then holds what it got until `release` appears: however slowly a busy
+ * machine starts them, every contender tries while the winner holds the lock.
+ */
+function contender(lockFile: string, ready: string, go: string, release: string): { said: Promise<string>; answered: () => boolean } {
   const script = `
-    import { existsSync } from 'node:fs';
+    import { existsSync, writeFileSync } from 'node:fs';
     import { takePidLock } from ${JSON.stringify(pidLockModule)};
-    while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 2));
+    const until = async (path) => { while (!existsSync(path)) await new Promise((r) => setTimeout(r, 2)); };
+    writeFileSync(${JSON.stringify(ready)} + process.pid, '');
+    await until(${JSON.stringify(go)});
     try {
       const lock = takePidLock(${JSON.stringify(lockFile)}, (holder) => new Error('in use by ' + holder));
       console.log('got ' + process.pid);
-      await new Promise((r) => setTimeout(r, ${holdMs}));
+      await until(${JSON.stringify(release)});
       lock.release();
     } catch (error) {
       console.log(error.message);
@@ -31,24 +37,36 @@ function contender(lockFile: string, go: string, holdMs: number): Promise<string
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', () => resolve(out.trim())));
+  return { said: new Promise((resolve) => child.once('exit', () => resolve(out.trim()))), answered: () => out.includes('\n') };
+}
+
+/** Resolves once `done()` holds, checking every 10 ms; rejects after `ms`. */
+async function until(done: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('pid locks', () => {
   it('lets exactly one of six racing processes in and names it to the others', async () => {
     const lockFile = join(dir, 'race.lock');
+    const ready = join(dir, 'ready-');
     const go = join(dir, 'go');
-    const racing = Array.from({ length: 6 }, () => contender(lockFile, go, 3_000));
-    // Every contender is up and polling for the start before it is given.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const release = join(dir, 'release');
+    const racing = Array.from({ length: 6 }, () => contender(lockFile, ready, go, release));
+    await until(() => readdirSync(dir).filter((name) => name.startsWith('ready-')).length === 6, 'six contenders to start');
     writeFileSync(go, '');
-    const said = await Promise.all(racing);
+    await until(() => racing.every((c) => c.answered()), 'every contender to try the lock');
+    writeFileSync(release, '');
+    const said = await Promise.all(racing.map((c) => c.said));
     const winners = said.filter((line) => line.startsWith('got '));
     expect(winners, said.join('\n')).toHaveLength(1);
     const winner = winners[0]?.slice(4);
     expect(said.filter((line) => line === `in use by ${winner}`)).toHaveLength(5);
     expect(existsSync(lockFile)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('takes over a lock whose process is gone, and holds it again in the same process', () => {
     const lockFile = join(dir, 'stale.lock');
