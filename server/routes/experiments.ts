@@ -9,7 +9,7 @@ import { storePool } from '../requireStore';
 import { ExperimentComparisonSchema, ExperimentListSchema, ExperimentSchema } from '../responses/experiments';
 import { defineRoute } from '../routeDef';
 
-const ExperimentId = z.coerce.number().int().positive();
+const ExperimentId = z.coerce.number({ error: 'experiment ids are whole numbers, as `cairn experiments` lists them' }).int().positive();
 
 /** Training executions, recorded by the steps that train (registered or not): search by metric, compare two. */
 export function experimentRoutes(deps: AppDeps) {

@@ -145,5 +145,8 @@ describe('experiments', () => {
     const missing = await app.request('/api/v1/experiments/999999/compare/1');
     expect(missing.status).toBe(404);
     expect(JSON.stringify(await missing.json())).toContain('no experiment 999999');
+    const notIds = await runCairn(api.url, ['experiments', 'compare', 'first', '2']);
+    expect(notIds.code).toBe(1);
+    expect(notIds.stderr).toContain('id: experiment ids are whole numbers, as `cairn experiments` lists them');
   });
 });
