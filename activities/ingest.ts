@@ -76,8 +76,8 @@ export const ingest = defineStep({
       runtime.heartbeat({ phase: 'acquire' });
       const feedback = isFeedbackSource(config.source) ? await assembleFeedbackDataset(store.pool, runtime.artifacts, config.source, dir, new Date(), runtime.heartbeat) : undefined;
       const source = feedback ? { path: feedback.path, format: 'parquet' as const, kind: 'feedback' as const } : await acquire(config, dir, runtime.sources, runtime.heartbeat);
-      const csv = { ...(config.delimiter ? { delimiter: config.delimiter } : {}), ...(config.decimalSeparator ? { decimalSeparator: config.decimalSeparator } : {}) };
-      if (source.format !== 'csv' && Object.keys(csv).length > 0) throw new ConfigError(`delimiter and decimalSeparator apply to CSV only; this source is ${source.format}`);
+      const csv = { delimiter: config.delimiter, decimalSeparator: config.decimalSeparator };
+      if (source.format !== 'csv' && (csv.delimiter || csv.decimalSeparator)) throw new ConfigError(`delimiter and decimalSeparator apply to CSV only; this source is ${source.format}`);
       runtime.heartbeat({ phase: 'read', format: source.format });
       const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, { csv, maxBytes: config.maxBytes });
       const dataset = ingested.dataset;

@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { ConfigError, DataError } from '../errors';
+import { ConfigError } from '../errors';
+import { readHead, unreadable } from './fileKind';
 import { dialectProblem, type CsvDialect } from './formats';
 
 /** What a dialect sniff reads of a file: enough for a hundred lines of most tables, never the whole file. */
@@ -25,26 +25,20 @@ export async function sniffCsvDialect(path: string, given: Partial<CsvDialect> =
   const problem = dialectProblem(given);
   if (problem) throw new ConfigError(`${problem}: set delimiter or decimalSeparator`);
   const sample = await readSample(path);
-  const delimiter = given.delimiter ?? bestDelimiter(sample) ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
-  const decimalSeparator = given.decimalSeparator ?? (delimiter === ',' ? '.' : decimalSeparatorOf(recordsOf(sample, delimiter) ?? []));
-  return { delimiter, decimalSeparator };
+  const sniffed = given.delimiter === undefined ? bestDelimiter(sample) : undefined;
+  const delimiter = given.delimiter ?? sniffed?.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
+  if (given.decimalSeparator !== undefined || delimiter === ',') return { delimiter, decimalSeparator: given.decimalSeparator ?? '.' };
+  return { delimiter, decimalSeparator: decimalSeparatorOf(sniffed?.records ?? recordsOf(sample, delimiter) ?? []) };
 }
 
 /** The first whole lines of the file (all of it when it is shorter than the sample), without a byte-order mark. */
 async function readSample(path: string): Promise<string> {
-  const file = await open(path).catch((error: unknown) => {
+  const head = await readHead(path, SAMPLE_BYTES).catch((error: unknown) => {
     throw unreadable(path, error) ?? error;
   });
-  try {
-    const buffer = Buffer.alloc(SAMPLE_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, SAMPLE_BYTES, 0);
-    let text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    // A cut line (or a cut character) would miscount its fields.
-    if (bytesRead === SAMPLE_BYTES && text.includes('\n')) text = text.slice(0, text.lastIndexOf('\n') + 1);
-    return text;
-  } finally {
-    await file.close();
-  }
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  // A cut line (or a cut character) would miscount its fields.
+  return head.length === SAMPLE_BYTES && text.includes('\n') ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
 }
 
 /** The sample's records split by `delimiter`, or undefined when its quoting does not parse that way. */
@@ -56,16 +50,16 @@ function recordsOf(sample: string, delimiter: string): string[][] | undefined {
   }
 }
 
-/** The candidate that splits every sampled record into the same number (above one) of fields, the most winning. */
-function bestDelimiter(sample: string): string | undefined {
-  let best: { delimiter: string; fields: number } | undefined;
+/** The candidate that splits every sampled record into the same number (above one) of fields, the most winning, with those records. */
+function bestDelimiter(sample: string): { delimiter: string; records: string[][] } | undefined {
+  let best: { delimiter: string; records: string[][] } | undefined;
   for (const delimiter of CANDIDATE_DELIMITERS) {
     const records = recordsOf(sample, delimiter);
     const fields = records?.[0]?.length ?? 0;
-    if (fields < 2 || !records?.every((record) => record.length === fields)) continue;
-    if (!best || fields > best.fields) best = { delimiter, fields };
+    if (!records || fields < 2 || !records.every((record) => record.length === fields)) continue;
+    if (!best || fields > (best.records[0]?.length ?? 0)) best = { delimiter, records };
   }
-  return best?.delimiter;
+  return best;
 }
 
 /** ',' when the data rows write decimals with a comma and never with a point. */
@@ -79,11 +73,4 @@ function decimalSeparatorOf(records: string[][]): '.' | ',' {
     }
   }
   return commas > 0 ? ',' : '.';
-}
-
-/** A file that cannot be read (missing, a directory, not permitted) as a DataError naming it; undefined for any other error. */
-export function unreadable(path: string, error: unknown): DataError | undefined {
-  const e = error as Error & { code?: string };
-  if (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') return new DataError(`cannot read '${path}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { ConfigError, DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
-import { unreadable } from './csvDialect';
+import { unreadable } from './fileKind';
 import { delimiterProblem } from './formats';
 
 /** Rows between two progress reports while a CSV is checked. */

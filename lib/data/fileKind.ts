@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { DataError } from '../errors';
 import type { TabularFormat } from './formats';
 
 /** What a file's first bytes say it is, where they say anything: a container Cairn opens or one it names. */
@@ -6,21 +7,30 @@ export type FileKind = 'gzip' | 'zip' | 'parquet' | undefined;
 
 /** The kind a file's magic bytes tell; undefined for text, and for a file that cannot be read (the reader names why). */
 export async function fileKind(path: string): Promise<FileKind> {
+  const head = await readHead(path, 4).catch(() => Buffer.alloc(0));
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length === 4 && head.toString('latin1') === 'PK\x03\x04') return 'zip';
+  if (head.length === 4 && head.toString('latin1') === 'PAR1') return 'parquet';
+  return undefined;
+}
+
+/** Up to `bytes` bytes from the start of a file (all of it when it is shorter). */
+export async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const file = await open(path);
   try {
-    const file = await open(path);
-    try {
-      const head = Buffer.alloc(4);
-      const { bytesRead } = await file.read(head, 0, 4, 0);
-      if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-      if (bytesRead === 4 && head.toString('latin1') === 'PK\x03\x04') return 'zip';
-      if (bytesRead === 4 && head.toString('latin1') === 'PAR1') return 'parquet';
-      return undefined;
-    } finally {
-      await file.close();
-    }
-  } catch {
-    return undefined;
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
   }
+}
+
+/** A file that cannot be read (missing, a directory, not permitted) as a DataError naming it; undefined for any other error. */
+export function unreadable(path: string, error: unknown): DataError | undefined {
+  const e = error as Error & { code?: string };
+  if (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') return new DataError(`cannot read '${path}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  return undefined;
 }
 
 /** Why a file of this kind cannot be read as `format` (a spreadsheet saved as .csv, a Parquet file named .csv), or undefined. */

@@ -29,7 +29,6 @@ export const ProfileSchema = z.object({ rows: z.number().int(), columns: z.array
 export type Profile = z.infer<typeof ProfileSchema>;
 export type ColumnProfile = z.infer<typeof ColumnProfileSchema>;
 
-
 const finite = (value: unknown): number | null => {
   const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : value === null || value === undefined ? Number.NaN : Number(value);
   return Number.isFinite(n) ? n : null;

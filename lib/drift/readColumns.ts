@@ -1,6 +1,6 @@
 import { sqlIdentifier, withDuckDb, loadTable } from '../data/duckdb';
 import type { TabularFormat } from '../data/formats';
-import { isCategoricalType, isNumericType } from '../data/columnTypes';
+import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import type { ColumnSample } from './driftReport';
@@ -30,7 +30,7 @@ export async function readColumns(
     for (const { name, type } of described) {
       const want = wanted ? wanted.find((w) => w.name === name) : undefined;
       if (wanted && !want) continue;
-      const kind = want?.kind ?? (isNumericType(type) ? 'numeric' : isCategoricalType(type) ? 'categorical' : undefined);
+      const kind = want?.kind ?? featureKindOf(type);
       if (kind === 'numeric' && !isNumericType(type)) throw new DataError(`column '${name}' is ${type}, but the model reads it as a number`);
       if (kind) requests.push({ name, kind });
       else skipped.push(`${name} (${type})`);

@@ -1,6 +1,6 @@
 import { JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../data/duckdb';
-import { isCategoricalType, isNumericType } from '../data/columnTypes';
+import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { yieldToEventLoop } from '../progress';
 import type { Preprocessing } from './model';
@@ -31,13 +31,12 @@ export async function loadTrainingData(connection: DuckDBConnection, target: str
   const targetType = columns.get(target);
   if (!targetType) throw new DataError(`target column '${target}' is not in the dataset; columns: ${[...columns.keys()].join(', ')}`);
   if (task === 'regression' && !isNumericType(targetType)) throw new DataError(`target column '${target}' is ${targetType}: regression needs a numeric target`);
-  const kindOf = (type: string): FeatureKind['kind'] | undefined => (isNumericType(type) ? 'numeric' : isCategoricalType(type) ? 'categorical' : undefined);
   const features: FeatureKind[] = [];
   for (const name of wanted ?? described.map((c) => c.name).filter((n) => n !== target)) {
     const type = columns.get(name);
     if (!type) throw new DataError(`feature column '${name}' is not in the dataset`);
     if (name === target) throw new DataError(`'${name}' is the target; it cannot be a feature too`);
-    const kind = kindOf(type);
+    const kind = featureKindOf(type);
     if (kind) features.push({ name, kind });
     else if (wanted) throw new DataError(`feature column '${name}' is ${type}: only numeric, text and boolean columns can be features`);
   }
