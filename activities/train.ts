@@ -33,6 +33,7 @@ export const train = defineStep({
     runtime.log.info(`training ${config.algorithm} on dataset ${dataset.sha256.slice(0, 12)}`, { target: config.target });
     const result = await runInThread('train', { datasetPath: path, options: trainConfig }, runtime.heartbeat, runtime.signal);
     runtime.log.info(`trained on ${result.metrics.trainRows} rows: holdout ${result.metrics.metric} ${result.metrics.holdoutScore}`, { metrics: result.metrics });
+    if (result.leftOut.length > 0) runtime.log.info(`left out of the features: ${result.leftOut.map((c) => `${c.column} (${c.reason})`).join('; ')}`);
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });
@@ -45,6 +46,7 @@ export const train = defineStep({
       target: result.model.target,
       labels: result.model.labels,
       split: { testFraction: config.testFraction, seed: config.seed },
+      leftOut: result.leftOut,
       metrics: result.metrics,
     };
   },

@@ -35,6 +35,8 @@ function tabularPipeline(options: {
         ? z.enum(['logistic-regression', 'gradient-boosted-trees']).default(options.defaults?.algorithm ?? 'logistic-regression')
         : z.enum(['ridge-regression']).default('ridge-regression'),
       l2: z.number().min(0).default(DEFAULT_L2),
+      /** Categories kept per text feature (its most frequent values); default 100, and a text column with more, nearly one per row, is left out as an identifier. */
+      maxCategories: z.number().int().min(1).max(10_000).optional(),
       testFraction: z.number().gt(0).lt(1).default(0.2),
       seed: z.number().int().default(42),
       /** The registry name the model is registered under. */
@@ -52,7 +54,7 @@ function tabularPipeline(options: {
         activity: 'train',
         after: ['data'],
         heartbeat: '2m',
-        config: (p) => ({ target: p.target, algorithm: p.algorithm, l2: p.l2, testFraction: p.testFraction, seed: p.seed, ...(p.features ? { features: p.features } : {}) }),
+        config: (p) => ({ target: p.target, algorithm: p.algorithm, l2: p.l2, testFraction: p.testFraction, seed: p.seed, ...(p.features ? { features: p.features } : {}), ...(p.maxCategories ? { maxCategories: p.maxCategories } : {}) }),
       },
       score: {
         activity: 'evaluate',

@@ -16,18 +16,18 @@ export interface SplitData {
 /** Loads every row of a Parquet dataset for a model (an evaluation set: no split). */
 export async function loadAll(
   datasetPath: string,
-  spec: { target: string; features?: string[]; task: 'classification' | 'regression' },
+  spec: { target: string; features?: string[]; task: 'classification' | 'regression'; maxCategories?: number },
   progress: ReportProgress = ignoreProgress,
 ): Promise<TrainingData> {
   return withDuckDb(async (connection) => {
     await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
-    return loadTrainingData(connection, spec.target, spec.features, spec.task);
+    return loadTrainingData(connection, spec.target, spec.features, spec.task, spec.maxCategories);
   }, progress);
 }
 
 export async function loadAndSplit(
   datasetPath: string,
-  spec: { target: string; features?: string[]; task: 'classification' | 'regression'; testFraction: number; seed: number },
+  spec: { target: string; features?: string[]; task: 'classification' | 'regression'; maxCategories?: number; testFraction: number; seed: number },
   progress: ReportProgress = ignoreProgress,
 ): Promise<SplitData> {
   const data = await loadAll(datasetPath, spec, progress);

@@ -7,13 +7,14 @@ import { fitLogisticRegression } from './logisticRegression';
 import { predictYielding, type ModelDocument } from './model';
 import { fitRidgeRegression } from './ridgeRegression';
 import { loadAndSplit } from './holdout';
-import { encodeRows, fitPreprocessing } from './trainingData';
+import { encodeRows, fitPreprocessing, type LeftOutColumn } from './trainingData';
 
 
 export interface TrainResult {
   model: ModelDocument;
   split: { train: number[]; test: number[] };
   metrics: { trainRows: number; testRows: number; droppedRows: number; iterations: number; trainScore: number; holdoutScore: number; metric: 'accuracy' | 'rmse' };
+  leftOut: LeftOutColumn[];
 }
 
 /** Each target's index in the sorted labels, looked up in a map (not searched per row). */
@@ -37,11 +38,11 @@ async function score(model: ModelDocument, rows: Record<string, unknown>[], targ
 export async function trainModel(datasetPath: string, options: z.input<typeof TrainConfigSchema>, progress: ReportProgress = ignoreProgress): Promise<TrainResult> {
   const config: TrainConfig = TrainConfigSchema.parse(options);
   const task = config.algorithm === 'ridge-regression' ? 'regression' : 'classification';
-  const { data, split } = await loadAndSplit(datasetPath, { target: config.target, features: config.features, task, testFraction: config.testFraction, seed: config.seed }, progress);
+  const { data, split } = await loadAndSplit(datasetPath, { target: config.target, features: config.features, task, maxCategories: config.maxCategories, testFraction: config.testFraction, seed: config.seed }, progress);
   progress({ phase: 'fit' });
   const onProgress = (iteration: number, loss: number) => progress({ phase: 'fit', iteration, loss });
   const trainRows = split.train.map((i) => data.rows[i] as Record<string, unknown>);
-  const preprocessing = await fitPreprocessing(trainRows, data.features);
+  const preprocessing = await fitPreprocessing(trainRows, data.features, config.maxCategories);
   const { x, width } = await encodeRows(preprocessing, trainRows);
   const labels = task === 'classification' ? [...new Set(split.train.map((i) => String(data.targets[i])))].sort() : [];
   let weights: number[][];
@@ -86,15 +87,20 @@ export async function trainModel(datasetPath: string, options: z.input<typeof Tr
     bias,
     labels,
     ...(trees ? { trees } : {}),
-    hyperparameters:
-      config.algorithm === 'gradient-boosted-trees'
-        ? { leafL2: config.leafL2, rounds: config.rounds, learningRate: config.learningRate, maxDepth: config.maxDepth, minChildWeight: config.minChildWeight, bins: config.bins, testFraction: config.testFraction, seed: config.seed }
-        : { l2: config.l2, maxIterations: config.maxIterations, testFraction: config.testFraction, seed: config.seed },
+    hyperparameters: {
+      ...(config.algorithm === 'gradient-boosted-trees'
+        ? { leafL2: config.leafL2, rounds: config.rounds, learningRate: config.learningRate, maxDepth: config.maxDepth, minChildWeight: config.minChildWeight, bins: config.bins }
+        : { l2: config.l2, maxIterations: config.maxIterations }),
+      maxCategories: config.maxCategories,
+      testFraction: config.testFraction,
+      seed: config.seed,
+    },
   };
   const testRows = split.test.map((i) => data.rows[i] as Record<string, unknown>);
   return {
     model,
     split,
+    leftOut: data.leftOut,
     metrics: {
       trainRows: split.train.length,
       testRows: split.test.length,

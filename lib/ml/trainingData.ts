@@ -3,6 +3,7 @@ import { sqlIdentifier } from '../data/duckdb';
 import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { yieldToEventLoop } from '../progress';
+import { DEFAULT_MAX_CATEGORIES } from '../stages/train';
 import type { Preprocessing } from './model';
 import { encodedWidth, encodeRow } from './model';
 
@@ -11,27 +12,62 @@ export interface FeatureKind {
   kind: 'numeric' | 'categorical';
 }
 
+/** A column the default feature set did not take, and why (shown in the train step's output and log). */
+export interface LeftOutColumn {
+  column: string;
+  reason: string;
+}
+
 export interface TrainingData {
   rows: Record<string, unknown>[];
   features: FeatureKind[];
   /** The target of each row, as text (classification) or number (regression). */
   targets: (string | number)[];
   droppedRows: number;
+  /** Columns left out of the default features (empty when the features were named). */
+  leftOut: LeftOutColumn[];
+}
+
+/**
+ * A text column is an identifier (a customer id, a free-text note) when it has more distinct values
+ * than a feature keeps categories and at least one for every second row: one-hot, it would teach the
+ * model nothing that holds for a new row, and a unique id on 100,000 rows made the encoded matrix
+ * 100,000 x 100,000 (training failed with V8's "Invalid typed array length").
+ */
+function identifierReason(distinct: number, present: number, maxCategories: number): string | undefined {
+  if (distinct <= maxCategories || distinct * 2 < present) return undefined;
+  return `looks like an identifier: ${distinct} distinct values in ${present} rows; name it in features to use its ${maxCategories} most frequent values`;
+}
+
+/** Distinct and non-null counts of the given columns, in one scan. */
+async function distinctCounts(connection: DuckDBConnection, names: string[]): Promise<Map<string, { distinct: number; present: number }>> {
+  if (names.length === 0) return new Map();
+  const select = names.flatMap((n) => [`count(DISTINCT ${sqlIdentifier(n)})`, `count(${sqlIdentifier(n)})`]).join(', ');
+  const row = (await connection.runAndReadAll(`SELECT ${select} FROM data`)).getRows()[0] ?? [];
+  return new Map(names.map((n, i) => [n, { distinct: Number(row[2 * i]), present: Number(row[2 * i + 1]) }]));
 }
 
 const toPlain = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
 
 /**
  * Reads the table `data` for training: the target column and the features (by default every other
- * column that is numeric, text or boolean). Rows without a target are dropped and counted.
+ * column that is numeric, text or boolean, except identifier-like text; the columns left out are
+ * listed). Rows without a target are dropped and counted.
  */
-export async function loadTrainingData(connection: DuckDBConnection, target: string, wanted: string[] | undefined, task: 'classification' | 'regression'): Promise<TrainingData> {
+export async function loadTrainingData(
+  connection: DuckDBConnection,
+  target: string,
+  wanted: string[] | undefined,
+  task: 'classification' | 'regression',
+  maxCategories = DEFAULT_MAX_CATEGORIES,
+): Promise<TrainingData> {
   const described = (await connection.runAndReadAll('DESCRIBE data')).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   const columns = new Map(described.map((c) => [c.name, c.type]));
   const targetType = columns.get(target);
   if (!targetType) throw new DataError(`target column '${target}' is not in the dataset; columns: ${[...columns.keys()].join(', ')}`);
   if (task === 'regression' && !isNumericType(targetType)) throw new DataError(`target column '${target}' is ${targetType}: regression needs a numeric target`);
   const features: FeatureKind[] = [];
+  const leftOut: LeftOutColumn[] = [];
   for (const name of wanted ?? described.map((c) => c.name).filter((n) => n !== target)) {
     const type = columns.get(name);
     if (!type) throw new DataError(`feature column '${name}' is not in the dataset`);
@@ -39,8 +75,18 @@ export async function loadTrainingData(connection: DuckDBConnection, target: str
     const kind = featureKindOf(type);
     if (kind) features.push({ name, kind });
     else if (wanted) throw new DataError(`feature column '${name}' is ${type}: only numeric, text and boolean columns can be features`);
+    else leftOut.push({ column: name, reason: `${type}: only numeric, text and boolean columns can be features` });
   }
-  if (features.length === 0) throw new DataError('no usable feature columns');
+  if (!wanted) {
+    const counts = await distinctCounts(connection, features.filter((f) => columns.get(f.name) === 'VARCHAR').map((f) => f.name));
+    for (const [name, { distinct, present }] of counts) {
+      const reason = identifierReason(distinct, present, maxCategories);
+      if (!reason) continue;
+      features.splice(features.findIndex((f) => f.name === name), 1);
+      leftOut.push({ column: name, reason });
+    }
+  }
+  if (features.length === 0) throw new DataError(`no usable feature columns${leftOut.length > 0 ? `: ${leftOut.map((c) => `'${c.column}' ${c.reason}`).join('; ')}` : ''}`);
   const select = [target, ...features.map((f) => f.name)].map(sqlIdentifier).join(', ');
   const rows: Record<string, unknown>[] = [];
   const targets: (string | number)[] = [];
@@ -65,11 +111,34 @@ export async function loadTrainingData(connection: DuckDBConnection, target: str
     for (let i = 0; i < chunk.rowCount; i++) addRow(Object.fromEntries(names.map((name, c) => [name, (columns[c] as unknown[])[i]])));
   }
   if (rows.length < 2) throw new DataError(`only ${rows.length} rows have a value for '${target}'`);
-  return { rows, features, targets, droppedRows };
+  return { rows, features, targets, droppedRows, leftOut };
+}
+
+/**
+ * The categories a text feature is encoded with: its `maxCategories` most frequent values in the
+ * training rows (ties by name), sorted by name. A rarer value encodes like one never seen (all zeros),
+ * as scikit-learn's OneHotEncoder(max_categories) folds them into one; the width of the encoded rows
+ * stays bounded whatever the column holds.
+ */
+function keptCategories(rows: Record<string, unknown>[], name: string, maxCategories: number): string[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const value = row[name];
+    if (value === null || value === undefined) continue;
+    const text = String(value);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const all = [...counts.keys()];
+  if (all.length <= maxCategories) return all.sort(byName);
+  return all
+    .sort((a, b) => (counts.get(b) as number) - (counts.get(a) as number) || byName(a, b))
+    .slice(0, maxCategories)
+    .sort(byName);
 }
 
 /** Standardization and one-hot categories, learned from the given (training) rows only; yields between features. */
-export async function fitPreprocessing(rows: Record<string, unknown>[], features: FeatureKind[]): Promise<Preprocessing> {
+export async function fitPreprocessing(rows: Record<string, unknown>[], features: FeatureKind[], maxCategories = DEFAULT_MAX_CATEGORIES): Promise<Preprocessing> {
   const numeric: Preprocessing['numeric'] = [];
   const categorical: Preprocessing['categorical'] = [];
   for (const { name, kind } of features) {
@@ -91,9 +160,7 @@ export async function fitPreprocessing(rows: Record<string, unknown>[], features
       }
       numeric.push({ name, mean, std: Math.sqrt(squares / Math.max(1, count)) || 1 });
     } else {
-      const seen = new Set<string>();
-      for (const row of rows) if (row[name] !== null && row[name] !== undefined) seen.add(String(row[name]));
-      categorical.push({ name, categories: [...seen].sort() });
+      categorical.push({ name, categories: keptCategories(rows, name, maxCategories) });
     }
     await yieldToEventLoop();
   }
@@ -103,9 +170,20 @@ export async function fitPreprocessing(rows: Record<string, unknown>[], features
 /** Rows encoded between two yields to the event loop. */
 const ENCODE_CHUNK_ROWS = 5_000;
 
+/** The most bytes the encoded training rows may take (8 bytes a cell): past it a fit would exhaust a worker's memory or V8's array limit. */
+export const MAX_ENCODED_BYTES = 4 * 1024 ** 3;
+
 /** The encoded matrix of the given rows, row-major; yields every few thousand rows. */
 export async function encodeRows(preprocessing: Preprocessing, rows: Record<string, unknown>[]): Promise<{ x: Float64Array; width: number }> {
   const width = encodedWidth(preprocessing);
+  const bytes = rows.length * width * Float64Array.BYTES_PER_ELEMENT;
+  if (bytes > MAX_ENCODED_BYTES) {
+    const widest = [...preprocessing.categorical].sort((a, b) => b.categories.length - a.categories.length).slice(0, 3);
+    const categories = widest.length > 0 ? `; the widest text features: ${widest.map((c) => `${c.name} (${c.categories.length} categories)`).join(', ')}` : '';
+    throw new DataError(
+      `the encoded training rows would take ${(bytes / 1024 ** 3).toFixed(1)} GiB (${rows.length} rows x ${width} inputs), more than the ${MAX_ENCODED_BYTES / 1024 ** 3} GiB a fit holds${categories}: name fewer features, lower maxCategories, or sample the rows`,
+    );
+  }
   const x = new Float64Array(rows.length * width);
   for (let i = 0; i < rows.length; i++) {
     encodeRow(preprocessing, rows[i] as Record<string, unknown>, x, i * width);

@@ -7,11 +7,20 @@ export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression', 'gra
 /** The default L2 penalty of logistic and ridge regression (see `l2`). */
 export const DEFAULT_L2 = 3e-5;
 
+/** The most categories one text feature is encoded with by default (see `maxCategories`). */
+export const DEFAULT_MAX_CATEGORIES = 100;
+
 export const TrainConfigSchema = z.strictObject({
   target: z.string().min(1),
   /** Feature columns; default: every other numeric, text or boolean column. */
   features: z.array(z.string().min(1)).min(1).optional(),
   algorithm: z.enum(TRAIN_ALGORITHMS).default('logistic-regression'),
+  /**
+   * Text features are one-hot encoded with their most frequent values in the training rows, at most
+   * this many; rarer values encode like unseen ones. By default (no `features`), a text column with
+   * more distinct values than this and at least one per second row is taken for an identifier and left out.
+   */
+  maxCategories: z.number().int().min(1).max(10_000).default(DEFAULT_MAX_CATEGORIES),
   /**
    * L2 penalty on the weights (per row: the loss is a mean; features are standardized). The default
    * 3e-5 was chosen on seven public data sets (bench trainer-accuracy): 1e-3 shrank the weights of
@@ -46,6 +55,8 @@ export const trainStage = defineStageContract({
     target: z.string(),
     labels: z.array(z.string()),
     split: z.object({ testFraction: z.number(), seed: z.number() }),
+    /** Columns the default features left out, and why (a date, a list, an identifier-like text column). */
+    leftOut: z.array(z.object({ column: z.string(), reason: z.string() })).default([]),
     metrics: z.object({
       trainRows: z.number().int(),
       testRows: z.number().int(),

@@ -12,6 +12,7 @@ import { DEFAULT_L2 } from '../../lib/stages/train';
 import type { StepInput } from '../../lib/dsl/stepIo';
 import { ModelDocumentSchema, predict } from '../../lib/ml/model';
 import { trainModel } from '../../lib/ml/trainModel';
+import { encodeRows } from '../../lib/ml/trainingData';
 import { seededNormal } from '../../lib/seededRandom';
 import { activityEnvironment } from '../helpers/temporal';
 import { testServices } from '../helpers/sources';
@@ -102,6 +103,64 @@ describe('ridge regression', () => {
   });
 });
 
+describe('text columns with many values', () => {
+  // 3,000 rows: a signal in x, a city among 300 (a few common, most rare), a unique customer id,
+  // a free-text note that rarely repeats, and a date. What a user's export looks like.
+  const rows = 3000;
+  const cityOf = (i: number) => `city-${i % 7 === 0 ? i % 300 : i % 40}`;
+  let path: string;
+  beforeAll(async () => {
+    const noise = seededNormal(11);
+    const lines = ['x,city,customer_id,note,signup,label'];
+    for (let i = 0; i < rows; i++) {
+      const x = noise();
+      lines.push(`${x},${cityOf(i)},cust-${100000 + i},"note ${i} ${Math.floor(i / 2)}",2024-01-${String((i % 28) + 1).padStart(2, '0')},${x + noise() * 0.3 > 0 ? 'yes' : 'no'}`);
+    }
+    const csv = join(dir, 'customers.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    path = await artifacts.verifiedPath((await ingestFile(csv, 'csv', artifacts, mkdtempSync(join(dir, 'w-')))).dataset);
+  });
+
+  it('leaves identifier-like text and dates out of the default features, and says why', async () => {
+    const result = await trainModel(path, { target: 'label' });
+    expect(result.model.features.map((f) => f.name)).toEqual(['x', 'city']);
+    expect(result.leftOut.map((c) => c.column).sort()).toEqual(['customer_id', 'note', 'signup']);
+    expect(result.leftOut.find((c) => c.column === 'customer_id')?.reason).toMatch(/identifier: 3000 distinct values in 3000 rows/);
+    expect(result.leftOut.find((c) => c.column === 'note')?.reason).toMatch(/identifier: 3000 distinct values/);
+    expect(result.leftOut.find((c) => c.column === 'signup')?.reason).toMatch(/^DATE: only numeric, text and boolean/);
+    expect(result.metrics.holdoutScore).toBeGreaterThan(0.8);
+  });
+
+  it('keeps the 100 most frequent values of a text feature; rarer ones encode like unseen ones', async () => {
+    const result = await trainModel(path, { target: 'label' });
+    const counts = new Map<string, number>();
+    for (const i of result.split.train) counts.set(cityOf(i), (counts.get(cityOf(i)) ?? 0) + 1);
+    const byFrequency = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    expect(counts.size).toBeGreaterThan(100);
+    const kept = result.model.preprocessing.categorical.find((c) => c.name === 'city')?.categories;
+    expect(kept).toEqual(byFrequency.slice(0, 100).map(([city]) => city).sort());
+    const rare = byFrequency.at(-1)![0];
+    expect(predict(result.model, [{ x: 0.2, city: rare }])).toEqual(predict(result.model, [{ x: 0.2, city: 'nowhere' }]));
+    const narrower = await trainModel(path, { target: 'label', maxCategories: 5 });
+    expect(narrower.model.preprocessing.categorical[0]?.categories).toHaveLength(5);
+    expect(narrower.model.hyperparameters.maxCategories).toBe(5);
+  });
+
+  it('uses a named identifier column with its most frequent values, without exhausting memory', async () => {
+    const result = await trainModel(path, { target: 'label', features: ['x', 'customer_id'], algorithm: 'gradient-boosted-trees', rounds: 5 });
+    expect(result.leftOut).toEqual([]);
+    expect(result.model.preprocessing.categorical.find((c) => c.name === 'customer_id')?.categories).toHaveLength(100);
+  });
+
+  it('refuses an encoded matrix past its memory budget with the sizes, before allocating it', async () => {
+    const categories = Array.from({ length: 1000 }, (_, i) => `c${i}`);
+    const many = new Array<Record<string, unknown>>(600_000);
+    await expect(encodeRows({ numeric: [{ name: 'x', mean: 0, std: 1 }], categorical: [{ name: 'sku', categories }] }, many)).rejects.toThrow(
+      /the encoded training rows would take 4\.5 GiB \(600000 rows x 1001 inputs\), more than the 4 GiB a fit holds; the widest text features: sku \(1000 categories\)/,
+    );
+  });
+});
+
 describe('the train stage', () => {
   const input = (config: object, upstream: object): StepInput => ({
     run: { runId: 'cairn:t:test:1', temporalRunId: 'r', pipeline: 't', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'train' },
@@ -117,6 +176,7 @@ describe('the train stage', () => {
     const output = (await environment.run(activity, input({ target: "weather" }, { load: { dataset: datasets["seattle-weather"] } }))) as { model: ArtifactRef };
     const model = ModelDocumentSchema.parse(JSON.parse((await artifacts.read(output.model)).toString()));
     expect(model.labels).toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
+    expect((output as unknown as { leftOut: unknown }).leftOut).toEqual([{ column: 'date', reason: 'DATE: only numeric, text and boolean columns can be features' }]);
     expect(beats.some((b) => typeof (b as { iteration?: number })?.iteration === 'number' && typeof (b as { loss?: number }).loss === 'number')).toBe(true);
   });
 
