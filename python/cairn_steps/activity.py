@@ -57,20 +57,31 @@ def parse_config(definition: StepDefinition, step_name: str, config: Any) -> Any
         raise ConfigError(f"step '{step_name}' ({definition.name}): {_issues(error, 'config.')}") from None
 
 
+def _numpy_as_json(value: Any) -> Any:
+    """json.dumps' fallback: numpy scalars and arrays (what pandas and scikit-learn hand back: np.int64,
+    np.float32, an ndarray of scores) as the numbers and lists they hold; anything else stays an error."""
+    to_list = getattr(value, "tolist", None)
+    if callable(to_list) and type(value).__module__ == "numpy":
+        return to_list()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def check_output(definition: StepDefinition, step_name: str, output: Any, store: ArtifactStore) -> Any:
     if output is None:
         return None
     if isinstance(output, BaseModel):
         output = output.model_dump(mode="json", by_alias=True)
+    try:
+        text = json.dumps(output, allow_nan=False, separators=(",", ":"), ensure_ascii=False, default=_numpy_as_json)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"step '{step_name}' returned a value that is not plain JSON ({error})") from None
+    # What travels (and is checked against the declared output) is the JSON: numpy values as plain numbers and lists.
+    output = json.loads(text)
     if definition.output is not None:
         try:
             definition.output.model_validate(output)
         except ValidationError as error:
             raise ConfigError(f"step '{step_name}' ({definition.name}) returned an output that does not fit what it declares: {_issues(error, 'output.')}") from None
-    try:
-        text = json.dumps(output, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError) as error:
-        raise ConfigError(f"step '{step_name}' returned a value that is not plain JSON ({error})") from None
     size = len(text.encode())
     if size > MAX_STEP_OUTPUT_BYTES:
         raise ConfigError(f"step '{step_name}' returned {size} bytes; outputs are capped at {MAX_STEP_OUTPUT_BYTES}: store data as an artifact and return its reference")

@@ -318,6 +318,24 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     expect(page).toContain('36 older lines were trimmed');
   });
 
+  it('numpy scalars and arrays in an output arrive as plain numbers and lists; NaN goes to the operator, named', async () => {
+    const { queue, log } = await testStepsOnNewQueue();
+    const pipeline = definePipeline({
+      id: 'py-numpy',
+      params: z.object({ ms: z.number() }),
+      steps: { fit: { activity: remoteStep({ name: 'py-numpy-output', queue }), config: (p) => ({ log, ms: p.ms }) } },
+    });
+    const good = await startRun(env.client, { pipeline, params: { ms: 0 }, trigger: 'test', taskQueue: worker.taskQueue });
+    const result = await good.handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs.fit).toEqual({ rows: 3, score: 0.5, best: 1, weights: [[1.5, 2], [0, -1]], flag: true });
+    const bad = await startRun(env.client, { pipeline, params: { ms: 1 }, trigger: 'test', taskQueue: worker.taskQueue });
+    const step = await firstStepAwaitingOperator(bad);
+    expect(step?.error).toMatchObject({ type: 'ConfigError', message: expect.stringMatching(/returned a value that is not plain JSON \(Out of range float values are not JSON compliant/) });
+    expect(step?.attempts).toBe(1);
+    await bad.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'NaN output' }] });
+  });
+
   it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
     const { queue, log } = await testStepsOnNewQueue();
     const pipeline = definePipeline({
