@@ -8,7 +8,9 @@ import { checkCsvStructure } from './csvStructure';
 import { fileKind, kindMismatch } from './fileKind';
 import { gunzipTo } from './gunzip';
 import { sniffCsvDialect } from './csvDialect';
+import { columnTypes, keepWrittenBooleans } from './csvBooleans';
 import type { CsvDialect, TabularFormat } from './formats';
+import { sqlString } from './sqlText';
 
 /**
  * A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL).
@@ -42,15 +44,7 @@ function reportingWhileBusy(connection: DuckDBConnection, progress: ReportProgre
   });
 }
 
-/** A SQL string literal. */
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** A SQL identifier (column names come from data files, so they are always quoted). */
-export function sqlIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { sqlIdentifier, sqlString } from './sqlText';
 
 /** What a source may expand to when it is gzip and no cap is given (ingest's default maxBytes). */
 const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
@@ -87,9 +81,11 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
 
 async function loadPlainTable(connection: DuckDBConnection, path: string, format: TabularFormat, { progress = ignoreProgress, csv = {} }: LoadOptions): Promise<CsvDialect | undefined> {
   const dialect = format === 'csv' ? await sniffCsvDialect(path, csv) : undefined;
+  // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected, except those stated.
+  const readCsv = (d: CsvDialect, types: Record<string, string> = {}) =>
+    `read_csv(${sqlString(path)}, header = true, delim = ${sqlString(d.delimiter)}, decimal_separator = ${sqlString(d.decimalSeparator)}, quote = '"', escape = '"', sample_size = -1, strict_mode = true${Object.keys(types).length > 0 ? `, types = ${columnTypes(types)}` : ''})`;
   const reader = dialect
-    ? // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected.
-      `read_csv(${sqlString(path)}, header = true, delim = ${sqlString(dialect.delimiter)}, decimal_separator = ${sqlString(dialect.decimalSeparator)}, quote = '"', escape = '"', sample_size = -1, strict_mode = true)`
+    ? readCsv(dialect)
     : {
         parquet: `read_parquet(${sqlString(path)})`,
         jsonl: `read_json(${sqlString(path)}, format = 'newline_delimited', sample_size = -1)`,
@@ -98,6 +94,7 @@ async function loadPlainTable(connection: DuckDBConnection, path: string, format
   const expected = dialect ? await checkCsvStructure(path, dialect.delimiter, progress) : undefined;
   try {
     await connection.run(`CREATE TABLE data AS SELECT * FROM ${reader}`);
+    if (dialect) await keepWrittenBooleans(connection, (types) => readCsv(dialect, types));
   } catch (error) {
     const message = (error as Error).message;
     // DuckDB's advice (its own format= option) means nothing to someone writing a pipeline.

@@ -202,6 +202,20 @@ describe('CSV dialects (a semicolon-delimited export was read as one column name
   });
 });
 
+describe('yes/no columns (DuckDB read a yes/no label as BOOLEAN: the model then predicted "true")', () => {
+  it('keeps yes/no, Y/N and T/F as written, and reads true/false in any case as booleans', async () => {
+    const source = file('answers.csv', 'label,flag,ok,loud,n\nyes,T,true,TRUE,1\nno,F,false,False,2\nyes,,true,,3\n');
+    const output = await runIngest({ source });
+    expect(output.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['label:VARCHAR', 'flag:VARCHAR', 'ok:BOOLEAN', 'loud:BOOLEAN', 'n:BIGINT']);
+    const rows = await withDuckDb(async (c) => (await c.runAndReadAll(`SELECT label, flag, ok, loud FROM read_parquet(${sqlString(await artifacts.verifiedPath(output.dataset))})`)).getRowObjectsJS());
+    expect(rows).toEqual([
+      { label: 'yes', flag: 'T', ok: true, loud: true },
+      { label: 'no', flag: 'F', ok: false, loud: false },
+      { label: 'yes', flag: null, ok: true, loud: null },
+    ]);
+  });
+});
+
 describe('gzip sources (a .csv.gz export was refused: "cannot tell the format")', () => {
   const gzipFile = (name: string, content: string | Buffer) => {
     const path = join(dir, name);
