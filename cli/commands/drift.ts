@@ -45,10 +45,14 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       const { readColumns } = await import('../../lib/drift/readColumns');
       const [reference, current] = await Promise.all([readColumns(referencePath, formatOf(referencePath)), readColumns(currentPath, formatOf(currentPath))]);
       for (const name of only ?? []) if (!reference.columns.has(name)) throw new CliError(`--columns: '${name}' is not a comparable column of ${referencePath}`);
-      const wanted = only ? new Map([...reference.columns].filter(([name]) => only.includes(name))) : reference.columns;
+      // Every new batch has new ids: by default an identifier-like column of the reference is listed, not compared.
+      const { identifierColumns } = await import('../../lib/drift/identifierSamples');
+      const identifiers = only ? new Map<string, string>() : identifierColumns(reference.columns);
+      const wanted = new Map([...reference.columns].filter(([name]) => (only ? only.includes(name) : !identifiers.has(name))));
       const comparison = compareSamples(wanted, current.columns, parsed.data);
       const drifted = comparison.driftedFeatures.length >= parsed.data.minDriftedFeatures;
-      const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, drifted, ...comparison, skipped: reference.skipped };
+      const skipped = [...reference.skipped, ...[...identifiers].map(([name, note]) => `${name} (${note}; name it in --columns to compare it)`)];
+      const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, drifted, ...comparison, skipped };
       if (options.json) context.printJson(result);
       else printComparison(context, result);
       if (drifted && options.failOnDrift) throw new CliError(`drift in ${comparison.driftedFeatures.join(', ')}`, EXIT.drift);

@@ -3,7 +3,7 @@ import { sqlIdentifier } from '../data/duckdb';
 import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { yieldToEventLoop } from '../progress';
-import { DEFAULT_MAX_CATEGORIES } from '../stages/train';
+import { DEFAULT_MAX_CATEGORIES, identifierNote, looksLikeIdentifier, type ValueCounts } from '../data/identifierColumns';
 import type { Preprocessing } from './model';
 import { encodedWidth, encodeRow } from './model';
 
@@ -28,19 +28,8 @@ export interface TrainingData {
   leftOut: LeftOutColumn[];
 }
 
-/**
- * A text column is an identifier (a customer id, a free-text note) when it has more distinct values
- * than a feature keeps categories and at least one for every second row: one-hot, it would teach the
- * model nothing that holds for a new row, and a unique id on 100,000 rows made the encoded matrix
- * 100,000 x 100,000 (training failed with V8's "Invalid typed array length").
- */
-function identifierReason(distinct: number, present: number, maxCategories: number): string | undefined {
-  if (distinct <= maxCategories || distinct * 2 < present) return undefined;
-  return `looks like an identifier: ${distinct} distinct values in ${present} rows; name it in features to use its ${maxCategories} most frequent values`;
-}
-
 /** Distinct and non-null counts of the given columns, in one scan. */
-async function distinctCounts(connection: DuckDBConnection, names: string[]): Promise<Map<string, { distinct: number; present: number }>> {
+async function distinctCounts(connection: DuckDBConnection, names: string[]): Promise<Map<string, ValueCounts>> {
   if (names.length === 0) return new Map();
   const select = names.flatMap((n) => [`count(DISTINCT ${sqlIdentifier(n)})`, `count(${sqlIdentifier(n)})`]).join(', ');
   const row = (await connection.runAndReadAll(`SELECT ${select} FROM data`)).getRows()[0] ?? [];
@@ -80,10 +69,9 @@ export async function loadTrainingData(
   if (!wanted) {
     const counts = await distinctCounts(connection, features.filter((f) => columns.get(f.name) === 'VARCHAR').map((f) => f.name));
     for (const [name, { distinct, present }] of counts) {
-      const reason = identifierReason(distinct, present, maxCategories);
-      if (!reason) continue;
+      if (!looksLikeIdentifier({ distinct, present }, maxCategories)) continue;
       features.splice(features.findIndex((f) => f.name === name), 1);
-      leftOut.push({ column: name, reason });
+      leftOut.push({ column: name, reason: `${identifierNote({ distinct, present })}; name it in features to use its ${maxCategories} most frequent values` });
     }
   }
   if (features.length === 0) throw new DataError(`no usable feature columns${leftOut.length > 0 ? `: ${leftOut.map((c) => `'${c.column}' ${c.reason}`).join('; ')}` : ''}`);

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../artifacts/artifactRef';
 import { defineStageContract } from './contract';
+import { DEFAULT_MAX_CATEGORIES } from '../data/identifierColumns';
 
 export const TRAIN_ALGORITHMS = ['logistic-regression', 'ridge-regression', 'gradient-boosted-trees'] as const;
 
 /** The default L2 penalty of logistic and ridge regression (see `l2`). */
 export const DEFAULT_L2 = 3e-5;
-
-/** The most categories one text feature is encoded with by default (see `maxCategories`). */
-export const DEFAULT_MAX_CATEGORIES = 100;
 
 export const TrainConfigSchema = z.strictObject({
   target: z.string().min(1),

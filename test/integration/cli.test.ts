@@ -269,4 +269,20 @@ describe('the cairn CLI', () => {
     expect(missing.stderr).toBe(`cairn: cannot read '${join(dir, 'nope.csv')}': no such file\n`);
     expect((await cairn(['drift', reference, summer, '--psi', '-1'])).stderr).toMatch(/thresholds: psi: /);
   });
+  it('lists an identifier-like column of the reference instead of calling new ids drift, and compares it when named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-cli-drift-ids-'));
+    const orders = (name: string, first: number) => {
+      const lines = ['order_id,amount,channel', ...Array.from({ length: 400 }, (_, i) => `o-${first + i},${(i % 37) + 0.5},${['web', 'shop', 'phone'][i % 3]}`)];
+      writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+      return join(dir, name);
+    };
+    const [january, february] = [orders('january.csv', 0), orders('february.csv', 10_000)];
+    const text = await cairn(['drift', january, february, '--fail-on-drift']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('not compared: order_id (looks like an identifier: 400 distinct values in 400 rows; name it in --columns to compare it)');
+    expect(text.stdout).toMatch(/no drift/);
+    const named = await cairn(['drift', january, february, '--columns', 'order_id,channel', '--fail-on-drift']);
+    expect(named.code).toBe(3);
+    expect(named.stderr).toMatch(/drift in order_id/);
+  });
 });
