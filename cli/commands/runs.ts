@@ -13,6 +13,8 @@ export function showRun(context: CliContext) {
     const run = await answer(context.api().api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
     if (options.json) return context.printJson(run);
     for (const line of [...runLines(run), ...operatorHints(run)]) context.print(line);
+    const produced = outputSummaryLines(run);
+    if (produced.length > 0) context.print(['produced:', ...produced].join('\n'));
     context.print(`page: ${pageUrl(context, run.links.page)}`);
   };
 }

@@ -110,6 +110,8 @@ describe('the cairn CLI', () => {
       return run.status === 'succeeded' && run;
     }, 'succeeded', 45_000, 500);
     expect(done.steps[0]).toMatchObject({ round: 2, operatorNotes: ['retry by operator: file is there now'] });
+    // A finished run's status ends with what its steps produced.
+    expect((await cairn(['status', runId])).stdout).toMatch(/^produced:\n {2}landed: \{.*"bytes":8,"sha256"/m);
   });
 
   it('after an abort, the run and its steps agree: failed, the reason shown, no command offered that cannot work', async () => {
