@@ -88,7 +88,7 @@ async function startParts(given: LocalStackOptions, started: (() => Promise<unkn
   if (!(options.reuseTemporal && (await isTemporalReachable(options.temporalAddress)))) {
     say(`starting the Temporal dev server on ${options.temporalAddress}${options.temporalDbFile ? ` (history in ${options.temporalDbFile})` : ''}`);
     const server = await startDevServer({
-      cliPath: resolveTemporalCli(options.cfg.TEMPORAL_CLI_PATH),
+      cliPath: resolveTemporalCli(options.cfg.TEMPORAL_CLI_PATH, options.cfg.CAIRN_HOME),
       port,
       ...(options.withWebUi ? { uiPort: port + 1000 } : {}),
       ...(options.temporalDbFile ? { dbFile: options.temporalDbFile } : {}),

@@ -11,6 +11,7 @@ import { registerCacheCommands } from './commands/cache';
 import { registerExperimentCommands } from './commands/experiments';
 import { registerLogsCommand } from './commands/logs';
 import { registerInitCommand } from './commands/init';
+import { registerSetupCommand } from './commands/setup';
 import { registerModelCommands } from './commands/models';
 import { registerOperateCommands } from './commands/operate';
 import { registerPipelineCommands } from './commands/pipelines';
@@ -51,6 +52,7 @@ registerCanaryCommands(program, context);
 registerDevCommand(program, context);
 registerDemoCommand(program, context);
 registerInitCommand(program, context);
+registerSetupCommand(program, context);
 registerProcessCommands(program, context);
 registerOperateCommands(program, context);
 

