@@ -10,6 +10,7 @@ import { ConfigError, DataError, InfrastructureError } from '../lib/errors';
 import { failedDependency } from '../lib/faults/dependencyFailure';
 import { toError } from '../lib/faults/toError';
 import { logger } from '../lib/logger';
+import { nonJsonAt } from '../lib/nonJson';
 import { DEFAULT_STEP_LOG_MAX_LINES } from '../lib/logs/stepLogLine';
 import { StepLogger } from '../lib/logs/stepLogger';
 import { experimentRecorder } from '../lib/experiments/experimentRecorder';
@@ -180,18 +181,32 @@ function asFailure(error: Error): ApplicationFailure {
 /** Built once: building zod's recursive JSON schema costs about 70 µs, a tenth of a light step. */
 const PLAIN_JSON = z.json();
 
+/** zod's JSON schema accepts an object that contains itself; JSON.stringify then throws a TypeError, which would be retried. */
+function stringifyOutput(output: StepOutput, stepName: string): string {
+  try {
+    return JSON.stringify(output);
+  } catch (error) {
+    throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON: ${nonJsonAt(output, 'output') ?? (error as Error).message}`);
+  }
+}
+
 /** The step's output if it keeps the step's word (plain JSON, its declared schema, the size cap), with its JSON and size. */
-function checkOutput(step: AnyStepFunction, stepName: string, output: StepOutput | undefined): { output: StepOutput; json: string; bytes: number } {
-  if (output === undefined) return { output: null, json: 'null', bytes: 4 };
-  const json = PLAIN_JSON.safeParse(output);
-  if (!json.success) throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON`);
+function checkOutput(step: AnyStepFunction, stepName: string, given: StepOutput | undefined): { output: StepOutput; json: string; bytes: number } {
+  if (given === undefined) return { output: null, json: 'null', bytes: 4 };
+  let output = given;
+  if (!PLAIN_JSON.safeParse(output).success) {
+    const problem = nonJsonAt(output, 'output');
+    if (problem) throw new ConfigError(`step '${stepName}' returned a value that is not plain JSON: ${problem}`);
+    // Only properties set to undefined (an optional field left unset): they are dropped, as JSON does.
+    output = JSON.parse(JSON.stringify(output)) as StepOutput;
+  }
   // A step that declares its output keeps its word: downstream steps read it typed by that schema.
   const declared = (step.output as z.ZodType | undefined)?.safeParse(output);
   if (declared && !declared.success) {
     const problems = declared.error.issues.map((i) => `output.${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`step '${stepName}' (${step.name}) returned an output that does not fit what it declares: ${problems}`);
   }
-  const text = JSON.stringify(output);
+  const text = stringifyOutput(output, stepName);
   const size = Buffer.byteLength(text);
   if (size > MAX_STEP_OUTPUT_BYTES) {
     throw new ConfigError(

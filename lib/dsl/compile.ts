@@ -13,6 +13,7 @@ import { isStageName, STAGES } from '../stages';
 import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
 import { activitySteps } from './walkSteps';
+import { nonJsonAt } from '../nonJson';
 
 const PIPELINE_ID = ID_PATTERNS.pipeline;
 const STEP_NAME = ID_PATTERNS.step;
@@ -251,7 +252,7 @@ function checkCacheable(step: AnyStep, fail: (problem: string) => never): void {
 /** Checks a resolved config against the step's schema and its `from` against its upstream steps. */
 function checkConfig(step: AnyStep, config: unknown, fail: (problem: string) => never): JsonObject {
   const json = ConfigSchema.safeParse(config);
-  if (!json.success) fail(`config must be a plain JSON object: ${describeIssuesText(json.error)}`);
+  if (!json.success) fail(`config must be a plain JSON object: ${nonJsonAt(config, 'config') ?? describeIssuesText(json.error)}`);
   const schema = configSchemaOf(step);
   if (schema) {
     const checked = schema.safeParse(json.data);
@@ -277,7 +278,7 @@ export function parseParams(pipeline: Pipeline, raw: unknown): JsonObject {
   const parsed = pipeline.params.safeParse(raw ?? {});
   if (!parsed.success) throw new ParamsError(pipeline.id, describeIssues(parsed.error));
   const asJson = ConfigSchema.safeParse(parsed.data);
-  if (!asJson.success) throw new ParamsError(pipeline.id, [{ path: '', message: 'params must be plain JSON values' }]);
+  if (!asJson.success) throw new ParamsError(pipeline.id, [{ path: '', message: `params must be plain JSON values: ${nonJsonAt(parsed.data, 'params') ?? 'the params schema produced something else'}` }]);
   return asJson.data as JsonObject;
 }
 
