@@ -10,9 +10,28 @@ function acceptsOnlyStrings(schema: JsonSchema | undefined): boolean {
   return schema.type === 'string';
 }
 
+function acceptsList(schema: JsonSchema | undefined): boolean {
+  if (!schema) return false;
+  if (schema.anyOf) return schema.anyOf.some(acceptsList);
+  return schema.type === 'array';
+}
+
+/** `a,b,c` for a list param: each item as JSON when it is (numbers), else as text (column names). */
+function commaList(text: string): unknown[] {
+  return text.split(',').map((item) => {
+    const trimmed = item.trim();
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      return trimmed;
+    }
+  });
+}
+
 /**
  * Turns `--param k=v` pairs into params, reading each value as the pipeline's schema expects it:
- * as text for string params, as JSON (numbers, booleans, lists) otherwise.
+ * as text for string params, as JSON (numbers, booleans, lists) otherwise; a list param that is not
+ * JSON is read as comma-separated items.
  */
 export function parseParamFlags(flags: string[], schema: JsonSchema): Record<string, unknown> {
   const params: Record<string, unknown> = {};
@@ -28,7 +47,8 @@ export function parseParamFlags(flags: string[], schema: JsonSchema): Record<str
     try {
       params[key] = JSON.parse(text);
     } catch {
-      params[key] = text; // the server's schema names the param if text is not acceptable
+      // A list may be written JSON (["a","b"]) or, more naturally on a command line, a,b.
+      params[key] = acceptsList(schema.properties?.[key]) ? commaList(text) : text; // else the server's schema names the param
     }
   }
   return params;

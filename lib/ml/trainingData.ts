@@ -59,7 +59,7 @@ export async function loadTrainingData(
   const leftOut: LeftOutColumn[] = [];
   for (const name of wanted ?? described.map((c) => c.name).filter((n) => n !== target)) {
     const type = columns.get(name);
-    if (!type) throw new DataError(`feature column '${name}' is not in the dataset`);
+    if (!type) throw new DataError(`feature column '${name}' is not in the dataset; columns: ${[...columns.keys()].join(', ')}`);
     if (name === target) throw new DataError(`'${name}' is the target; it cannot be a feature too`);
     const kind = featureKindOf(type);
     if (kind) features.push({ name, kind });

@@ -185,7 +185,7 @@ describe('the train stage', () => {
     const run = (config: object, upstream: object = { load: { dataset: datasets.penguins } }) => activityEnvironment().run(activity, input(config, upstream));
     await expect(run({ target: 'species' })).rejects.toThrow(/target column 'species' is not in the dataset; columns: Species, Island/);
     await expect(run({ target: 'Island', algorithm: 'ridge-regression' })).rejects.toThrow("target column 'Island' is VARCHAR: regression needs a numeric target");
-    await expect(run({ target: 'Species', features: ['Wingspan'] })).rejects.toThrow("feature column 'Wingspan' is not in the dataset");
+    await expect(run({ target: 'Species', features: ['Wingspan'] })).rejects.toThrow("feature column 'Wingspan' is not in the dataset; columns: Species, Island,");
     await expect(run({ target: 'Species' }, { load: { rows: 3 } })).rejects.toThrow('no upstream step produced a dataset (ingest or validate); upstream: load');
   });
 });

@@ -36,6 +36,11 @@ describe('cli --param parsing', () => {
   it('keeps strings as text and reads the rest as JSON', () => {
     expect(parseParamFlags(['name=123', 'rows=5', 'tags=["a","b"]'], schema)).toEqual({ name: '123', rows: 5, tags: ['a', 'b'] });
   });
+  it('reads a list param written a,b as its items (numbers as numbers), as a command line writes a list', () => {
+    const optional = { properties: { features: { anyOf: [{ type: 'array' }, { type: 'null' }] }, sizes: { type: 'array' } } };
+    expect(parseParamFlags(['features=alcohol, ash,color_intensity', 'sizes=1,2.5,x'], optional)).toEqual({ features: ['alcohol', 'ash', 'color_intensity'], sizes: [1, 2.5, 'x'] });
+    expect(parseParamFlags(['tags=solo'], schema)).toEqual({ tags: ['solo'] });
+  });
   it('passes unparseable values through for the server to name, and rejects a flag without =', () => {
     expect(parseParamFlags(['rows=many'], schema)).toEqual({ rows: 'many' });
     expect(() => parseParamFlags(['rows'], schema)).toThrow(/expected key=value/);
