@@ -66,6 +66,46 @@ def _numpy_as_json(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+_HINTS = {
+    "datetime": "return its text, value.isoformat()",
+    "date": "return its text, value.isoformat()",
+    "Timestamp": "return its text, value.isoformat()",
+    "Decimal": "return float(value) or str(value)",
+    "set": "return sorted(value) or list(value)",
+    "bytes": "store data as an artifact and return its reference",
+    "DataFrame": "store it as an artifact (runtime.artifacts.put) and return its reference",
+    "Series": "return value.tolist()",
+}
+
+
+def non_json_at(value: Any, path: str) -> str | None:
+    """Where an output stops being JSON and what is there, so the message names the field (json.dumps
+    only says "Object of type datetime is not JSON serializable"); numpy values count as JSON."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if value == value and value not in (float("inf"), float("-inf")) else f"{path} is {value}, which JSON cannot hold: return None or a finite number"
+    if type(value).__module__ == "numpy" and callable(getattr(value, "tolist", None)):
+        return non_json_at(value.tolist(), path)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                return f"{path} has the key {key!r}, a {type(key).__name__}: JSON keys are text"
+            problem = non_json_at(item, f"{path}.{key}" if isinstance(key, str) and key.isidentifier() else f"{path}[{json.dumps(key)}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            problem = non_json_at(item, f"{path}[{index}]")
+            if problem:
+                return problem
+        return None
+    name = type(value).__name__
+    hint = _HINTS.get(name)
+    return f"{path} is a {name}" + (f": {hint}" if hint else "")
+
+
 def check_output(definition: StepDefinition, step_name: str, output: Any, store: ArtifactStore) -> Any:
     if output is None:
         return None
@@ -74,7 +114,7 @@ def check_output(definition: StepDefinition, step_name: str, output: Any, store:
     try:
         text = json.dumps(output, allow_nan=False, separators=(",", ":"), ensure_ascii=False, default=_numpy_as_json)
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"step '{step_name}' returned a value that is not plain JSON ({error})") from None
+        raise ConfigError(f"step '{step_name}' returned a value that is not plain JSON: {non_json_at(output, 'output') or error}") from None
     # What travels (and is checked against the declared output) is the JSON: numpy values as plain numbers and lists.
     output = json.loads(text)
     if definition.output is not None:

@@ -318,7 +318,7 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     expect(page).toContain('36 older lines were trimmed');
   });
 
-  it('numpy scalars and arrays in an output arrive as plain numbers and lists; NaN goes to the operator, named', async () => {
+  it('numpy scalars and arrays in an output arrive as plain numbers and lists; NaN or a datetime goes to the operator, its field named', async () => {
     const { queue, log } = await testStepsOnNewQueue();
     const pipeline = definePipeline({
       id: 'py-numpy',
@@ -331,9 +331,12 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     expect(result.outputs.fit).toEqual({ rows: 3, score: 0.5, best: 1, weights: [[1.5, 2], [0, -1]], flag: true });
     const bad = await startRun(env.client, { pipeline, params: { ms: 1 }, trigger: 'test', taskQueue: worker.taskQueue });
     const step = await firstStepAwaitingOperator(bad);
-    expect(step?.error).toMatchObject({ type: 'ConfigError', message: expect.stringMatching(/returned a value that is not plain JSON \(Out of range float values are not JSON compliant/) });
+    expect(step?.error).toMatchObject({ type: 'ConfigError', message: "step 'fit' returned a value that is not plain JSON: output.score is nan, which JSON cannot hold: return None or a finite number" });
     expect(step?.attempts).toBe(1);
     await bad.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'NaN output' }] });
+    const dated = await startRun(env.client, { pipeline, params: { ms: 2 }, trigger: 'test', taskQueue: worker.taskQueue });
+    expect((await firstStepAwaitingOperator(dated))?.error?.message).toBe("step 'fit' returned a value that is not plain JSON: output.trained.at is a datetime: return its text, value.isoformat()");
+    await dated.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'datetime output' }] });
   });
 
   it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
