@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { CliError } from './cliError';
 
 type JsonSchema = { type?: string | string[]; anyOf?: JsonSchema[]; properties?: Record<string, JsonSchema> };
@@ -56,17 +57,21 @@ export function parseParamFlags(flags: string[], schema: JsonSchema): Record<str
 
 /**
  * `./my.csv` means a file next to the user, not next to the worker: a string param that starts with
- * ./ or ../ is sent as an absolute path, resolved against the directory the command was typed in.
+ * ./ or ../ is sent as an absolute path, resolved against the directory the command was typed in
+ * (and ~/ against the user's home directory).
  * One that names a file (it has an extension) that is not there is refused before any run starts,
  * with the path it resolved to.
  */
 export function resolveLocalPaths(params: Record<string, unknown>, cwd: string): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(params).map(([key, value]) => {
-      if (typeof value !== 'string' || !/^\.\.?\//.test(value)) return [key, value];
-      const path = resolve(cwd, value);
+      if (typeof value !== 'string' || !/^(\.\.?|~)\//.test(value)) return [key, value];
+      // ~/ too: the shell does not expand it after `dataset=`.
+      const home = value.startsWith('~/');
+      const base = home ? homedir() : cwd;
+      const path = home ? join(base, value.slice(2)) : resolve(cwd, value);
       if (existsSync(path)) return [key, path];
-      if (/\.[A-Za-z0-9]{1,8}$/.test(value)) throw new CliError(`--param ${key}: no file at ${path} ('${value}' resolved against ${cwd})`);
+      if (/\.[A-Za-z0-9]{1,8}$/.test(value)) throw new CliError(`--param ${key}: no file at ${path} ('${value}' resolved against ${base})`);
       return [key, value];
     }),
   );

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findCycle, topologicalOrder } from '../../lib/dsl/graph';
 import { parseDuration } from '../../lib/dsl/duration';
@@ -57,5 +60,17 @@ describe('cli local paths', () => {
       url: 'https://x/y.csv',
     });
     expect(() => resolveLocalPaths({ other: './missing.csv' }, cwd)).toThrow(`--param other: no file at ${cwd}missing.csv`);
+  });
+  it('reads ~/ as the home directory, which the shell leaves alone after dataset=', () => {
+    const home = mkdtempSync(join(tmpdir(), 'cairn-home-'));
+    writeFileSync(join(home, 'my.csv'), 'a\n1\n');
+    const before = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      expect(resolveLocalPaths({ dataset: '~/my.csv', label: '~user' }, '/elsewhere')).toEqual({ dataset: join(home, 'my.csv'), label: '~user' });
+      expect(() => resolveLocalPaths({ dataset: '~/gone.csv' }, '/elsewhere')).toThrow(`--param dataset: no file at ${join(home, 'gone.csv')} ('~/gone.csv' resolved against ${home})`);
+    } finally {
+      process.env.HOME = before;
+    }
   });
 });
