@@ -10,7 +10,7 @@ export function registerRunHistoryCommands(program: Command, context: CliContext
 
   runs
     .command('list')
-    .description('runs, newest first')
+    .description('runs: open ones first, then finished ones, most recently finished first')
     .option('--pipeline <id>', 'only this pipeline')
     .option('--status <status>', 'running | awaiting_operator | succeeded | failed | cancelled')
     .option('--trigger <name>', 'only runs started by this trigger (manual, a schedule name, drift, ...)')

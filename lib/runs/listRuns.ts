@@ -52,7 +52,10 @@ export function runListQuery(filter: RunFilter): string {
   return clauses.join(' AND ');
 }
 
-/** Runs, newest first, from Temporal visibility (it may lag a second behind the newest changes). */
+/**
+ * Runs from Temporal visibility (it may lag a second behind the newest changes), in its order: open
+ * runs first, newest first, then closed ones, most recently closed first (SQL visibility has no ORDER BY).
+ */
 export async function listRuns(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
   const limit = filter.limit ?? 50;
