@@ -1,4 +1,4 @@
-import { stageSummary } from './stepSummaries';
+import { stageSummary } from '../lib/stepSummaries';
 import type { RunAnswer as RunView, StepAnswer as StepView } from './answers';
 
 const MARK: Record<StepView['status'], string> = {

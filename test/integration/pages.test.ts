@@ -90,6 +90,7 @@ let browser: Browser;
 let base: string;
 let diamondRun: string;
 let datasetSha: string;
+let trainedRun: { runId: string; outputs: Record<string, unknown> };
 
 const start = async (pipeline: { id: string }) => {
   const response = await fetch(`${base}/api/v1/pipelines/${pipeline.id}/runs`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.operator}`, 'content-type': 'application/json' }, body: '{}' });
@@ -138,6 +139,7 @@ beforeAll(async () => {
   await env.client.workflow.getHandle(diamondRun).result();
   const trained = await startRun(env.client, { pipeline: loop, trigger: 'test', taskQueue: worker.taskQueue });
   const trainedResult = await trained.handle.result();
+  trainedRun = { runId: trained.runId, outputs: trainedResult.outputs };
   datasetSha = (trainedResult.outputs.data as { dataset: { sha256: string } }).dataset.sha256;
   const days = servedDays(['06', '07', '08']);
   for (let week = 0; week < days.length; week += 7) {
@@ -217,6 +219,19 @@ describe('pages: what is drawn', () => {
     expect(await page.getByTestId('trigger').textContent()).toContain("drift of model 'weather-loop' (production)");
     expect(await page.getByTestId('next-fire').count()).toBe(3);
     await screenshot(page, 'pipeline');
+    await context.close();
+  });
+
+  it("a run page says what each built-in stage produced, in the words `cairn run --wait` prints", async () => {
+    const { context, page } = await signedIn('viewer');
+    await page.goto(`${base}/ui/runs/${encodeURIComponent(trainedRun.runId)}`);
+    const summary = async (step: string) => (await page.locator(`[data-testid=step-row][data-step=${step}] [data-testid=step-summary]`).textContent())?.trim();
+    const data = trainedRun.outputs.data as { rows: number; columns: unknown[]; dataset: { sha256: string } };
+    const fit = trainedRun.outputs.fit as { metrics: { trainRows: number } };
+    expect(await summary('data')).toBe(`${data.rows} rows x ${data.columns.length} columns: dataset ${data.dataset.sha256.slice(0, 12)}`);
+    expect(await summary('fit')).toMatch(new RegExp(`^gradient-boosted-trees on ${fit.metrics.trainRows} rows: holdout accuracy 0\\.\\d+ \\(\\d+ rows\\)`));
+    expect(await summary('entry')).toBe('weather-loop v1');
+    expect(await summary('ship')).toBe('weather-loop production: (none) -> v1');
     await context.close();
   });
 

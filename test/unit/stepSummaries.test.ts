@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stageSummary } from '../../cli/stepSummaries';
+import { stageSummary } from '../../lib/stepSummaries';
 import { deployStage } from '../../lib/stages/deploy';
 import { evaluateStage } from '../../lib/stages/evaluate';
 import { ingestStage } from '../../lib/stages/ingest';

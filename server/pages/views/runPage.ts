@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { z } from 'zod';
 import { FINISHED_RUN_STATUSES as FINAL } from '../../../lib/runContract/types';
+import { stageSummary } from '../../../lib/stepSummaries';
 import type { RunTimelineSchema, RunViewSchema, StepLogsSchema } from '../../responses/runs';
 import { durationText, jsonText, timeText } from '../format';
 import { badge, layout, segment, type Html } from '../layout';
@@ -35,6 +36,12 @@ function stepActions(ctx: PageContext, run: RunView, step: StepView): Html {
     .map((action) => actionForm(action, `/ui/runs/${segment(run.runId)}/steps/${segment(step.name)}/${action}`, action === 'reject' || action === 'skip'))}`;
 }
 
+/** A built-in stage's output in words (rows, holdout score, version registered), as `cairn run --wait` prints it. */
+function outputSummary(step: StepView): Html | string {
+  const words = stageSummary(step.activity, step.output);
+  return words ? html`<div data-testid="step-summary">${words}</div>` : '';
+}
+
 function stepRow(ctx: PageContext, run: RunView, step: StepView, artifacts: Html): Html {
   const marks = [step.local ? 'light' : '', step.reusedFrom ? `reused from ${step.reusedFrom}` : '', step.cachedFrom ? `cached from ${step.cachedFrom}` : ''].filter(Boolean).join(', ');
   return html`<tr id="step-${step.name}" data-testid="step-row" data-step="${step.name}" data-status="${step.status}">
@@ -49,7 +56,7 @@ function stepRow(ctx: PageContext, run: RunView, step: StepView, artifacts: Html
         }`
       : ''
   }${step.operatorNotes.map((note) => html`<div class="muted">${note}</div>`)}${
-    step.output === null || step.output === undefined ? '' : html`<details><summary>output</summary><pre data-testid="step-output">${jsonText(step.output)}</pre></details>`
+    step.output === null || step.output === undefined ? '' : html`${outputSummary(step)}<details><summary>output</summary><pre data-testid="step-output">${jsonText(step.output)}</pre></details>`
   }${artifacts}</td>
 <td>${stepActions(ctx, run, step)}</td></tr>`;
 }

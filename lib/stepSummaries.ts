@@ -3,7 +3,7 @@
  * its JSON output starts with artifact references, so the first 160 characters of it showed hashes
  * and cut the metrics off. Each reader looks at the output as unknown JSON (a run recorded by an
  * older Cairn may lack a field): a shape it does not expect gives undefined and the JSON is shown.
- * Plain TypeScript on purpose: the CLI's HTTP commands load no zod.
+ * Plain TypeScript on purpose: the CLI's HTTP commands load no zod. The run page shows the same line.
  */
 
 type Output = Record<string, unknown>;
