@@ -31,6 +31,14 @@ export async function loadAndSplit(
   progress: ReportProgress = ignoreProgress,
 ): Promise<SplitData> {
   const data = await loadAll(datasetPath, spec, progress);
+  if (spec.task === 'classification') {
+    const classes = new Set(data.targets.map(String)).size;
+    if (classes * 2 > data.rows.length) {
+      throw new DataError(
+        `target '${spec.target}' has ${classes} distinct values in ${data.rows.length} rows, fewer than 2 rows a class: too few to learn from or hold out; if it is a quantity, train ridge-regression (the tabular-regression pipeline)`,
+      );
+    }
+  }
   const strata = spec.task === 'classification' ? data.targets.map(String) : data.targets.map(() => 'all');
   const split = stratifiedSplit(strata, spec.testFraction, spec.seed);
   if (split.train.length === 0 || split.test.length === 0) throw new DataError(`too few rows (${data.rows.length}) for a ${spec.testFraction} holdout`);

@@ -79,6 +79,7 @@ export async function loadTrainingData(
   const rows: Record<string, unknown>[] = [];
   const targets: (string | number)[] = [];
   let droppedRows = 0;
+  let fractional: number | undefined;
   const addRow = (record: Record<string, unknown>) => {
     const value = toPlain(record[target]);
     if (value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value))) {
@@ -88,6 +89,7 @@ export async function loadTrainingData(
     const row: Record<string, unknown> = {};
     for (const f of features) row[f.name] = toPlain(record[f.name]);
     rows.push(row);
+    if (task === 'classification' && typeof value === 'number' && !Number.isInteger(value)) fractional ??= value;
     targets.push(task === 'classification' ? String(value) : Number(value));
   };
   // Streamed chunk by chunk (2,048 rows each, fetched asynchronously): turning 100k rows into objects
@@ -99,6 +101,8 @@ export async function loadTrainingData(
     for (let i = 0; i < chunk.rowCount; i++) addRow(Object.fromEntries(names.map((name, c) => [name, (columns[c] as unknown[])[i]])));
   }
   if (rows.length < 2) throw new DataError(`only ${rows.length} rows have a value for '${target}'`);
+  // As scikit-learn's classifiers refuse a "continuous" target: fractional numbers are a quantity, not classes.
+  if (fractional !== undefined) throw new DataError(`target '${target}' holds fractional numbers (such as ${fractional}): a classifier needs classes; to predict a number, train ridge-regression (the tabular-regression pipeline)`);
   return { rows, features, targets, droppedRows, leftOut };
 }
 

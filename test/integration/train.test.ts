@@ -161,6 +161,30 @@ describe('text columns with many values', () => {
   });
 });
 
+describe('a classifier asked to predict a quantity (it trained: accuracy 0.016 on 214 "classes")', () => {
+  const ingestLines = async (name: string, lines: string[]) => {
+    const csv = join(dir, name);
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    return artifacts.verifiedPath((await ingestFile(csv, 'csv', artifacts, mkdtempSync(join(dir, 'w-')))).dataset);
+  };
+  const noise = seededNormal(5);
+  const rows = Array.from({ length: 300 }, (_, i) => ({ x: noise(), i }));
+
+  it('refuses fractional numbers as classes, as scikit-learn refuses a continuous target, and names the pipeline to use', async () => {
+    const path = await ingestLines('price.csv', ['x,price', ...rows.map(({ x }) => `${x},${(3 * x + 10).toFixed(2)}`)]);
+    await expect(trainModel(path, { target: 'price' })).rejects.toThrow(/^target 'price' holds fractional numbers \(such as -?\d+\.\d+\): a classifier needs classes; to predict a number, train ridge-regression \(the tabular-regression pipeline\)$/);
+    // Whole numbers are classes (0/1 labels), and the quantity trains as a regression.
+    const path2 = await ingestLines('flag.csv', ['x,flag', ...rows.map(({ x }) => `${x},${x > 0 ? 1 : 0}`)]);
+    expect((await trainModel(path2, { target: 'flag' })).model.labels).toEqual(['0', '1']);
+    expect((await trainModel(path, { target: 'price', algorithm: 'ridge-regression' })).metrics.metric).toBe('rmse');
+  });
+
+  it('refuses a target with fewer than two training rows a class', async () => {
+    const path = await ingestLines('ids-as-target.csv', ['x,ticket', ...rows.map(({ x, i }) => `${x},${1000 + Math.floor(i / 1.5)}`)]);
+    await expect(trainModel(path, { target: 'ticket' })).rejects.toThrow(/^target 'ticket' has 200 distinct values in 300 rows, fewer than 2 rows a class: too few to learn from or hold out; if it is a quantity, train ridge-regression/);
+  });
+});
+
 describe('the train stage', () => {
   const input = (config: object, upstream: object): StepInput => ({
     run: { runId: 'cairn:t:test:1', temporalRunId: 'r', pipeline: 't', specHash: 'h', trigger: 'test', params: {}, logicalDate: '2026-11-27T00:00:00Z', step: 'train' },
