@@ -47,7 +47,7 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       for (const name of only ?? []) if (!reference.columns.has(name)) throw new CliError(`--columns: '${name}' is not a comparable column of ${referencePath}`);
       // Every new batch has new ids: by default an identifier-like column of the reference is listed, not compared.
       const { identifierColumns } = await import('../../lib/drift/identifierSamples');
-      const identifiers = only ? new Map<string, string>() : identifierColumns(reference.columns);
+      const identifiers = only ? new Map<string, string>() : identifierColumns(reference.columns, reference.rows);
       const wanted = new Map([...reference.columns].filter(([name]) => (only ? only.includes(name) : !identifiers.has(name))));
       const comparison = compareSamples(wanted, current.columns, parsed.data);
       const drifted = comparison.driftedFeatures.length >= parsed.data.minDriftedFeatures;

@@ -23,3 +23,20 @@ export function looksLikeIdentifier({ distinct, present }: ValueCounts, maxCateg
 export function identifierNote({ distinct, present }: ValueCounts): string {
   return `looks like an identifier: ${distinct} distinct values in ${present} rows`;
 }
+
+/**
+ * The names a column without a name gets: DuckDB's for an empty CSV header cell (`column0`), pandas'
+ * when it reads one back (`Unnamed: 0`) and for an index it writes to Parquet (`__index_level_0__`).
+ * `df.to_csv()` writes the index so by default: row numbers, which a model must not learn from (a
+ * file sorted by class gives them away) and which no request to the served model could supply.
+ */
+const NAMELESS = /^(column\d+|Unnamed: \d+|__index_level_\d+__)$/;
+
+export const isNameless = (name: string): boolean => NAMELESS.test(name);
+
+/** A nameless column whose values are all there and all different: an index written with the data. */
+export function looksLikeIndex(name: string, counts: ValueCounts, rows: number): boolean {
+  return isNameless(name) && counts.present === rows && counts.distinct === rows;
+}
+
+export const INDEX_NOTE = "a column without a name holding a different whole number on every row: an index written with the data (pandas' to_csv writes one unless index=False)";

@@ -1,9 +1,9 @@
 import { JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../data/duckdb';
-import { featureKindOf, isNumericType } from '../data/columnTypes';
+import { featureKindOf, isIntegerType, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { yieldToEventLoop } from '../progress';
-import { DEFAULT_MAX_CATEGORIES, identifierNote, looksLikeIdentifier, type ValueCounts } from '../data/identifierColumns';
+import { DEFAULT_MAX_CATEGORIES, identifierNote, INDEX_NOTE, isNameless, looksLikeIdentifier, looksLikeIndex, type ValueCounts } from '../data/identifierColumns';
 import type { Preprocessing } from './model';
 import { encodedWidth, encodeRow } from './model';
 
@@ -28,12 +28,12 @@ export interface TrainingData {
   leftOut: LeftOutColumn[];
 }
 
-/** Distinct and non-null counts of the given columns, in one scan. */
-async function distinctCounts(connection: DuckDBConnection, names: string[]): Promise<Map<string, ValueCounts>> {
-  if (names.length === 0) return new Map();
+/** Distinct and non-null counts of the given columns, and the table's rows, in one scan. */
+async function distinctCounts(connection: DuckDBConnection, names: string[]): Promise<{ counts: Map<string, ValueCounts>; rows: number }> {
+  if (names.length === 0) return { counts: new Map(), rows: 0 };
   const select = names.flatMap((n) => [`count(DISTINCT ${sqlIdentifier(n)})`, `count(${sqlIdentifier(n)})`]).join(', ');
-  const row = (await connection.runAndReadAll(`SELECT ${select} FROM data`)).getRows()[0] ?? [];
-  return new Map(names.map((n, i) => [n, { distinct: Number(row[2 * i]), present: Number(row[2 * i + 1]) }]));
+  const row = (await connection.runAndReadAll(`SELECT ${select}, count(*) FROM data`)).getRows()[0] ?? [];
+  return { counts: new Map(names.map((n, i) => [n, { distinct: Number(row[2 * i]), present: Number(row[2 * i + 1]) }])), rows: Number(row[2 * names.length]) };
 }
 
 const toPlain = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
@@ -67,11 +67,15 @@ export async function loadTrainingData(
     else leftOut.push({ column: name, reason: `${type}: only numeric, text and boolean columns can be features` });
   }
   if (!wanted) {
-    const counts = await distinctCounts(connection, features.filter((f) => columns.get(f.name) === 'VARCHAR').map((f) => f.name));
-    for (const [name, { distinct, present }] of counts) {
-      if (!looksLikeIdentifier({ distinct, present }, maxCategories)) continue;
+    const text = (name: string) => columns.get(name) === 'VARCHAR';
+    const { counts, rows: total } = await distinctCounts(connection, features.filter((f) => text(f.name) || (isNameless(f.name) && isIntegerType(columns.get(f.name) as string))).map((f) => f.name));
+    for (const [name, count] of counts) {
+      const reason = text(name)
+        ? looksLikeIdentifier(count, maxCategories) && `${identifierNote(count)}; name it in features to use its ${maxCategories} most frequent values`
+        : looksLikeIndex(name, count, total) && `${INDEX_NOTE}; name it in features to use it`;
+      if (!reason) continue;
       features.splice(features.findIndex((f) => f.name === name), 1);
-      leftOut.push({ column: name, reason: `${identifierNote({ distinct, present })}; name it in features to use its ${maxCategories} most frequent values` });
+      leftOut.push({ column: name, reason });
     }
   }
   if (features.length === 0) throw new DataError(`no usable feature columns${leftOut.length > 0 ? `: ${leftOut.map((c) => `'${c.column}' ${c.reason}`).join('; ')}` : ''}`);

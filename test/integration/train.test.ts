@@ -146,6 +146,18 @@ describe('text columns with many values', () => {
     expect(narrower.model.hyperparameters.maxCategories).toBe(5);
   });
 
+  it("leaves out the index pandas' to_csv writes (a column with no name, 0, 1, 2, ...), which gave a class-sorted file's labels away", async () => {
+    const lines = [',x,label', ...Array.from({ length: 200 }, (_, i) => `${i},${(i * 7919) % 13},${i < 100 ? 'a' : 'b'}`)];
+    const csv = join(dir, 'pandas-index.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const indexed = await artifacts.verifiedPath((await ingestFile(csv, 'csv', artifacts, mkdtempSync(join(dir, 'w-')))).dataset);
+    const result = await trainModel(indexed, { target: 'label' });
+    expect(result.model.features.map((f) => f.name)).toEqual(['x']);
+    expect(result.leftOut).toEqual([{ column: 'column0', reason: expect.stringMatching(/^a column without a name holding a different whole number on every row: an index written with the data/) }]);
+    // Named, it is used; a named column of whole numbers is a feature like any other.
+    expect((await trainModel(indexed, { target: 'label', features: ['column0', 'x'] })).model.features.map((f) => f.name)).toEqual(['column0', 'x']);
+  });
+
   it('uses a named identifier column with its most frequent values, without exhausting memory', async () => {
     const result = await trainModel(path, { target: 'label', features: ['x', 'customer_id'], algorithm: 'gradient-boosted-trees', rounds: 5 });
     expect(result.leftOut).toEqual([]);
