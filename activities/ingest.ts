@@ -79,7 +79,8 @@ export const ingest = defineStep({
       const csv = { delimiter: config.delimiter, decimalSeparator: config.decimalSeparator };
       if (source.format !== 'csv' && (csv.delimiter || csv.decimalSeparator)) throw new ConfigError(`delimiter and decimalSeparator apply to CSV only; this source is ${source.format}`);
       runtime.heartbeat({ phase: 'read', format: source.format });
-      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, { csv, maxBytes: config.maxBytes });
+      if (source.format === 'parquet' && config.encoding) throw new ConfigError('encoding applies to text sources (CSV, JSON); this source is parquet');
+      const ingested = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, { csv, maxBytes: config.maxBytes, ...(config.encoding ? { encoding: config.encoding } : {}) });
       const dataset = ingested.dataset;
       const profile = redactProfile(ingested.profile, config.redactProfile);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });

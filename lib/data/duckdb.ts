@@ -7,6 +7,7 @@ import { ignoreProgress, reportWhilePending, type ReportProgress } from '../prog
 import { checkCsvStructure } from './csvStructure';
 import { fileKind, kindMismatch } from './fileKind';
 import { gunzipTo } from './gunzip';
+import { isUtf8, markedEncoding, transcodeToUtf8 } from './textEncoding';
 import { sniffCsvDialect } from './csvDialect';
 import { columnTypes, keepWrittenBooleans } from './csvBooleans';
 import type { CsvDialect, TabularFormat } from './formats';
@@ -57,6 +58,8 @@ export interface LoadOptions {
   maxBytes?: number;
   /** Where a gzip source is decompressed (default: the system's temporary directory). */
   workDir?: string;
+  /** A text source's encoding when it is not UTF-8 (UTF-16 with a byte-order mark is recognised without it). */
+  encoding?: string;
 }
 
 /**
@@ -68,14 +71,24 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
   const kind = await fileKind(path);
   const mismatch = kindMismatch(path, kind, format);
   if (mismatch) throw new DataError(mismatch);
-  if (kind !== 'gzip') return loadPlainTable(connection, path, format, options);
-  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'cairn-gunzip-'));
+  let dir: string | undefined;
+  const scratch = async (name: string) => join((dir ??= await mkdtemp(join(options.workDir ?? tmpdir(), 'cairn-source-'))), name);
   try {
-    const plain = join(dir, `data.${format}`);
-    await gunzipTo(path, plain, options.maxBytes ?? DEFAULT_MAX_BYTES, options.progress);
-    return await loadPlainTable(connection, plain, format, options);
+    let readable = path;
+    if (kind === 'gzip') {
+      const plain = await scratch(`data.${format}`);
+      await gunzipTo(path, plain, options.maxBytes ?? DEFAULT_MAX_BYTES, options.progress);
+      readable = plain;
+    }
+    const encoding = format === 'parquet' ? undefined : (options.encoding ?? (await markedEncoding(readable)));
+    if (encoding && !isUtf8(encoding)) {
+      const utf8 = await scratch(`utf8.${format}`);
+      await transcodeToUtf8(readable, utf8, encoding, options.progress);
+      readable = utf8;
+    }
+    return await loadPlainTable(connection, readable, format, options);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -98,6 +111,9 @@ async function loadPlainTable(connection: DuckDBConnection, path: string, format
   } catch (error) {
     const message = (error as Error).message;
     // DuckDB's advice (its own format= option) means nothing to someone writing a pipeline.
+    if (/invalid unicode|not utf-8|malformed utf-8|invalid utf-8/i.test(message)) {
+      throw new DataError(`the file is not UTF-8 (${message.split('\n')[0]?.replace('Invalid Input Error: ', '').slice(0, 160)}): name its encoding in the ingest config, such as encoding: 'windows-1252' for a CSV Excel saved on Windows, or 'latin1'`);
+    }
     if (format === 'json' && message.includes('Expected top-level JSON array')) {
       throw new DataError("a .json source must hold an array of records ([{...}, {...}]); for one JSON record per line, name the file .jsonl or set format: 'jsonl'");
     }

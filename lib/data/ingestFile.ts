@@ -9,7 +9,8 @@ import { profileTable, type Profile } from './profile';
 
 /**
  * The data path of ingest: reads a local file (strictly, for CSV, in the dialect `source.csv` states
- * or the file shows; gzip decompressed, up to `source.maxBytes`), profiles it, and stores it as a
+ * or the file shows; gzip decompressed, up to `source.maxBytes`; text in `source.encoding`, or UTF-16
+ * by its byte-order mark, converted to UTF-8), profiles it, and stores it as a
  * zstd-compressed Parquet artifact. `workDir` holds the temporary Parquet file.
  */
 export async function ingestFile(
@@ -18,7 +19,7 @@ export async function ingestFile(
   artifacts: ArtifactStore,
   workDir: string,
   progress: ReportProgress = ignoreProgress,
-  source: { csv?: Partial<CsvDialect>; maxBytes?: number } = {},
+  source: { csv?: Partial<CsvDialect>; maxBytes?: number; encoding?: string } = {},
 ): Promise<{ dataset: ArtifactRef; profile: Profile; csv?: CsvDialect }> {
   const parquet = join(workDir, 'dataset.parquet');
   const { profile, dialect } = await withDuckDb(async (connection) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArtifactRefSchema } from '../artifacts/artifactRef';
 import { CsvDialectSchema, dialectProblem, TABULAR_FORMATS } from '../data/formats';
 import { FeedbackLineageSchema, feedbackSourceProblem, isFeedbackSource } from '../data/feedbackSource';
+import { encodingProblem } from '../data/textEncoding';
 import { defineStageContract } from './contract';
 
 export const IngestConfigSchema = z.strictObject({
@@ -24,6 +25,15 @@ export const IngestConfigSchema = z.strictObject({
   delimiter: CsvDialectSchema.shape.delimiter.optional(),
   /** For CSV: `,` for numbers written `1,5`; by default sniffed (a comma only in a file not delimited by commas). */
   decimalSeparator: CsvDialectSchema.shape.decimalSeparator.optional(),
+  /** For CSV and JSON: the text's encoding when it is not UTF-8 (`windows-1252`, `latin1`, `shift_jis`...); UTF-16 with a byte-order mark is recognised without it. */
+  encoding: z
+    .string()
+    .min(1)
+    .superRefine((label, context) => {
+      const problem = encodingProblem(label);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /** For sql: sources: one SELECT statement, run read-only. */
   query: z.string().min(1).optional(),
   /** For URLs: narrows the deployment's allow-list (CAIRN_ALLOW_HOSTS) for this step; it can never widen it. */

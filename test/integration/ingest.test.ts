@@ -216,6 +216,35 @@ describe('yes/no columns (DuckDB read a yes/no label as BOOLEAN: the model then 
   });
 });
 
+describe('text that is not UTF-8 (a UTF-16 export was "malformed CSV at line 4"; a Windows-1252 one named DuckDB options no config has)', () => {
+  const bytesFile = (name: string, content: Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const rowsOf = async (output: IngestOutput) =>
+    withDuckDb(async (c) => (await c.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(await artifacts.verifiedPath(output.dataset))})`)).getRowObjectsJS());
+
+  it('reads UTF-16 by its byte-order mark (Excel\'s Unicode Text, PowerShell), little- and big-endian, CSV and JSON lines', async () => {
+    const text = 'city,temp\nKöln,1.5\nZürich,-2\n';
+    const little = await runIngest({ source: bytesFile('unicode.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])) });
+    expect(await rowsOf(little)).toEqual([{ city: 'Köln', temp: 1.5 }, { city: 'Zürich', temp: -2 }]);
+    const big = Buffer.from(text, 'utf16le').swap16();
+    expect(await rowsOf(await runIngest({ source: bytesFile('unicode-be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), big])) }))).toEqual([{ city: 'Köln', temp: 1.5 }, { city: 'Zürich', temp: -2 }]);
+    const lines = '{"city": "Malmö", "n": 1}\n';
+    expect(await rowsOf(await runIngest({ source: bytesFile('events.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines, 'utf16le')])) }))).toEqual([{ city: 'Malmö', n: 1n }]);
+  });
+
+  it('reads Windows-1252 when the config names it, and without it says which option to set', async () => {
+    const windows = Buffer.from([...Buffer.from('name;price\nCaf'), 0xe9, ...Buffer.from(';3,5\nNa'), 0xef, ...Buffer.from('ve '), 0x80, ...Buffer.from(';4\n')]);
+    const path = bytesFile('excel.csv', windows);
+    await expect(runIngest({ source: path })).rejects.toThrow(/the file is not UTF-8 \(.*\): name its encoding in the ingest config, such as encoding: 'windows-1252'/);
+    expect(await rowsOf(await runIngest({ source: path, encoding: 'windows-1252' }))).toEqual([{ name: 'Café', price: 3.5 }, { name: 'Naïve €', price: 4 }]);
+    await expect(runIngest({ source: path, encoding: 'ebcdic-9000' })).rejects.toThrow(/encoding: 'ebcdic-9000' is not a text encoding Node knows/);
+    await expect(runIngest({ source: bytesFile('cut.csv', Buffer.from([0xff, 0xfe, 0x61, 0x00, 0x62])) })).rejects.toThrow(/ends in the middle of a utf-16le character/);
+  });
+});
+
 describe('gzip sources (a .csv.gz export was refused: "cannot tell the format")', () => {
   const gzipFile = (name: string, content: string | Buffer) => {
     const path = join(dir, name);
