@@ -45,11 +45,13 @@ function tabularPipeline(options: {
       gate: options.defaults?.gate === undefined ? z.number().min(0).optional() : z.number().min(0).default(options.defaults.gate),
       /** Evaluate on this data set (path or URL) instead of a holdout of `dataset`. */
       evaluationDataset: options.defaults?.evaluationDataset ? z.string().min(1).default(options.defaults.evaluationDataset) : z.string().min(1).optional(),
+      /** The dataset's text encoding when it is not UTF-8 (a CSV Excel saved on Windows: windows-1252). */
+      encoding: z.string().min(1).optional(),
       /** Narrows the hosts an http(s) dataset may come from; the deployment's CAIRN_ALLOW_HOSTS decides which are possible. */
       allowHosts: z.array(z.string()).optional(),
     }),
     steps: {
-      data: { activity: 'ingest', config: (p) => ({ source: p.dataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}) }) },
+      data: { activity: 'ingest', config: (p) => ({ source: p.dataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}), ...(p.encoding ? { encoding: p.encoding } : {}) }) },
       fit: {
         activity: 'train',
         after: ['data'],

@@ -112,7 +112,7 @@ async function loadPlainTable(connection: DuckDBConnection, path: string, format
     const message = (error as Error).message;
     // DuckDB's advice (its own format= option) means nothing to someone writing a pipeline.
     if (/invalid unicode|not utf-8|malformed utf-8|invalid utf-8/i.test(message)) {
-      throw new DataError(`the file is not UTF-8 (${message.split('\n')[0]?.replace('Invalid Input Error: ', '').slice(0, 160)}): name its encoding in the ingest config, such as encoding: 'windows-1252' for a CSV Excel saved on Windows, or 'latin1'`);
+      throw new DataError(`the file is not UTF-8 (${message.split('\n')[0]?.replace('Invalid Input Error: ', '').slice(0, 160)}): name its encoding, the ingest step's encoding (--param encoding=... for the tabular pipelines), such as 'windows-1252' for a CSV Excel saved on Windows, or 'latin1'`);
     }
     if (format === 'json' && message.includes('Expected top-level JSON array')) {
       throw new DataError("a .json source must hold an array of records ([{...}, {...}]); for one JSON record per line, name the file .jsonl or set format: 'jsonl'");

@@ -238,7 +238,7 @@ describe('text that is not UTF-8 (a UTF-16 export was "malformed CSV at line 4";
   it('reads Windows-1252 when the config names it, and without it says which option to set', async () => {
     const windows = Buffer.from([...Buffer.from('name;price\nCaf'), 0xe9, ...Buffer.from(';3,5\nNa'), 0xef, ...Buffer.from('ve '), 0x80, ...Buffer.from(';4\n')]);
     const path = bytesFile('excel.csv', windows);
-    await expect(runIngest({ source: path })).rejects.toThrow(/the file is not UTF-8 \(.*\): name its encoding in the ingest config, such as encoding: 'windows-1252'/);
+    await expect(runIngest({ source: path })).rejects.toThrow(/the file is not UTF-8 \(.*\): name its encoding, the ingest step's encoding \(--param encoding=\.\.\. for the tabular pipelines\), such as 'windows-1252'/);
     expect(await rowsOf(await runIngest({ source: path, encoding: 'windows-1252' }))).toEqual([{ name: 'Café', price: 3.5 }, { name: 'Naïve €', price: 4 }]);
     await expect(runIngest({ source: path, encoding: 'ebcdic-9000' })).rejects.toThrow(/encoding: 'ebcdic-9000' is not a text encoding Node knows/);
     await expect(runIngest({ source: bytesFile('cut.csv', Buffer.from([0xff, 0xfe, 0x61, 0x00, 0x62])) })).rejects.toThrow(/ends in the middle of a utf-16le character/);
