@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ArtifactRef } from '../lib/artifacts/artifactRef';
-import { ingestFile } from '../lib/data/ingestFile';
+import { ingestFile, readOptions } from '../lib/data/ingestFile';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
 import { ConfigError, DataError } from '../lib/errors';
@@ -86,7 +86,8 @@ export const evaluate = defineStep({
       const dir = await mkdtemp(join(tmpdir(), 'cairn-evaluate-'));
       try {
         const source = await acquire(config.evaluationDataset, dir, runtime.sources, runtime.heartbeat);
-        const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat);
+        // Read as its ingest config says (dialect, gzip cap, encoding), as an ingest step would read it.
+        const { dataset } = await ingestFile(source.path, source.format, runtime.artifacts, dir, runtime.heartbeat, readOptions(config.evaluationDataset, source.format));
         scored = await score(await runtime.artifacts.verifiedPath(dataset));
         evaluatedOn = { kind: 'evaluation-dataset', dataset };
       } finally {

@@ -45,7 +45,7 @@ function tabularPipeline(options: {
       gate: options.defaults?.gate === undefined ? z.number().min(0).optional() : z.number().min(0).default(options.defaults.gate),
       /** Evaluate on this data set (path or URL) instead of a holdout of `dataset`. */
       evaluationDataset: options.defaults?.evaluationDataset ? z.string().min(1).default(options.defaults.evaluationDataset) : z.string().min(1).optional(),
-      /** The dataset's text encoding when it is not UTF-8 (a CSV Excel saved on Windows: windows-1252). */
+      /** The datasets' text encoding when it is not UTF-8 (a CSV Excel saved on Windows: windows-1252); the evaluation dataset's too. */
       encoding: z.string().min(1).optional(),
       /** Narrows the hosts an http(s) dataset may come from; the deployment's CAIRN_ALLOW_HOSTS decides which are possible. */
       allowHosts: z.array(z.string()).optional(),
@@ -63,7 +63,7 @@ function tabularPipeline(options: {
         after: ['fit'],
         config: (p) => {
           const gate: Record<string, { min?: number; max?: number }> = p.gate === undefined ? {} : classification ? { accuracy: { min: p.gate } } : { rmse: { max: p.gate } };
-          const evaluationDataset = p.evaluationDataset ? { source: p.evaluationDataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}) } : undefined;
+          const evaluationDataset = p.evaluationDataset ? { source: p.evaluationDataset, ...(p.allowHosts ? { allowHosts: p.allowHosts } : {}), ...(p.encoding ? { encoding: p.encoding } : {}) } : undefined;
           return { gate, against: { model: p.model, alias: 'production' }, requireImprovement: options.promote ?? false, ...(evaluationDataset ? { evaluationDataset } : {}) };
         },
       },

@@ -1,11 +1,23 @@
 import { join } from 'node:path';
 import type { ArtifactRef } from '../artifacts/artifactRef';
 import type { ArtifactStore } from '../artifacts/artifactStore';
-import { DataError } from '../errors';
+import { ConfigError, DataError } from '../errors';
+import type { IngestConfig } from '../stages/ingest';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { loadTable, sqlString, withDuckDb } from './duckdb';
 import type { CsvDialect, TabularFormat } from './formats';
 import { profileTable, type Profile } from './profile';
+
+/** What an ingest config says about reading its file (the dialect, the gzip cap, the encoding), checked against the file's format. */
+export function readOptions(
+  config: Pick<IngestConfig, 'delimiter' | 'decimalSeparator' | 'maxBytes' | 'encoding'>,
+  format: TabularFormat,
+): { csv: Partial<CsvDialect>; maxBytes: number; encoding?: string } {
+  if (format !== 'csv' && (config.delimiter || config.decimalSeparator)) throw new ConfigError(`delimiter and decimalSeparator apply to CSV only; this source is ${format}`);
+  if (format === 'parquet' && config.encoding) throw new ConfigError('encoding applies to text sources (CSV, JSON); this source is parquet');
+  const csv = { ...(config.delimiter ? { delimiter: config.delimiter } : {}), ...(config.decimalSeparator ? { decimalSeparator: config.decimalSeparator } : {}) };
+  return { csv, maxBytes: config.maxBytes, ...(config.encoding ? { encoding: config.encoding } : {}) };
+}
 
 /**
  * The data path of ingest: reads a local file (strictly, for CSV, in the dialect `source.csv` states

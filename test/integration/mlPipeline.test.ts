@@ -136,6 +136,19 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
     expect(score.holdoutRows).toBe(days.filter((d) => d >= '2014').length);
     expect(score.metrics.accuracy).toBeGreaterThan(0.5);
     expect(outputs.entry).toMatchObject({ model: 'weather-by-year', version: 1 });
+    // Both data sets in the encoding the params name (UTF-16 without its mark, which only the name can tell): the evaluation set is read as its config says, as ingest reads.
+    const utf16 = (name: string, lines: string[]) => {
+      writeFileSync(join(dir, name), Buffer.from(`${lines.join('\n')}\n`, 'utf16le'));
+      return join(dir, name);
+    };
+    const encoded = await startRun(env.client, {
+      pipeline: registry.pipelines.get('tabular-classification')!,
+      params: { dataset: utf16('early16.csv', [header!, ...days.filter((d) => d < '2014')]), evaluationDataset: utf16('late16.csv', [header!, ...days.filter((d) => d >= '2014')]), encoding: 'utf-16le', target: 'weather', model: 'weather-by-year-16' },
+      trigger: 'test',
+      taskQueue: worker.taskQueue,
+    });
+    const scored = ((await encoded.handle.result()).outputs as unknown as Outputs).score as { holdoutRows: number; metrics: { accuracy: number } };
+    expect(scored).toMatchObject({ holdoutRows: score.holdoutRows, metrics: { accuracy: score.metrics.accuracy } });
   });
 
   it("takes a user's own training step: evaluate and register work on what it produces", async () => {
