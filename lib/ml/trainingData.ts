@@ -1,22 +1,14 @@
 import { JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../data/duckdb';
-import { featureKindOf, isIntegerType, isNumericType } from '../data/columnTypes';
+import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { yieldToEventLoop } from '../progress';
-import { DEFAULT_MAX_CATEGORIES, identifierNote, INDEX_NOTE, isNameless, looksLikeIdentifier, looksLikeIndex, type ValueCounts } from '../data/identifierColumns';
+import { DEFAULT_MAX_CATEGORIES } from '../data/identifierColumns';
+import { screenDefaultFeatures, type FeatureKind, type LeftOutColumn } from './defaultFeatures';
 import type { Preprocessing } from './model';
 import { encodedWidth, encodeRow } from './model';
 
-export interface FeatureKind {
-  name: string;
-  kind: 'numeric' | 'categorical';
-}
-
-/** A column the default feature set did not take, and why (shown in the train step's output and log). */
-export interface LeftOutColumn {
-  column: string;
-  reason: string;
-}
+export type { FeatureKind, LeftOutColumn } from './defaultFeatures';
 
 export interface TrainingData {
   rows: Record<string, unknown>[];
@@ -28,20 +20,12 @@ export interface TrainingData {
   leftOut: LeftOutColumn[];
 }
 
-/** Distinct and non-null counts of the given columns, and the table's rows, in one scan. */
-async function distinctCounts(connection: DuckDBConnection, names: string[]): Promise<{ counts: Map<string, ValueCounts>; rows: number }> {
-  if (names.length === 0) return { counts: new Map(), rows: 0 };
-  const select = names.flatMap((n) => [`count(DISTINCT ${sqlIdentifier(n)})`, `count(${sqlIdentifier(n)})`]).join(', ');
-  const row = (await connection.runAndReadAll(`SELECT ${select}, count(*) FROM data`)).getRows()[0] ?? [];
-  return { counts: new Map(names.map((n, i) => [n, { distinct: Number(row[2 * i]), present: Number(row[2 * i + 1]) }])), rows: Number(row[2 * names.length]) };
-}
-
 const toPlain = (value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
 
 /**
  * Reads the table `data` for training: the target column and the features (by default every other
- * column that is numeric, text or boolean, except identifier-like text; the columns left out are
- * listed). Rows without a target are dropped and counted.
+ * column that is numeric, text or boolean, less those screenDefaultFeatures leaves out, listed with
+ * why). Rows without a target are dropped and counted.
  */
 export async function loadTrainingData(
   connection: DuckDBConnection,
@@ -67,16 +51,9 @@ export async function loadTrainingData(
     else leftOut.push({ column: name, reason: `${type}: only numeric, text and boolean columns can be features` });
   }
   if (!wanted) {
-    const text = (name: string) => columns.get(name) === 'VARCHAR';
-    const { counts, rows: total } = await distinctCounts(connection, features.filter((f) => text(f.name) || (isNameless(f.name) && isIntegerType(columns.get(f.name) as string))).map((f) => f.name));
-    for (const [name, count] of counts) {
-      const reason = text(name)
-        ? looksLikeIdentifier(count, maxCategories) && `${identifierNote(count)}; name it in features to use its ${maxCategories} most frequent values`
-        : looksLikeIndex(name, count, total) && `${INDEX_NOTE}; name it in features to use it`;
-      if (!reason) continue;
-      features.splice(features.findIndex((f) => f.name === name), 1);
-      leftOut.push({ column: name, reason });
-    }
+    const screened = await screenDefaultFeatures(connection, features, columns, maxCategories);
+    features.splice(0, features.length, ...screened.features);
+    leftOut.push(...screened.leftOut);
   }
   if (features.length === 0) throw new DataError(`no usable feature columns${leftOut.length > 0 ? `: ${leftOut.map((c) => `'${c.column}' ${c.reason}`).join('; ')}` : ''}`);
   const select = [target, ...features.map((f) => f.name)].map(sqlIdentifier).join(', ');

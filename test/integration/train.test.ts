@@ -111,20 +111,21 @@ describe('text columns with many values', () => {
   let path: string;
   beforeAll(async () => {
     const noise = seededNormal(11);
-    const lines = ['x,city,customer_id,note,signup,label'];
+    const lines = ['x,city,customer_id,note,signup,fax,label'];
     for (let i = 0; i < rows; i++) {
       const x = noise();
-      lines.push(`${x},${cityOf(i)},cust-${100000 + i},"note ${i} ${Math.floor(i / 2)}",2024-01-${String((i % 28) + 1).padStart(2, '0')},${x + noise() * 0.3 > 0 ? 'yes' : 'no'}`);
+      lines.push(`${x},${cityOf(i)},cust-${100000 + i},"note ${i} ${Math.floor(i / 2)}",2024-01-${String((i % 28) + 1).padStart(2, '0')},,${x + noise() * 0.3 > 0 ? 'yes' : 'no'}`);
     }
     const csv = join(dir, 'customers.csv');
     writeFileSync(csv, `${lines.join('\n')}\n`);
     path = await artifacts.verifiedPath((await ingestFile(csv, 'csv', artifacts, mkdtempSync(join(dir, 'w-')))).dataset);
   });
 
-  it('leaves identifier-like text and dates out of the default features, and says why', async () => {
+  it('leaves identifier-like text, dates and an empty column out of the default features, and says why', async () => {
     const result = await trainModel(path, { target: 'label' });
     expect(result.model.features.map((f) => f.name)).toEqual(['x', 'city']);
-    expect(result.leftOut.map((c) => c.column).sort()).toEqual(['customer_id', 'note', 'signup']);
+    expect(result.leftOut.map((c) => c.column).sort()).toEqual(['customer_id', 'fax', 'note', 'signup']);
+    expect(result.leftOut.find((c) => c.column === 'fax')?.reason).toMatch(/^has no values \(every row is missing it\)/);
     expect(result.leftOut.find((c) => c.column === 'customer_id')?.reason).toMatch(/identifier: 3000 distinct values in 3000 rows/);
     expect(result.leftOut.find((c) => c.column === 'note')?.reason).toMatch(/identifier: 3000 distinct values/);
     expect(result.leftOut.find((c) => c.column === 'signup')?.reason).toMatch(/^DATE: only numeric, text and boolean/);
