@@ -16,7 +16,7 @@ export const TOOL_VERSIONS: { temporalBin: string; temporalTestServerBin: string
 export const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** True in a checkout of Cairn's repository (its setup script is there), false in an installed package. */
-const IN_CHECKOUT = existsSync(join(PACKAGE_ROOT, 'scripts', 'setup-tools.sh'));
+export const IN_CHECKOUT = existsSync(join(PACKAGE_ROOT, 'scripts', 'setup-tools.sh'));
 
 /** The command that installs the tools here, for error messages. */
 export const SETUP_COMMAND = IN_CHECKOUT ? '`npm run setup`' : '`npx cairn setup`';
