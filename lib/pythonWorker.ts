@@ -8,7 +8,7 @@ import type { Registry } from './dsl/registry';
 import { artifactsDir, childEnvironment, type Config } from './config';
 import { ConfigError } from './errors';
 import { logTail } from './logTail';
-import { pythonStepsVenv, SETUP_COMMAND } from './projectTools';
+import { IN_CHECKOUT, pythonStepsVenv, SETUP_COMMAND } from './projectTools';
 
 /** The venv `npm run setup` creates in a checkout (scripts/setup-tools.sh), with python/ installed in it: the tests' and benchmarks' Python. */
 export const PROJECT_PYTHON = join(pythonStepsVenv(undefined).checkout, 'bin', 'python');
@@ -19,7 +19,7 @@ export function resolvePython(explicit: string | undefined, home?: string): stri
   const venvs = pythonStepsVenv(home);
   const found = [venvs.checkout, venvs.project].filter((venv): venv is string => venv !== undefined).map((venv) => join(venv, 'bin', 'python')).find((python) => existsSync(python));
   if (found) return found;
-  const setup = SETUP_COMMAND === '`npm run setup`' ? SETUP_COMMAND : '`npx cairn setup --python`';
+  const setup = IN_CHECKOUT ? SETUP_COMMAND : '`npx cairn setup --python`';
   throw new ConfigError(`these definitions have Python steps, and no Python with cairn_steps is set up: run ${setup} (a venv with cairn_steps; add your step's own packages to it with its pip), or set CAIRN_PYTHON to a Python that has cairn_steps installed`);
 }
 

@@ -15,10 +15,10 @@ export function registerSetupCommand(program: Command, context: CliContext): voi
       if (unknown.length > 0) throw new CliError(`--extra ${unknown.join(', ')}: cairn_steps has the extras ${EXTRAS.join(', ')}`);
       if (options.extra.length > 0 && !options.python) throw new CliError('--extra applies to the Python steps venv: add --python');
       const cfg = context.config();
-      const { setupProjectTools } = await import('../../lib/projectSetup');
       const { IN_CHECKOUT } = await import('../../lib/projectTools');
       // A checkout has its own tools in .tools/, which cairn dev finds first.
       if (IN_CHECKOUT) return context.print('this is a checkout of Cairn: `npm run setup` installs its tools (the Temporal CLI, the test server, the Python steps venv) into .tools/');
+      const { setupProjectTools } = await import('../../lib/projectSetup');
       await setupProjectTools({
         home: cfg.CAIRN_HOME,
         ...(options.python ? { python: { extras: options.extra } } : {}),

@@ -7,7 +7,7 @@ import { ignoreProgress, reportWhilePending, type ReportProgress } from '../prog
 import { checkCsvStructure } from './csvStructure';
 import { fileKind, kindMismatch } from './fileKind';
 import { gunzipTo } from './gunzip';
-import { isUtf8, markedEncoding, transcodeToUtf8 } from './textEncoding';
+import { isUtf8, transcodeToUtf8 } from './textEncoding';
 import { sniffCsvDialect } from './csvDialect';
 import { columnTypes, keepWrittenBooleans } from './csvBooleans';
 import type { CsvDialect, TabularFormat } from './formats';
@@ -75,12 +75,15 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
   const scratch = async (name: string) => join((dir ??= await mkdtemp(join(options.workDir ?? tmpdir(), 'cairn-source-'))), name);
   try {
     let readable = path;
+    let content = kind;
     if (kind === 'gzip') {
       const plain = await scratch(`data.${format}`);
       await gunzipTo(path, plain, options.maxBytes ?? DEFAULT_MAX_BYTES, options.progress);
       readable = plain;
+      content = await fileKind(plain);
     }
-    const encoding = format === 'parquet' ? undefined : (options.encoding ?? (await markedEncoding(readable)));
+    const marked = content === 'utf-16le' || content === 'utf-16be' ? content : undefined;
+    const encoding = format === 'parquet' ? undefined : (options.encoding ?? marked);
     if (encoding && !isUtf8(encoding)) {
       const utf8 = await scratch(`utf8.${format}`);
       await transcodeToUtf8(readable, utf8, encoding, options.progress);

@@ -3,12 +3,11 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
-import { readHead } from './fileKind';
 
 /**
  * Text sources that are not UTF-8, which DuckDB reads only as UTF-8: Excel's "Unicode Text" and
  * PowerShell write UTF-16 (with a byte-order mark), and a CSV Excel saves on Windows is often
- * Windows-1252. A UTF-16 file (its mark says so) is converted without being asked; another encoding
+ * Windows-1252. A UTF-16 file (its mark says so: fileKind) is converted without being asked; another encoding
  * is converted when the config names it. Node's TextDecoder does the decoding (every WHATWG label:
  * `windows-1252`, `latin1`, `shift_jis`, ...).
  */
@@ -21,14 +20,6 @@ export function encodingProblem(label: string): string | undefined {
   } catch {
     return `'${label}' is not a text encoding Node knows (such as utf-8, windows-1252, latin1, utf-16le, shift_jis)`;
   }
-}
-
-/** The encoding a byte-order mark declares (UTF-16), or undefined (UTF-8, with or without its mark). */
-export async function markedEncoding(path: string): Promise<string | undefined> {
-  const head = await readHead(path, 2).catch(() => Buffer.alloc(0));
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  return undefined;
 }
 
 /** True for the labels that mean UTF-8, which needs no conversion. */

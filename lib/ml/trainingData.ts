@@ -39,22 +39,21 @@ export async function loadTrainingData(
   const targetType = columns.get(target);
   if (!targetType) throw new DataError(`target column '${target}' is not in the dataset; columns: ${[...columns.keys()].join(', ')}`);
   if (task === 'regression' && !isNumericType(targetType)) throw new DataError(`target column '${target}' is ${targetType}: regression needs a numeric target`);
-  const features: FeatureKind[] = [];
-  const leftOut: LeftOutColumn[] = [];
+  const usable: FeatureKind[] = [];
+  const unusable: LeftOutColumn[] = [];
   for (const name of wanted ?? described.map((c) => c.name).filter((n) => n !== target)) {
     const type = columns.get(name);
     if (!type) throw new DataError(`feature column '${name}' is not in the dataset; columns: ${[...columns.keys()].join(', ')}`);
     if (name === target) throw new DataError(`'${name}' is the target; it cannot be a feature too`);
     const kind = featureKindOf(type);
-    if (kind) features.push({ name, kind });
+    if (kind) usable.push({ name, kind });
     else if (wanted) throw new DataError(`feature column '${name}' is ${type}: only numeric, text and boolean columns can be features`);
-    else leftOut.push({ column: name, reason: `${type}: only numeric, text and boolean columns can be features` });
+    else unusable.push({ column: name, reason: `${type}: only numeric, text and boolean columns can be features` });
   }
-  if (!wanted) {
-    const screened = await screenDefaultFeatures(connection, features, columns, maxCategories);
-    features.splice(0, features.length, ...screened.features);
-    leftOut.push(...screened.leftOut);
-  }
+  // Named features are used as named; the default ones are screened (empty, identifier-like, an index).
+  const screened = wanted ? { features: usable, leftOut: [] } : await screenDefaultFeatures(connection, usable, columns, maxCategories);
+  const features = screened.features;
+  const leftOut = [...unusable, ...screened.leftOut];
   if (features.length === 0) throw new DataError(`no usable feature columns${leftOut.length > 0 ? `: ${leftOut.map((c) => `'${c.column}' ${c.reason}`).join('; ')}` : ''}`);
   const select = [target, ...features.map((f) => f.name)].map(sqlIdentifier).join(', ');
   const rows: Record<string, unknown>[] = [];

@@ -57,12 +57,15 @@ def parse_config(definition: StepDefinition, step_name: str, config: Any) -> Any
         raise ConfigError(f"step '{step_name}' ({definition.name}): {_issues(error, 'config.')}") from None
 
 
+def _is_numpy(value: Any) -> bool:
+    """A numpy scalar or array (what pandas and scikit-learn hand back: np.int64, np.float32, an ndarray of scores)."""
+    return type(value).__module__ == "numpy" and callable(getattr(value, "tolist", None))
+
+
 def _numpy_as_json(value: Any) -> Any:
-    """json.dumps' fallback: numpy scalars and arrays (what pandas and scikit-learn hand back: np.int64,
-    np.float32, an ndarray of scores) as the numbers and lists they hold; anything else stays an error."""
-    to_list = getattr(value, "tolist", None)
-    if callable(to_list) and type(value).__module__ == "numpy":
-        return to_list()
+    """json.dumps' fallback: numpy values as the numbers and lists they hold; anything else stays an error."""
+    if _is_numpy(value):
+        return value.tolist()
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -85,7 +88,7 @@ def non_json_at(value: Any, path: str) -> str | None:
         return None
     if isinstance(value, float):
         return None if value == value and value not in (float("inf"), float("-inf")) else f"{path} is {value}, which JSON cannot hold: return None or a finite number"
-    if type(value).__module__ == "numpy" and callable(getattr(value, "tolist", None)):
+    if _is_numpy(value):
         return non_json_at(value.tolist(), path)
     if isinstance(value, dict):
         for key, item in value.items():
