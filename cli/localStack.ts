@@ -7,7 +7,7 @@ import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 import { invocationDirectory, otlpTraces, storeDeadlines, type Config } from '../lib/config';
 import { startTracing } from '../lib/tracing/tracing';
-import { localPythonWorker } from '../lib/pythonWorker';
+import { localPythonWorker, pythonModuleFiles } from '../lib/pythonWorker';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { devSpecSecret } from '../lib/auth/devSpecSecret';
@@ -49,6 +49,8 @@ export interface LocalStack {
    * definitions do not load, this throws and the stack keeps serving the previous ones.
    */
   reload(): Promise<{ pipelines: string[]; added: string[]; removed: string[] }>;
+  /** The Python step modules the served definitions name by file path: a change to one is a change to the definitions. */
+  pythonModuleFiles(): string[];
   stop(): Promise<void>;
 }
 
@@ -173,6 +175,7 @@ async function startParts(given: LocalStackOptions, started: (() => Promise<unkn
       const after = [...next.pipelines.keys()];
       return { pipelines: after, added: after.filter((id) => !before.includes(id)), removed: before.filter((id) => !after.includes(id)) };
     },
+    pythonModuleFiles: () => pythonModuleFiles(live.current()),
     // In reverse order of starting: the API, the client, the workers, the store, the dev server, tracing.
     stop: stopStarted,
   };

@@ -86,7 +86,16 @@ export function startPythonWorker(options: { python: string; queues: string[]; m
 
 /** A module given as a file path is resolved against the working directory; a dotted name is left as is. */
 function resolveModule(module: string): string {
-  return module.endsWith('.py') || module.includes('/') ? resolve(module) : module;
+  return isModuleFile(module) ? resolve(module) : module;
+}
+
+function isModuleFile(module: string): boolean {
+  return module.endsWith('.py') || module.includes('/');
+}
+
+/** The files of the registry's Python step modules that are named as paths (a dotted name is found on sys.path). */
+export function pythonModuleFiles(registry: Pick<Registry, 'pipelines'>): string[] {
+  return pythonSteps(registry).modules.filter(isModuleFile).map(resolveModule);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../lib/freePort';
@@ -74,6 +74,11 @@ const finished = (runId: string) =>
   }, `run ${runId} to succeed`, 60_000);
 const pipelineIds = async () => ((await get('/api/v1/pipelines')).pipelines as { id: string }[]).map((p) => p.id).sort();
 const saidTimes = (text: string) => output.split(text).length - 1;
+/** Saves as `sed -i`, `git checkout` and editors' safe writes do: a new file renamed over the old one. */
+const replaceFile = (path: string, text: string) => {
+  writeFileSync(`${path}.save`, text);
+  renameSync(`${path}.save`, path);
+};
 
 beforeAll(async () => {
   mkdirSync(`${dir}/defs`, { recursive: true });
@@ -128,7 +133,7 @@ describe('cairn dev reloads its definitions', () => {
 
   it('keeps serving the previous definitions when the new ones do not load, and says why', async () => {
     const before = saidTimes('definitions not reloaded');
-    writeFileSync(definitions, version2.replace("id: 'reload-second'", "id: 'Not A Valid Id'"));
+    replaceFile(definitions, version2.replace("id: 'reload-second'", "id: 'Not A Valid Id'"));
     await waitFor(() => saidTimes('definitions not reloaded') > before, `the refused reload; cairn dev said:\n${output}`, 60_000);
     expect(output).toMatch(/definitions not reloaded \(still serving the previous ones\): .*Not A Valid Id/);
     expect(await pipelineIds()).toEqual(['reload-first', 'reload-second']);
@@ -138,7 +143,8 @@ describe('cairn dev reloads its definitions', () => {
   it('starts a Python worker for Python steps; one that cannot start leaves the other pipelines served and is tried again on the next reload', async () => {
     const reloads = saidTimes('definitions reloaded');
     writeFileSync(pythonModule, 'def broken(:\n');
-    writeFileSync(definitions, version3);
+    // Replaced a second time: Node 20's recursive fs.watch saw only the first replacement of a file.
+    replaceFile(definitions, version3);
     await waitFor(() => saidTimes('the Python worker did not start') > 0 && saidTimes('definitions reloaded') > reloads, `the reload; cairn dev said:\n${output}`, 60_000);
     expect(output).toMatch(/the Python worker did not start, so Python steps wait in their queue until it does: .*py_steps\.py does not import: SyntaxError.*python-worker\.log/);
     expect(await pipelineIds()).toEqual(['reload-first', 'reload-python', 'reload-second']);
@@ -146,8 +152,8 @@ describe('cairn dev reloads its definitions', () => {
     const waiting = await start('reload-python');
 
     const started = saidTimes('starting the Python worker');
-    writeFileSync(pythonModule, pythonSteps);
-    writeFileSync(definitions, `${version3}// fixed\n`);
+    // Only the Python module changes: that alone is a change to the definitions.
+    replaceFile(pythonModule, pythonSteps);
     await waitFor(() => saidTimes('starting the Python worker') > started && saidTimes('definitions reloaded') > reloads + 1, `the second reload; cairn dev said:\n${output}`, 60_000);
     // The run that waited in the queue runs as soon as a Python worker polls it.
     expect((await finished(waiting)).find((s) => s.name === 'hello')?.output).toEqual({ greeting: 'hello reload from Python' });
