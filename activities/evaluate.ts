@@ -100,13 +100,17 @@ export const evaluate = defineStep({
     const { metrics } = scored;
     const primary = primaryMetric(scored.task);
 
-    let comparison: { model: string; alias: string; version: number | null; metrics: unknown; candidateIsBetter: boolean | null } | null = null;
+    let comparison: { model: string; alias: string; version: number | null; metrics: unknown; candidateIsBetter: boolean | null; notCompared?: string } | null = null;
     if (config.against) {
       runtime.heartbeat({ phase: 'compare' });
       if (incumbent && scored.incumbentMetrics) {
         const candidateValue = (metrics as unknown as Record<string, number>)[primary] as number;
         const incumbentValue = (scored.incumbentMetrics as unknown as Record<string, number>)[primary] as number;
         comparison = { ...config.against, version: incumbent.version, metrics: scored.incumbentMetrics, candidateIsBetter: isBetter(primary, candidateValue, incumbentValue) };
+      } else if (incumbent) {
+        const notCompared = `v${incumbent.version} ${scored.incumbentNotScored ?? 'was not scored'}`;
+        runtime.log.warn(`${config.against.model} ${config.against.alias} not compared: ${notCompared}`);
+        comparison = { ...config.against, version: incumbent.version, metrics: null, candidateIsBetter: null, notCompared };
       } else {
         comparison = { ...config.against, version: null, metrics: null, candidateIsBetter: null };
       }

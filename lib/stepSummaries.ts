@@ -58,6 +58,7 @@ function evaluate(o: Output): string | undefined {
   const c = isObject(o.comparison) ? o.comparison : undefined;
   if (!c) return line;
   if (c.version === null) return `${line}; no ${String(c.model)} ${String(c.alias)} version to compare with`;
+  if (typeof c.notCompared === 'string') return `${line}; ${String(c.alias)} not compared: ${c.notCompared}`;
   const theirs = isObject(c.metrics) ? num(c.metrics[primary]) : undefined;
   const verdict = c.candidateIsBetter === true ? 'better' : c.candidateIsBetter === false ? 'not better' : 'not compared';
   return `${line}; ${String(c.alias)} v${String(c.version)}${theirs === undefined ? '' : ` ${metric(theirs)}`}: ${verdict}`;

@@ -47,6 +47,11 @@ function reportingWhileBusy(connection: DuckDBConnection, progress: ReportProgre
 
 export { sqlIdentifier, sqlString } from './sqlText';
 
+/** A relation's columns in order, each with DuckDB's type name (DESCRIBE's column_type). */
+export async function describeColumns(connection: DuckDBConnection, relation = 'data'): Promise<{ name: string; type: string }[]> {
+  return (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
 /** What a source may expand to when it is gzip and no cap is given (ingest's default maxBytes). */
 const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 

@@ -8,7 +8,7 @@ import { describeModel } from '../ml/servableModel';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { resolveAlias } from '../registry/aliases';
 import { labelledInWindow } from '../store/predictionLogTable';
-import { sqlIdentifier, sqlString, withDuckDb } from './duckdb';
+import { describeColumns, sqlIdentifier, sqlString, withDuckDb } from './duckdb';
 import { parseFeedbackSource, type FeedbackLineage } from './feedbackSource';
 
 export interface AssembledFeedback {
@@ -77,7 +77,7 @@ export async function assembleFeedbackDataset(
     const trainingPath = await artifacts.verifiedPath(artifactUri(version.lineage.datasetSha256)).catch(() => {
       throw new DataError(`${sourceText}: the training data of ${source.model} v${version.version} (dataset ${version.lineage.datasetSha256}) is not in the artifact store`);
     });
-    const present = new Set((await (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(trainingPath)})`)).getRowObjectsJS()).map((r) => String(r.column_name)));
+    const present = new Set((await describeColumns(db, `read_parquet(${sqlString(trainingPath)})`)).map((c) => c.name));
     const missing = columns.filter((name) => !present.has(name));
     if (missing.length > 0) throw new DataError(`${sourceText}: the training data of ${source.model} v${version.version} has no column ${missing.join(', ')}; use training=exclude`);
     await db.run(`CREATE TABLE base AS SELECT ${columns.map(cast).join(', ')}, row_number() OVER () AS _n FROM read_parquet(${sqlString(trainingPath)})`);

@@ -1,4 +1,4 @@
-import { sqlIdentifier, withDuckDb, loadTable } from '../data/duckdb';
+import { describeColumns, sqlIdentifier, withDuckDb, loadTable } from '../data/duckdb';
 import type { TabularFormat } from '../data/formats';
 import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
@@ -23,7 +23,7 @@ export async function readColumns(
 ): Promise<{ columns: Map<string, ColumnSample>; rows: number; skipped: string[] }> {
   return withDuckDb(async (connection) => {
     await loadTable(connection, path, format, { progress });
-    const described = (await connection.runAndReadAll('DESCRIBE data')).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const described = await describeColumns(connection);
     const types = new Map(described.map((c) => [c.name, c.type]));
     const skipped: string[] = [];
     const requests: ColumnRequest[] = [];

@@ -1,4 +1,4 @@
-import { sqlString, withDuckDb } from '../data/duckdb';
+import { describeColumns, sqlString, withDuckDb } from '../data/duckdb';
 import { DataError } from '../errors';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { stratifiedSplit } from './split';
@@ -23,6 +23,11 @@ export async function loadAll(
     await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(datasetPath)})`);
     return loadTrainingData(connection, spec.target, spec.features, spec.task, spec.maxCategories);
   }, progress);
+}
+
+/** A Parquet dataset's columns and their DuckDB types, without reading its rows. */
+export async function datasetColumns(datasetPath: string): Promise<Map<string, string>> {
+  return withDuckDb(async (connection) => new Map((await describeColumns(connection, `read_parquet(${sqlString(datasetPath)})`)).map((c) => [c.name, c.type])));
 }
 
 export async function loadAndSplit(

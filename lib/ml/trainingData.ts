@@ -1,5 +1,5 @@
 import { JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
-import { sqlIdentifier } from '../data/duckdb';
+import { describeColumns, sqlIdentifier } from '../data/duckdb';
 import { featureKindOf, isNumericType } from '../data/columnTypes';
 import { DataError } from '../errors';
 import { yieldToEventLoop } from '../progress';
@@ -34,7 +34,7 @@ export async function loadTrainingData(
   task: 'classification' | 'regression',
   maxCategories = DEFAULT_MAX_CATEGORIES,
 ): Promise<TrainingData> {
-  const described = (await connection.runAndReadAll('DESCRIBE data')).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  const described = await describeColumns(connection);
   const columns = new Map(described.map((c) => [c.name, c.type]));
   const targetType = columns.get(target);
   if (!targetType) throw new DataError(`target column '${target}' is not in the dataset; columns: ${[...columns.keys()].join(', ')}`);

@@ -32,7 +32,15 @@ export const evaluateStage = defineStageContract({
     holdoutRows: z.number().int(),
     evaluatedOn: z.object({ kind: z.enum(['holdout', 'evaluation-dataset']), dataset: ArtifactRefSchema }),
     comparison: z
-      .object({ model: z.string(), alias: z.string(), version: z.number().int().nullable(), metrics: z.unknown(), candidateIsBetter: z.boolean().nullable() })
+      .object({
+        model: z.string(),
+        alias: z.string(),
+        version: z.number().int().nullable(),
+        metrics: z.unknown(),
+        candidateIsBetter: z.boolean().nullable(),
+        /** Why the alias's version was not scored on these rows (it predicts another target, reads a column they lack). */
+        notCompared: z.string().optional(),
+      })
       .nullable(),
     report: ArtifactRefSchema,
   }),

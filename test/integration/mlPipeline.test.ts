@@ -86,6 +86,39 @@ describe('the seattle-weather example, end to end on Temporal and PostgreSQL', (
     expect(typeof comparison.candidateIsBetter).toBe('boolean');
   });
 
+  // Promised (README, "Train on your own table"): evaluation scores the production version on the
+  // same holdout rows. Production is scored on the columns it reads: a retrain on fewer features once
+  // gave production only the candidate's columns (the rest null), so production scored worse than it
+  // is and the narrower candidate looked "better". The reference is production's own holdout score,
+  // registered with it: the same rows, the same split, the same model.
+  it("scores production on its own features, and says why when it cannot score it on the candidate's rows", async () => {
+    const dataset = registry.pipelines.get('seattle-weather')!.params.parse({}).dataset as string;
+    const classify = (params: Record<string, unknown>, pipeline = 'tabular-classification') =>
+      startRun(env.client, { pipeline: registry.pipelines.get(pipeline)!, params: { dataset, target: 'weather', model: 'weather-narrowed', ...params }, trigger: 'test', taskQueue: worker.taskQueue }).then(
+        async (run) => (await run.handle.result()).outputs as unknown as Outputs,
+      );
+    type Score = { metrics: { accuracy: number }; comparison: { version: number | null; metrics: { accuracy: number } | null; candidateIsBetter: boolean | null; notCompared?: string } };
+    await classify({});
+    await moveAlias(store.pool, { model: 'weather-narrowed', alias: 'production', version: 1, actor: 'test', reason: 'set up production' });
+    const registered = (await getVersion(store.pool, 'weather-narrowed', 1))!.metrics.accuracy as number;
+
+    const narrower = (await classify({ features: ['precipitation', 'wind'] })).score as Score;
+    expect(narrower.comparison).toMatchObject({ version: 1, metrics: { accuracy: registered } });
+    expect(narrower.comparison.candidateIsBetter).toBe(narrower.metrics.accuracy > registered);
+
+    // Evaluation rows without a column production reads: production is not scored, and the output says why.
+    const [header, ...days] = readFileSync(dataset, 'utf8').trim().split('\n');
+    const dropped = header!.split(',').indexOf('temp_min');
+    const withoutTempMin = join(mkdtempSync(join(tmpdir(), 'cairn-narrow-')), 'without-temp-min.csv');
+    writeFileSync(withoutTempMin, `${[header!, ...days].map((line) => line.split(',').filter((_, i) => i !== dropped).join(',')).join('\n')}\n`);
+    const elsewhere = (await classify({ features: ['precipitation', 'temp_max', 'wind'], evaluationDataset: withoutTempMin })).score as Score;
+    expect(elsewhere.comparison).toMatchObject({ version: 1, metrics: null, candidateIsBetter: null, notCompared: "v1 reads 'temp_min', which these rows do not have" });
+
+    // A model of the same name that predicts something else is not scored against the candidate's target.
+    const regression = (await classify({ target: 'temp_max', features: ['temp_min', 'wind'] }, 'tabular-regression')).score as Score;
+    expect(regression.comparison).toMatchObject({ version: 1, metrics: null, notCompared: "v1 predicts 'weather', not 'temp_max'" });
+  });
+
   it('gives the same version when the same run registers twice', async () => {
     const version = await getVersion(store.pool, 'weather', 1);
     const input: StepInput = {

@@ -47,6 +47,8 @@ describe('what a built-in stage produced, in words', () => {
     expect(stageSummary('evaluate', evaluateStage.output.parse({ ...base, comparison: null }))).toBe('rmse 56.39 on 89 holdout rows');
     expect(stageSummary('evaluate', evaluateStage.output.parse({ ...base, comparison: { model: 'diab', alias: 'production', version: null, metrics: null, candidateIsBetter: null } }))).toBe('rmse 56.39 on 89 holdout rows; no diab production version to compare with');
     expect(stageSummary('evaluate', evaluateStage.output.parse({ ...base, comparison: { model: 'diab', alias: 'production', version: 3, metrics: { rmse: 60.1 }, candidateIsBetter: true } }))).toBe('rmse 56.39 on 89 holdout rows; production v3 60.1: better');
+    const notCompared = { model: 'diab', alias: 'production', version: 3, metrics: null, candidateIsBetter: null, notCompared: "v3 reads 'bmi', which these rows do not have" };
+    expect(stageSummary('evaluate', evaluateStage.output.parse({ ...base, comparison: notCompared }))).toBe("rmse 56.39 on 89 holdout rows; production not compared: v3 reads 'bmi', which these rows do not have");
   });
 
   it('register, deploy and monitor', () => {
