@@ -80,7 +80,7 @@ export async function currentModelCard(pool: Pool, artifacts: ArtifactStore | nu
   const card: ModelCard = {
     ...base,
     generatedAt: new Date().toISOString(),
-    promotions: moves.map(({ alias, version: to, previous, weight, actor, reason, movedAt }) => ({ alias, version: to, previous, weight, actor, reason, movedAt })),
+    promotions: moves.map(({ alias, version: to, previous, weight, actor, reason, rollback, movedAt }) => ({ alias, version: to, previous, weight, actor, reason, rollback, movedAt })),
     drift: reports.map((r) => ({ id: r.id, alias: r.alias, createdAt: r.createdAt, status: r.status, drifted: r.drifted, driftedFeatures: r.driftedFeatures, currentRows: r.current.rows, accuracy: r.accuracy?.current ?? null })),
     registered: asRegistered && artifact ? { at: asRegistered.generatedAt, sha256: artifact.sha256 } : null,
   };

@@ -54,7 +54,7 @@ export function modelCardMarkdown(card: ModelCard): string {
     '## Promotions',
     '',
     ...(card.promotions.length > 0
-      ? ['| when | alias | move | weight | by | why |', '|---|---|---|---|---|---|', ...card.promotions.map((p) => `| ${p.movedAt} | ${p.alias} | ${p.previous ?? '-'} → ${p.version} | ${p.weight ?? '-'} | ${cell(p.actor)} | ${cell(p.reason)} |`)]
+      ? ['| when | alias | move | weight | by | why |', '|---|---|---|---|---|---|', ...card.promotions.map((p) => `| ${p.movedAt} | ${p.alias} | ${p.previous ?? '-'} → ${p.version}${p.rollback ? ' (rollback)' : ''} | ${p.weight ?? '-'} | ${cell(p.actor)} | ${cell(p.reason)} |`)]
       : ['_never promoted_']),
     '',
     '## Drift',

@@ -10,5 +10,7 @@ export const AliasMoveSchema = z.object({
   weight: z.number().nullable(),
   actor: z.string(),
   reason: z.string(),
+  /** A rollback (it undid the move that brought `previous`), not a deploy. */
+  rollback: z.boolean(),
   movedAt: z.string(),
 });

@@ -1,10 +1,11 @@
 import { withTransaction } from '../store/withTransaction';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import type { AliasMoveSchema } from './aliasMove';
 import { ConfigError } from '../errors';
 import { ALIAS_CHANNEL } from '../serving/aliasNotifications';
 import { getVersion, versionExists, type ModelVersion } from './registry';
+import { rollbackTarget } from './rollbackTarget';
 
 export type AliasMove = z.infer<typeof AliasMoveSchema>;
 
@@ -23,57 +24,68 @@ export interface MoveRequest {
  * the alias history, in one transaction. A move that changes nothing records nothing.
  */
 export async function moveAlias(pool: Pool, request: MoveRequest): Promise<AliasMove | undefined> {
-  const { weight: requestedWeight, ...move } = request;
-  return withTransaction(pool, async (client) => {
-    if (!(await versionExists(client, move.model, move.version))) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
-    const current = await client.query<{ version: number; traffic_weight: number | null }>(
-      'SELECT version, traffic_weight FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE',
-      [move.model, move.alias],
-    );
-    const previous = current.rows[0]?.version ?? null;
-    const weight = requestedWeight === undefined ? (current.rows[0]?.traffic_weight ?? null) : requestedWeight;
-    if (previous === move.version && weight === (current.rows[0]?.traffic_weight ?? null)) {
-      return undefined;
-    }
-    await client.query(
-      `INSERT INTO model_aliases (model, alias, version, traffic_weight) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (model, alias) DO UPDATE SET version = EXCLUDED.version, traffic_weight = EXCLUDED.traffic_weight, updated_at = now()`,
-      [move.model, move.alias, move.version, weight],
-    );
-    const { rows } = await client.query<{ moved_at: Date }>(
-      'INSERT INTO model_alias_history (model, alias, version, previous, traffic_weight, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING moved_at',
-      [move.model, move.alias, move.version, previous, weight, move.actor, move.reason],
-    );
-    // Delivered on commit to every API process listening (lib/serving/aliasNotifications.ts).
-    await client.query('SELECT pg_notify($1, $2)', [ALIAS_CHANNEL, `${move.model}/${move.alias}`]);
-    return { ...move, previous, weight, movedAt: (rows[0]?.moved_at as Date).toISOString() };
-  });
+  return withTransaction(pool, (client) => moveAliasIn(client, request, false));
 }
 
-export async function aliasHistory(pool: Pool, model: string, alias: string): Promise<AliasMove[]> {
-  const { rows } = await pool.query<{ version: number; previous: number | null; traffic_weight: number | null; actor: string; reason: string; moved_at: Date }>(
-    'SELECT version, previous, traffic_weight, actor, reason, moved_at FROM model_alias_history WHERE model = $1 AND alias = $2 ORDER BY id DESC',
-    [model, alias],
+/** moveAlias inside a caller's transaction; `rollback` marks the move as one in the history. */
+async function moveAliasIn(client: PoolClient, request: MoveRequest, rollback: boolean): Promise<AliasMove | undefined> {
+  const { weight: requestedWeight, ...move } = request;
+  if (!(await versionExists(client, move.model, move.version))) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
+  const current = await client.query<{ version: number; traffic_weight: number | null }>(
+    'SELECT version, traffic_weight FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE',
+    [move.model, move.alias],
   );
-  return rows.map((r) => ({ model, alias, version: r.version, previous: r.previous, weight: r.traffic_weight, actor: r.actor, reason: r.reason, movedAt: r.moved_at.toISOString() }));
+  const previous = current.rows[0]?.version ?? null;
+  const weight = requestedWeight === undefined ? (current.rows[0]?.traffic_weight ?? null) : requestedWeight;
+  if (previous === move.version && weight === (current.rows[0]?.traffic_weight ?? null)) {
+    return undefined;
+  }
+  await client.query(
+    `INSERT INTO model_aliases (model, alias, version, traffic_weight) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (model, alias) DO UPDATE SET version = EXCLUDED.version, traffic_weight = EXCLUDED.traffic_weight, updated_at = now()`,
+    [move.model, move.alias, move.version, weight],
+  );
+  const { rows } = await client.query<{ moved_at: Date }>(
+    'INSERT INTO model_alias_history (model, alias, version, previous, traffic_weight, actor, reason, rollback) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING moved_at',
+    [move.model, move.alias, move.version, previous, weight, move.actor, move.reason, rollback],
+  );
+  // Delivered on commit to every API process listening (lib/serving/aliasNotifications.ts).
+  await client.query('SELECT pg_notify($1, $2)', [ALIAS_CHANNEL, `${move.model}/${move.alias}`]);
+  return { ...move, previous, weight, rollback, movedAt: (rows[0]?.moved_at as Date).toISOString() };
+}
+
+type HistoryRow = { alias: string; version: number; previous: number | null; traffic_weight: number | null; actor: string; reason: string; rollback: boolean; moved_at: Date };
+const HISTORY_COLUMNS = 'alias, version, previous, traffic_weight, actor, reason, rollback, moved_at';
+const toMove = (model: string, r: HistoryRow): AliasMove => ({ model, alias: r.alias, version: r.version, previous: r.previous, weight: r.traffic_weight, actor: r.actor, reason: r.reason, rollback: r.rollback, movedAt: r.moved_at.toISOString() });
+
+export async function aliasHistory(pool: Pool | PoolClient, model: string, alias: string): Promise<AliasMove[]> {
+  const { rows } = await pool.query<HistoryRow>(`SELECT ${HISTORY_COLUMNS} FROM model_alias_history WHERE model = $1 AND alias = $2 ORDER BY id DESC`, [model, alias]);
+  return rows.map((r) => toMove(model, r));
 }
 
 /** Every move of any of the model's aliases to or away from a version, oldest first (who promoted it, who replaced it). */
 export async function versionAliasMoves(pool: Pool, model: string, version: number): Promise<AliasMove[]> {
-  const { rows } = await pool.query<{ alias: string; version: number; previous: number | null; traffic_weight: number | null; actor: string; reason: string; moved_at: Date }>(
-    'SELECT alias, version, previous, traffic_weight, actor, reason, moved_at FROM model_alias_history WHERE model = $1 AND (version = $2 OR previous = $2) ORDER BY id',
-    [model, version],
-  );
-  return rows.map((r) => ({ model, alias: r.alias, version: r.version, previous: r.previous, weight: r.traffic_weight, actor: r.actor, reason: r.reason, movedAt: r.moved_at.toISOString() }));
+  const { rows } = await pool.query<HistoryRow>(`SELECT ${HISTORY_COLUMNS} FROM model_alias_history WHERE model = $1 AND (version = $2 OR previous = $2) ORDER BY id`, [model, version]);
+  return rows.map((r) => toMove(model, r));
 }
 
-/** Moves the alias back to the version it pointed at before its latest move. */
+/**
+ * Moves the alias back to the version it served before the deploy that brought its current one; a
+ * second rollback goes one deploy further back (never to the version the first rolled back from).
+ * The alias row is locked while the history is read: two rollbacks at once go back two deploys,
+ * one after the other, rather than both deciding from the same history.
+ */
 export async function rollbackAlias(pool: Pool, model: string, alias: string, actor: string, reason: string): Promise<AliasMove> {
-  const [latest] = await aliasHistory(pool, model, alias);
-  if (!latest) throw new ConfigError(`alias '${alias}' of model '${model}' has never moved: nothing to roll back to`);
-  if (latest.previous === null) throw new ConfigError(`alias '${alias}' of model '${model}' pointed nowhere before version ${latest.version}: nothing to roll back to`);
-  const moved = await moveAlias(pool, { model, alias, version: latest.previous, actor, reason: reason || `rollback from version ${latest.version}` });
-  return moved as AliasMove;
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT 1 FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE', [model, alias]);
+    const history = await aliasHistory(client, model, alias);
+    const current = history[0];
+    if (!current) throw new ConfigError(`alias '${alias}' of model '${model}' has never moved: nothing to roll back to`);
+    const target = rollbackTarget(history);
+    if (target === undefined) throw new ConfigError(`alias '${alias}' of model '${model}' is at version ${current.version}, the first version it served: nothing to roll back to`);
+    const moved = await moveAliasIn(client, { model, alias, version: target, actor, reason: reason || `rollback from version ${current.version}` }, true);
+    return moved as AliasMove;
+  });
 }
 
 /** The version an alias points at, if any. */

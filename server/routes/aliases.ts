@@ -40,7 +40,7 @@ export function aliasRoutes(deps: AppDeps) {
       method: 'POST',
       path: '/api/v1/models/:name/aliases/:alias/rollback',
       access: 'admin',
-      summary: 'Move an alias back to the version it pointed at before its latest move',
+      summary: 'Move an alias back one deploy: to the version it served before its current one (again: one deploy further back)',
       params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       body: z.strictObject({ reason: z.string().max(500).optional() }),
       response: AliasMoveSchema,

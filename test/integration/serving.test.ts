@@ -73,6 +73,39 @@ describe('deploy and rollback', () => {
       [1, null],
     ]);
     expect(history[2]?.actor).toBe('run cairn:p:test:1 started by key:test (admin)');
+    expect(history.map((h) => h.rollback)).toEqual([true, false, false]);
+  });
+
+  // Promised (README, runbook): a rollback walks the alias history back one deploy at a time. A
+  // second rollback once returned to the version the first had rolled back from.
+  it('rolls back one deploy at a time, never to a version a rollback left, and serializes rollbacks raced at once', async () => {
+    await registerPenguins(0.1, 'run-3');
+    const rollback = (alias: string) => app.request(`/api/v1/models/penguins/aliases/${alias}/rollback`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const put = (alias: string, version: number) => app.request(`/api/v1/models/penguins/aliases/${alias}`, { method: 'PUT', body: JSON.stringify({ version }), headers: { 'content-type': 'application/json' } });
+    const servedBy = async (alias: string) => ((await (await predictRequest({ instance: gentoo }, `?alias=${alias}`)).json()) as { version: number }).version;
+    for (const version of [1, 2, 3]) expect((await put('staging', version)).status).toBe(200);
+
+    expect(await (await rollback('staging')).json()).toMatchObject({ version: 2, previous: 3, rollback: true, reason: 'rollback from version 3' });
+    expect(await (await rollback('staging')).json()).toMatchObject({ version: 1, previous: 2, rollback: true });
+    expect(await servedBy('staging')).toBe(1);
+    const exhausted = await rollback('staging');
+    expect(exhausted.status).toBe(422);
+    expect(JSON.stringify(await exhausted.json())).toContain("alias 'staging' of model 'penguins' is at version 1, the first version it served: nothing to roll back to");
+    expect(await servedBy('staging')).toBe(1);
+    // A new deploy after rollbacks: rolling it back returns to what was served before it.
+    expect((await put('staging', 3)).status).toBe(200);
+    expect(await (await rollback('staging')).json()).toMatchObject({ version: 1, previous: 3 });
+
+    // Two operators roll back at the same moment, on separate connections: one goes 3 -> 2, the other 2 -> 1.
+    for (const version of [1, 2, 3]) expect((await put('raced', version)).status).toBe(200);
+    const raced = await Promise.all([rollback('raced'), rollback('raced')]);
+    expect(raced.map((r) => r.status)).toEqual([200, 200]);
+    const moves = (await Promise.all(raced.map((r) => r.json() as Promise<{ version: number; previous: number }>))).map((m) => [m.previous, m.version]);
+    expect(moves.sort()).toEqual([
+      [2, 1],
+      [3, 2],
+    ]);
+    expect(await servedBy('raced')).toBe(1);
   });
 });
 

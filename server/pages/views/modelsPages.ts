@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import { percentText } from '../../../lib/numberText';
+import { rollbackTarget } from '../../../lib/registry/rollbackTarget';
 import { jsonText, numberText, timeText } from '../format';
 import { layout, segment, type Html } from '../layout';
 import { answerOf, optionalAnswer, type PageContext } from '../pageContext';
@@ -45,12 +46,12 @@ export async function modelPage(ctx: PageContext, name: string): Promise<Html> {
       : histories.map(
           (h) => html`<section class="card" data-testid="alias" data-alias="${h.alias}"><h3><code>${h.alias}</code> → v${model?.aliases[h.alias] ?? '-'}</h3>
 <table><thead><tr><th>moved</th><th class="num">version</th><th class="num">from</th><th class="num">traffic weight</th><th>by</th><th>reason</th></tr></thead><tbody>${h.history.map(
-            (move) => html`<tr data-testid="alias-move"><td>${timeText(move.movedAt)}</td><td class="num">v${move.version}</td><td class="num">${move.previous === null ? '-' : `v${move.previous}`}</td>
+            (move) => html`<tr data-testid="alias-move"><td>${timeText(move.movedAt)}</td><td class="num">v${move.version}${move.rollback ? html` <span class="muted">(rollback)</span>` : ''}</td><td class="num">${move.previous === null ? '-' : `v${move.previous}`}</td>
 <td class="num">${move.weight === null ? '-' : percentText(move.weight)}</td><td>${move.actor}</td><td>${move.reason}</td></tr>`,
           )}</tbody></table>${
-            mayRollBack && h.history.length > 1
+            mayRollBack && rollbackTarget(h.history) !== undefined
               ? html`<form class="action" method="post" action="/ui/models/${segment(name)}/aliases/${segment(h.alias)}/rollback" data-testid="action-rollback">
-<input name="reason" placeholder="reason" maxlength="500" size="24" aria-label="reason for rollback"><button type="submit" class="danger">roll ${h.alias} back to v${h.history[0]?.previous ?? '?'}</button></form>`
+<input name="reason" placeholder="reason" maxlength="500" size="24" aria-label="reason for rollback"><button type="submit" class="danger">roll ${h.alias} back to v${rollbackTarget(h.history)}</button></form>`
               : ''
           }</section>`,
         )
