@@ -5,7 +5,7 @@ import { ParamsError, PipelineDefinitionError } from '../errors';
 import { namedSteps, type Pipeline } from './definePipeline';
 import { parseDuration } from './duration';
 import { findCycle, topologicalOrder } from './graph';
-import { type JsonObject, type MapSpec, type PipelineSpec, type StepSpec } from './spec';
+import { type JsonObject, type JsonValue, type MapSpec, type PipelineSpec, type StepSpec } from './spec';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema, type StepOptionsOutput } from './stepOptions';
 import { MAP_ACTIVITY } from './builtinStages';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
@@ -14,6 +14,7 @@ import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
 import { activitySteps } from './walkSteps';
 import { nonJsonAt } from '../nonJson';
+import { mergeItemOverConfig } from '../map/itemConfig';
 
 const PIPELINE_ID = ID_PATTERNS.pipeline;
 const STEP_NAME = ID_PATTERNS.step;
@@ -249,11 +250,25 @@ function checkCacheable(step: AnyStep, fail: (problem: string) => never): void {
   if (typeof activity === 'object' && activity.kind === 'cairn-step' && !activity.cacheable) fail(`cache: true is not allowed on '${activity.name}': its defineStep says cacheable: false`);
 }
 
-/** Checks a resolved config against the step's schema and its `from` against its upstream steps. */
-function checkConfig(step: AnyStep, config: unknown, fail: (problem: string) => never): JsonObject {
+/**
+ * Whether each map item is merged over the step's config (a mapped step's `as: 'config'`, a step's
+ * `itemConfig` inside a mapped sub-pipeline): its own config may then leave required fields to the items.
+ */
+function mergesItems(step: AnyStep): boolean {
+  const options = step as { map?: { as?: string }; itemConfig?: boolean };
+  return options.map?.as === 'config' || options.itemConfig === true;
+}
+
+/**
+ * Checks a resolved config against the step's schema and its `from` against its upstream steps. The
+ * config of a step its map items complete is checked with every field optional; the worker checks
+ * each item merged over it (and compile, for a map over a param, before the run starts).
+ */
+function checkConfig(step: AnyStep, config: unknown, fail: (problem: string) => never, whole = !mergesItems(step)): JsonObject {
   const json = ConfigSchema.safeParse(config);
   if (!json.success) fail(`config must be a plain JSON object: ${nonJsonAt(config, 'config') ?? describeIssuesText(json.error)}`);
-  const schema = configSchemaOf(step);
+  const full = configSchemaOf(step);
+  const schema = whole || !(full instanceof z.ZodObject) ? full : full.partial();
   if (schema) {
     const checked = schema.safeParse(json.data);
     if (!checked.success) fail(`config.${describeIssuesText(checked.error)}`);
@@ -377,5 +392,24 @@ function resolveConfig(pipeline: Pipeline, step: AnyStep, params: JsonObject): J
       fail(`config function threw: ${(error as Error).message}`);
     }
   }
-  return checkConfig(step, config, fail);
+  const resolved = checkConfig(step, config, fail);
+  checkParamItems(step, resolved, params, fail);
+  return resolved;
+}
+
+/** A map over a param whose items complete the config: each item merged over it is checked now, before the run starts. */
+function checkParamItems(step: AnyStep, config: JsonObject, params: JsonObject, fail: (problem: string) => never): void {
+  const map = (step as { map?: { over?: { param?: string }; as?: string } }).map;
+  if (map?.as !== 'config' || map.over?.param === undefined) return;
+  const items = params[map.over.param];
+  if (!Array.isArray(items)) return;
+  items.forEach((item: JsonValue, index) => {
+    let merged: JsonObject = config;
+    try {
+      merged = mergeItemOverConfig(config, index, item);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    checkConfig(step, merged, (problem) => fail(`map item ${index} merged over the config: ${problem}`), true);
+  });
 }

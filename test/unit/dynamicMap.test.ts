@@ -101,6 +101,33 @@ describe('a map\'s items and batches', () => {
     const run = { step: 'sweep' } as never;
     expect(configWithItem({ run, config: { depth: 3, rate: 0.1 }, item: { index: 0, value: { depth: 5 }, as: 'config' } })).toEqual({ depth: 5, rate: 0.1 });
     expect(configWithItem({ run, config: { depth: 3 }, item: { index: 0, value: 7 } })).toEqual({ depth: 3 });
-    expect(() => configWithItem({ run, config: {}, item: { index: 4, value: 7, as: 'config' } })).toThrow(/map item 4 is merged over the config \(as: 'config'\), so it must be an object; got 7/);
+    expect(() => configWithItem({ run, config: {}, item: { index: 4, value: 7, as: 'config' } })).toThrow(/step 'sweep': map item 4 is merged over the config \(as: 'config'\), so it must be an object; got 7/);
+  });
+
+  // Promised (README, "Dynamic map"): with as: 'config' each item, an object, is merged over the
+  // step's config. A step whose required config fields come only from its items was refused when
+  // the definitions loaded ("config.depth: expected number, received undefined"), so as: 'config'
+  // worked only for fields the config already had.
+  it("lets the items of an as: 'config' map supply required config fields, and checks each item over a param before the run starts", () => {
+    const fit = defineStep({ name: 'unit-map-fit', config: z.strictObject({ depth: z.number().int().min(1), rate: z.number() }), run: ({ config }) => config });
+    const grid = z.object({ grid: z.array(z.record(z.string(), z.unknown())).default([{ depth: 2 }, { depth: 4 }]) });
+    const sweepOver = (config: Record<string, unknown>) => definePipeline({ id: 'unit-map-config', params: grid, steps: { fit: { activity: fit, config, map: { over: { param: 'grid' }, as: 'config' } } } });
+    const fitSpec = compile(sweepOver({ rate: 0.1 })).spec.steps.find((s) => s.name === 'fit')!;
+    expect(fitSpec.config).toEqual({ rate: 0.1 });
+    expect(fitSpec.map?.as).toBe('config');
+    // Every field may come from the items; what the config does say is still checked.
+    expect(() => compile(sweepOver({}), { grid: [{ depth: 2, rate: 0.5 }] })).not.toThrow();
+    expect(() => compile(sweepOver({ rate: 'fast' }))).toThrow(/step 'fit': config.rate: .*expected number/);
+    expect(() => compile(sweepOver({ rate: 0.1, speed: 2 }))).toThrow(/step 'fit': config.*speed/);
+    // Items from a param are known before the run starts: each is checked merged over the config.
+    expect(() => compile(sweepOver({ rate: 0.1 }), { grid: [{ depth: 2 }, { depth: 0 }] })).toThrow(/step 'fit': map item 1 merged over the config: config.depth: .*>=1/);
+    expect(() => compile(sweepOver({ rate: 0.1 }), { grid: [{ depth: 2 }, {}] })).toThrow(/step 'fit': map item 1 merged over the config: config.depth: .*expected number/);
+    // An item from an upstream step is known only at run time: the worker checks it (configWithItem, then the schema).
+    const upstream = definePipeline({
+      id: 'unit-map-config-step',
+      params: z.object({}),
+      steps: { list: { activity: list }, fit: { activity: fit, after: ['list'], config: { rate: 0.1 }, map: { over: { step: 'list', field: 'items' }, as: 'config' } } },
+    });
+    expect(compile(upstream).spec.steps.find((s) => s.name === 'fit')!.config).toEqual({ rate: 0.1 });
   });
 });
