@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { answer, pathParams, type ApiClient } from '../apiClient';
+import { CliError } from '../cliError';
 import type { CliContext } from '../context';
 import { FINISHED_RUN_STATUSES as FINISHED } from '../../lib/runContract/types';
 
@@ -47,10 +48,17 @@ export function registerLogsCommand(program: Command, context: CliContext): void
           after = page.next;
         }
       };
-      const runStatus = async () => (await answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }))).status;
-      // An unknown run is an error naming it, not an empty log.
-      let status = await runStatus();
+      const readRun = () => answer(api.api.v1.runs[':runId'].$get({ param: pathParams({ runId }) }));
+      const runStatus = async () => (await readRun()).status;
+      // An unknown run or step is an error naming it, not an empty log.
+      const run = await readRun();
+      // Steps are known while Temporal answers (the logs themselves come from the store alone).
+      const names = run.steps?.map((s) => s.name) ?? [];
+      if (step && run.steps && !names.some((name) => step === name || step.startsWith(`${name}.`))) throw new CliError(`run ${runId} has no step '${step}'; steps: ${names.join(', ')}`);
+      let status = run.status;
       await drain();
+      // Nothing on stdout (a pipe reads no lines); a person is told why.
+      if (after === 0 && !options.json && !options.follow) process.stderr.write(`(${step ? `step ${step} of ` : ''}run ${runId} has logged nothing)\n`);
       while (options.follow && !FINISHED.has(status)) {
         await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
         status = await runStatus();

@@ -36,6 +36,9 @@ const chatty = defineStep({
   },
 });
 
+// A step that logs nothing: `cairn logs` says so rather than print nothing at all.
+const silent = defineStep({ name: 'test-silent', run: () => ({}) });
+
 const pipeline = definePipeline({
   id: 'logs-pipeline',
   params: z.object({}),
@@ -43,6 +46,7 @@ const pipeline = definePipeline({
     first: { activity: chatty, config: { lines: 3, failFirst: true }, retry: { attempts: 2, backoff: { initial: '10ms' } } },
     second: { activity: chatty, after: ['first'], config: { lines: 2 } },
     flood: { activity: chatty, after: ['first'], config: { lines: 60 } },
+    quiet: { activity: silent, after: ['first'] },
   },
 });
 
@@ -66,7 +70,7 @@ beforeAll(async () => {
   env = await connectTestEnv();
   testStore = await openTestStore();
   const services = { ...scratchServices(testStore.store), stepLogMaxLines: MAX_LINES };
-  worker = await startTestWorker(env, { [chatty.name]: toActivity(chatty, services) });
+  worker = await startTestWorker(env, { [chatty.name]: toActivity(chatty, services), [silent.name]: toActivity(silent, services) });
   app = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines: [pipeline, slow] }), store: testStore.store, taskQueue: worker.taskQueue, temporalUiUrl: null }));
   const started = await app.request(`/api/v1/pipelines/${pipeline.id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(started.status).toBe(201);
@@ -153,6 +157,14 @@ describe('step logs', () => {
     const unknownStep = await runCairn(api.url, ['logs', runId, 'Bad Step']);
     expect(unknownStep.code).not.toBe(0);
     expect(unknownStep.stderr).toMatch(/step/);
+    // A step the run does not have is an error naming the steps it has (it printed nothing, exit 0).
+    const missing = await runCairn(api.url, ['logs', runId, 'seccond']);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toBe(`cairn: run ${runId} has no step 'seccond'; steps: first, second, flood, quiet\n`);
+    // A step that logged nothing: stdout stays empty (for pipes), stderr says why there is nothing.
+    const quiet = await runCairn(api.url, ['logs', runId, 'quiet']);
+    expect(quiet).toMatchObject({ code: 0, stdout: '' });
+    expect(quiet.stderr).toBe(`(step quiet of run ${runId} has logged nothing)\n`);
   });
 
   it('`cairn logs --follow` prints the lines of a running step as they come, and ends with the run; an unknown run is an error', async () => {

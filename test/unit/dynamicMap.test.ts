@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compile, definePipeline, defineRegistry, defineStep } from '../../lib/dsl';
+import { compile, definePipeline, defineRegistry, defineStep, type JsonObject } from '../../lib/dsl';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import { batchLanes, batchSizeFor, chunked } from '../../lib/map/batches';
 import { largestItemBytes, mapItemsOf, MAX_MAP_ITEM_BYTES } from '../../lib/map/mapItems';
@@ -111,7 +111,7 @@ describe('a map\'s items and batches', () => {
   it("lets the items of an as: 'config' map supply required config fields, and checks each item over a param before the run starts", () => {
     const fit = defineStep({ name: 'unit-map-fit', config: z.strictObject({ depth: z.number().int().min(1), rate: z.number() }), run: ({ config }) => config });
     const grid = z.object({ grid: z.array(z.record(z.string(), z.unknown())).default([{ depth: 2 }, { depth: 4 }]) });
-    const sweepOver = (config: Record<string, unknown>) => definePipeline({ id: 'unit-map-config', params: grid, steps: { fit: { activity: fit, config, map: { over: { param: 'grid' }, as: 'config' } } } });
+    const sweepOver = (config: JsonObject) => definePipeline({ id: 'unit-map-config', params: grid, steps: { fit: { activity: fit, config, map: { over: { param: 'grid' }, as: 'config' } } } });
     const fitSpec = compile(sweepOver({ rate: 0.1 })).spec.steps.find((s) => s.name === 'fit')!;
     expect(fitSpec.config).toEqual({ rate: 0.1 });
     expect(fitSpec.map?.as).toBe('config');
