@@ -1,4 +1,4 @@
-import { stageSummary } from '../lib/stepSummaries';
+import { outputJsonLine, stageSummary } from '../lib/stepSummaries';
 import type { RunAnswer as RunView, StepAnswer as StepView } from './answers';
 
 const MARK: Record<StepView['status'], string> = {
@@ -85,13 +85,12 @@ export function operatorHints(run: RunView): string[] {
 /** Longest output shown per step when a run finishes; `cairn status --json` has the whole of each. */
 const OUTPUT_SUMMARY_CHARS = 160;
 
-/** What a finished run produced: one line per step with an output (a built-in stage's in words, else its JSON, cut). */
+/** What a finished run produced: one line per step with an output (a built-in stage's in words, else its JSON with artifacts shortened, cut). */
 export function outputSummaryLines(run: RunView): string[] {
   return (run.steps ?? []).flatMap((step) => {
     if (step.output === null || step.output === undefined) return [];
     const words = stageSummary(step.activity, step.output);
     if (words) return [`  ${step.name}: ${words}`];
-    const json = JSON.stringify(step.output);
-    return [`  ${step.name}: ${json.length > OUTPUT_SUMMARY_CHARS ? `${json.slice(0, OUTPUT_SUMMARY_CHARS - 1)}…` : json}`];
+    return [`  ${step.name}: ${outputJsonLine(step.output, OUTPUT_SUMMARY_CHARS)}`];
   });
 }

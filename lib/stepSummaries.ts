@@ -94,3 +94,24 @@ export function stageSummary(activity: string, output: unknown): string | undefi
   const summary = SUMMARIES[activity];
   return summary && isObject(output) ? summary(output) : undefined;
 }
+
+/** An artifact reference (`{ uri: 'cas://...', sha256, size, mediaType }`) as a person reads one: its short hash and size. */
+function compactArtifacts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compactArtifacts);
+  if (!isObject(value)) return value;
+  if (typeof value.uri === 'string' && value.uri.startsWith('cas://') && typeof value.sha256 === 'string' && num(value.size) !== undefined) {
+    return `artifact ${value.sha256.slice(0, 12)} (${count(num(value.size) as number)} bytes)`;
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, compactArtifacts(inner)]));
+}
+
+/**
+ * Any step's output on one line of at most `maxChars`: a user's step's JSON, with each artifact
+ * reference shortened (a Python fit's output began with two 250-character references and was cut
+ * before anything else was shown).
+ */
+export function outputJsonLine(output: unknown, maxChars: number): string {
+  const json = JSON.stringify(compactArtifacts(output));
+  return json.length > maxChars ? `${json.slice(0, maxChars - 1)}…` : json;
+}
+

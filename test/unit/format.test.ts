@@ -71,4 +71,15 @@ describe('what `cairn status` shows an operator', () => {
     expect(lines[1]?.endsWith('…')).toBe(true);
     expect(lines).toHaveLength(2);
   });
+
+  it("shortens the artifact references in a user's step's output, where they once filled the line", () => {
+    const ref = (sha: string, size: number, mediaType: string) => ({ mediaType, sha256: sha.repeat(64), size, uri: `cas://sha256/${sha.repeat(64)}` });
+    const fit = { dataset: ref('a', 4183, 'application/vnd.apache.parquet'), model: ref('b', 904, 'application/json'), split: { seed: 42, testFraction: 0.2 }, trainRows: 275 };
+    expect(outputSummaryLines(run([{ ...step('fit', 'succeeded'), output: fit }]))).toEqual([
+      '  fit: {"dataset":"artifact aaaaaaaaaaaa (4,183 bytes)","model":"artifact bbbbbbbbbbbb (904 bytes)","split":{"seed":42,"testFraction":0.2},"trainRows":275}',
+    ]);
+    // Only references are shortened: an object that merely has a uri stays as written.
+    const link = { uri: 'https://example.com/x', sha256: 'c'.repeat(64), size: 1 };
+    expect(outputSummaryLines(run([{ ...step('link', 'succeeded'), output: { items: [link] } }]))[0]).toBe(`  link: ${JSON.stringify({ items: [link] })}`);
+  });
 });
