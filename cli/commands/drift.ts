@@ -12,7 +12,15 @@ interface DriftOptions {
   psi?: string;
   ksPValue?: string;
   failOnDrift?: boolean;
+  minRows: string;
 }
+
+/**
+ * Below this many rows in either file the statistics are noise (one row against 2,000 scored PSI 8.5,
+ * "DRIFT", and failed a CI gate): the comparison is shown, with no verdict. The drift watcher has
+ * its own minRows (100 predictions) for the same reason.
+ */
+const DEFAULT_MIN_ROWS = 30;
 
 function number(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -31,6 +39,7 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
     .option('--psi <n>', 'PSI threshold (default 0.2)')
     .option('--ks-p-value <n>', 'KS p-value threshold (default 0.001)')
     .option('--fail-on-drift', 'exit with status 3 when the data drifted (for CI)')
+    .option('--min-rows <n>', 'fewer rows than this in either file give no verdict', String(DEFAULT_MIN_ROWS))
     .option('--json', 'print JSON')
     .action(async (referencePath: string, currentPath: string, options: DriftOptions) => {
       // Loaded by this command alone: the statistics (and zod, which their thresholds need) cost every other command's start-up.
@@ -40,6 +49,8 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
         ...(options.ksPValue !== undefined ? { ksPValue: number('--ks-p-value', options.ksPValue) } : {}),
       });
       if (!parsed.success) throw new CliError(`thresholds: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`);
+      const minRows = number('--min-rows', options.minRows) as number;
+      if (!Number.isInteger(minRows) || minRows < 1) throw new CliError(`--min-rows ${options.minRows}: expected a whole number from 1`);
       const only = options.columns?.split(',').map((c) => c.trim()).filter(Boolean);
       // DuckDB is loaded only by the command that reads files.
       const { readColumns } = await import('../../lib/drift/readColumns');
@@ -50,9 +61,13 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       const identifiers = only ? new Map<string, string>() : identifierColumns(reference.columns, reference.rows);
       const wanted = new Map([...reference.columns].filter(([name]) => (only ? only.includes(name) : !identifiers.has(name))));
       const comparison = compareSamples(wanted, current.columns, parsed.data);
-      const drifted = comparison.driftedFeatures.length >= parsed.data.minDriftedFeatures;
+      const tooFew = [reference, current].some((side) => side.rows < minRows);
+      const drifted = !tooFew && comparison.driftedFeatures.length >= parsed.data.minDriftedFeatures;
+      const verdict = tooFew ? ('insufficient-data' as const) : drifted ? ('drift' as const) : ('no-drift' as const);
       const skipped = [...reference.skipped, ...[...identifiers].map(([name, note]) => `${name} (${note}; name it in --columns to compare it)`)];
-      const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, drifted, ...comparison, skipped };
+      // A column the reference never had (a new field upstream) is a change a person wants to hear of.
+      const newColumns = only ? [] : [...current.columns.keys()].filter((name) => !reference.columns.has(name) && !reference.skipped.some((note) => note.startsWith(`${name} (`)));
+      const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, minRows, verdict, drifted, ...comparison, newColumns, skipped };
       if (options.json) context.printJson(result);
       else printComparison(context, result);
       if (drifted && options.failOnDrift) throw new CliError(`drift in ${comparison.driftedFeatures.join(', ')}`, EXIT.drift);
@@ -85,11 +100,27 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
 
 function printComparison(
   context: CliContext,
-  result: { reference: { path: string; rows: number }; current: { path: string; rows: number }; drifted: boolean; features: FeatureDrift[]; missingColumns: string[]; driftedFeatures: string[]; skipped: string[] },
+  result: {
+    reference: { path: string; rows: number };
+    current: { path: string; rows: number };
+    minRows: number;
+    verdict: 'drift' | 'no-drift' | 'insufficient-data';
+    features: FeatureDrift[];
+    missingColumns: string[];
+    newColumns: string[];
+    driftedFeatures: string[];
+    skipped: string[];
+  },
 ): void {
   context.print(`reference ${result.reference.path} (${result.reference.rows} rows)  vs  current ${result.current.path} (${result.current.rows} rows)`);
   for (const line of driftLines(result.features)) context.print(line);
   if (result.missingColumns.length > 0) context.print(`missing from current: ${result.missingColumns.join(', ')}`);
+  if (result.newColumns.length > 0) context.print(`new in current (not in the reference, not compared): ${result.newColumns.join(', ')}`);
   if (result.skipped.length > 0) context.print(`not compared: ${result.skipped.join(', ')}`);
-  context.print(result.drifted ? `DRIFT in ${result.driftedFeatures.length} of ${result.features.length + result.missingColumns.length} columns: ${result.driftedFeatures.join(', ')}` : 'no drift');
+  if (result.verdict === 'insufficient-data') {
+    const few = [result.reference, result.current].filter((side) => side.rows < result.minRows).map((side) => `${side === result.reference ? 'reference' : 'current'} has ${side.rows} row${side.rows === 1 ? '' : 's'}`);
+    context.print(`no verdict: ${few.join(' and ')}, fewer than --min-rows ${result.minRows}`);
+    return;
+  }
+  context.print(result.verdict === 'drift' ? `DRIFT in ${result.driftedFeatures.length} of ${result.features.length + result.missingColumns.length} columns: ${result.driftedFeatures.join(', ')}` : 'no drift');
 }

@@ -270,6 +270,22 @@ describe('the cairn CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`cairn: cannot read '${join(dir, 'nope.csv')}': no such file\n`);
     expect((await cairn(['drift', reference, summer, '--psi', '-1'])).stderr).toMatch(/thresholds: psi: /);
+
+    // A handful of rows is no evidence either way: one day against two years once scored PSI 8.5,
+    // "DRIFT", and failed the CI gate. The statistics are shown; the verdict is withheld.
+    const oneDay = slice('one-day.csv', /^2014-07-04,/);
+    const few = await cairn(['drift', reference, oneDay, '--fail-on-drift']);
+    expect(few.code).toBe(0);
+    expect(few.stdout).toMatch(/^temp_max\s+numeric\s/m);
+    expect(few.stdout.trim().split('\n').at(-1)).toBe('no verdict: current has 1 row, fewer than --min-rows 30');
+    expect(JSON.parse((await cairn(['drift', reference, oneDay, '--json'])).stdout)).toMatchObject({ verdict: 'insufficient-data', drifted: false, minRows: 30, current: { rows: 1 } });
+    expect((await cairn(['drift', reference, oneDay, '--min-rows', '1', '--fail-on-drift'])).code).toBe(3);
+    expect((await cairn(['drift', reference, oneDay, '--min-rows', '0'])).stderr).toBe('cairn: --min-rows 0: expected a whole number from 1\n');
+    expect(JSON.parse((await cairn(['drift', reference, summer, '--json'])).stdout)).toMatchObject({ verdict: 'drift', drifted: true });
+
+    // A column the reference never had is named, not silently ignored.
+    writeFileSync(join(dir, 'summer-plus.csv'), [`${weather[0]},station`, ...weather.slice(1).filter((line) => /^2014-0[678]-/.test(line)).map((line) => `${line},KSEA`)].join('\n'));
+    expect((await cairn(['drift', reference, join(dir, 'summer-plus.csv')])).stdout).toContain('new in current (not in the reference, not compared): station');
   });
   it('lists an identifier-like column of the reference instead of calling new ids drift, and compares it when named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-cli-drift-ids-'));
