@@ -5,13 +5,18 @@ const cell = (value: unknown) => (typeof value === 'number' ? shortNumber(value)
 const list = (items: string[], none: string) => (items.length > 0 ? items.map((item) => `- ${item}`) : [`_${none}_`]);
 const short = (sha: string | null) => (sha ? `\`${sha.slice(0, 12)}\`` : '_unknown_');
 
-function dataSection(title: string, data: ModelCard['trainingData'], description?: string): string[] {
+/**
+ * A dataset's columns with what the model made of each: its target, a feature, or not used (a
+ * column training left out, such as an identifier, is visible here without reading the features list).
+ */
+function dataSection(title: string, data: ModelCard['trainingData'], details: ModelCard['details'], description?: string): string[] {
+  const use = (column: string) => (column === details.target ? 'target' : details.features.includes(column) ? 'feature' : 'not used');
   return [
     `## ${title}`,
     '',
     ...(description ? [description, ''] : []),
     `Dataset ${short(data.datasetSha256)}${data.rows === null ? '' : `, ${data.rows} rows`}${data.columns.length > 0 ? `, ${data.columns.length} columns:` : ''}`,
-    ...(data.columns.length > 0 ? ['', '| column | type | nulls |', '|---|---|---|', ...data.columns.map((c) => `| ${cell(c.name)} | ${c.type} | ${c.nulls} |`)] : []),
+    ...(data.columns.length > 0 ? ['', '| column | type | nulls | use |', '|---|---|---|---|', ...data.columns.map((c) => `| ${cell(c.name)} | ${c.type} | ${c.nulls} | ${use(c.name)} |`)] : []),
     '',
   ];
 }
@@ -45,8 +50,8 @@ export function modelCardMarkdown(card: ModelCard): string {
     '',
     ...(Object.keys(card.metrics).length > 0 ? ['| metric | value |', '|---|---|', ...Object.entries(card.metrics).map(([name, value]) => `| ${cell(name)} | ${cell(value)} |`)] : ['_none recorded_']),
     '',
-    ...dataSection('Evaluation data', card.evaluationData, card.evaluationData.description),
-    ...dataSection('Training data', card.trainingData, card.evaluationData.kind === 'holdout' ? 'The model was fitted on this dataset less the evaluation holdout.' : undefined),
+    ...dataSection('Evaluation data', card.evaluationData, d, card.evaluationData.description),
+    ...dataSection('Training data', card.trainingData, d, card.evaluationData.kind === 'holdout' ? 'The model was fitted on this dataset less the evaluation holdout.' : undefined),
     '## Caveats and recommendations',
     '',
     ...list(card.caveats, 'none declared'),

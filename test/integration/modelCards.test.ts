@@ -159,6 +159,9 @@ describe('model cards', () => {
     expect(markdown.stdout).toContain(version.lineage.datasetSha256.slice(0, 12));
     expect(markdown.stdout).toContain(declared.intendedUse);
     expect(markdown.stdout).toMatch(/\| production \| - → 1 \|/);
+    // Each training column says what the model made of it.
+    expect(markdown.stdout).toContain('| Species | VARCHAR | 0 | target |');
+    expect(markdown.stdout).toContain('| Island | VARCHAR | 0 | feature |');
     const json = await runCairn(api.url, ['card', MODEL, '1', '--format', 'json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ model: MODEL, version: 1 });
     const badFormat = await runCairn(api.url, ['card', MODEL, '1', '--format', 'pdf']);
