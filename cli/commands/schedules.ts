@@ -21,7 +21,11 @@ export function registerScheduleCommands(program: Command, context: CliContext):
           continue;
         }
         context.print(`${s.scheduleId}  ${s.trigger ?? '(not in definitions/)'}  ${s.paused ? `paused (${s.note ?? ''})` : 'active'}`);
-        if (s.nextRuns[0]) context.print(`    next ${s.nextRuns[0]}${s.lastRun ? `   last ${s.lastRun.scheduledAt} ${s.lastRun.runId ?? ''}` : ''}`);
+        // A paused schedule fires at none of its next times: they are when it would, once unpaused.
+        const next = s.nextRuns[0] ? `${s.paused ? 'next when unpaused' : 'next'} ${s.nextRuns[0]}` : '';
+        const last = s.lastRun ? `last ${s.lastRun.scheduledAt} ${s.lastRun.runId ?? ''}`.trimEnd() : '';
+        const times = [next, last].filter(Boolean).join('   ');
+        if (times) context.print(`    ${times}`);
       }
     });
 

@@ -214,6 +214,9 @@ describe('the cairn CLI', () => {
     expect(listed.stdout).toMatch(/cairn:quickstart:nightly {2}cron '0 3 \* \* \*' \(America\/Los_Angeles\) {2}active/);
     const paused = await cairn(['schedules', 'pause', 'cairn:quickstart:nightly', '--reason', 'holiday freeze']);
     expect(paused.stdout).toContain('cairn:quickstart:nightly: paused (holiday freeze)');
+    // Paused, the schedule's next time is when it would fire once unpaused, not a run to expect.
+    const whilePaused = (await cairn(['schedules', 'list'])).stdout;
+    expect(whilePaused).toMatch(/cairn:quickstart:nightly {2}cron '0 3 \* \* \*' \(America\/Los_Angeles\) {2}paused \(holiday freeze\)\n {4}next when unpaused \d{4}-\d\d-\d\dT(10|11):00:00\.000Z/);
     const runs = await waitFor(async () => {
       const list = JSON.parse((await cairn(['runs', 'list', '--pipeline', 'quickstart', '--status', 'succeeded', '--since', '1h', '--json'])).stdout);
       return list.runs.length >= 2 && list.runs;
