@@ -16,11 +16,19 @@ function readPage(api: ApiClient, runId: string, step: string | undefined, after
     : answer(api.api.v1.runs[':runId'].logs.$get({ param: pathParams({ runId }), query }));
 }
 
-/** `12:03:04.512 train#2 WARN message {"fields":1}`: the time, the step and attempt, the level, the line. */
-export function logLine(line: LogsAnswer['lines'][number]): string {
+/**
+ * `12:03:04.512 train#2 WARN message {"fields":1}`: the time, the step and attempt, the level, the
+ * line. A failed attempt's stack (a Python traceback, a JavaScript stack) follows on lines of its
+ * own, indented, as it would in a terminal: inside the fields' JSON it was one line of `\n`s.
+ */
+export function logLine(line: Pick<LogsAnswer['lines'][number], 'at' | 'step' | 'attempt' | 'level' | 'message' | 'fields'>): string {
   const time = line.at.slice(11, 23);
-  const fields = line.fields ? ` ${JSON.stringify(line.fields)}` : '';
-  return `${time} ${line.step}#${line.attempt} ${line.level.toUpperCase().padEnd(5)} ${line.message}${fields}`;
+  const { stack, ...rest } = line.fields ?? {};
+  const text = typeof stack === 'string' && stack.trim() ? stack : undefined;
+  const shown = text === undefined ? (line.fields ?? {}) : rest;
+  const fields = Object.keys(shown).length > 0 ? ` ${JSON.stringify(shown)}` : '';
+  const trace = text === undefined ? '' : `\n${text.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}`;
+  return `${time} ${line.step}#${line.attempt} ${line.level.toUpperCase().padEnd(5)} ${line.message}${fields}${trace}`;
 }
 
 export function registerLogsCommand(program: Command, context: CliContext): void {

@@ -148,7 +148,15 @@ describe('step logs', () => {
     const lines = all.stdout.trim().split('\n');
     expect(lines[0]).toBe(`(${61 - MAX_LINES} older lines of flood were trimmed: CAIRN_STEP_LOG_MAX_LINES)`);
     expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} first#1 ERROR giving up on attempt 1 \{"reason":"first attempts fail here"\}$/));
-    expect(lines.length).toBe(1 + 9 + 3 + MAX_LINES);
+    const records = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line));
+    expect(records.length).toBe(9 + 3 + MAX_LINES);
+    // The failed attempt's last line carries its stack: printed under it, indented, down to the step's own frame.
+    const failed = lines.findIndex((line) => / first#1 ERROR attempt 1 failed: first attempt fails \{"type":"Error"/.test(line));
+    expect(failed).toBeGreaterThan(0);
+    expect(lines[failed + 1]).toBe('    Error: first attempt fails');
+    expect(lines.slice(failed + 2).find((line) => !line.startsWith('    '))).toMatch(/^\d\d:/);
+    expect(lines.slice(failed + 1).findIndex((line) => line.includes('stepLogs.test.ts'))).toBeGreaterThan(0);
+    expect(lines.length).toBe(1 + records.length + lines.filter((line) => line.startsWith('    ')).length);
     const one = await runCairn(api.url, ['logs', runId, 'second', '--json']);
     expect(one.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(['line 0', 'line 1', 'done']);
     const followed = await runCairn(api.url, ['logs', runId, 'second', '--follow']);

@@ -1,3 +1,4 @@
+import { logLine } from '../../cli/commands/logs';
 import { describe, expect, it } from 'vitest';
 import { operatorHints, outputSummaryLines, runLines } from '../../cli/format';
 import type { RunAnswer as RunView, StepAnswer as StepView } from '../../cli/answers';
@@ -81,5 +82,25 @@ describe('what `cairn status` shows an operator', () => {
     // Only references are shortened: an object that merely has a uri stays as written.
     const link = { uri: 'https://example.com/x', sha256: 'c'.repeat(64), size: 1 };
     expect(outputSummaryLines(run([{ ...step('link', 'succeeded'), output: { items: [link] } }]))[0]).toBe(`  link: ${JSON.stringify({ items: [link] })}`);
+  });
+});
+
+describe('a log line in the terminal', () => {
+  // Promised (README, "Writing a pipeline"): a failed attempt's last line is its error with the stack.
+  // Read in a terminal, a traceback belongs on lines of its own, as Python and Node print one.
+  it("prints a failed attempt's stack under its line, indented, and the other fields as JSON", () => {
+    const traceback = 'Traceback (most recent call last):\n  File "steps.py", line 10, in div\n    return 10 / n\nZeroDivisionError: division by zero\n';
+    const line = { at: '2026-12-07T15:31:04.641Z', step: 'py', attempt: 1, level: 'error' as 'error' | 'info', message: 'attempt 1 failed: division by zero', fields: { type: 'ZeroDivisionError', stack: traceback } };
+    expect(logLine(line).split('\n')).toEqual([
+      '15:31:04.641 py#1 ERROR attempt 1 failed: division by zero {"type":"ZeroDivisionError"}',
+      '    Traceback (most recent call last):',
+      '      File "steps.py", line 10, in div',
+      '        return 10 / n',
+      '    ZeroDivisionError: division by zero',
+    ]);
+    expect(logLine({ ...line, level: 'info', message: 'read rows', fields: { rows: 3 } })).toBe('15:31:04.641 py#1 INFO  read rows {"rows":3}');
+    expect(logLine({ ...line, level: 'info', message: 'no fields', fields: null })).toBe('15:31:04.641 py#1 INFO  no fields');
+    // A field named stack that is not text stays in the JSON.
+    expect(logLine({ ...line, level: 'info', message: 'm', fields: { stack: [1, 2] } })).toBe('15:31:04.641 py#1 INFO  m {"stack":[1,2]}');
   });
 });
