@@ -255,7 +255,7 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
         state.status = 'cancelled';
         throw error;
       }
-      const failure = describeFailure(error);
+      const failure = describeFailure(error, step.startToCloseTimeoutMs);
       const awaitOperator = run.spec.onFailure.mode === 'await_operator';
       markFailed(state, failure, new Date(), awaitOperator);
       log.warn('step failed', { step: step.name, round: state.round, error: failure.message, type: failure.type });
@@ -424,7 +424,7 @@ function nextExecution(step: StepSpec, state: StepState, input: StepInput, idPre
  */
 function retryDelayAfter(run: RunState, step: StepSpec, state: StepState, executions: Executions, error: unknown): number {
   if (isCancellation(error)) throw error;
-  const failure = describeFailure(error);
+  const failure = describeFailure(error, step.startToCloseTimeoutMs);
   if (failure.infrastructure) {
     const windowMs = run.spec.onFailure.infrastructureRetryWindowMs ?? DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS;
     executions.infrastructureSince ??= Date.now();

@@ -105,7 +105,8 @@ describe('a misbehaving step fails alone; its worker keeps running', () => {
     expect(manual.error?.message).toMatch(/reported no progress for \d+ s/);
     expect(Date.now() - started).toBeLessThan(10_000);
     const auto = await waitFor(async () => (await run.handle.query(runStateQuery)).steps.find((s) => s.name === 'auto' && s.status === 'awaiting_operator'), 'the auto step to time out', 20_000);
-    expect(auto.error?.message).toContain('START_TO_CLOSE');
+    // In words, with the step's own timeout (Temporal's text was "activity StartToClose timeout").
+    expect(auto.error).toMatchObject({ type: 'Timeout', message: "ran longer than its timeout (3 s) and was stopped; if it needs longer, raise the step's timeout option (START_TO_CLOSE)" });
     await run.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'test done' }] });
     await stillServes(taskQueue, logPath, child);
   });
