@@ -37,7 +37,10 @@ export const train = defineStep({
     runtime.heartbeat({ phase: 'store' });
     const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });
-    await runtime.experiment({ algorithm: result.model.algorithm, params: trainConfig, metrics: experimentMetrics(result.metrics), dataset: dataset.sha256 });
+    // The params this algorithm used (the model's own hyperparameters), not every default of the
+    // config: a logistic regression's experiment listed the trees' rounds and depth beside its l2.
+    const params = { target: trainConfig.target, ...(trainConfig.features ? { features: trainConfig.features } : {}), algorithm: trainConfig.algorithm, ...result.model.hyperparameters };
+    await runtime.experiment({ algorithm: result.model.algorithm, params, metrics: experimentMetrics(result.metrics), dataset: dataset.sha256 });
     return {
       model,
       dataset,

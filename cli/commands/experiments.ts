@@ -11,6 +11,9 @@ const short = (value: unknown) => {
   return text.length > 28 ? `${text.slice(0, 27)}…` : text;
 };
 
+/** How many recent experiments are read for the metric names they report, when a named metric matched nothing. */
+const KNOWN_METRICS_SAMPLE = 1_000;
+
 export function registerExperimentCommands(program: Command, context: CliContext): void {
   const experiments = program
     .command('experiments')
@@ -22,9 +25,10 @@ export function registerExperimentCommands(program: Command, context: CliContext
     .option('--limit <n>', 'at most this many', '20')
     .option('--json', 'print JSON')
     .action(async (options: { pipeline?: string; where?: string; sort?: string; asc?: boolean; limit: string; json?: boolean }) => {
+      let conditions: { metric: string }[] = [];
       if (options.where) {
         try {
-          parseMetricFilter(options.where);
+          conditions = parseMetricFilter(options.where);
         } catch (error) {
           throw new CliError(`--where: ${(error as Error).message}`);
         }
@@ -36,6 +40,17 @@ export function registerExperimentCommands(program: Command, context: CliContext
         ...(options.sort ? { sort: options.sort, order: options.asc ? ('asc' as const) : ('desc' as const) } : {}),
       };
       const list = await answer(context.api().api.v1.experiments.$get({ query }));
+      // A misspelled metric matches nothing and sorts nothing: name it, with the metrics there are.
+      const named = [...conditions.map((c) => c.metric), ...(options.sort ? [options.sort] : [])];
+      const sortedByNothing = options.sort !== undefined && !list.experiments.some((e) => options.sort! in e.metrics);
+      if (named.length > 0 && (list.experiments.length === 0 || sortedByNothing)) {
+        const recent = await answer(context.api().api.v1.experiments.$get({ query: { limit: String(KNOWN_METRICS_SAMPLE), ...(options.pipeline ? { pipeline: options.pipeline } : {}) } }));
+        const known = new Set(recent.experiments.flatMap((e) => Object.keys(e.metrics)));
+        const unknown = [...new Set(named)].filter((metric) => !known.has(metric));
+        if (known.size > 0 && unknown.length > 0) {
+          throw new CliError(`no experiment${options.pipeline ? ` of ${options.pipeline}` : ''} reports ${unknown.map((m) => `'${m}'`).join(' or ')}; metrics reported: ${[...known].sort().join(', ')}`);
+        }
+      }
       if (options.json) return context.printJson(list);
       if (list.experiments.length === 0) return context.print('no experiments match');
       for (const e of list.experiments) {

@@ -94,6 +94,9 @@ describe('experiments', () => {
       expect(experiment.durationMs).toBeGreaterThan(0);
     }
     expect(byStep.get('trees')!.params).toMatchObject({ algorithm: 'gradient-boosted-trees', rounds: 5, maxDepth: 2, target: penguins.target });
+    // Each records the params its algorithm used, not the other algorithm's defaults.
+    expect(Object.keys(byStep.get('logistic')!.params).sort()).toEqual(['algorithm', 'l2', 'maxCategories', 'maxIterations', 'seed', 'target', 'testFraction']);
+    expect(Object.keys(byStep.get('trees')!.params).sort()).toEqual(['algorithm', 'bins', 'leafL2', 'learningRate', 'maxCategories', 'maxDepth', 'minChildWeight', 'rounds', 'seed', 'target', 'testFraction']);
     // A step's own record: the metric that is not a finite number is left out.
     expect(byStep.get('hand')).toMatchObject({ algorithm: 'by-hand', params: { quality: 0.25 }, metrics: { accuracy: 0.25 } });
   });
@@ -114,6 +117,12 @@ describe('experiments', () => {
     expect(await steps('accuracy!=0.25')).toEqual(['logistic', 'trees']);
     const none = await runCairn(api.url, ['experiments', '--pipeline', pipeline.id, '--where', 'accuracy>2']);
     expect(none.stdout.trim()).toBe('no experiments match');
+    // A metric no experiment reports (a typo) matches nothing and sorts nothing: it is named, with the metrics there are.
+    const typo = await runCairn(api.url, ['experiments', '--pipeline', pipeline.id, '--where', 'acuracy>0.5']);
+    expect(typo).toMatchObject({ code: 1, stdout: '' });
+    expect(typo.stderr).toBe(`cairn: no experiment of ${pipeline.id} reports 'acuracy'; metrics reported: accuracy, iterations, testRows, trainRows, train_accuracy\n`);
+    const badSort = await runCairn(api.url, ['experiments', '--pipeline', pipeline.id, '--sort', 'f1']);
+    expect(badSort.stderr).toMatch(/^cairn: no experiment of experiments-pipeline reports 'f1'; metrics reported: accuracy, /);
   });
 
   it('compares two experiments: params and metrics side by side, and whether data and code differed', async () => {
