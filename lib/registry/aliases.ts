@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AliasMoveSchema } from './aliasMove';
 import { ConfigError } from '../errors';
 import { ALIAS_CHANNEL } from '../serving/aliasNotifications';
+import { CANARY_ALIAS, weightOnlyOnCanary } from '../serving/trafficSplit';
 import { getVersion, versionExists, type ModelVersion } from './registry';
 import { rollbackTarget } from './rollbackTarget';
 
@@ -30,6 +31,8 @@ export async function moveAlias(pool: Pool, request: MoveRequest): Promise<Alias
 /** moveAlias inside a caller's transaction; `rollback` marks the move as one in the history. */
 async function moveAliasIn(client: PoolClient, request: MoveRequest, rollback: boolean): Promise<AliasMove | undefined> {
   const { weight: requestedWeight, ...move } = request;
+  // Serving splits the default traffic with the canary alias alone: a weight elsewhere would be stored and never used.
+  if (typeof requestedWeight === 'number' && move.alias !== CANARY_ALIAS) throw new ConfigError(weightOnlyOnCanary(move.alias));
   if (!(await versionExists(client, move.model, move.version))) throw new ConfigError(`model '${move.model}' has no version ${move.version}`);
   const current = await client.query<{ version: number; traffic_weight: number | null }>(
     'SELECT version, traffic_weight FROM model_aliases WHERE model = $1 AND alias = $2 FOR UPDATE',

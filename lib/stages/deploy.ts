@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AliasNameSchema } from '../registry/names';
 import { defineStageContract } from './contract';
 import { CanaryPolicySchema } from '../canary/canaryPolicy';
+import { CANARY_ALIAS, weightOnlyOnCanary } from '../serving/trafficSplit';
 
 export const deployStage = defineStageContract({
   name: 'deploy',
@@ -15,7 +16,10 @@ export const deployStage = defineStageContract({
       /** Deploy as a canary judged stage by stage, promoted to `alias` or rolled back by the analysis (README "Canary analysis"). */
       canary: CanaryPolicySchema.optional(),
     })
-    .refine((c) => !(c.canary && c.weight !== undefined), { message: 'weight and canary exclude each other: a canary analysis sets the weight of each stage (canary.steps)', path: ['weight'] }),
+    .refine((c) => !(c.canary && c.weight !== undefined), { message: 'weight and canary exclude each other: a canary analysis sets the weight of each stage (canary.steps)', path: ['weight'] })
+    .superRefine((c, context) => {
+      if (c.canary === undefined && c.weight !== undefined && c.alias !== CANARY_ALIAS) context.addIssue({ code: 'custom', message: weightOnlyOnCanary(c.alias), path: ['weight'] });
+    }),
   output: z.object({
     model: z.string(),
     alias: z.string(),

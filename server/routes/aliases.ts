@@ -15,11 +15,11 @@ export function aliasRoutes(deps: AppDeps) {
       method: 'PUT',
       path: '/api/v1/models/:name/aliases/:alias',
       access: 'admin',
-      summary: 'Point an alias at a version; weight (0-1) makes it a canary taking that share of the default traffic',
+      summary: 'Point an alias at a version; on the canary alias, weight (0-1) is its share of the requests that name no alias (another alias takes no weight)',
       params: z.object({ name: ModelNameSchema, alias: AliasNameSchema }),
       body: z.strictObject({ version: ModelVersionNumber, weight: z.number().min(0).max(1).nullable().optional(), reason: z.string().max(500).optional() }),
       response: AliasMovedSchema,
-      responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version' },
+      responses: { 200: 'the move (moved: false when nothing changed)', 422: 'no such version, or a weight on an alias other than canary' },
       handler: async (c, { params: { name, alias }, body }) => {
         const moved = await moveAlias(storePool(deps), { model: name, alias, version: body.version, weight: body.weight, actor: actor(c.get('apiKeyId')), reason: body.reason ?? '' });
         if (moved) announceFromClient(deps.client, deps.taskQueue, aliasMoveEvent(moved, 'model.promoted'));

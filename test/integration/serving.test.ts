@@ -107,6 +107,19 @@ describe('deploy and rollback', () => {
     ]);
     expect(await servedBy('raced')).toBe(1);
   });
+
+  // Only the canary alias takes a share of the default traffic: a weight on another alias was stored and never served.
+  it('refuses a traffic weight on an alias other than canary', async () => {
+    const weighted = (alias: string, weight: number | null) => app.request(`/api/v1/models/penguins/aliases/${alias}`, { method: 'PUT', body: JSON.stringify({ version: 2, weight }), headers: { 'content-type': 'application/json' } });
+    for (const alias of ['production', 'candidate']) {
+      const refused = await weighted(alias, 0.5);
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(await refused.json())).toContain(`a traffic weight applies only to the 'canary' alias, which takes that share of the requests naming no alias; '${alias}' is served only to requests that name it`);
+    }
+    expect((await aliasHistory(store.pool, 'penguins', 'candidate')).length).toBe(0);
+    // No weight (null) is what every alias but the canary has; the canary's own weight is the canary test's.
+    expect((await weighted('candidate', null)).status).toBe(200);
+  });
 });
 
 describe('serving predictions', () => {

@@ -122,6 +122,17 @@ describe('TypeScript sees what it can (fixtures: each line below must be a type 
     const computed = definePipeline({ id: 'a', params: z.object({ n: z.string() }), steps: { s: { activity: 'sleep', config: (q) => ({ ms: q.n }) } } });
     expect(() => compile(computed, { n: 'ten' })).toThrow(/step 's': config\.ms: Invalid input: expected number/);
   });
+
+  // Promised (README, "Serving"): a canary takes its weight of the requests that name no alias. Only
+  // the canary alias is split that way: a weight on another alias was stored and never served.
+  it('refuses a deploy weight on an alias other than canary, when the definitions load', () => {
+    const deployTo = (config: Record<string, unknown>, id = 'w') => definePipeline({ id, params: z.object({}), steps: { s: { activity: 'deploy', config: config as never } } });
+    expect(() => defineRegistry({ pipelines: [deployTo({ alias: 'candidate', weight: 0.1 })] })).toThrow(
+      /step 's': config.weight: a traffic weight applies only to the 'canary' alias, which takes that share of the requests naming no alias; 'candidate' is served only to requests that name it/,
+    );
+    expect(() => defineRegistry({ pipelines: [deployTo({ weight: 0.1 })] })).toThrow(/'production' is served only to requests that name it/);
+    expect(() => defineRegistry({ pipelines: [deployTo({ alias: 'canary', weight: 0.1 }, 'w1'), deployTo({ alias: 'staging' }, 'w2')] })).not.toThrow();
+  });
 });
 
 describe("the API's pipeline description comes from the same contracts", () => {
