@@ -49,9 +49,14 @@ export function keyRoutes(deps: AppDeps, keyRing: KeyRing) {
       summary: 'Revoke an API key',
       params: z.object({ id: KeyId }),
       response: RevokedKeySchema,
-      responses: { 200: 'revoked', 404: 'no such active key' },
+      responses: { 200: 'revoked', 404: 'no such active key', 409: 'the last admin key while other keys remain (and no admin key in CAIRN_API_KEYS)' },
       handler: async (c, { params: { id } }) => {
-        if (!(await revokeApiKey(pool(), id))) throw new HttpError(404, 'key_not_found', `no active key '${id}'`);
+        // An admin key in the environment outlives every stored one: with none, the last stored admin key stays.
+        const outcome = await revokeApiKey(pool(), id, { keepAnAdmin: !keyRing.hasEnvironmentAdmin() });
+        if (outcome === 'not-found') throw new HttpError(404, 'key_not_found', `no active key '${id}'`);
+        if (outcome === 'last-admin') {
+          throw new HttpError(409, 'last_admin_key', `'${id}' is the last admin key and other keys remain: without it no one could manage keys, move aliases or approve steps; create another admin key first (cairn keys create --role admin), revoke the others first, or give the deployment one in CAIRN_API_KEYS`);
+        }
         keyRing.invalidate();
         return c.json({ id, revoked: true });
       },

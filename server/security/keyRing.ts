@@ -72,6 +72,11 @@ export class KeyRing {
     return this.known();
   }
 
+  /** Whether CAIRN_API_KEYS holds an admin key (one that no revocation through the API can remove). */
+  hasEnvironmentAdmin(): boolean {
+    return this.fromEnv.some((key) => key.role === 'admin');
+  }
+
   /** The identity of `presented` if it is one of CAIRN_API_KEYS (checked first: it needs no store). */
   identifyFromEnv(presented: string): { id: string; role: ApiRole } | undefined {
     return this.fromEnv.length > 0 ? this.identify(presented, this.fromEnv) : undefined;

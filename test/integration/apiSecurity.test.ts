@@ -179,6 +179,53 @@ describe('the auth matrix, over every route the app registers', () => {
   });
 });
 
+// Revoking the last admin key while other keys remained locked a deployment out of every admin
+// route (keys, aliases, approvals) until someone edited its environment: the API refuses that, and
+// two admins revoking each other at once (separate connections, raced for real) cannot both succeed.
+describe('the last admin key', () => {
+  it('stays while other keys remain, unless CAIRN_API_KEYS holds an admin key', async () => {
+    const own = await openTestStore();
+    try {
+      const app = createApp(appDeps({ client: env.client, registry, store: own.store, taskQueue: uniqueQueue('keys'), security: { envApiKeys: [] } }));
+      const keys = async (method: string, path: string, key?: string, body?: unknown) => {
+        const response = await app.request(path, { method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        return { status: response.status, body: (await response.json()) as { id: string; key: string; error?: { code: string; message: string } } };
+      };
+      const first = await keys('POST', '/api/v1/keys', undefined, { role: 'admin', name: 'first' }); // the first key needs none
+      expect(first.status).toBe(201);
+      const operator = await keys('POST', '/api/v1/keys', first.body.key, { role: 'operator', name: 'ci' });
+      const refused = await keys('DELETE', `/api/v1/keys/${first.body.id}`, first.body.key);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'last_admin_key', message: expect.stringContaining(`'${first.body.id}' is the last admin key and other keys remain`) });
+      expect((await keys('GET', '/api/v1/keys', first.body.key)).status).toBe(200);
+
+      const second = await keys('POST', '/api/v1/keys', first.body.key, { role: 'admin', name: 'second' });
+      const raced = await Promise.all([keys('DELETE', `/api/v1/keys/${second.body.id}`, first.body.key), keys('DELETE', `/api/v1/keys/${first.body.id}`, second.body.key)]);
+      // One wins; the other is refused as the last admin (409), or, when the winner's revocation came
+      // first, its own key is no longer accepted (401). Either way one admin key is left.
+      expect(raced.filter((r) => r.status === 200)).toHaveLength(1);
+      expect([401, 409]).toContain(raced.find((r) => r.status !== 200)?.status);
+      const admins = await own.store.pool.query("SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL");
+      expect(admins.rows[0].n).toBe(1);
+      const survivor = raced[0]?.status === 200 ? first.body.key : second.body.key;
+      expect((await keys('GET', '/api/v1/keys', survivor)).status).toBe(200);
+
+      // The last key of all may go: the API then has none, as before the first was created.
+      expect((await keys('DELETE', `/api/v1/keys/${operator.body.id}`, survivor)).status).toBe(200);
+      const survivorId = raced[0]?.status === 200 ? first.body.id : second.body.id;
+      expect((await keys('DELETE', `/api/v1/keys/${survivorId}`, survivor)).status).toBe(200);
+
+      // With an admin key in the environment, a stored admin key is just a key.
+      const withEnvAdmin = createApp(appDeps({ client: env.client, registry, store: own.store, taskQueue: uniqueQueue('keys'), security: { envApiKeys: parseEnvApiKeys(`admin:${KEYS.admin}`) } }));
+      const stored = (await (await withEnvAdmin.request('/api/v1/keys', { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin', name: 'x' }) })).json()) as { id: string };
+      await withEnvAdmin.request('/api/v1/keys', { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'viewer', name: 'y' }) });
+      expect((await withEnvAdmin.request(`/api/v1/keys/${stored.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${KEYS.admin}` } })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('hardening', () => {
   const open = () => createApp(appDeps({ ...deps, security: { maxBodyBytes: 2048, rateLimitPerMinute: 3 } }));
 
