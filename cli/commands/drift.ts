@@ -66,7 +66,7 @@ export function registerDriftCommand(program: Command, context: CliContext): voi
       const verdict = tooFew ? ('insufficient-data' as const) : drifted ? ('drift' as const) : ('no-drift' as const);
       const skipped = [...reference.skipped, ...[...identifiers].map(([name, note]) => `${name} (${note}; name it in --columns to compare it)`)];
       // A column the reference never had (a new field upstream) is a change a person wants to hear of.
-      const newColumns = only ? [] : [...current.columns.keys()].filter((name) => !reference.columns.has(name) && !reference.skipped.some((note) => note.startsWith(`${name} (`)));
+      const newColumns = only ? [] : [...current.columns.keys()].filter((name) => !reference.names.includes(name));
       const result = { reference: { path: referencePath, rows: reference.rows }, current: { path: currentPath, rows: current.rows }, minRows, verdict, drifted, ...comparison, newColumns, skipped };
       if (options.json) context.printJson(result);
       else printComparison(context, result);

@@ -20,11 +20,13 @@ export async function readColumns(
   format: TabularFormat,
   wanted?: ColumnRequest[],
   progress: ReportProgress = ignoreProgress,
-): Promise<{ columns: Map<string, ColumnSample>; rows: number; skipped: string[] }> {
+): Promise<{ columns: Map<string, ColumnSample>; rows: number; skipped: string[]; names: string[] }> {
   return withDuckDb(async (connection) => {
     await loadTable(connection, path, format, { progress });
     const described = await describeColumns(connection);
     const types = new Map(described.map((c) => [c.name, c.type]));
+    // Every column of the file, compared or not (`cairn drift` names those only one side has).
+    const names = described.map((c) => c.name);
     const skipped: string[] = [];
     const requests: ColumnRequest[] = [];
     for (const { name, type } of described) {
@@ -37,13 +39,13 @@ export async function readColumns(
     }
     for (const w of wanted ?? []) if (!types.has(w.name)) skipped.push(`${w.name} (not in the file)`);
     const columns = new Map<string, ColumnSample>();
-    if (requests.length === 0) return { columns, rows: 0, skipped };
+    if (requests.length === 0) return { columns, rows: 0, skipped, names };
     const select = requests.map(({ name, kind }) => (kind === 'numeric' ? `CAST(${sqlIdentifier(name)} AS DOUBLE)` : `CAST(${sqlIdentifier(name)} AS VARCHAR)`)).join(', ');
     const values = (await connection.runAndReadAll(`SELECT ${select} FROM data`)).getColumnsJS();
     requests.forEach(({ name, kind }, i) => {
       const column = values[i] ?? [];
       columns.set(name, kind === 'numeric' ? { kind, values: Float64Array.from(column, (v) => (typeof v === 'number' ? v : NaN)) } : { kind, values: column });
     });
-    return { columns, rows: values[0]?.length ?? 0, skipped };
+    return { columns, rows: values[0]?.length ?? 0, skipped, names };
   }, progress);
 }

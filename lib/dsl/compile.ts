@@ -255,8 +255,7 @@ function checkCacheable(step: AnyStep, fail: (problem: string) => never): void {
  * `itemConfig` inside a mapped sub-pipeline): its own config may then leave required fields to the items.
  */
 function mergesItems(step: AnyStep): boolean {
-  const options = step as { map?: { as?: string }; itemConfig?: boolean };
-  return options.map?.as === 'config' || options.itemConfig === true;
+  return step.map?.as === 'config' || step.itemConfig === true;
 }
 
 /**
@@ -399,8 +398,8 @@ function resolveConfig(pipeline: Pipeline, step: AnyStep, params: JsonObject): J
 
 /** A map over a param whose items complete the config: each item merged over it is checked now, before the run starts. */
 function checkParamItems(step: AnyStep, config: JsonObject, params: JsonObject, fail: (problem: string) => never): void {
-  const map = (step as { map?: { over?: { param?: string }; as?: string } }).map;
-  if (map?.as !== 'config' || map.over?.param === undefined) return;
+  const map = step.map;
+  if (map?.as !== 'config' || !('param' in map.over)) return;
   const items = params[map.over.param];
   if (!Array.isArray(items)) return;
   items.forEach((item: JsonValue, index) => {

@@ -43,15 +43,15 @@ export async function modelPage(ctx: PageContext, name: string): Promise<Html> {
 <h2>Aliases</h2>${
     histories.length === 0
       ? html`<section class="card"><p class="muted">No alias yet: a deploy step (or <code>cairn models promote</code>) sets one.</p></section>`
-      : histories.map(
-          (h) => html`<section class="card" data-testid="alias" data-alias="${h.alias}"><h3><code>${h.alias}</code> → v${model?.aliases[h.alias] ?? '-'}</h3>
+      : histories.map((h) => ({ h, target: rollbackTarget(h.history) })).map(
+          ({ h, target }) => html`<section class="card" data-testid="alias" data-alias="${h.alias}"><h3><code>${h.alias}</code> → v${model?.aliases[h.alias] ?? '-'}</h3>
 <table><thead><tr><th>moved</th><th class="num">version</th><th class="num">from</th><th class="num">traffic weight</th><th>by</th><th>reason</th></tr></thead><tbody>${h.history.map(
             (move) => html`<tr data-testid="alias-move"><td>${timeText(move.movedAt)}</td><td class="num">v${move.version}${move.rollback ? html` <span class="muted">(rollback)</span>` : ''}</td><td class="num">${move.previous === null ? '-' : `v${move.previous}`}</td>
 <td class="num">${move.weight === null ? '-' : percentText(move.weight)}</td><td>${move.actor}</td><td>${move.reason}</td></tr>`,
           )}</tbody></table>${
-            mayRollBack && rollbackTarget(h.history) !== undefined
+            mayRollBack && target !== undefined
               ? html`<form class="action" method="post" action="/ui/models/${segment(name)}/aliases/${segment(h.alias)}/rollback" data-testid="action-rollback">
-<input name="reason" placeholder="reason" maxlength="500" size="24" aria-label="reason for rollback"><button type="submit" class="danger">roll ${h.alias} back to v${rollbackTarget(h.history)}</button></form>`
+<input name="reason" placeholder="reason" maxlength="500" size="24" aria-label="reason for rollback"><button type="submit" class="danger">roll ${h.alias} back to v${target}</button></form>`
               : ''
           }</section>`,
         )
