@@ -53,6 +53,7 @@ function mapLines(step: StepView): string[] {
     ...(map.awaitingOperator ? [`${map.awaitingOperator} awaiting an operator`] : []),
     ...(map.failed ? [`${map.failed} failed`] : []),
     ...(map.skipped ? [`${map.skipped} skipped`] : []),
+    ...(map.cancelled ? [`${map.cancelled} cancelled`] : []),
     ...(map.inFlight ? [`${map.inFlight} in flight`] : []),
   ];
   const notable = map.items.filter((item) => item.status !== 'running');

@@ -5,7 +5,7 @@ import { mapItemKey } from '../lib/runContract/map';
 import { jsonBytes } from './jsonBytes';
 import type { RunMetricsSinks } from './metricsSink';
 import { MAX_WORKFLOW_PAYLOAD_BYTES } from './stepAttempts';
-import { assertAwaitingApproval, assertAwaitingOperator, assertRunOpen, boundedSnapshot, createRunState, runStatus, snapshot, stepState, type RunState } from './runState';
+import { assertAwaitingApproval, assertAwaitingOperator, assertRunOpen, boundedSnapshot, createRunState, runStatus, settleEndedRun, snapshot, stepState, type RunState } from './runState';
 import { runAllSteps, STEP_ATTEMPTS_PATCH } from './runSteps';
 import { announceFromRun } from './announceFromRun';
 import { RunAborted } from './stepFailure';
@@ -79,14 +79,14 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       // The abort race is cancelled at once; wait for the steps to acknowledge their cancellation.
       await dag.catch(() => undefined);
       run.finalStatus = 'cancelled';
-      for (const step of run.steps.values()) if (step.status === 'running' || step.status === 'pending') step.status = 'cancelled';
+      settleEndedRun(run, 'cancelled');
       publishStatus();
       recordFinalState(run);
       runMetrics.finished(run.spec.pipeline, run.trigger, 'cancelled');
       throw error;
     }
     run.finalStatus = 'failed';
-    if (run.abortReason !== null) settleAbortedSteps(run);
+    if (run.abortReason !== null) settleEndedRun(run, 'aborted');
     publishStatus();
     recordFinalState(run);
     runMetrics.finished(run.spec.pipeline, run.trigger, 'failed');
@@ -99,14 +99,6 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       throw ApplicationFailure.nonRetryable(`run aborted: ${run.abortReason}`, 'RunAborted');
     }
     throw error;
-  }
-}
-
-/** An aborted run's steps show how they ended: one that waited for a decision failed with the run, one that ran or waited to run was cancelled. */
-function settleAbortedSteps(run: RunState): void {
-  for (const step of run.steps.values()) {
-    if (step.status === 'awaiting_operator' || step.status === 'awaiting_approval') step.status = 'failed';
-    else if (step.status === 'running' || step.status === 'pending') step.status = 'cancelled';
   }
 }
 

@@ -82,13 +82,16 @@ export function awaitingItems(map: MapTracker): number[] {
 }
 
 /** The order items are listed in: what needs someone first. */
-const LISTING_ORDER: Record<MapItemStatus, number> = { awaiting_operator: 0, failed: 1, skipped: 2, running: 3, pending: 4 };
+const LISTING_ORDER: Record<MapItemStatus, number> = { awaiting_operator: 0, failed: 1, skipped: 2, running: 3, pending: 4, cancelled: 5 };
+
+/** Items counted but not listed one by one: they had no attention (yet), and a cancelled map would list every unstarted item. */
+const UNLISTED: ReadonlySet<MapItemStatus> = new Set(['pending', 'cancelled']);
 
 /** A map's progress as its step's state shows it: counts, and the items that need or had attention (at most MAP_ITEMS_LISTED). */
 export function mapProgress(map: MapTracker, spec: MapSpec): MapProgress {
   const open = [...map.open.values()];
   const count = (status: MapItemStatus) => open.filter((item) => item.status === status).length;
-  const notable = open.filter((item) => item.status !== 'pending').sort((a, b) => LISTING_ORDER[a.status] - LISTING_ORDER[b.status] || a.index - b.index);
+  const notable = open.filter((item) => !UNLISTED.has(item.status)).sort((a, b) => LISTING_ORDER[a.status] - LISTING_ORDER[b.status] || a.index - b.index);
   return {
     total: map.plan.count,
     concurrency: spec.concurrency,
@@ -96,12 +99,37 @@ export function mapProgress(map: MapTracker, spec: MapSpec): MapProgress {
     succeeded: map.succeeded,
     failed: count('failed'),
     skipped: count('skipped'),
+    cancelled: count('cancelled'),
     awaitingOperator: count('awaiting_operator'),
     inFlight: count('running'),
     batches: { done: map.batches.done, running: map.batches.running },
     items: notable.slice(0, MAP_ITEMS_LISTED).map((item) => ({ ...item, operatorNotes: [...item.operatorNotes] })),
     itemsNotListed: Math.max(0, notable.length - MAP_ITEMS_LISTED),
   };
+}
+
+/**
+ * How a run that ends before its steps do (cancelled, or aborted by an operator) leaves them, so its
+ * final state shows nothing still waiting or running: a step or map item that had failed and waited
+ * for an operator failed with the run; one that ran or had yet to run was cancelled. A step waiting
+ * for approval fails with an aborted run (the operator decided against the run) and is cancelled
+ * with a cancelled one.
+ */
+export function settleEndedRun(run: RunState, ending: 'aborted' | 'cancelled'): void {
+  for (const step of run.steps.values()) {
+    if (step.status === 'awaiting_operator') step.status = 'failed';
+    else if (step.status === 'awaiting_approval') step.status = ending === 'aborted' ? 'failed' : 'cancelled';
+    else if (step.status === 'running' || step.status === 'pending') step.status = 'cancelled';
+  }
+  for (const [name, tracker] of run.maps) {
+    for (const item of tracker.open.values()) {
+      if (item.status === 'awaiting_operator') item.status = 'failed';
+      else if (item.status === 'running' || item.status === 'pending') item.status = 'cancelled';
+    }
+    const step = run.steps.get(name);
+    const map = run.spec.steps.find((s) => s.name === name)?.map;
+    if (step && map) step.map = mapProgress(tracker, map);
+  }
 }
 
 export function snapshot(run: RunState): RunSnapshot {

@@ -97,7 +97,8 @@ export interface MapBatchResult {
   parts: string[];
 }
 
-export type MapItemStatus = 'pending' | 'running' | 'awaiting_operator' | 'failed' | 'skipped';
+/** `cancelled`: the run was cancelled or aborted before the item finished (it never runs again). */
+export type MapItemStatus = 'pending' | 'running' | 'awaiting_operator' | 'failed' | 'skipped' | 'cancelled';
 
 /** An item that has not (yet) succeeded, as the run's state shows it. */
 export interface MapItemState {
@@ -116,6 +117,8 @@ export interface MapProgress {
   succeeded: number;
   failed: number;
   skipped: number;
+  /** Items the run's cancellation or abort stopped (absent from states recorded before it was counted). */
+  cancelled?: number;
   awaitingOperator: number;
   /** Items in batches that are running (running, or queued in their batch). */
   inFlight: number;

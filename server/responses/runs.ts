@@ -35,13 +35,14 @@ const MapProgressSchema = z.object({
   succeeded: z.number().int(),
   failed: z.number().int(),
   skipped: z.number().int(),
+  cancelled: z.number().int().optional(),
   awaitingOperator: z.number().int(),
   inFlight: z.number().int(),
   batches: z.object({ done: z.number().int(), running: z.number().int() }),
   items: z.array(
     z.object({
       index: z.number().int(),
-      status: z.enum(['pending', 'running', 'awaiting_operator', 'failed', 'skipped']),
+      status: z.enum(['pending', 'running', 'awaiting_operator', 'failed', 'skipped', 'cancelled']),
       round: z.number().int(),
       error: StepErrorSchema.nullable(),
       operatorNotes: z.array(z.string()),

@@ -93,6 +93,12 @@ const operated = (id: string, minSuccess?: number) =>
     },
   });
 const tolerant = operated('map-tolerant', 0.99);
+// Two items at a time, each taking a second: a run cancelled while one item waits has others running and not started.
+const slow = definePipeline({
+  id: 'map-slow',
+  params: z.object({ items: z.array(z.number().int()) }),
+  steps: { each: { activity: probe, config: { ms: 1000 }, retry: { attempts: 1 }, map: { over: { param: 'items' }, concurrency: 2 } } },
+});
 const strict = operated('map-strict');
 
 const nested = definePipeline({
@@ -117,7 +123,7 @@ let api: RunningApi;
 beforeAll(async () => {
   writeFileSync(failing, '[]');
   env = await connectTestEnv();
-  const registry = defineRegistry({ pipelines: [wide, tolerant, strict, nested] });
+  const registry = defineRegistry({ pipelines: [wide, tolerant, strict, nested, slow] });
   const services = testServices({ artifacts: new ArtifactStore(join(scratch, 'artifacts')), store: undefined });
   // More activity slots than the map's concurrency: the limit observed must be the map's own.
   worker = await startTestWorker(env, createActivities(registry, services), { maxConcurrentActivities: 100 });
@@ -247,6 +253,31 @@ describe('a dynamic map', () => {
     const result = await handle.result();
     expect(result.outputs.sum).toMatchObject({ count: 4, missing: [] });
     expect(readFileSync(sideEffects, 'utf8').trim().split('\n').map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual(['start 2', 'end 2']);
+  });
+
+  it('ends a cancelled run with no item waiting or running: the waiting one failed, the rest cancelled', async () => {
+    writeFileSync(failing, JSON.stringify([0]));
+    const runId = await start('map-slow', { items: [0, 1, 2, 3, 4, 5] });
+    const handle = env.client.workflow.getHandle<RunPipelineWorkflow>(runId);
+    await waitFor(async () => ((await handle.query(runStateQuery)).steps[0]?.map?.awaitingOperator === 1 ? true : undefined), 'item 0 awaiting an operator');
+    const cancelled = await runCairn(api.url, ['cancel', runId]);
+    expect(cancelled.code).toBe(0);
+    await expect(handle.result()).rejects.toThrow();
+    const view = await waitFor(async () => {
+      const answer = (await (await app.request(`/api/v1/runs/${encodeURIComponent(runId)}`)).json()) as RunSnapshot;
+      return answer.status === 'cancelled' ? answer : undefined;
+    }, 'the run cancelled');
+    const each = view.steps[0]!;
+    expect(each.status).toBe('cancelled');
+    const map = each.map!;
+    expect(map).toMatchObject({ awaitingOperator: 0, inFlight: 0, failed: 1 });
+    expect(map.cancelled).toBeGreaterThanOrEqual(1);
+    expect(map.succeeded + map.failed + map.cancelled!).toBe(6);
+    expect(map.items.map((i) => [i.index, i.status])).toEqual([[0, 'failed']]);
+    const status = await runCairn(api.url, ['status', runId]);
+    expect(status.stdout).toContain(`items: ${map.succeeded}/6 succeeded, 1 failed, ${map.cancelled} cancelled`);
+    expect(status.stdout).not.toMatch(/awaiting|cairn (retry|skip)/);
+    writeFileSync(failing, '[]');
   });
 
   it('nests: a map inside a mapped sub-pipeline', async () => {

@@ -211,6 +211,24 @@ describe('runPipeline on a real Temporal server', () => {
     expect(await cairnStatus(run.runId)).toBe('cancelled');
   });
 
+  it('cancels a run waiting for an operator: the waiting step ends failed, the rest cancelled, nothing left waiting', async () => {
+    steps.failuresLeft.set('broken', 1);
+    const pipeline = definePipeline({
+      id: 'cancel-waiting',
+      params: noParams,
+      steps: { broken: work([], 0, { retry: fastRetry }), slow: work([], 30_000, { heartbeat: '2s' }), after: work(['broken', 'slow']) },
+    });
+    const run = await start(pipeline);
+    await waitFor(async () => (await cairnStatus(run.runId)) === 'awaiting_operator' && steps.of('slow', 'start').length > 0, 'broken awaiting an operator, slow running');
+    await run.handle.cancel();
+    await expect(run.handle.result()).rejects.toThrow(WorkflowFailedError);
+    const final = await run.handle.query(runStateQuery);
+    expect(final.status).toBe('cancelled');
+    expect(Object.fromEntries(final.steps.map((s) => [s.name, s.status]))).toEqual({ broken: 'failed', slow: 'cancelled', after: 'cancelled' });
+    expect(final.steps[0]?.error?.message).toBeTruthy();
+    expect(await cairnStatus(run.runId)).toBe('cancelled');
+  });
+
   it("fails at once when the pipeline chooses onFailure: 'fail'", async () => {
     steps.failuresLeft.set('once', 1);
     const pipeline = definePipeline({
