@@ -1,4 +1,6 @@
 import { ID_PATTERNS } from '../ids';
+// Every process that loads definitions compiles through here: zod's message for a missing field, once.
+import '../zodMessages';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../canonicalJson';
 import { ParamsError, PipelineDefinitionError } from '../errors';

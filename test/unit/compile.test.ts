@@ -102,6 +102,19 @@ describe('compile()', () => {
     expect(() => compile(pipeline, { rows: 3, rowz: 4 })).toThrow(/rowz: unknown param; known: rows, label/);
   });
 
+  it('says a required param or config field that was not given is missing, not that a bad value was sent', () => {
+    const pipeline = definePipeline({
+      id: 'required',
+      params: z.object({ path: z.string(), mode: z.enum(['fast', 'full']), size: z.union([z.number(), z.string()]) }),
+      steps: { a: { activity: 'noop' } },
+    });
+    expect(() => compile(pipeline, {})).toThrow('invalid params: path: missing (expected string); mode: missing (expected "fast" or "full"); size: missing');
+    expect(() => compile(pipeline, { path: 3, mode: 'slow', size: true })).toThrow(/path: Invalid input: expected string, received number; mode: Invalid option/);
+    const needs = defineStep({ name: 'needs-depth', config: z.object({ depth: z.number() }), run: () => null });
+    const configured = definePipeline({ id: 'needs', params: z.object({}), steps: { fit: { activity: needs, config: {} } } });
+    expect(() => compile(configured, {})).toThrow(/step 'fit': config\.depth: missing \(expected number\)/);
+  });
+
   it("checks a step's config against its step function's schema when compiling", () => {
     const scaled = defineStep({ name: 'scaled', config: z.strictObject({ factor: z.number().positive() }), run: () => null });
     const pipeline = definePipeline({
