@@ -105,6 +105,12 @@ const scenarios: Record<string, Pipeline> = {
       bottom: { activity: 'noop', after: ['flaky', 'once', 'side'] },
     },
   }),
+  // A map whose items wait for an operator when the run is aborted (runSteps' MAP_ABORT_PATCH).
+  'abort-map': definePipeline({
+    id: 'abort-map',
+    params: z.object({ items: z.array(z.number()).default([1, 2, 3]) }),
+    steps: { each: { activity: badData, retry: { attempts: 1 }, map: { over: { param: 'items' } } }, after: { activity: 'noop', after: ['each'] } },
+  }),
   approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
@@ -146,6 +152,9 @@ async function main() {
       } else if (name === 'approve') {
         await waitFor(async () => (await stepStatus('ship')) === 'awaiting_approval');
         await handle.executeUpdate(approveStepUpdate, { args: [{ step: 'ship', by: 'alice', reason: 'looks right' }] });
+      } else if (name === 'abort-map') {
+        await waitFor(async () => (await handle.query(runStateQuery)).steps[0]?.map?.awaitingOperator === 3);
+        await handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'wrong items' }] });
       } else if (name === 'abort' || name === 'cancel') {
         await waitFor(async () => (await stepStatus('wait')) === 'running');
         await new Promise((r) => setTimeout(r, 500));

@@ -72,6 +72,15 @@ const COUNTED_SCHEDULER_PATCH = 'cairn-counted-step-scheduler';
 const PLAIN_STEP_PATCH = 'cairn-plain-step-fast-path';
 
 /**
+ * Runs since this patch let an abort end a map that waited for its items' operators as the abort it
+ * is (the step cancelled, the waiting items failed). Before, the map recorded the abort as the step's
+ * own failure (`Error: <reason>`) and began announcing that it awaited an operator, an announcement
+ * the abort cancelled before it was sent but whose activity sequence number those runs recorded.
+ * Asked only when a map sees the abort, so no other run records its marker.
+ */
+const MAP_ABORT_PATCH = 'cairn-map-abort-ends-step';
+
+/**
  * Starts every step as soon as all its upstream steps have finished; independent branches run in
  * parallel. The newest patch is asked first: a new run records one patch marker (each also costs an
  * upsert of the TemporalChangeVersion search attribute), and a recorded run without it finds the
@@ -255,6 +264,8 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
         state.status = 'cancelled';
         throw error;
       }
+      // A map waiting on its items' operators when the run was aborted: the abort ends the step, which did not fail.
+      if (error instanceof RunAborted && patched(MAP_ABORT_PATCH)) throw error;
       const failure = describeFailure(error, step.startToCloseTimeoutMs);
       const awaitOperator = run.spec.onFailure.mode === 'await_operator';
       markFailed(state, failure, new Date(), awaitOperator);

@@ -280,6 +280,22 @@ describe('a dynamic map', () => {
     writeFileSync(failing, '[]');
   });
 
+  it('ends an aborted run with its map cancelled, not failed with the reason, and the waiting items failed', async () => {
+    writeFileSync(failing, JSON.stringify([1, 2]));
+    const runId = await start('map-strict', { items: [0, 1, 2] });
+    const handle = env.client.workflow.getHandle<RunPipelineWorkflow>(runId);
+    await waitFor(async () => ((await handle.query(runStateQuery)).steps[0]?.map?.awaitingOperator === 2 ? true : undefined), 'items 1 and 2 awaiting an operator');
+    expect((await runCairn(api.url, ['abort', runId, '--reason', 'wrong items'])).code).toBe(0);
+    await expect(handle.result()).rejects.toThrow();
+    const final = await handle.query(runStateQuery);
+    expect(final.steps.map((s) => [s.name, s.status, s.error?.message ?? null])).toEqual([
+      ['each', 'cancelled', null],
+      ['sum', 'cancelled', null],
+    ]);
+    expect(final.steps[0]!.map).toMatchObject({ succeeded: 1, failed: 2, awaitingOperator: 0 });
+    writeFileSync(failing, '[]');
+  });
+
   it('nests: a map inside a mapped sub-pipeline', async () => {
     const runId = await start('map-nested', { regions: ['north', 'south', 'east'] });
     const result = await env.client.workflow.getHandle<RunPipelineWorkflow>(runId).result();
