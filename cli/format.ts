@@ -1,3 +1,4 @@
+import { queuedText } from '../lib/runs/queuedStep';
 import { outputJsonLine, stageSummary } from '../lib/stepSummaries';
 import type { RunAnswer as RunView, StepAnswer as StepView } from './answers';
 
@@ -36,7 +37,7 @@ export function runLines(run: RunView, now = Date.now()): string[] {
   return [
     header,
     ...(run.abortReason ? [`  aborted: ${run.abortReason}`] : []),
-    ...steps.flatMap((s) => [stepLine(s, width, now), ...mapLines(s), ...stackLines(s)]),
+    ...steps.flatMap((s) => [stepLine(s, width, now), ...(s.queued ? [`      ${queuedText(s.queued, now)}`] : []), ...mapLines(s), ...stackLines(s)]),
     ...(run.stepsUnavailable ? [`  (${run.stepsUnavailable})`] : []),
   ];
 }

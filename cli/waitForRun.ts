@@ -3,6 +3,7 @@ import type { RunAnswer } from './answers';
 import { CliError } from './cliError';
 import { operatorHints, runLines } from './format';
 import { FINISHED_RUN_STATUSES as FINISHED } from '../lib/runContract/types';
+import { queuedText } from '../lib/runs/queuedStep';
 
 /** How long a wait keeps polling an API that does not answer (restarting, or its dependency down) before giving up. */
 export const RECONNECT_MS = 60_000;
@@ -49,12 +50,14 @@ export async function waitForRun(
         drawn = lines.length;
       } else {
         for (const step of run.steps ?? []) {
-          const key = `${step.status}/${step.round}/${step.attempt ?? ''}`;
+          // A step held in its task queue gets a line when that starts, and when workers come or go.
+          const key = `${step.status}/${step.round}/${step.attempt ?? ''}/${step.queued ? step.queued.workersPolling > 0 : ''}`;
           if (seen.get(step.name) === key) continue;
           seen.set(step.name, key);
           const extra = step.attempt && step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
           const error = step.error && step.status !== 'succeeded' ? `: ${step.error.message}` : '';
-          options.out.write(`${new Date().toISOString()} ${step.name}: ${step.status}${extra}${error}\n`);
+          const state = step.queued ? queuedText(step.queued) : `${step.status}${extra}${error}`;
+          options.out.write(`${new Date().toISOString()} ${step.name}: ${state}\n`);
         }
       }
       for (const hint of operatorHints(run)) {

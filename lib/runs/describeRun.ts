@@ -8,11 +8,15 @@ import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes
 import { runStateQuery } from '../runContract/messages';
 import { FINAL_STATE_MEMO, STARTED_BY_MEMO, TRACE_ID_MEMO, stepActivityId, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../runContract/types';
 import { StarterSchema, type Starter } from '../auth/runAuthority';
+import type { QueuedStep } from './queuedStep';
+import { queuedActivities } from './queuedSteps';
 
 export interface StepView extends StepState {
   /** Temporal's attempt number of the execution in flight (from the pending activity), when running. */
   attempt: number | null;
   lastFailure: string | null;
+  /** Running, but its execution has waited in its task queue for a worker (see lib/runs/queuedStep.ts). */
+  queued: QueuedStep | null;
 }
 
 export interface RunView {
@@ -134,12 +138,14 @@ export async function describeRunState(client: Client, runId: string, queryTimeo
 }
 
 /** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
-export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number } = {}): Promise<RunView> {
+export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number; pipelinesQueue?: string } = {}): Promise<RunView> {
   const { description, state: snapshot, stateError } = await describeRunState(client, runId, options.queryTimeoutMs);
   const stepsUnavailable = stateError === undefined ? undefined : `no worker answered the state query: ${(stateError as Error).message}`;
   const pending = new Map(
     (description.raw.pendingActivities ?? []).map((a) => [a.activityId ?? '', a] as const),
   );
+  // Extra words about a step, never a reason for the view to fail.
+  const queued = await queuedActivities(client, [...pending.values()], options.pipelinesQueue).catch(() => new Map<string, QueuedStep>());
   // Large outputs travelled by reference; a reader sees the output itself (or the reference, if it
   // cannot be read, or if it is too large to answer with: a 10,000-item map's results, say).
   const artifacts = options.artifacts;
@@ -150,12 +156,14 @@ export async function describeRun(client: Client, runId: string, options: { arti
     }
   }
   const steps = snapshot?.steps.map((step): StepView => {
-    const inFlight = pending.get(step.activityId ?? stepActivityId(step.name, step.round));
+    const activityId = step.activityId ?? stepActivityId(step.name, step.round);
+    const inFlight = pending.get(activityId);
     return {
       ...step,
       // Attempts are counted by the workflow (one activity attempt per execution) since that was introduced.
       attempt: inFlight ? (step.attempts ?? inFlight.attempt ?? null) : null,
       lastFailure: inFlight?.lastFailure?.message ?? null,
+      queued: queued.get(activityId) ?? null,
     };
   });
   return {

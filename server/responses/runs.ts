@@ -92,7 +92,16 @@ export const RunViewSchema = z.object({
   /** The OpenTelemetry trace the run was started in (API request, workflow, steps); null when tracing was off. */
   traceId: z.string().nullable(),
   /** null when no worker answered the run's state query (then `stepsUnavailable` says why). */
-  steps: z.array(StepStateSchema.extend({ attempt: z.number().int().nullable(), lastFailure: z.string().nullable() })).nullable(),
+  steps: z
+    .array(
+      StepStateSchema.extend({
+        attempt: z.number().int().nullable(),
+        lastFailure: z.string().nullable(),
+        // Running, but waiting in its task queue for a worker: since when, which queue, how many workers poll it.
+        queued: z.object({ since: z.string(), taskQueue: z.string(), queue: z.string().nullable(), workersPolling: z.number().int(), lastPollAt: z.string().nullable() }).nullable(),
+      }),
+    )
+    .nullable(),
   stepsUnavailable: z.string().optional(),
   links: RunLinksSchema,
 });

@@ -101,7 +101,7 @@ export function runRoutes(deps: AppDeps) {
       params: RunParams,
       response: RunViewSchema,
       responses: { 200: 'the run', 404: 'no such run' },
-      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, deps.artifacts ? { artifacts: deps.artifacts } : {})), links: runLinks(deps, runId) }),
+      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, { pipelinesQueue: deps.taskQueue, ...(deps.artifacts ? { artifacts: deps.artifacts } : {}) })), links: runLinks(deps, runId) }),
     }),
     defineRoute({
       method: 'GET',

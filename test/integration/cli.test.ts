@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { registry } from '../../definitions';
 import { z } from 'zod';
-import { definePipeline, defineRegistry } from '../../lib/dsl';
+import { definePipeline, defineRegistry, remoteStep } from '../../lib/dsl';
+import { startRun } from '../../lib/runs/startRun';
+import { stepTaskQueue } from '../../lib/taskQueues';
 import { freePort } from '../../lib/freePort';
 import { createApp } from '../../server/app';
 import { startApiServer, type RunningApi } from '../../server/serve';
@@ -313,5 +315,26 @@ describe('the cairn CLI', () => {
     const named = await cairn(['drift', january, february, '--columns', 'order_id,channel', '--fail-on-drift']);
     expect(named.code).toBe(3);
     expect(named.stderr).toMatch(/drift in order_id/);
+  });
+
+  it('says a step waits in a queue no worker serves, then runs it once a worker polls that queue', async () => {
+    const queue = `unserved-${Date.now().toString(36)}`;
+    const pipeline = definePipeline({ id: 'queued-step', params: z.object({}), steps: { fit: { activity: remoteStep({ name: 'test-unserved-fit', queue }) } } });
+    const { runId, handle } = await startRun(env.client, { pipeline, params: {}, trigger: 'test', taskQueue: worker.taskQueue });
+    const waiting = await waitFor(async () => {
+      const status = await cairn(['status', runId]);
+      return /queued \d+ s/.test(status.stdout) ? status.stdout : undefined;
+    }, 'the step reported as queued', 20_000, 1000);
+    expect(waiting).toMatch(/fit\s+running/);
+    expect(waiting).toContain(`no worker has polled task queue '${stepTaskQueue(queue)}' in the last 75 s; the step starts when one does (cairn worker --queue ${queue}, or for Python steps python -m cairn_steps.worker --queue ${queue})`);
+    const view = JSON.parse((await cairn(['status', runId, '--json'])).stdout) as { steps: { queued: { queue: string; workersPolling: number } | null }[] };
+    expect(view.steps[0]!.queued).toMatchObject({ queue, workersPolling: 0 });
+    const served = await startTestWorker(env, { 'test-unserved-fit': async () => ({ fitted: true }) }, { taskQueue: stepTaskQueue(queue), runWorkflows: false });
+    try {
+      expect((await handle.result()).outputs.fit).toEqual({ fitted: true });
+      expect(JSON.parse((await cairn(['status', runId, '--json'])).stdout).steps[0].queued).toBeNull();
+    } finally {
+      await served.stop();
+    }
   });
 });

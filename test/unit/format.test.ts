@@ -16,6 +16,7 @@ const step = (name: string, status: StepView['status']): StepView => ({
   reusedFrom: null,
   attempt: null,
   lastFailure: null,
+  queued: null,
 });
 
 const run = (steps: StepView[]): RunView => ({
@@ -82,6 +83,27 @@ describe('what `cairn status` shows an operator', () => {
     // Only references are shortened: an object that merely has a uri stays as written.
     const link = { uri: 'https://example.com/x', sha256: 'c'.repeat(64), size: 1 };
     expect(outputSummaryLines(run([{ ...step('link', 'succeeded'), output: { items: [link] } }]))[0]).toBe(`  link: ${JSON.stringify({ items: [link] })}`);
+  });
+});
+
+describe('a step waiting in its task queue', () => {
+  const since = '2026-12-07T10:00:00.000Z';
+  const at = Date.parse(since) + 63_000;
+  const queuedStep = (queued: StepView['queued']): StepView => ({ ...step('fit', 'running'), startedAt: since, queued });
+
+  it('says no worker serves its queue, and how to start one for the queue the step declared', () => {
+    const lines = runLines(run([queuedStep({ since, taskQueue: 'cairn-python', queue: 'python', workersPolling: 0, lastPollAt: '2026-12-07T09:58:00.000Z' })]), at);
+    expect(lines).toContain(
+      "      queued 63 s: no worker has polled task queue 'cairn-python' in the last 75 s, the latest 183 s ago; the step starts when one does (cairn worker --queue python, or for Python steps python -m cairn_steps.worker --queue python)",
+    );
+    expect(runLines(run([queuedStep({ since, taskQueue: 'cairn-pipelines', queue: null, workersPolling: 0, lastPollAt: null })]), at).join('\n')).toMatch(/in the last 75 s; the step starts when one does \(cairn worker\)$/m);
+  });
+
+  it('says workers polled it lately and none took it, and nothing for a step that started', () => {
+    expect(runLines(run([queuedStep({ since, taskQueue: 'cairn-gpu', queue: 'gpu', workersPolling: 2, lastPollAt: '2026-12-07T10:00:40.000Z' })]), at)).toContain(
+      "      queued 63 s: 2 worker(s) polled task queue 'cairn-gpu' in the last 75 s, the latest 23 s ago, and none has taken it (busy, or stopped since)",
+    );
+    expect(runLines(run([queuedStep(null)]), at).join('\n')).not.toContain('queued');
   });
 });
 

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { z } from 'zod';
 import { FINISHED_RUN_STATUSES as FINAL } from '../../../lib/runContract/types';
+import { queuedText } from '../../../lib/runs/queuedStep';
 import { stageSummary } from '../../../lib/stepSummaries';
 import type { RunTimelineSchema, RunViewSchema, StepLogsSchema } from '../../responses/runs';
 import { durationText, jsonText, timeText } from '../format';
@@ -55,7 +56,7 @@ function stepRow(ctx: PageContext, run: RunView, step: StepView, artifacts: Html
           step.error.stack ? html`<details><summary>stack</summary><pre>${step.error.stack}</pre></details>` : ''
         }`
       : ''
-  }${step.operatorNotes.map((note) => html`<div class="muted">${note}</div>`)}${
+  }${step.queued ? html`<div class="muted" data-testid="step-queued">${queuedText(step.queued)}</div>` : ''}${step.operatorNotes.map((note) => html`<div class="muted">${note}</div>`)}${
     step.output === null || step.output === undefined ? '' : html`${outputSummary(step)}<details><summary>output</summary><pre data-testid="step-output">${jsonText(step.output)}</pre></details>`
   }${artifacts}</td>
 <td>${stepActions(ctx, run, step)}</td></tr>`;
