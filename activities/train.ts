@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../lib/artifacts/artifactRef';
 import { defineStep } from '../lib/dsl/defineStep';
-import { runInThread } from '../lib/threads/runInThread';
+import { storeModel } from '../lib/models/storeModel';
+import { trainModel } from '../lib/models/trainModel';
 import { trainStage } from '../lib/stages/train';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
 import { upstreamOutput } from './upstreamOutput';
@@ -31,11 +32,11 @@ export const train = defineStep({
     const path = await runtime.artifacts.verifiedPath(dataset);
     const { from: _from, ...trainConfig } = config;
     runtime.log.info(`training ${config.algorithm} on dataset ${dataset.sha256.slice(0, 12)}`, { target: config.target });
-    const result = await runInThread('train', { datasetPath: path, options: trainConfig }, runtime.heartbeat, runtime.signal);
+    const result = await trainModel(path, trainConfig, { progress: runtime.heartbeat, signal: runtime.signal });
     runtime.log.info(`trained on ${result.metrics.trainRows} rows: holdout ${result.metrics.metric} ${result.metrics.holdoutScore}`, { metrics: result.metrics });
     if (result.leftOut.length > 0) runtime.log.info(`left out of the features: ${result.leftOut.map((c) => `${c.column} (${c.reason})`).join('; ')}`);
     runtime.heartbeat({ phase: 'store' });
-    const model = await runtime.artifacts.put(Buffer.from(JSON.stringify(result.model)), 'application/vnd.cairn.model+json');
+    const model = await storeModel(runtime.artifacts, result.model);
     if (runtime.store) await recordRunArtifact(runtime.store.pool, { runId: run.runId, step: run.step, name: 'model', ref: model });
     // The params this algorithm used (the model's own hyperparameters), not every default of the
     // config: a logistic regression's experiment listed the trees' rounds and depth beside its l2.

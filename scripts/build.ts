@@ -16,6 +16,7 @@ export const ENTRY_POINTS = {
   main: 'cli/main.ts',
   index: 'lib/dsl/index.ts',
   testing: 'lib/testing/index.ts',
+  models: 'lib/models/index.ts',
   // lib/threads/runInThread.ts starts it as a worker thread, next to the chunk that holds that module.
   'stage-thread': 'lib/threads/stageThread.ts',
 };

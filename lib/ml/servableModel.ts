@@ -41,7 +41,7 @@ async function readStoredModel(artifacts: ArtifactStore, refOrUri: Pick<Artifact
     json = JSON.parse((await artifacts.read(refOrUri)).toString('utf8'));
   } catch (error) {
     if (error instanceof DataError) throw error;
-    throw new DataError(`model ${uri} is not a model document or manifest (an ONNX file is registered through its manifest: save_onnx_model)`);
+    throw new DataError(`model ${uri} is not a model document or manifest (an ONNX file is registered through its manifest: save_onnx_model in Python, storeOnnxModel in TypeScript)`);
   }
   const isOnnx = typeof json === 'object' && json !== null && (json as { format?: unknown }).format === 'onnx';
   const parsed = isOnnx ? OnnxManifestSchema.safeParse(json) : ModelDocumentSchema.safeParse(json);

@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { registry } from '../../definitions';
 import { fitHistGradientBoosting, penguinsSklearn } from '../../definitions/pythonSteps';
-import { compile, definePipeline, defineRegistry, remoteStep, type JsonObject } from '../../lib/dsl';
+import { compile, definePipeline, defineRegistry, defineStep, remoteStep, type JsonObject } from '../../lib/dsl';
+import { storeOnnxModel } from '../../lib/models';
+import type { OnnxManifest } from '../../lib/ml/onnxManifest';
+import { DataError, ConfigError } from '../../lib/errors';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
 import type { PythonWorker } from '../../lib/pythonWorker';
 import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
@@ -158,6 +161,60 @@ describe('the penguins-sklearn example: scikit-learn in Python, served from ONNX
     expect(report?.features.map((f) => f.feature).sort()).toEqual(Object.keys(instances[0]!).sort());
     expect(report?.prediction?.drifted).toBe(false);
     expect(report?.accuracy?.current).toBeGreaterThan(0.95);
+  }, 120_000);
+
+  it('a TypeScript step registers an ONNX file made elsewhere: the manifest Python writes, the same score', async () => {
+    // The graph scikit-learn exported in the example above, as a file a team trained elsewhere.
+    const python = await getVersion(testStore.store.pool, 'penguins-onnx', 1);
+    expect(python).toBeDefined();
+    const pythonManifest = JSON.parse((await testStore.artifacts.read(`cas://sha256/${python!.modelSha256}`)).toString('utf8')) as OnnxManifest;
+    const graph = await testStore.artifacts.read(pythonManifest.onnx);
+    const file = join(inject('testDir'), 'penguins-elsewhere.onnx');
+    writeFileSync(file, graph);
+    const description = {
+      task: pythonManifest.task,
+      target: pythonManifest.target,
+      features: pythonManifest.features,
+      labels: pythonManifest.labels,
+      algorithm: pythonManifest.algorithm,
+      hyperparameters: pythonManifest.hyperparameters,
+      outputs: pythonManifest.outputs,
+    };
+    const importOnnx = defineStep({
+      name: 'test-import-onnx',
+      config: z.object({ path: z.string() }),
+      run: async ({ config, upstream }, runtime) => ({
+        model: await storeOnnxModel(runtime.artifacts, readFileSync(config.path), description),
+        dataset: (upstream.data as { dataset: JsonObject }).dataset,
+        split: { testFraction: 0.2, seed: 42 },
+      }),
+    });
+    const imported = definePipeline({
+      id: 'penguins-imported',
+      params: z.object({}),
+      steps: {
+        data: { activity: 'ingest', config: { source: penguinsSklearn.params.parse({}).dataset as string } },
+        model: { activity: importOnnx, after: ['data'], config: { path: file } },
+        score: { activity: 'evaluate', after: ['model'] },
+        entry: { activity: 'register', after: ['score'], config: { model: 'penguins-imported' } },
+      },
+    });
+    const tsWorker = await startTestWorker(env, createActivities(defineRegistry({ pipelines: [imported] }), testServices({ artifacts: testStore.artifacts, store: testStore.store })));
+    try {
+      const result = await (await startRun(env.client, { pipeline: imported, trigger: 'test', taskQueue: tsWorker.taskQueue })).handle.result();
+      const stored = JSON.parse((await testStore.artifacts.read((result.outputs.model as { model: { uri: string } }).model)).toString('utf8')) as OnnxManifest;
+      expect(stored).toEqual(pythonManifest);
+      const version = await getVersion(testStore.store.pool, 'penguins-imported', 1);
+      expect(version?.metrics.accuracy).toBe(python!.metrics.accuracy);
+    } finally {
+      await tsWorker.stop();
+    }
+    // A description the graph does not fit fails the step that stores it, named, before anything is stored.
+    const misnamed = { ...description, features: description.features.map((f, i) => (i === 0 ? { ...f, input: 'nope' } : f)) };
+    await expect(storeOnnxModel(testStore.artifacts, graph, misnamed)).rejects.toThrow(DataError);
+    await expect(storeOnnxModel(testStore.artifacts, graph, misnamed)).rejects.toThrow(/the ONNX graph has no input 'nope' \(its inputs: /);
+    await expect(storeOnnxModel(testStore.artifacts, graph, { ...description, labels: [] })).rejects.toThrow(ConfigError);
+    await expect(storeOnnxModel(testStore.artifacts, graph, { ...description, labels: [] })).rejects.toThrow(/storeOnnxModel: a classification model names its probabilities output and at least two labels/);
   }, 120_000);
 
   it('rejects a bad config when definitions load, naming the field', () => {

@@ -80,8 +80,8 @@ describe('the npm package', () => {
     const installed = join(project, 'node_modules', '@cairn-ml', 'cairn');
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string>; exports: Record<string, unknown> };
     expect(manifest.bin.cairn).toBeDefined();
-    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './testing']));
-    for (const file of ['dist/main.js', 'dist/index.js', 'dist/testing.js', 'dist/types/lib/dsl/index.d.ts', 'dist/types/lib/testing/index.d.ts', 'dist-workflows/workflows.js', 'templates/project/cairn.config.json']) {
+    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './testing', './models']));
+    for (const file of ['dist/main.js', 'dist/index.js', 'dist/testing.js', 'dist/models.js', 'dist/types/lib/dsl/index.d.ts', 'dist/types/lib/testing/index.d.ts', 'dist/types/lib/models/index.d.ts', 'dist-workflows/workflows.js', 'templates/project/cairn.config.json']) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     expect(existsSync(join(installed, 'lib', 'dsl', 'index.ts'))).toBe(false);

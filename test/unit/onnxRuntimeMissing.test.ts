@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { OnnxRuntimeMissingError } from '../../lib/errors';
 import { loadModel } from '../../lib/ml/servableModel';
+import { storeModel, storeOnnxModel } from '../../lib/models';
 import { toHttpError } from '../../server/httpErrors';
 
 // onnxruntime-node is optional: where npm left it out, Cairn still serves its own models, and an ONNX
@@ -61,5 +62,19 @@ describe('an ONNX model where onnxruntime-node is not installed', () => {
     const model = await loadModel(artifacts, await artifacts.put(Buffer.from(JSON.stringify(document)), 'application/vnd.cairn.model+json'));
     expect(model.format).toBe('cairn');
     expect((await model.predict([{ x: 2 }, { x: -2 }])).map((p) => p.label)).toEqual(['a', 'b']);
+  });
+
+  it("a step's storeOnnxModel still stores a model whose description is whole (its graph is checked where the runtime is), and refuses one that is not", async () => {
+    const artifacts = new ArtifactStore(join(mkdtempSync(join(tmpdir(), 'cairn-ort-')), 'artifacts'));
+    const graph = Buffer.from('a graph made elsewhere');
+    const description = { task: 'classification' as const, target: 'y', features: [{ name: 'x', kind: 'numeric' as const }], labels: [0, 1], algorithm: 'pytorch:MLP' };
+    const ref = await storeOnnxModel(artifacts, graph, description);
+    const stored = JSON.parse((await artifacts.read(ref)).toString('utf8'));
+    // As save_onnx_model writes it: inputs default to the feature names, labels as text, the default output names.
+    expect(stored).toMatchObject({ format: 'onnx', features: [{ name: 'x', kind: 'numeric', input: 'x' }], labels: ['0', '1'], outputs: { probabilities: 'probabilities' }, hyperparameters: {} });
+    expect((await artifacts.read(stored.onnx)).equals(graph)).toBe(true);
+    await expect(storeOnnxModel(artifacts, graph, { ...description, features: [] })).rejects.toThrow(/storeOnnxModel: features: Too small/);
+    await expect(storeOnnxModel(artifacts, graph, { ...description, task: 'regression', matrixInput: 'x', features: [{ name: 'c', kind: 'categorical' }] })).rejects.toThrow(/a matrix input takes numeric features only/);
+    await expect(storeModel(artifacts, { formatVersion: 1, task: 'classification' } as never)).rejects.toThrow(/not a Cairn model document: .*missing/);
   });
 });
