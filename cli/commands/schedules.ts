@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { answer, pathParams } from '../apiClient';
+import { CliError, EXIT } from '../cliError';
 import type { CliContext } from '../context';
 import { parseTimeFlag } from '../timeFlags';
 
@@ -91,6 +92,8 @@ export function registerScheduleCommands(program: Command, context: CliContext):
     .option('--json', 'print JSON')
     .action(async (id: string, options: { from: string; to: string; json?: boolean }) => {
       const body = { start: parseTimeFlag(options.from, '--from'), end: parseTimeFlag(options.to, '--to') };
+      // Said in the flags' words here: the API would name its own fields, start and end.
+      if (Date.parse(body.start) >= Date.parse(body.end)) throw new CliError(`--from ${options.from} is not before --to ${options.to}: the range is [from, to)`, EXIT.usage);
       const result = await answer(context.api().api.v1.schedules[':scheduleId'].backfill.$post({ param: pathParams({ scheduleId: id }), json: body }));
       if (options.json) return context.printJson(result);
       context.print(`${id}: backfill from ${body.start} to ${body.end} requested`);

@@ -87,6 +87,16 @@ describe('the cairn CLI', () => {
     // Each problem is said once.
     expect(result.stderr.match(/expected number/g)).toHaveLength(1);
     expect(result.stderr).toMatch(/- count: .*expected number/);
+    // A required param left out is said to be missing.
+    const missing = await cairn(['run', 'landing-check']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('- path: missing (expected string)');
+  });
+
+  it('refuses a backfill range given backwards, in the words of its flags (exit 2)', async () => {
+    const result = await cairn(['schedules', 'backfill', 'cairn:quickstart:nightly', '--from', '2026-12-01', '--to', '2026-11-01']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--from 2026-12-01 is not before --to 2026-11-01');
   });
 
   it('shows a step awaiting an operator with the commands to act, and retries it', async () => {
