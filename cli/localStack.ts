@@ -7,7 +7,7 @@ import { liveRegistry, queuesByWorker, type Registry } from '../lib/dsl/registry
 import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from '../workers/prebuiltWorkflows';
 import { invocationDirectory, otlpTraces, storeDeadlines, type Config } from '../lib/config';
 import { startTracing } from '../lib/tracing/tracing';
-import { localPythonWorker, pythonModuleFiles } from '../lib/pythonWorker';
+import { localPythonWorker, pythonModuleFiles, resolvePython } from '../lib/pythonWorker';
 import { connectClient } from '../lib/temporal';
 import { syncSchedules } from '../lib/schedules/syncSchedules';
 import { devSpecSecret } from '../lib/auth/devSpecSecret';
@@ -55,6 +55,15 @@ export interface LocalStack {
 }
 
 /** The pipelines queue and every step queue Cairn's own steps name: each gets a local worker. */
+/** The Python that runs the stack's Python steps, to find where a dotted module name lives; none set up: none watched (the worker says what to set up). */
+function pythonForModules(cfg: Config): string | undefined {
+  try {
+    return resolvePython(cfg.CAIRN_PYTHON, cfg.CAIRN_HOME);
+  } catch {
+    return undefined;
+  }
+}
+
 function workerQueues(registry: Registry, pipelinesQueue: string) {
   // Never the queues of remote steps: their own workers (another service, Python) poll those.
   const { cairn } = queuesByWorker(registry.pipelines.values());
@@ -175,7 +184,7 @@ async function startParts(given: LocalStackOptions, started: (() => Promise<unkn
       const after = [...next.pipelines.keys()];
       return { pipelines: after, added: after.filter((id) => !before.includes(id)), removed: before.filter((id) => !after.includes(id)) };
     },
-    pythonModuleFiles: () => pythonModuleFiles(live.current()),
+    pythonModuleFiles: () => pythonModuleFiles(live.current(), pythonForModules(options.cfg)),
     // In reverse order of starting: the API, the client, the workers, the store, the dev server, tracing.
     stop: stopStarted,
   };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isRemoteStep } from './dsl/defineStep';
@@ -93,9 +93,25 @@ function isModuleFile(module: string): boolean {
   return module.endsWith('.py') || module.includes('/');
 }
 
-/** The files of the registry's Python step modules that are named as paths (a dotted name is found on sys.path). */
-export function pythonModuleFiles(registry: Pick<Registry, 'pipelines'>): string[] {
-  return pythonSteps(registry).modules.filter(isModuleFile).map(resolveModule);
+/**
+ * The files of the registry's Python step modules, for `cairn dev` to watch: a module named by path,
+ * and, given the Python that runs them, one named by a dotted name (`team_steps.churn`) where that
+ * Python finds it (sys.path: the working directory, PYTHONPATH, installed packages); a name it does
+ * not find is left out (the worker says why when it starts).
+ */
+export function pythonModuleFiles(registry: Pick<Registry, 'pipelines'>, python?: string): string[] {
+  const { modules } = pythonSteps(registry);
+  const dotted = python ? modules.filter((m) => !isModuleFile(m)).flatMap((name) => dottedModuleFile(python, name) ?? []) : [];
+  return [...modules.filter(isModuleFile).map(resolveModule), ...dotted];
+}
+
+/** Where `python` would import a dotted module name from: its source file, or undefined. */
+function dottedModuleFile(python: string, name: string): string | undefined {
+  // find_spec imports the parent packages only; the module itself is not run.
+  const script = 'import importlib.util, sys\nspec = importlib.util.find_spec(sys.argv[1])\nprint(spec.origin if spec and spec.origin else "")';
+  const found = spawnSync(python, ['-c', script, name], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const origin = found.status === 0 ? found.stdout.trim() : '';
+  return origin.endsWith('.py') ? origin : undefined;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

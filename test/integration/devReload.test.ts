@@ -57,6 +57,20 @@ def hello(input, runtime):
     return {"greeting": f"hello {input.config.who} from Python"}
 `;
 
+// A Python step module named by a dotted name, found on PYTHONPATH rather than by path.
+const pythonLib = `${dir}/pylib`;
+const dottedSteps = (said: string) => `from cairn_steps import step
+
+@step("reload-py-dotted")
+def said(input, runtime):
+    return {"said": "${said}"}
+`;
+const version4 = version3.replace(
+  "const hello = pythonStep(",
+  `const dotted = pythonStep({ name: 'reload-py-dotted', queue: '${pythonQueue}', module: 'reload_dotted.steps' });
+const hello = pythonStep(`,
+).replace('  ],\n});', "    definePipeline({ id: 'reload-dotted', params: z.object({}), steps: { say: { activity: dotted } } }),\n  ],\n});");
+
 let dev: ChildProcess;
 let output = '';
 let api: string;
@@ -96,6 +110,7 @@ beforeAll(async () => {
       // Its own queue: this stack's workers take no other test's tasks.
       CAIRN_TASK_QUEUE: uniqueQueue('reload'),
       LOG_LEVEL: 'error',
+      PYTHONPATH: pythonLib,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -158,6 +173,20 @@ describe('cairn dev reloads its definitions', () => {
     // The run that waited in the queue runs as soon as a Python worker polls it.
     expect((await finished(waiting)).find((s) => s.name === 'hello')?.output).toEqual({ greeting: 'hello reload from Python' });
   }, 150_000);
+
+  it('reloads when a Python step module named by a dotted name (found on PYTHONPATH) changes', async () => {
+    mkdirSync(`${pythonLib}/reload_dotted`, { recursive: true });
+    writeFileSync(`${pythonLib}/reload_dotted/__init__.py`, '');
+    writeFileSync(`${pythonLib}/reload_dotted/steps.py`, dottedSteps('first'));
+    const reloads = saidTimes('definitions reloaded');
+    replaceFile(definitions, version4);
+    await waitFor(() => saidTimes('definitions reloaded') > reloads, `the reload; cairn dev said:\n${output}`, 60_000);
+    expect((await finished(await start('reload-dotted'))).find((s) => s.name === 'say')?.output).toEqual({ said: 'first' });
+    const started = saidTimes('starting the Python worker');
+    replaceFile(`${pythonLib}/reload_dotted/steps.py`, dottedSteps('second'));
+    await waitFor(() => saidTimes('starting the Python worker') > started && saidTimes('definitions reloaded') > reloads + 1, `a reload for the dotted module; cairn dev said:\n${output}`, 60_000);
+    expect((await finished(await start('reload-dotted'))).find((s) => s.name === 'say')?.output).toEqual({ said: 'second' });
+  }, 150_000);
 });
 
 // A second `cairn dev` started by mistake (another terminal, the same directory) once opened the same
@@ -168,7 +197,7 @@ describe('a cairn dev that cannot start', () => {
   const secondDev = (env: Record<string, string>) =>
     new Promise<{ code: number | null; said: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [`${root}cli/cairn.js`, 'dev'], {
-        env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: inject('temporalAddress'), CAIRN_DEFINITIONS: definitions, CAIRN_HOST: '127.0.0.1', CAIRN_TASK_QUEUE: uniqueQueue('second'), LOG_LEVEL: 'error', ...env },
+        env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: inject('temporalAddress'), CAIRN_DEFINITIONS: definitions, CAIRN_HOST: '127.0.0.1', CAIRN_TASK_QUEUE: uniqueQueue('second'), LOG_LEVEL: 'error', PYTHONPATH: pythonLib, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let said = '';
