@@ -2,7 +2,7 @@ import { PipelineIdSchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { signApproval } from '../../lib/auth/runAuthority';
 import { issuerOf } from '../security/runIssuer';
-import { describeRun, describeRunState } from '../../lib/runs/describeRun';
+import { cairnStatusOf, describeRun, describeRunState } from '../../lib/runs/describeRun';
 import { runTimeline } from '../../lib/runs/stepTimeline';
 import { listRuns, RUN_STATUSES } from '../../lib/runs/listRuns';
 import { rerunFromStep } from '../../lib/runs/rerunFromStep';
@@ -43,7 +43,8 @@ export function runRoutes(deps: AppDeps) {
     const handle = deps.client.workflow.getHandle(id);
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') {
-      throw new HttpError(409, 'conflict', `run is ${description.status.name.toLowerCase()}, not running`);
+      // Temporal's closed status, in Cairn's words (a cancelled run, not CANCELED).
+      throw new HttpError(409, 'conflict', `run ${id} has finished (${cairnStatusOf(description)}) and takes no more decisions; to run its steps again: cairn rerun ${id} --from <step>`);
     }
     return handle;
   };

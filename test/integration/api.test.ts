@@ -179,6 +179,7 @@ describe('HTTP API', () => {
     await waitFor(async () => (await getRun(cancelled)).status === 'cancelled', 'cancelled');
     const again = await post(`${runUrl(cancelled)}/cancel`);
     expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toBe(`run ${cancelled} has finished (cancelled) and takes no more decisions; to run its steps again: cairn rerun ${cancelled} --from <step>`);
     expect((await post(`${runUrl(cancelled)}/abort`, {})).status).toBe(409);
   });
 });
