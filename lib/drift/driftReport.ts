@@ -45,9 +45,15 @@ export function featureDrift(feature: string, reference: ColumnSample, current: 
   if (reference.kind === 'numeric') {
     const sortedReference = sortedFinite(reference.values);
     const sortedCurrent = sortedFinite(current.kind === 'numeric' ? current.values : current.values.map(Number));
-    if (sortedReference.length === 0 || sortedCurrent.length === 0) return withoutValues(feature, 'numeric', missing, sortedCurrent.length === 0);
+    // Text where the reference has numbers is a change of type, not missing values: said as such, and drift.
+    const changedType = current.kind === 'categorical' ? notNumbers(current.values) : undefined;
+    if (sortedReference.length === 0 || sortedCurrent.length === 0) {
+      if (changedType && sortedReference.length > 0) return { feature, kind: 'numeric', missing, statistics: null, drifted: true, reasons: [changedType] };
+      return withoutValues(feature, 'numeric', missing, sortedCurrent.length === 0);
+    }
     const statistics = numericDrift(sortedReference, sortedCurrent);
     const reasons = [
+      changedType,
       over('psi', statistics.psi, thresholds.psi),
       over('jensen-shannon', statistics.jensenShannon, thresholds.jensenShannon),
       over('wasserstein', statistics.wasserstein, thresholds.wasserstein),
@@ -100,6 +106,19 @@ function under(name: string, value: number, threshold: number | null): string | 
 function withoutValues(feature: string, kind: FeatureDrift['kind'], missing: FeatureDrift['missing'], currentEmpty: boolean): FeatureDrift {
   const reason = currentEmpty ? 'every current value is missing' : 'the reference has no values';
   return { feature, kind, missing, statistics: null, drifted: currentEmpty, reasons: [reason] };
+}
+
+/** Present current values that are not numbers, in words (`40% of current values are not numbers, e.g. "young"`), or undefined when all are. */
+function notNumbers(values: unknown[]): string | undefined {
+  let count = 0;
+  let first: unknown;
+  for (const value of values) {
+    if (value === null || value === undefined || value === '' || Number.isFinite(Number(value))) continue;
+    count += 1;
+    first ??= value;
+  }
+  if (count === 0) return undefined;
+  return `${round((100 * count) / values.length, 3)}% of current values are not numbers, as the reference's are (e.g. ${JSON.stringify(first)})`;
 }
 
 function missingShare(sample: ColumnSample): number {

@@ -6,6 +6,7 @@ import { categoricalDrift, countValues } from '../../lib/drift/categoricalDrift'
 import { chiSquareSurvival, kolmogorovSurvival, logGamma } from '../../lib/drift/distributions';
 import { numericDrift, quantileEdges } from '../../lib/drift/numericDrift';
 import { sortedFinite } from '../../lib/drift/sortedFinite';
+import { DriftThresholdsSchema, featureDrift } from '../../lib/drift/driftReport';
 
 interface NumericCase {
   name: string;
@@ -109,5 +110,27 @@ describe('drift statistics, properties', () => {
   it('an empty sample is an error, not NaN', () => {
     expect(() => numericDrift(new Float64Array(0), sortedFinite([1]))).toThrow(/at least one finite value/);
     expect(() => categoricalDrift(new Map(), countValues(['a']))).toThrow(/at least one value/);
+  });
+});
+
+describe('a numeric column that arrives as text', () => {
+  const thresholds = DriftThresholdsSchema.parse({});
+  const ages = { kind: 'numeric' as const, values: Float64Array.from({ length: 100 }, (_, i) => 18 + (i % 60)) };
+
+  it('is a change of type, not missing values, when no value is a number', () => {
+    const words = { kind: 'categorical' as const, values: Array.from({ length: 100 }, (_, i) => ['young', 'old', 'n/a'][i % 3]) };
+    const drift = featureDrift('age', ages, words, thresholds);
+    expect(drift).toMatchObject({ drifted: true, statistics: null, missing: { current: 0 } });
+    expect(drift.reasons).toEqual(['100% of current values are not numbers, as the reference\'s are (e.g. "young")']);
+  });
+
+  it('says so beside the statistics when some values are numbers written as text, and leaves text numbers and blanks alone', () => {
+    const mixed = { kind: 'categorical' as const, values: Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? 'unknown' : i % 10 === 1 ? null : String(18 + (i % 60)))) };
+    const drift = featureDrift('age', ages, mixed, thresholds);
+    expect(drift.drifted).toBe(true);
+    expect(drift.statistics).not.toBeNull();
+    expect(drift.reasons[0]).toBe('10% of current values are not numbers, as the reference\'s are (e.g. "unknown")');
+    const asText = { kind: 'categorical' as const, values: Array.from(ages.values, (v) => String(v)) };
+    expect(featureDrift('age', ages, asText, thresholds)).toMatchObject({ drifted: false, reasons: [] });
   });
 });
