@@ -45,7 +45,9 @@ export async function checkContract(connection: DuckDBConnection, table: string,
   for (const [name, rule] of Object.entries(contract.columns)) {
     const type = types.get(name);
     if (!type) {
-      fatal(name, 'missing', `column '${name}' is missing`);
+      // The columns there are, so a misspelled name (Islnd for Island) is seen at once.
+      const present = [...types.keys()];
+      fatal(name, 'missing', `column '${name}' is missing (the data has ${present.slice(0, 20).join(', ')}${present.length > 20 ? `, and ${present.length - 20} more` : ''})`);
       continue;
     }
     if (!typeMatches(rule.type, type)) {

@@ -88,7 +88,7 @@ describe('validate', () => {
     const data = await ingested('id,age,country,score\n1,34,FR,0.5\n2,-3,DE,0.7\n3,40,FR,0.1\n4,41,FR,0.1\n');
     const lenient = { ...contract, maxInvalidFraction: 0.25 };
     await expect(validateWith(data, { contract: lenient })).resolves.toMatchObject({ passed: true, invalidRows: 1 });
-    await expect(validateWith(data, { contract: { ...lenient, columns: { ...contract.columns, income: { type: 'number' } } } })).rejects.toThrow("column 'income' is missing");
+    await expect(validateWith(data, { contract: { ...lenient, columns: { ...contract.columns, income: { type: 'number' } } } })).rejects.toThrow("column 'income' is missing (the data has id, age, country, score)");
     await expect(validateWith(data, { contract: { ...lenient, columns: { ...contract.columns, country: { type: 'number' } } } })).rejects.toThrow("column 'country' is VARCHAR, not number");
     const duplicated = await ingested(PEOPLE.replace(/\n2,-3/, '\n2,3'));
     await expect(validateWith(duplicated, { contract: { columns: { id: { type: 'integer', unique: true } } } })).rejects.toThrow("column 'id' has 1 duplicate values");
