@@ -51,6 +51,13 @@ export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: K
     const reason = (await c.req.parseBody()).reason;
     return typeof reason === 'string' && reason.trim() !== '' ? { reason: reason.trim().slice(0, 500) } : {};
   };
+  /** A step decision's form: the reason, and the map item it is about (a whole number) when it names one. */
+  const decisionOf = async (c: Context<AppEnv>) => {
+    const item = (await c.req.parseBody()).item;
+    if (item === undefined || item === '') return reasonOf(c);
+    if (typeof item !== 'string' || !/^\d{1,9}$/.test(item)) throw new HttpError(422, 'invalid_body', 'item: the index of a map item, a whole number');
+    return { ...(await reasonOf(c)), item: Number(item) };
+  };
 
   pages.get('/', (c) => c.redirect('/ui/runs'));
   pages.get('/ui', (c) => c.redirect('/ui/runs'));
@@ -95,7 +102,7 @@ export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: K
     pages.post(`/ui/runs/:runId/steps/:step/${decision}`, form, authorize(accessOf(access, 'POST', `/api/v1/runs/:runId/steps/:step/${decision}`), keyRing, { acceptCookie: true }), async (c) => {
       const { runId, step } = c.req.param();
       const ctx = pageContext(c, app, access);
-      const json = await reasonOf(c);
+      const json = await decisionOf(c);
       await answerOf(ctx.api.api.v1.runs[':runId'].steps[':step'][decision].$post({ param: { runId: encodeURIComponent(runId), step: encodeURIComponent(step) }, json }));
       return c.redirect(`/ui/runs/${encodeURIComponent(runId)}#step-${encodeURIComponent(step)}`, 303);
     });

@@ -78,8 +78,21 @@ const slowFlow = definePipeline({
   params: z.object({}),
   steps: { one: { activity: work, config: { ms: 1200 } }, two: { activity: work, after: ['one'], config: { ms: 1200 } }, three: { activity: work, after: ['two'], config: { ms: 1200 } } },
 });
+// A map whose item 2 fails until its cause is "fixed", as the fragile step does.
+const itemWork = defineStep({
+  name: 'pages-item',
+  run: ({ item }) => {
+    if (item?.value === 2 && fragile.broken) throw new Error('item 2 has no export');
+    return { doubled: (item?.value as number) * 2 };
+  },
+});
+const mapFlow = definePipeline({
+  id: 'pages-map',
+  params: z.object({ xs: z.array(z.number()).default([0, 1, 2, 3]) }),
+  steps: { each: { activity: itemWork, retry: { attempts: 1 }, map: { over: { param: 'xs' } } } },
+});
 const loop = definitions.pipelines.get('weather-loop')!;
-const registry = defineRegistry({ pipelines: [diamond, operatorFlow, approvalFlow, slowFlow, loop] });
+const registry = defineRegistry({ pipelines: [diamond, operatorFlow, approvalFlow, slowFlow, mapFlow, loop] });
 
 let env: TestWorkflowEnvironment;
 let testStore: TestStore;
@@ -308,6 +321,30 @@ describe('pages: acting on runs', () => {
     await operator.page.click('[data-testid=action-retry] button');
     await operator.page.waitForSelector('[data-testid=run-status][data-status=succeeded]', { timeout: 30_000 });
     expect(await operator.page.locator('[data-testid=step-row][data-step=load]').textContent()).toContain('export landed');
+    await operator.context.close();
+  });
+
+  it("shows a map's items that wait for an operator, and an operator retries one item from the run page", async () => {
+    fragile.broken = true;
+    const runId = await start(mapFlow);
+    await waitFor(async () => (await status(runId)) === 'awaiting_operator', 'item 2 to wait for an operator', 30_000);
+    const viewer = await signedIn('viewer');
+    await viewer.page.goto(`${base}${runPath(runId)}`);
+    expect(await viewer.page.getByTestId('map-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-item')))).toEqual(['2']);
+    expect(await viewer.page.getByTestId('map-item').textContent()).toContain('item 2: Error: item 2 has no export');
+    expect(await viewer.page.getByTestId('item-action-retry').count()).toBe(0);
+    await viewer.context.close();
+
+    const operator = await signedIn('operator');
+    await operator.page.goto(`${base}${runPath(runId)}`);
+    expect(await operator.page.getByTestId('item-action-skip').count()).toBe(1);
+    fragile.broken = false;
+    await operator.page.fill('[data-testid=item-action-retry] input[name=reason]', 'export of item 2 landed');
+    await operator.page.click('[data-testid=item-action-retry] button');
+    await operator.page.waitForSelector('[data-testid=run-status][data-status=succeeded]', { timeout: 30_000 });
+    const view = (await (await fetch(`${base}/api/v1/runs/${encodeURIComponent(runId)}`, { headers: { authorization: `Bearer ${KEYS.viewer}` } })).json()) as { steps: { output: unknown }[] };
+    expect(view.steps[0]!.output).toEqual([0, 1, 2, 3].map((x) => ({ doubled: x * 2 })));
+    expect(await operator.page.getByTestId('map-items').count()).toBe(0);
     await operator.context.close();
   });
 

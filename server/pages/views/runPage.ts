@@ -24,10 +24,25 @@ const STEP_ACTIONS = {
   awaiting_approval: ['approve', 'reject'],
 } as const;
 
-function actionForm(action: string, target: string, danger = false): Html {
-  return html`<form class="action" method="post" action="${target}" data-testid="action-${action}">
-<input name="reason" placeholder="reason" maxlength="500" size="18" aria-label="reason for ${action}">
+function actionForm(action: string, target: string, danger = false, item?: number): Html {
+  return html`<form class="action" method="post" action="${target}" data-testid="${item === undefined ? '' : 'item-'}action-${action}">${item === undefined ? '' : html`<input type="hidden" name="item" value="${item}">`}
+<input name="reason" placeholder="reason" maxlength="500" size="18" aria-label="reason for ${action}${item === undefined ? '' : ` of item ${item}`}">
 <button type="submit"${danger ? html` class="danger"` : ''}>${action}</button></form>`;
+}
+
+/** Items of a map shown with their own retry and skip, at most; the CLI and the API reach every one. */
+const MAP_ITEMS_ACTED_ON = 20;
+
+/** A mapped step's items that wait for an operator: each with its error and, for a role that may, retry and skip of that one item. */
+function waitingItems(ctx: PageContext, run: RunView, step: StepView): Html | string {
+  const waiting = step.map?.items.filter((item) => item.status === 'awaiting_operator') ?? [];
+  if (waiting.length === 0 || FINAL.has(run.status)) return '';
+  const target = (action: string) => `/ui/runs/${segment(run.runId)}/steps/${segment(step.name)}/${action}`;
+  const actions = (['retry', 'skip'] as const).filter((action) => ctx.may('POST', `/api/v1/runs/:runId/steps/:step/${action}`));
+  const more = (step.map?.awaitingOperator ?? waiting.length) - Math.min(waiting.length, MAP_ITEMS_ACTED_ON);
+  return html`<div data-testid="map-items"><div class="muted">${step.map?.awaitingOperator ?? waiting.length} item(s) await an operator</div>${waiting.slice(0, MAP_ITEMS_ACTED_ON).map(
+    (item) => html`<div data-testid="map-item" data-item="${item.index}"><span class="error">item ${item.index}${item.error ? `: ${item.error.type}: ${item.error.message}` : ''}</span>${actions.map((action) => actionForm(action, target(action), action === 'skip', item.index))}</div>`,
+  )}${more > 0 ? html`<div class="muted">and ${more} more: cairn status ${run.runId}</div>` : ''}</div>`;
 }
 
 function stepActions(ctx: PageContext, run: RunView, step: StepView): Html {
@@ -56,7 +71,7 @@ function stepRow(ctx: PageContext, run: RunView, step: StepView, artifacts: Html
           step.error.stack ? html`<details><summary>stack</summary><pre>${step.error.stack}</pre></details>` : ''
         }`
       : ''
-  }${step.queued ? html`<div class="muted" data-testid="step-queued">${queuedText(step.queued)}</div>` : ''}${step.operatorNotes.map((note) => html`<div class="muted">${note}</div>`)}${
+  }${waitingItems(ctx, run, step)}${step.queued ? html`<div class="muted" data-testid="step-queued">${queuedText(step.queued)}</div>` : ''}${step.operatorNotes.map((note) => html`<div class="muted">${note}</div>`)}${
     step.output === null || step.output === undefined ? '' : html`${outputSummary(step)}<details><summary>output</summary><pre data-testid="step-output">${jsonText(step.output)}</pre></details>`
   }${artifacts}</td>
 <td>${stepActions(ctx, run, step)}</td></tr>`;
