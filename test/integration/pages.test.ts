@@ -126,6 +126,21 @@ async function signedIn(role: Role): Promise<{ context: BrowserContext; page: Pa
   return { context, page };
 }
 
+/** A run of `pipeline` started with the fragile steps broken, once it waits for an operator. */
+async function waitingRun(pipeline: { id: string }): Promise<string> {
+  fragile.broken = true;
+  const runId = await start(pipeline);
+  await waitFor(async () => (await status(runId)) === 'awaiting_operator', `${pipeline.id} to wait for an operator`, 30_000);
+  return runId;
+}
+
+/** The run's page, signed in as `role`. */
+async function runPageAs(role: Role, runId: string): Promise<{ context: BrowserContext; page: Page }> {
+  const session = await signedIn(role);
+  await session.page.goto(`${base}${runPath(runId)}`);
+  return session;
+}
+
 beforeAll(async () => {
   env = await connectTestEnv();
   testStore = await openTestStore();
@@ -301,19 +316,15 @@ describe('pages: acting on runs', () => {
   });
 
   it('a viewer sees no retry button; an operator retries a failed step from the run page and the run succeeds', async () => {
-    fragile.broken = true;
-    const runId = await start(operatorFlow);
-    await waitFor(async () => (await status(runId)) === 'awaiting_operator', 'the run to wait for an operator', 30_000);
-    const viewer = await signedIn('viewer');
-    await viewer.page.goto(`${base}${runPath(runId)}`);
+    const runId = await waitingRun(operatorFlow);
+    const viewer = await runPageAs('viewer', runId);
     expect(await viewer.page.locator('[data-testid=step-row][data-step=load]').getAttribute('data-status')).toBe('awaiting_operator');
     expect(await viewer.page.getByTestId('step-error').textContent()).toContain('the upstream export is missing');
     expect(await viewer.page.getByTestId('action-retry').count()).toBe(0);
     expect(await viewer.page.getByTestId('action-abort').count()).toBe(0);
     await viewer.context.close();
 
-    const operator = await signedIn('operator');
-    await operator.page.goto(`${base}${runPath(runId)}`);
+    const operator = await runPageAs('operator', runId);
     expect(await operator.page.getByTestId('action-skip').count()).toBe(1);
     await screenshot(operator.page, 'run-awaiting-operator');
     fragile.broken = false;
@@ -325,18 +336,14 @@ describe('pages: acting on runs', () => {
   });
 
   it("shows a map's items that wait for an operator, and an operator retries one item from the run page", async () => {
-    fragile.broken = true;
-    const runId = await start(mapFlow);
-    await waitFor(async () => (await status(runId)) === 'awaiting_operator', 'item 2 to wait for an operator', 30_000);
-    const viewer = await signedIn('viewer');
-    await viewer.page.goto(`${base}${runPath(runId)}`);
+    const runId = await waitingRun(mapFlow);
+    const viewer = await runPageAs('viewer', runId);
     expect(await viewer.page.getByTestId('map-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-item')))).toEqual(['2']);
     expect(await viewer.page.getByTestId('map-item').textContent()).toContain('item 2: Error: item 2 has no export');
     expect(await viewer.page.getByTestId('item-action-retry').count()).toBe(0);
     await viewer.context.close();
 
-    const operator = await signedIn('operator');
-    await operator.page.goto(`${base}${runPath(runId)}`);
+    const operator = await runPageAs('operator', runId);
     expect(await operator.page.getByTestId('item-action-skip').count()).toBe(1);
     fragile.broken = false;
     await operator.page.fill('[data-testid=item-action-retry] input[name=reason]', 'export of item 2 landed');
