@@ -8,6 +8,7 @@ import { formatOf } from '../lib/data/formatOf';
 import { assembleFeedbackDataset } from '../lib/data/feedbackDataset';
 import { isFeedbackSource } from '../lib/data/feedbackSource';
 import { fetchToFile, ingestFetchPolicy } from '../lib/data/fetchAllowed';
+import { renamedText } from '../lib/data/csvHeader';
 import { ingestFile, readOptions } from '../lib/data/ingestFile';
 import { allowedFile, sqlConnection, type SourcePolicy } from '../lib/data/sourcePolicy';
 import { querySqlToJsonl } from '../lib/data/sqlSource';
@@ -83,6 +84,7 @@ export const ingest = defineStep({
       const profile = redactProfile(ingested.profile, config.redactProfile);
       runtime.heartbeat({ phase: 'store', rows: profile.rows });
       runtime.log.info(`read ${profile.rows} rows and ${profile.columns.length} columns (${source.kind}, ${source.format}${ingested.csv ? `, ${dialectText(ingested.csv)}` : ''})`, { dataset: dataset.sha256 });
+      if (ingested.renamed.length > 0) runtime.log.warn(`header names changed: ${renamedText(ingested.renamed)} (training, serving and contracts use the new names)`, { renamed: ingested.renamed });
       const profileRef = await runtime.artifacts.put(Buffer.from(JSON.stringify(profile)), 'application/json');
       await recordDataset(store.pool, dataset, profile, {
         kind: source.kind,

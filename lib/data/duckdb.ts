@@ -12,6 +12,7 @@ import { sniffCsvDialect } from './csvDialect';
 import { columnTypes, keepWrittenBooleans } from './csvBooleans';
 import type { CsvDialect, TabularFormat } from './formats';
 import { sqlString } from './sqlText';
+import { renamedHeaderColumns, type RenamedColumn } from './csvHeader';
 
 /**
  * A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL).
@@ -69,10 +70,11 @@ export interface LoadOptions {
 
 /**
  * Loads a file into table `data`; a malformed file is a DataError carrying DuckDB's account of where.
- * A CSV is read in the dialect `csv` states, the rest sniffed from the file; returns the dialect used.
+ * A CSV is read in the dialect `csv` states, the rest sniffed from the file; returns the dialect used
+ * and the header fields DuckDB renamed (a name given twice, or none).
  * A gzip file is decompressed first (to a private temporary file), then read as what it holds.
  */
-export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, options: LoadOptions = {}): Promise<CsvDialect | undefined> {
+export async function loadTable(connection: DuckDBConnection, path: string, format: TabularFormat, options: LoadOptions = {}): Promise<LoadedTable> {
   const kind = await fileKind(path);
   const mismatch = kindMismatch(path, kind, format);
   if (mismatch) throw new DataError(mismatch);
@@ -89,7 +91,13 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
     }
     const marked = content === 'utf-16le' || content === 'utf-16be' ? content : undefined;
     const encoding = format === 'parquet' ? undefined : (options.encoding ?? marked);
-    if (encoding && !isUtf8(encoding)) {
+    // Rewritten through the UTF-8 decoder, which drops the mark: DuckDB's sniffer fails on a marked file whose first field is quoted.
+    const dropMark = format !== 'parquet' && content === 'utf-8-bom-quote' && (encoding === undefined || isUtf8(encoding));
+    if (dropMark) {
+      const unmarked = await scratch(`unmarked.${format}`);
+      await transcodeToUtf8(readable, unmarked, 'utf-8', options.progress);
+      readable = unmarked;
+    } else if (encoding && !isUtf8(encoding)) {
       const utf8 = await scratch(`utf8.${format}`);
       await transcodeToUtf8(readable, utf8, encoding, options.progress);
       readable = utf8;
@@ -100,7 +108,13 @@ export async function loadTable(connection: DuckDBConnection, path: string, form
   }
 }
 
-async function loadPlainTable(connection: DuckDBConnection, path: string, format: TabularFormat, { progress = ignoreProgress, csv = {} }: LoadOptions): Promise<CsvDialect | undefined> {
+/** How a file was read: a CSV's dialect, and its header fields that did not keep their name. */
+export interface LoadedTable {
+  dialect?: CsvDialect;
+  renamed: RenamedColumn[];
+}
+
+async function loadPlainTable(connection: DuckDBConnection, path: string, format: TabularFormat, { progress = ignoreProgress, csv = {} }: LoadOptions): Promise<LoadedTable> {
   const dialect = format === 'csv' ? await sniffCsvDialect(path, csv) : undefined;
   // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected, except those stated.
   const readCsv = (d: CsvDialect, types: Record<string, string> = {}) =>
@@ -131,5 +145,6 @@ async function loadPlainTable(connection: DuckDBConnection, path: string, format
     const loaded = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM data')).getRowObjectsJS()[0]?.n);
     if (loaded !== expected.rows) throw new DataError(`the CSV has ${expected.rows} data rows but only ${loaded} could be read: check its quoting`);
   }
-  return dialect;
+  if (!dialect) return { renamed: [] };
+  return { dialect, renamed: await renamedHeaderColumns(connection, path, dialect, (await describeColumns(connection)).map((c) => c.name)) };
 }

@@ -2,8 +2,12 @@ import { open } from 'node:fs/promises';
 import { DataError } from '../errors';
 import type { TabularFormat } from './formats';
 
-/** What a file's first bytes say it is, where they say anything: a container Cairn opens or one it names, or UTF-16 text (its byte-order mark). */
-export type FileKind = 'gzip' | 'zip' | 'parquet' | 'utf-16le' | 'utf-16be' | undefined;
+/**
+ * What a file's first bytes say it is, where they say anything: a container Cairn opens or one it
+ * names, UTF-16 text (its byte-order mark), or UTF-8 text whose byte-order mark is followed by a
+ * quote (Excel's "CSV UTF-8" with a quoted first header field, which DuckDB's reader cannot sniff).
+ */
+export type FileKind = 'gzip' | 'zip' | 'parquet' | 'utf-16le' | 'utf-16be' | 'utf-8-bom-quote' | undefined;
 
 /** The kind a file's magic bytes tell; undefined for UTF-8 text, and for a file that cannot be read (the reader names why). */
 export async function fileKind(path: string): Promise<FileKind> {
@@ -11,6 +15,7 @@ export async function fileKind(path: string): Promise<FileKind> {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.length === 4 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf && head[3] === 0x22) return 'utf-8-bom-quote';
   if (head.length === 4 && head.toString('latin1') === 'PK\x03\x04') return 'zip';
   if (head.length === 4 && head.toString('latin1') === 'PAR1') return 'parquet';
   return undefined;

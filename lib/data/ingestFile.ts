@@ -5,6 +5,7 @@ import { ConfigError, DataError } from '../errors';
 import type { IngestConfig } from '../stages/ingest';
 import { ignoreProgress, type ReportProgress } from '../progress';
 import { loadTable, sqlString, withDuckDb } from './duckdb';
+import type { RenamedColumn } from './csvHeader';
 import type { CsvDialect, TabularFormat } from './formats';
 import { profileTable, type Profile } from './profile';
 
@@ -32,14 +33,14 @@ export async function ingestFile(
   workDir: string,
   progress: ReportProgress = ignoreProgress,
   source: { csv?: Partial<CsvDialect>; maxBytes?: number; encoding?: string } = {},
-): Promise<{ dataset: ArtifactRef; profile: Profile; csv?: CsvDialect }> {
+): Promise<{ dataset: ArtifactRef; profile: Profile; csv?: CsvDialect; renamed: RenamedColumn[] }> {
   const parquet = join(workDir, 'dataset.parquet');
-  const { profile, dialect } = await withDuckDb(async (connection) => {
-    const read = await loadTable(connection, path, format, { progress, workDir, ...source });
+  const { profile, read } = await withDuckDb(async (connection) => {
+    const loaded = await loadTable(connection, path, format, { progress, workDir, ...source });
     const profiled = await profileTable(connection);
     if (profiled.rows === 0) throw new DataError('the source has no rows');
     await connection.run(`COPY data TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-    return { profile: profiled, dialect: read };
+    return { profile: profiled, read: loaded };
   }, progress);
-  return { dataset: await artifacts.putFile(parquet, 'application/vnd.apache.parquet'), profile, ...(dialect ? { csv: dialect } : {}) };
+  return { dataset: await artifacts.putFile(parquet, 'application/vnd.apache.parquet'), profile, ...(read.dialect ? { csv: read.dialect } : {}), renamed: read.renamed };
 }

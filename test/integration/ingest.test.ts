@@ -19,6 +19,7 @@ import { freePort } from '../../lib/freePort';
 import { startRun } from '../../lib/runs/startRun';
 import { type Store } from '../../lib/store/openStore';
 import { listRunArtifacts } from '../../lib/store/runArtifacts';
+import { readStepLogs } from '../../lib/store/stepLogsTable';
 import { createApp } from '../../server/app';
 import { createTestDatabase, openTestStore, type TestStore } from '../helpers/postgres';
 import { testServices, testSources } from '../helpers/sources';
@@ -199,6 +200,27 @@ describe('CSV dialects (a semicolon-delimited export was read as one column name
     await expect(runIngest({ source: file('y.csv', 'a,b\n1,2\n'), delimiter: '"' })).rejects.toThrow(/delimiter: a delimiter cannot be a double quote/);
     await expect(runIngest({ source: file('z.csv', 'a,b\n1,2\n'), delimiter: ';;' })).rejects.toThrow(/delimiter: a delimiter is one ASCII character/);
     await expect(runIngest({ source: file('events2.jsonl', '{"a": 1}\n'), delimiter: ';' })).rejects.toThrow('delimiter and decimalSeparator apply to CSV only; this source is jsonl');
+  });
+});
+
+describe('header names DuckDB changes (a repeated name became x_1 without a word: a model then wanted a feature no request names)', () => {
+  it("says in the step's log which header fields were renamed, and nothing for headers that keep their names", async () => {
+    const runId = 'cairn:test:api:renamed-header';
+    const output = await runIngest({ source: file('twice.csv', 'x,x,,label\n1,2,3,a\n4,5,6,b\n') }, testSources(), runId);
+    expect(output.columns.map((c) => c.name)).toEqual(['x', 'x_1', 'column2', 'label']);
+    const { lines } = await readStepLogs(store.pool, { runId, afterId: 0, limit: 100 });
+    const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toEqual(["header names changed: column 2 is named 'x' like an earlier one: read as x_1; column 3 has no name: read as column2 (training, serving and contracts use the new names)"]);
+    // Quoted names holding the delimiter or a quote, a byte-order mark, semicolons: nothing renamed, nothing said.
+    // (A byte-order mark before a quoted first field, as Excel's CSV UTF-8 writes one, failed DuckDB's sniffer outright.)
+    for (const [name, text, columns] of [
+      ['quoted.csv', '\uFEFF"a;b";c;"d ""e"""\n1;2;3\n4;5;6\n', ['a;b', 'c', 'd "e"']],
+      ['marked.csv', '\uFEFFa,b\n1,2\n3,4\n', ['a', 'b']],
+    ] as const) {
+      const plainRun = `cairn:test:api:plain-header-${name}`;
+      expect((await runIngest({ source: file(name, text) }, testSources(), plainRun)).columns.map((c) => c.name)).toEqual(columns);
+      expect((await readStepLogs(store.pool, { runId: plainRun, afterId: 0, limit: 100 })).lines.filter((l) => l.level === 'warn')).toEqual([]);
+    }
   });
 });
 
