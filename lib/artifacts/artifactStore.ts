@@ -8,6 +8,12 @@ import { artifactUri, shaOfUri, type ArtifactRef } from './artifactRef';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** The reference the store gives these bytes (named by their sha256), whether or not they are stored yet. */
+export function refOfBytes(bytes: Uint8Array, mediaType: string): ArtifactRef {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { uri: artifactUri(sha256), sha256, size: bytes.byteLength, mediaType };
+}
+
 /**
  * A content-addressed file store: an artifact's name is the sha256 of its bytes, so writes are
  * idempotent (an activity that runs twice writes the same file) and names never come from user
@@ -23,8 +29,8 @@ export class ArtifactStore {
   }
 
   async put(bytes: Uint8Array, mediaType: string): Promise<ArtifactRef> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const ref = { uri: artifactUri(sha256), sha256, size: bytes.byteLength, mediaType };
+    const ref = refOfBytes(bytes, mediaType);
+    const { sha256 } = ref;
     if (await this.exists(sha256, bytes.byteLength)) return ref;
     const temp = await this.tempPath();
     const file = await open(temp, 'wx');

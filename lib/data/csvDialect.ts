@@ -22,13 +22,19 @@ const DECIMAL_POINT = /^[-+]?\d*\.\d+$/;
  * `1.5`, as a spreadsheet set to such a locale exports them.
  */
 export async function sniffCsvDialect(path: string, given: Partial<CsvDialect> = {}): Promise<CsvDialect> {
+  return (await sniffCsv(path, given)).dialect;
+}
+
+/** The dialect, and the header as the file writes it (for what DuckDB renames: lib/data/csvHeader.ts), from one read of the file's head. */
+export async function sniffCsv(path: string, given: Partial<CsvDialect> = {}): Promise<{ dialect: CsvDialect; header: string[] }> {
   const problem = dialectProblem(given);
   if (problem) throw new ConfigError(`${problem}: set delimiter or decimalSeparator`);
   const sample = await readSample(path);
   const sniffed = given.delimiter === undefined ? bestDelimiter(sample) : undefined;
   const delimiter = given.delimiter ?? sniffed?.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
-  if (given.decimalSeparator !== undefined || delimiter === ',') return { delimiter, decimalSeparator: given.decimalSeparator ?? '.' };
-  return { delimiter, decimalSeparator: decimalSeparatorOf(sniffed?.records ?? recordsOf(sample, delimiter) ?? []) };
+  const records = sniffed?.records ?? recordsOf(sample, delimiter) ?? [];
+  const decimalSeparator = given.decimalSeparator ?? (delimiter === ',' ? '.' : decimalSeparatorOf(records));
+  return { dialect: { delimiter, decimalSeparator }, header: records[0] ?? [] };
 }
 
 /** The first whole lines of the file (all of it when it is shorter than the sample), without a byte-order mark. */

@@ -1,7 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CsvDialect } from './formats';
-import { sqlString } from './sqlText';
-
 /** A header field DuckDB read under another name: one given twice (`x`, then `x_1`) or none (`column2`). */
 export interface RenamedColumn {
   /** 1-based, in the header's order. */
@@ -13,16 +9,11 @@ export interface RenamedColumn {
 }
 
 /**
- * The header fields of a CSV loaded as `columns` that did not keep their name. DuckDB renames a
- * repeated name and fills in an empty one, silently: a model then wants a feature `x_1` that no
- * request names, and a contract on `x` checks the first column only. Read from the file's first
- * record as text, in the dialect it was loaded with.
+ * The header fields of a CSV (as the file writes them) that the loaded `columns` name otherwise.
+ * DuckDB renames a repeated name and fills in an empty one, silently: a model then wants a feature
+ * `x_1` that no request names, and a contract on `x` checks the first column only.
  */
-export async function renamedHeaderColumns(connection: DuckDBConnection, path: string, dialect: CsvDialect, columns: string[]): Promise<RenamedColumn[]> {
-  const first = await connection.runAndReadAll(
-    `SELECT * FROM read_csv(${sqlString(path)}, header = false, all_varchar = true, delim = ${sqlString(dialect.delimiter)}, quote = '"', escape = '"') LIMIT 1`,
-  );
-  const header = (first.getRows()[0] ?? []).map((value) => (value === null ? '' : String(value)));
+export function renamedColumns(header: string[], columns: string[]): RenamedColumn[] {
   return columns.flatMap((column, i) => (header[i] !== undefined && header[i] !== column ? [{ position: i + 1, header: header[i] as string, column }] : []));
 }
 

@@ -8,11 +8,11 @@ import { checkCsvStructure } from './csvStructure';
 import { fileKind, kindMismatch } from './fileKind';
 import { gunzipTo } from './gunzip';
 import { isUtf8, transcodeToUtf8 } from './textEncoding';
-import { sniffCsvDialect } from './csvDialect';
+import { sniffCsv } from './csvDialect';
 import { columnTypes, keepWrittenBooleans } from './csvBooleans';
 import type { CsvDialect, TabularFormat } from './formats';
 import { sqlString } from './sqlText';
-import { renamedHeaderColumns, type RenamedColumn } from './csvHeader';
+import { renamedColumns, type RenamedColumn } from './csvHeader';
 
 /**
  * A private in-memory DuckDB for one job (DuckDB: fast CSV/Parquet/JSON reading and columnar SQL).
@@ -115,7 +115,8 @@ export interface LoadedTable {
 }
 
 async function loadPlainTable(connection: DuckDBConnection, path: string, format: TabularFormat, { progress = ignoreProgress, csv = {} }: LoadOptions): Promise<LoadedTable> {
-  const dialect = format === 'csv' ? await sniffCsvDialect(path, csv) : undefined;
+  const sniffed = format === 'csv' ? await sniffCsv(path, csv) : undefined;
+  const dialect = sniffed?.dialect;
   // The dialect is fixed (checkCsvStructure has vetted the file against it); types are still detected, except those stated.
   const readCsv = (d: CsvDialect, types: Record<string, string> = {}) =>
     `read_csv(${sqlString(path)}, header = true, delim = ${sqlString(d.delimiter)}, decimal_separator = ${sqlString(d.decimalSeparator)}, quote = '"', escape = '"', sample_size = -1, strict_mode = true${Object.keys(types).length > 0 ? `, types = ${columnTypes(types)}` : ''})`;
@@ -145,6 +146,6 @@ async function loadPlainTable(connection: DuckDBConnection, path: string, format
     const loaded = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM data')).getRowObjectsJS()[0]?.n);
     if (loaded !== expected.rows) throw new DataError(`the CSV has ${expected.rows} data rows but only ${loaded} could be read: check its quoting`);
   }
-  if (!dialect) return { renamed: [] };
-  return { dialect, renamed: await renamedHeaderColumns(connection, path, dialect, (await describeColumns(connection)).map((c) => c.name)) };
+  if (!sniffed) return { renamed: [] };
+  return { dialect: sniffed.dialect, renamed: renamedColumns(sniffed.header, (await describeColumns(connection)).map((c) => c.name)) };
 }

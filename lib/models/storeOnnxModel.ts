@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { artifactUri, type ArtifactRef } from '../artifacts/artifactRef';
-import type { ArtifactStore } from '../artifacts/artifactStore';
+import type { ArtifactRef } from '../artifacts/artifactRef';
+import { refOfBytes, type ArtifactStore } from '../artifacts/artifactStore';
 import { describeIssuesText } from '../dsl/compile';
 import { ConfigError, OnnxRuntimeMissingError } from '../errors';
 import { OnnxManifestSchema, type OnnxManifest } from '../ml/onnxManifest';
@@ -38,12 +37,11 @@ export interface OnnxModelDescription {
  */
 export async function storeOnnxModel(artifacts: Pick<ArtifactStore, 'put'>, onnx: Uint8Array, description: OnnxModelDescription): Promise<ArtifactRef> {
   const { task, target, features, labels = [], algorithm, hyperparameters = {}, matrixInput, outputs = {} } = description;
-  // The graph's reference as the store will name it (by content), so nothing is stored before the whole manifest is checked.
-  const sha256 = createHash('sha256').update(onnx).digest('hex');
   const candidate = {
     formatVersion: 1,
     format: 'onnx',
-    onnx: { uri: artifactUri(sha256), sha256, size: onnx.byteLength, mediaType: ONNX_MEDIA_TYPE },
+    // The graph's reference as the store will name it, so nothing is stored before the whole manifest is checked.
+    onnx: refOfBytes(onnx, ONNX_MEDIA_TYPE),
     algorithm,
     task,
     target,

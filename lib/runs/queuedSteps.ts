@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { stepTaskQueue } from '../taskQueues';
+import { declaredQueue } from '../taskQueues';
 import { POLLER_FRESH_MS, type QueuedStep } from './queuedStep';
 
 type PendingActivity = proto.temporal.api.workflow.v1.IPendingActivityInfo;
@@ -12,12 +12,6 @@ export const QUEUED_NOTICE_MS = 5_000;
 function millis(time: { seconds?: unknown; nanos?: number | null } | null | undefined): number | null {
   if (!time?.seconds) return null;
   return Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
-}
-
-/** The queue a step declared, from its task queue (`cairn-<queue>`; the pipelines' own queue is none). */
-function declaredQueue(taskQueue: string, pipelinesQueue: string | undefined): string | null {
-  if (taskQueue === pipelinesQueue || !taskQueue.startsWith(stepTaskQueue(''))) return null;
-  return taskQueue.slice(stepTaskQueue('').length);
 }
 
 /**

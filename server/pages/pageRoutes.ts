@@ -47,16 +47,14 @@ export function pageRoutes(app: Fetcher, routes: readonly RouteDef[], keyRing: K
   };
   // A form must come from this site (Origin or Sec-Fetch-Site) and be small.
   const form = every(csrf(), bodyLimit({ maxSize: maxBodyBytes, onError: () => { throw new HttpError(413, 'payload_too_large', `the form is over ${maxBodyBytes} bytes`); } }));
-  const reasonOf = async (c: Context<AppEnv>) => {
-    const reason = (await c.req.parseBody()).reason;
-    return typeof reason === 'string' && reason.trim() !== '' ? { reason: reason.trim().slice(0, 500) } : {};
-  };
+  const reasonIn = (reason: unknown) => (typeof reason === 'string' && reason.trim() !== '' ? { reason: reason.trim().slice(0, 500) } : {});
+  const reasonOf = async (c: Context<AppEnv>) => reasonIn((await c.req.parseBody()).reason);
   /** A step decision's form: the reason, and the map item it is about (a whole number) when it names one. */
   const decisionOf = async (c: Context<AppEnv>) => {
-    const item = (await c.req.parseBody()).item;
-    if (item === undefined || item === '') return reasonOf(c);
+    const { reason, item } = await c.req.parseBody();
+    if (item === undefined || item === '') return reasonIn(reason);
     if (typeof item !== 'string' || !/^\d{1,9}$/.test(item)) throw new HttpError(422, 'invalid_body', 'item: the index of a map item, a whole number');
-    return { ...(await reasonOf(c)), item: Number(item) };
+    return { ...reasonIn(reason), item: Number(item) };
   };
 
   pages.get('/', (c) => c.redirect('/ui/runs'));

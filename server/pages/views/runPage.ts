@@ -35,12 +35,13 @@ const MAP_ITEMS_ACTED_ON = 20;
 
 /** A mapped step's items that wait for an operator: each with its error and, for a role that may, retry and skip of that one item. */
 function waitingItems(ctx: PageContext, run: RunView, step: StepView): Html | string {
-  const waiting = step.map?.items.filter((item) => item.status === 'awaiting_operator') ?? [];
-  if (waiting.length === 0 || FINAL.has(run.status)) return '';
+  const map = step.map;
+  const waiting = map?.items.filter((item) => item.status === 'awaiting_operator') ?? [];
+  if (!map || waiting.length === 0 || FINAL.has(run.status)) return '';
   const target = (action: string) => `/ui/runs/${segment(run.runId)}/steps/${segment(step.name)}/${action}`;
   const actions = (['retry', 'skip'] as const).filter((action) => ctx.may('POST', `/api/v1/runs/:runId/steps/:step/${action}`));
-  const more = (step.map?.awaitingOperator ?? waiting.length) - Math.min(waiting.length, MAP_ITEMS_ACTED_ON);
-  return html`<div data-testid="map-items"><div class="muted">${step.map?.awaitingOperator ?? waiting.length} item(s) await an operator</div>${waiting.slice(0, MAP_ITEMS_ACTED_ON).map(
+  const more = map.awaitingOperator - Math.min(waiting.length, MAP_ITEMS_ACTED_ON);
+  return html`<div data-testid="map-items"><div class="muted">${map.awaitingOperator} item(s) await an operator</div>${waiting.slice(0, MAP_ITEMS_ACTED_ON).map(
     (item) => html`<div data-testid="map-item" data-item="${item.index}"><span class="error">item ${item.index}${item.error ? `: ${item.error.type}: ${item.error.message}` : ''}</span>${actions.map((action) => actionForm(action, target(action), action === 'skip', item.index))}</div>`,
   )}${more > 0 ? html`<div class="muted">and ${more} more: cairn status ${run.runId}</div>` : ''}</div>`;
 }
