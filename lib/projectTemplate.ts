@@ -27,6 +27,29 @@ export interface ScaffoldResult {
   dir: string;
   written: string[];
   packageJson: 'created' | 'merged';
+  /** Set when an existing package.json said "commonjs" and nothing in the folder relied on it. */
+  switchedFromCommonJs?: boolean;
+}
+
+/** Extensions whose module system follows package.json's "type" (.mjs/.cjs/.mts/.cts do not). */
+const TYPE_FOLLOWING = /\.(js|jsx|ts|tsx)$/;
+
+/**
+ * The first source in `dir` (outside node_modules and dot-folders) whose meaning would change if
+ * "type" went from commonjs to module, or undefined. `npm init -y` writes "type": "commonjs" into
+ * an empty folder; such a package has nothing to break, so init may switch it.
+ */
+function commonJsSource(dir: string, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = commonJsSource(path, depth + 1);
+      if (found) return found;
+    } else if (TYPE_FOLLOWING.test(entry.name) && !entry.name.endsWith('.d.ts')) return path;
+  }
+  return undefined;
 }
 
 function templateFiles(dir = PROJECT_TEMPLATE): string[] {
@@ -57,27 +80,45 @@ export function scaffoldProject(dir: string, cairnSpec: string): ScaffoldResult 
   const manifest = files.find((f) => f.path === 'package.json');
   const packageJson: ScaffoldResult['packageJson'] = manifest && existsSync(manifest.target) ? 'merged' : 'created';
   const template = JSON.parse(readFileSync(join(PROJECT_TEMPLATE, 'package.json'), 'utf8').replaceAll('{{name}}', name)) as PackageJson;
-  const merged = mergePackageJson(packageJson === 'merged' ? readJsonFile(join(dir, 'package.json'), PackageJsonSchema) : undefined, template, cairnSpec);
+  const existing = packageJson === 'merged' ? readJsonFile(join(dir, 'package.json'), PackageJsonSchema) : undefined;
+  const switchedFromCommonJs = existing?.type === 'commonjs';
+  if (existing?.type && existing.type !== 'module') refuseModuleType(dir, existing.type);
+  const merged = mergePackageJson(existing, template, cairnSpec);
   const written: string[] = [];
   for (const file of files) {
     mkdirSync(dirname(file.target), { recursive: true });
     writeFileSync(file.target, file.path === 'package.json' ? `${JSON.stringify(merged, null, 2)}\n` : readFileSync(file.source, 'utf8').replaceAll('{{name}}', name));
     written.push(relative(dir, file.target));
   }
-  return { dir, written, packageJson };
+  return { dir, written, packageJson, ...(switchedFromCommonJs ? { switchedFromCommonJs } : {}) };
+}
+
+/** Cairn projects are ES modules: a "type" other than module is switched only when nothing relies on it. */
+function refuseModuleType(dir: string, type: string): void {
+  const why = `package.json says "type": "${type}"`;
+  const fix = `Cairn projects are ES modules ("type": "module"): run cairn init in a folder of its own, or move this package to ES modules (npm pkg set type=module) and run it again`;
+  if (type !== 'commonjs') throw new ConfigError(`${why}: ${fix}`);
+  const source = commonJsSource(dir);
+  if (source) throw new ConfigError(`${why} and ${relative(dir, source)} may rely on it: ${fix}`);
+}
+
+/** `npm init` writes a test script that only fails; the project's own test replaces it. */
+const NPM_INIT_TEST = 'echo "Error: no test specified" && exit 1';
+
+function withoutPlaceholders(scripts: Record<string, string> | undefined): Record<string, string> | undefined {
+  return scripts && Object.fromEntries(Object.entries(scripts).filter(([name, command]) => !(name === 'test' && command === NPM_INIT_TEST)));
 }
 
 /** The existing package.json wins where it says something; the template fills in what it lacks. */
 function mergePackageJson(existing: PackageJson | undefined, template: PackageJson, cairnSpec: string): PackageJson {
   const base = existing ?? template;
-  if (base.type && base.type !== 'module') throw new ConfigError(`package.json says "type": "${base.type}": Cairn projects are ES modules ("type": "module")`);
   const named = existing?.dependencies?.[PACKAGE_NAME] ?? existing?.devDependencies?.[PACKAGE_NAME];
   return {
     ...template,
     ...base,
     name: base.name ?? template.name,
     type: 'module',
-    scripts: { ...template.scripts, ...existing?.scripts },
+    scripts: { ...template.scripts, ...withoutPlaceholders(existing?.scripts) },
     dependencies: { ...template.dependencies, ...existing?.dependencies, ...(named ? {} : { [PACKAGE_NAME]: cairnSpec }) },
     devDependencies: { ...template.devDependencies, ...existing?.devDependencies },
   };

