@@ -14,6 +14,7 @@ import { nonJsonAt } from '../lib/nonJson';
 import { DEFAULT_STEP_LOG_MAX_LINES } from '../lib/logs/stepLogLine';
 import { StepLogger } from '../lib/logs/stepLogger';
 import { experimentRecorder } from '../lib/experiments/experimentRecorder';
+import { datasetWriter } from '../lib/data/datasetWriter';
 import { appendStepLogs } from '../lib/store/stepLogsTable';
 import { stepDuration, stepRetries } from '../lib/metrics/metrics';
 import { guardStep } from './stepGuard';
@@ -76,23 +77,17 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
           cancelGraceMs: CANCEL_GRACE_MS,
           stallMs: step.heartbeat === 'manual' ? context.info.heartbeatTimeoutMs || undefined : undefined,
         },
-        (progress) =>
-          Promise.resolve(
-            step.run(
-              { ...input, config, upstream },
-              {
-                ...services,
-                heartbeat: (details) => {
-                  progress();
-                  beat(details);
-                },
-                signal: context.cancellationSignal,
-                attempt,
-                log: stepLog,
-                experiment,
-              },
-            ),
-          ),
+        (progress) => {
+          const heartbeat = (details?: unknown) => {
+            progress();
+            beat(details);
+          };
+          const item = input.item ? { itemIndex: input.item.index } : {};
+          const writeDataset = datasetWriter({ artifacts: services.artifacts, pool: services.store?.pool, run: input.run, ...item, log: stepLog, progress: heartbeat, signal: context.cancellationSignal });
+          return Promise.resolve(
+            step.run({ ...input, config, upstream }, { ...services, heartbeat, signal: context.cancellationSignal, attempt, log: stepLog, experiment, writeDataset }),
+          );
+        },
       );
       const checked = checkOutput(step, input.run.step, output);
       const stored = travelsByReference(checked.bytes) ? await storeLargeOutput(checked.json, services.artifacts) : checked.output;

@@ -37,6 +37,7 @@ export function dataCardMarkdown(card: DataCard): string {
     source ? `${source.kind} \`${escape(source.location)}\` (${source.format})${source.query ? `, query: \`${escape(source.query)}\`` : ''}` : '_not recorded (ingested before sources were kept)_',
     '',
     ...(source?.feedback ? [feedbackLine(source.feedback), ''] : []),
+    ...(source?.derivedFrom?.length ? [`Derived from ${source.derivedFrom.map((sha) => `dataset ${sha.slice(0, 12)}`).join(', ')}.`, ''] : []),
     ...(card.producedBy.length > 0 ? ['Produced by:', ...card.producedBy.map((p) => `- run \`${p.runId}\`, step ${p.step}, ${p.at}`), ''] : []),
     '## Profile',
     '',

@@ -8,6 +8,8 @@ import type { Store } from '../store/openStore';
 import type { JsonObject, JsonValue } from './spec';
 import type { NotificationTargetInput } from '../notifications/targets';
 import type { StepInput, StepOutput } from './stepIo';
+import type { DatasetRows } from '../data/rowsToJsonl';
+import type { WriteDatasetOptions, WrittenDataset } from '../data/datasetWriter';
 
 /** What the worker lends every step: where artifacts go, and the metadata store when there is one. */
 export interface StepServices {
@@ -40,6 +42,14 @@ export interface StepRuntime extends StepServices {
    * train records every fit this way.
    */
   experiment(record: ExperimentRecord): Promise<void>;
+  /**
+   * Stores rows this step computed (features, a cleaned or joined table) as a dataset, as ingest
+   * stores a file: Parquet with a profile, recorded with this run and step and the datasets given as
+   * `derivedFrom`. Return what it gives (or spread it into the output) and validate, train, evaluate
+   * and monitor read it with `from: '<this step>'`. A cell that is not text, a finite number, a
+   * boolean, null or a Date is a DataError naming the row and column.
+   */
+  writeDataset(rows: DatasetRows, options?: WriteDatasetOptions): Promise<WrittenDataset>;
 }
 
 /** What a training step records about one execution (see StepRuntime.experiment). */

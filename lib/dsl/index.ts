@@ -8,6 +8,8 @@ export type { StepInput, StepOutput, RunContext } from './stepIo';
 export { BUILTIN_STAGES } from './builtinStages';
 export { cron, every, onEvent, onDrift, nextFireTimes, type Trigger, type ScheduleTrigger, type EventTrigger, type DriftTrigger } from './triggers';
 export { readDataset, type DatasetRow } from './readDataset';
+export type { DatasetRows } from '../data/rowsToJsonl';
+export type { WriteDatasetOptions, WrittenDataset } from '../data/datasetWriter';
 export { sweep, type SweepOptions } from './sweep';
 export { ConfigError, DataError } from '../errors';
 export type { ArtifactRef } from '../artifacts/artifactRef';

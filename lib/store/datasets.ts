@@ -5,12 +5,14 @@ import { ProfileSchema, type Profile } from '../data/profile';
 import { FeedbackLineageSchema } from '../data/feedbackSource';
 import { recordArtifact } from './artifactsTable';
 
-/** Where ingest read a dataset from. */
+/** Where ingest read a dataset from, or which step wrote it (`runtime.writeDataset`). */
 export const DatasetSourceSchema = z.object({
-  kind: z.enum(['file', 'url', 'sql', 'feedback']),
+  kind: z.enum(['file', 'url', 'sql', 'feedback', 'step']),
   format: z.string(),
-  /** The path, the URL (credentials removed), `sql:<connection>` or the `feedback:<model>` source. */
+  /** The path, the URL (credentials removed), `sql:<connection>`, the `feedback:<model>` source, or `<pipeline>/<step>` for a step's dataset. */
   location: z.string(),
+  /** For a step's dataset: the sha256 of each dataset its rows were computed from. */
+  derivedFrom: z.array(z.string()).optional(),
   query: z.string().optional(),
   /** For a feedback source: the prediction-log rows, window, version and training data it was built from. */
   feedback: FeedbackLineageSchema.optional(),
