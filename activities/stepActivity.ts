@@ -3,7 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isOutputRef, MAX_STEP_OUTPUT_BYTES, resolveOutputs, storeLargeOutput, travelsByReference } from '../lib/artifacts/outputRef';
 import { UNKNOWN_STARTER, verifyStep } from '../lib/auth/runAuthority';
-import type { AnyStepFunction, StepServices } from '../lib/dsl/defineStep';
+import type { AnyStepFunction, StepRuntime, StepServices } from '../lib/dsl/defineStep';
 import type { StepInput, StepOutput } from '../lib/dsl/stepIo';
 import { configWithItem } from '../lib/map/itemConfig';
 import { ConfigError, DataError, InfrastructureError } from '../lib/errors';
@@ -82,8 +82,9 @@ export function toActivity(step: AnyStepFunction, services: StepServices): StepA
             progress();
             beat(details);
           };
-          const item = input.item ? { itemIndex: input.item.index } : {};
-          const writeDataset = datasetWriter({ artifacts: services.artifacts, pool: services.store?.pool, run: input.run, ...item, log: stepLog, progress: heartbeat, signal: context.cancellationSignal });
+          // Built when called: most steps never write a dataset, and light steps pay for every allocation.
+          const writeDataset: StepRuntime['writeDataset'] = (rows, options) =>
+            datasetWriter({ artifacts: services.artifacts, pool: services.store?.pool, run: input.run, ...(input.item ? { itemIndex: input.item.index } : {}), log: stepLog, progress: heartbeat, signal: context.cancellationSignal })(rows, options);
           return Promise.resolve(
             step.run({ ...input, config, upstream }, { ...services, heartbeat, signal: context.cancellationSignal, attempt, log: stepLog, experiment, writeDataset }),
           );
