@@ -12,6 +12,7 @@ const isObject = (value: unknown): value is Output => typeof value === 'object' 
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 /** A metric as people read one: 4 significant digits, no exponent for ordinary sizes. */
 const metric = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) >= 1000 ? n.toFixed(1) : Number(n.toPrecision(4)).toString());
 /** The first 12 hex digits of an artifact reference's hash, as the rest of the CLI shows datasets. */
@@ -23,7 +24,7 @@ function ingest(o: Output): string | undefined {
   if (rows === undefined || !Array.isArray(o.columns)) return undefined;
   const csv = isObject(o.source) && isObject(o.source.csv) ? o.source.csv : undefined;
   const dialect = csv && (csv.delimiter !== ',' || csv.decimalSeparator !== '.') ? ` (CSV delimited by '${String(csv.delimiter).replace('\t', '\\t')}', decimals '${String(csv.decimalSeparator)}')` : '';
-  return `${count(rows)} rows x ${o.columns.length} columns${dialect}: dataset ${shortHash(o.dataset) ?? '?'}`;
+  return `${plural(rows, 'row')} x ${plural(o.columns.length, 'column')}${dialect}: dataset ${shortHash(o.dataset) ?? '?'}`;
 }
 
 function validate(o: Output): string | undefined {
@@ -89,10 +90,20 @@ function monitor(o: Output): string | undefined {
 
 const SUMMARIES: Record<string, (output: Output) => string | undefined> = { ingest, validate, train, evaluate, register, deploy, monitor };
 
-/** The line for a built-in stage's output, or undefined (a user's step, or a shape not expected). */
+/** Exactly what `runtime.writeDataset` returns, which a step of one's own hands on as its output. */
+const isWrittenDataset = (o: Output) => {
+  const keys = Object.keys(o).sort().join(',');
+  return keys === 'columns,dataset,profile,rows' && shortHash(o.dataset) !== undefined;
+};
+
+/**
+ * The line for a built-in stage's output, or for a step's own output that is a dataset it wrote
+ * (read as ingest's is), else undefined (a user's step, or a shape not expected).
+ */
 export function stageSummary(activity: string, output: unknown): string | undefined {
-  const summary = SUMMARIES[activity];
-  return summary && isObject(output) ? summary(output) : undefined;
+  if (!isObject(output)) return undefined;
+  const summary = SUMMARIES[activity] ?? (isWrittenDataset(output) ? ingest : undefined);
+  return summary?.(output);
 }
 
 /** An artifact reference (`{ uri: 'cas://...', sha256, size, mediaType }`) as a person reads one: its short hash and size. */

@@ -17,6 +17,10 @@ describe('what a built-in stage produced, in words', () => {
     const output = ingestStage.output.parse({ dataset: ref('ab'), profile: ref('cd', 'application/json'), rows: 1461, columns: [{ name: 'a', type: 'DOUBLE' }, { name: 'b', type: 'VARCHAR' }], source: { kind: 'file', format: 'csv', csv: { delimiter: ';', decimalSeparator: ',' } } });
     expect(stageSummary('ingest', output)).toBe("1,461 rows x 2 columns (CSV delimited by ';', decimals ','): dataset abababababab");
     expect(stageSummary('ingest', { ...output, source: { kind: 'file', format: 'parquet' } })).toBe('1,461 rows x 2 columns: dataset abababababab');
+    // A step's own dataset (runtime.writeDataset's output as it is) reads the same; anything more is the step's JSON.
+    const written = { dataset: output.dataset, profile: output.profile, rows: 12, columns: [{ name: 'a', type: 'DOUBLE' }] };
+    expect(stageSummary('churn-features', written)).toBe('12 rows x 1 column: dataset abababababab');
+    expect(stageSummary('churn-features', { ...written, note: 'mine' })).toBeUndefined();
   });
 
   it('validate: rows and invalid rows', () => {
