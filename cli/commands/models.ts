@@ -63,7 +63,7 @@ export function registerModelCommands(program: Command, context: CliContext): vo
   program
     .command('data-card')
     .description("a dataset's card: source, profile, validations with their contracts, the model versions trained on it")
-    .argument('<sha256>', 'the dataset (as `cairn model` and run outputs name it)')
+    .argument('<sha256>', 'the dataset: its sha256, or its first 8 or more digits as `cairn status` shows them')
     .option('--format <format>', 'md or json', 'md')
     .action((sha256: string, options: { format: string }) => printCard(context, options.format, () => answer(context.api().api.v1.datasets[':sha256'].card.$get({ param: pathParams({ sha256 }) }))));
 

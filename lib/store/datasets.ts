@@ -32,6 +32,16 @@ export async function recordDataset(pool: Pool, ref: ArtifactRef, profile: Profi
   );
 }
 
+/**
+ * The full sha256 of the one recorded dataset whose hash starts with `prefix` (the CLI and pages show
+ * the first 12 digits), or why there is none: no match, or several (up to 5 named).
+ */
+export async function resolveDatasetSha256(pool: Pool, prefix: string): Promise<{ sha256: string } | { matches: string[] }> {
+  if (prefix.length === 64) return { sha256: prefix };
+  const { rows } = await pool.query<{ sha256: string }>("SELECT sha256 FROM datasets WHERE sha256 LIKE $1 || '%' ORDER BY sha256 LIMIT 5", [prefix]);
+  return rows.length === 1 ? { sha256: (rows[0] as { sha256: string }).sha256 } : { matches: rows.map((r) => r.sha256) };
+}
+
 /** The dataset's profile, source and when it was first recorded. */
 export async function datasetRecord(pool: Pool, sha256: string): Promise<{ profile: Profile; source: DatasetSource | null; createdAt: string } | undefined> {
   const { rows } = await pool.query<{ profile: unknown; source: unknown; created_at: Date }>('SELECT profile, source, created_at FROM datasets WHERE sha256 = $1', [sha256]);

@@ -6,6 +6,7 @@ import { createActivities } from '../../activities';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { DataError, definePipeline, defineRegistry, defineStep, outputOf, readDataset } from '../../lib/dsl';
 import { getVersion } from '../../lib/registry/registry';
+import { recordDataset } from '../../lib/store/datasets';
 import { runStateQuery } from '../../lib/runContract/messages';
 import { startRun } from '../../lib/runs/startRun';
 import { createApp } from '../../server/app';
@@ -111,7 +112,29 @@ describe('a dataset written by a step of ones own', () => {
     expect(markdown).toContain(`Derived from dataset ${ingested.slice(0, 12)}.`);
     const profile = await app.request(`/api/v1/datasets/${derived.dataset.sha256}/profile`);
     expect(((await profile.json()) as { profile: { rows: number } }).profile.rows).toBe(expected.length);
+
+    // `cairn status` shows a dataset by its first 12 digits: the card and profile take those too.
+    const short = derived.dataset.sha256.slice(0, 12);
+    const byPrefix = (await (await app.request(`/api/v1/datasets/${short}/card`)).json()) as { card: { sha256: string; source: unknown } };
+    expect(byPrefix.card).toMatchObject({ sha256: derived.dataset.sha256, source: card.source });
+    const profileByPrefix = (await (await app.request(`/api/v1/datasets/${short}/profile`)).json()) as { sha256: string };
+    expect(profileByPrefix.sha256).toBe(derived.dataset.sha256);
   }, 120_000);
+
+  it('names a dataset by a prefix only when one dataset has it', async () => {
+    const app = createApp(appDeps({ client: env.client, registry, store: testStore.store, artifacts: testStore.artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null }));
+    const twins = ['0123456789ab' + 'c'.repeat(52), '0123456789ab' + 'd'.repeat(52)];
+    const profile = { rows: 1, columns: [] };
+    for (const sha256 of twins) await recordDataset(testStore.store.pool, { uri: `cas://sha256/${sha256}`, sha256, size: 1, mediaType: 'application/vnd.apache.parquet' }, profile);
+    const ambiguous = await app.request('/api/v1/datasets/0123456789ab/card');
+    expect(ambiguous.status).toBe(400);
+    expect(((await ambiguous.json()) as { error: { message: string } }).error.message).toBe('0123456789ab starts the sha256 of more than one dataset (0123456789abcccc, 0123456789abdddd...): give more digits');
+    expect((await app.request('/api/v1/datasets/0123456789abd/profile')).status).toBe(200);
+    expect((await app.request('/api/v1/datasets/fedcba9876543210/card')).status).toBe(404);
+    const tooShort = await app.request('/api/v1/datasets/0123456/card');
+    expect(tooShort.status).toBe(400);
+    expect(JSON.stringify(await tooShort.json())).toContain('its first 8 or more digits');
+  });
 
   it('fails the step to an operator, naming the row and column, when a computed value cannot be stored', async () => {
     const run = await startRun(env.client, { pipeline, params: { poison: true }, trigger: 'test', taskQueue: worker.taskQueue });

@@ -5,8 +5,9 @@ import { layout, type Html } from '../layout';
 import { answerOf, type PageContext } from '../pageContext';
 
 /** A dataset's profile as a page: rows, and per column its type, nulls, distinct values, quantiles or top categories. */
-export async function datasetPage(ctx: PageContext, sha256: string): Promise<Html> {
-  const { profile } = await answerOf(ctx.api.api.v1.datasets[':sha256'].profile.$get({ param: { sha256 } }));
+export async function datasetPage(ctx: PageContext, given: string): Promise<Html> {
+  // The answer names the whole hash when the address gave its first digits.
+  const { sha256, profile } = await answerOf(ctx.api.api.v1.datasets[':sha256'].profile.$get({ param: { sha256: given } }));
   const body = html`<p class="muted"><code>${sha256}</code> · ${profile.rows} rows · ${profile.columns.length} columns</p>
 <section class="card"><table data-testid="profile"><thead><tr><th>column</th><th>type</th><th class="num">nulls</th><th class="num">distinct</th><th class="num">min</th><th class="num">p5</th><th class="num">p25</th><th class="num">median</th><th class="num">p75</th><th class="num">p95</th><th class="num">max</th><th class="num">mean</th><th>top categories</th></tr></thead><tbody>${profile.columns.map((c) => {
     const n = c.numeric;
