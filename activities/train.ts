@@ -5,7 +5,8 @@ import { storeModel } from '../lib/models/storeModel';
 import { trainModel } from '../lib/models/trainModel';
 import { trainStage } from '../lib/stages/train';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
-import { upstreamOutput } from './upstreamOutput';
+import { upstreamEntry } from './upstreamOutput';
+import { recordHandedDataset } from '../lib/data/recordHandedDataset';
 
 const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
 
@@ -27,9 +28,10 @@ export const train = defineStep({
   output: trainStage.output,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
-    const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (ingest or validate)');
+    const { step: producer, output: { dataset } } = upstreamEntry(upstream, DatasetOutput, config.from, 'a dataset (ingest or validate)');
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
+    if (runtime.store) await recordHandedDataset(runtime.store.pool, dataset, path, { run, step: producer }, runtime.heartbeat);
     const { from: _from, ...trainConfig } = config;
     runtime.log.info(`training ${config.algorithm} on dataset ${dataset.sha256.slice(0, 12)}`, { target: config.target });
     const result = await trainModel(path, trainConfig, { progress: runtime.heartbeat, signal: runtime.signal });

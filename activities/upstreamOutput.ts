@@ -3,15 +3,20 @@ import type { JsonValue } from '../lib/dsl/spec';
 import { ConfigError } from '../lib/errors';
 
 /**
- * The output of the upstream step a stage works on: the step named `from`, else the first upstream
+ * The upstream step a stage works on and its output: the step named `from`, else the first upstream
  * step whose output fits `schema`. A clear ConfigError names what was expected otherwise.
  */
-export function upstreamOutput<S extends z.ZodType>(upstream: Record<string, JsonValue | null>, schema: S, from: string | undefined, expected: string): z.output<S> {
+export function upstreamEntry<S extends z.ZodType>(upstream: Record<string, JsonValue | null>, schema: S, from: string | undefined, expected: string): { step: string; output: z.output<S> } {
   const names = Object.keys(upstream);
   const name = from ?? names.find((n) => schema.safeParse(upstream[n]).success);
   const parsed = schema.safeParse(name ? upstream[name] : undefined);
-  if (!parsed.success) {
+  if (!name || !parsed.success) {
     throw new ConfigError(`${from ? `upstream step '${from}' did not produce` : 'no upstream step produced'} ${expected}; upstream: ${names.join(', ') || 'none'}`);
   }
-  return parsed.data;
+  return { step: name, output: parsed.data };
+}
+
+/** The output of the upstream step a stage works on (see upstreamEntry). */
+export function upstreamOutput<S extends z.ZodType>(upstream: Record<string, JsonValue | null>, schema: S, from: string | undefined, expected: string): z.output<S> {
+  return upstreamEntry(upstream, schema, from, expected).output;
 }

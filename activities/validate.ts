@@ -9,7 +9,8 @@ import { validateStage } from '../lib/stages/validate';
 import { profileTable } from '../lib/data/profile';
 import { datasetProfile } from '../lib/store/datasets';
 import { recordRunArtifact } from '../lib/store/runArtifacts';
-import { upstreamOutput } from './upstreamOutput';
+import { upstreamEntry } from './upstreamOutput';
+import { recordHandedDataset } from '../lib/data/recordHandedDataset';
 import { VALIDATED_DATASET_ARTIFACT, VALIDATION_REPORT_ARTIFACT } from '../lib/cards/dataCard';
 
 const DatasetOutput = z.object({ dataset: ArtifactRefSchema });
@@ -35,9 +36,10 @@ export const validate = defineStep({
   output: validateStage.output,
   heartbeat: 'manual',
   run: async ({ run, config, upstream }, runtime) => {
-    const { dataset } = upstreamOutput(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');
+    const { step: producer, output: { dataset } } = upstreamEntry(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
+    if (runtime.store) await recordHandedDataset(runtime.store.pool, dataset, path, { run, step: producer }, runtime.heartbeat);
     runtime.heartbeat({ phase: 'check' });
     const report = await withDuckDb(async (connection) => {
       await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);

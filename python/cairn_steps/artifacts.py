@@ -124,6 +124,29 @@ class ArtifactStore:
 
         return pd.read_parquet(self.verified_path(ref))
 
+    def put_dataset(self, frame) -> ArtifactRef:
+        """A pandas DataFrame stored as a Parquet dataset, the form ingest gives: return it as
+        {"dataset": ref} and validate and train read it (the first one to do so records its profile,
+        so it has a data card). A named index becomes columns (a groupby's keys); an unnamed one, such
+        as the row numbers left after filtering, is dropped, as ingest's datasets have none."""
+        import pandas as pd
+
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"put_dataset takes a pandas DataFrame, not {type(frame).__name__}")
+        if len(frame.index) == 0:
+            raise DataError("put_dataset: the frame has no rows (a dataset needs at least one)")
+        if any(name is not None for name in frame.index.names):
+            frame = frame.reset_index()
+        unnamed = [str(column) for column in frame.columns if not isinstance(column, str)]
+        if unnamed:
+            raise DataError(f"put_dataset: column names must be text; these are not: {', '.join(unnamed)}")
+        temp = self._temp_path()
+        try:
+            frame.to_parquet(temp, index=False, compression="zstd")
+            return self.put_file(temp, "application/vnd.apache.parquet")
+        finally:
+            temp.unlink(missing_ok=True)
+
     def _check(self, sha256: str, actual: str) -> None:
         if actual != sha256:
             raise DataError(f"artifact {artifact_uri(sha256)} is corrupt: its bytes hash to {actual}")

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { registry } from '../../definitions';
 import { fitHistGradientBoosting, penguinsSklearn } from '../../definitions/pythonSteps';
-import { compile, definePipeline, defineRegistry, defineStep, remoteStep, type JsonObject } from '../../lib/dsl';
+import { compile, definePipeline, defineRegistry, defineStep, readDataset, remoteStep, type JsonObject } from '../../lib/dsl';
+import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { storeOnnxModel } from '../../lib/models';
 import type { OnnxManifest } from '../../lib/ml/onnxManifest';
 import { DataError, ConfigError } from '../../lib/errors';
@@ -394,6 +395,40 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     const dated = await startRun(env.client, { pipeline, params: { ms: 2 }, trigger: 'test', taskQueue: worker.taskQueue });
     expect((await firstStepAwaitingOperator(dated))?.error?.message).toBe("step 'fit' returned a value that is not plain JSON: output.trained.at is a datetime: return its text, value.isoformat()");
     await dated.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'datetime output' }] });
+  });
+
+  it("a pandas feature step's put_dataset is validated and trained on, and has a data card naming the step", async () => {
+    const { queue, log } = await testStepsOnNewQueue();
+    const penguins = EXAMPLE_DATASETS.penguins;
+    const pipeline = definePipeline({
+      id: 'py-features',
+      params: z.object({}),
+      steps: {
+        load: { activity: 'ingest', config: { source: penguins.path, format: penguins.format } },
+        features: { activity: remoteStep({ name: 'py-beak-features', queue }), after: ['load'], config: { log } },
+        check: { activity: 'validate', after: ['features'], config: { contract: { columns: { beak_ratio: { type: 'number', min: 1 } } } } },
+        fit: { activity: 'train', after: ['check'], config: { target: 'Species' } },
+      },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    const result = await run.handle.result();
+    expect(result.status).toBe('succeeded');
+    // The rows, computed here from the raw file, independently of pandas.
+    const raw = JSON.parse(readFileSync(penguins.path, 'utf8')) as Array<Record<string, string | number | null>>;
+    const expected = raw
+      .filter((p) => typeof p['Beak Length (mm)'] === 'number' && typeof p['Beak Depth (mm)'] === 'number')
+      .map((p) => ({ Species: p.Species, Island: p.Island, beak_ratio: (p['Beak Length (mm)'] as number) / (p['Beak Depth (mm)'] as number) }));
+    const dataset = (result.outputs.features as { dataset: { sha256: string; uri: string } }).dataset;
+    expect(await readDataset(testStore.artifacts, dataset)).toEqual(expected);
+    expect(result.outputs.fit).toMatchObject({ dataset: { sha256: dataset.sha256 }, labels: ['Adelie', 'Chinstrap', 'Gentoo'] });
+
+    const app = createApp(appDeps({ client: env.client, registry, store: testStore.store, artifacts: testStore.artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null }));
+    const answer = (await (await app.request(`/api/v1/datasets/${dataset.sha256}/card`)).json()) as { card: { source: unknown; producedBy: unknown[]; profile: { rows: number; columns: Array<{ name: string }> }; validations: unknown[] } };
+    expect(answer.card.source).toEqual({ kind: 'step', format: 'parquet', location: 'py-features/features' });
+    expect(answer.card.producedBy).toEqual([expect.objectContaining({ runId: run.runId, step: 'features' })]);
+    expect(answer.card.profile.rows).toBe(expected.length);
+    expect(answer.card.profile.columns.map((c) => c.name)).toEqual(['Species', 'Island', 'beak_ratio']);
+    expect(answer.card.validations).toEqual([expect.objectContaining({ runId: run.runId, step: 'check', passed: true })]);
   });
 
   it('a large output travels through the shared artifact store and arrives whole downstream', async () => {
