@@ -1,3 +1,4 @@
+import { whenTemporalReachable } from '../lib/temporalWhenReachable';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from '../lib/config';
@@ -38,7 +39,7 @@ export async function startWorkers(options: {
   const services = servicesFromConfig(options.cfg, options.store, [...options.registry.dataRoots, ...(options.extraDataRoots ?? [])]);
   assertServable(options.registry, options.queues, services);
   installStrayErrorGuard();
-  const connection = await NativeConnection.connect(temporalConnectionOptions({ ...options.cfg, TEMPORAL_ADDRESS: options.address }));
+  const connection = await whenTemporalReachable(options.address, () => NativeConnection.connect(temporalConnectionOptions({ ...options.cfg, TEMPORAL_ADDRESS: options.address })));
   const activities = createActivities(options.registry, services);
   const common = { connection, namespace: options.cfg.TEMPORAL_NAMESPACE, activities, shutdownGraceMs: options.cfg.CAIRN_WORKER_SHUTDOWN_GRACE_MS, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}) };
   let workers: Worker[];

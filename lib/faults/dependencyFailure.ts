@@ -14,6 +14,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const POSTGRES_UNAVAILABLE = /^(08...|57P0[123]|53300|57014)$/;
 /** What `pg` says (with no code) when its socket closes or its own deadlines fire. */
 const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client was closed|Connection ended/;
+/** What @temporalio/client's Connection throws when Temporal did not answer within connectTimeout. */
+const TEMPORAL_CONNECT_DEADLINE = 'Failed to connect before the deadline';
 /** gRPC status codes (the Temporal client): 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE. */
 const GRPC_UNAVAILABLE = new Set([4, 14]);
 
@@ -36,6 +38,8 @@ export function failedDependency(error: unknown, depth = 0): Dependency | undefi
   if (typeof e.code === 'number' && 'metadata' in e) return GRPC_UNAVAILABLE.has(e.code) ? 'temporal' : undefined;
   // The client's own wrappers: ServiceError around a gRPC error; a connection that cannot be made.
   if (name === 'ConnectionError' || name === 'TransportError') return 'temporal';
+  // The Temporal client's own connect (Connection.connect, a lazy connection's first call) gives up with a plain Error.
+  if (message === TEMPORAL_CONNECT_DEADLINE) return 'temporal';
   if (typeof e.code === 'string') {
     if (POSTGRES_UNAVAILABLE.test(e.code)) return 'postgres';
     if (NETWORK_CODES.has(e.code)) return 'network';

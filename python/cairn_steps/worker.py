@@ -109,6 +109,28 @@ def artifact_root(env: dict[str, str]) -> str:
     return env.get("CAIRN_ARTIFACTS_DIR") or os.path.join(env.get("CAIRN_HOME") or ".cairn", "artifacts")
 
 
+# What the Temporal core says when nothing answers at the address (refused, no route, no such host).
+_UNREACHABLE = ("tcp connect error", "dns error", "Connection refused", "timed out", "Failed to connect before the deadline")
+
+
+async def connect_when_reachable(options: dict, sleep=asyncio.sleep) -> Client:
+    """Client.connect, retried while Temporal does not answer (1 s doubling to 30 s, each try said on
+    stderr), as Cairn's TypeScript workers do: a worker started before its Temporal comes up with it.
+    Any other failure (a TLS certificate refused) stops the worker, naming the address."""
+    address = options.get("target_host", "?")
+    attempt = 0
+    while True:
+        try:
+            return await Client.connect(**options)
+        except Exception as error:  # the SDK raises RuntimeError, or ValueError for an address that does not parse
+            if not any(marker in str(error) for marker in _UNREACHABLE):
+                raise ConfigError(f"cannot connect to Temporal at {address} (TEMPORAL_ADDRESS): {str(error).splitlines()[0][:300]}") from error
+            wait = min(30.0, 2.0 ** min(attempt, 10))
+            print(f"cairn-steps: Temporal at {address} (TEMPORAL_ADDRESS) does not answer; waiting for it ({wait:.0f} s): {str(error)[:200]}", file=sys.stderr, flush=True)
+            await sleep(wait)
+            attempt += 1
+
+
 async def run_worker(queues: list[str], modules: list[str], env: dict[str, str]) -> None:
     steps = steps_of(import_modules(modules))
     store = ArtifactStore(artifact_root(env))
@@ -120,7 +142,7 @@ async def run_worker(queues: list[str], modules: list[str], env: dict[str, str])
     metrics_port = env.get("CAIRN_WORKER_METRICS_PORT")
     if metrics_port:
         serve_metrics(env.get("CAIRN_HOST") or "127.0.0.1", int(_number(env, "CAIRN_WORKER_METRICS_PORT", 0, 1, 65535)))
-    client = await Client.connect(**connect_options(env))
+    client = await connect_when_reachable(connect_options(env))
     workers = [
         Worker(client, task_queue=f"cairn-{queue}", activities=activities, max_concurrent_activities=max_steps, graceful_shutdown_timeout=drain)
         for queue in queues

@@ -12,6 +12,7 @@ import { loadAndSplit } from '../../lib/ml/holdout';
 import { stratifiedSplit } from '../../lib/ml/split';
 import { seededRandom } from '../../lib/seededRandom';
 import { runPython } from '../helpers/python';
+import { freePort } from '../../lib/freePort';
 
 // A Python step shares three contracts with Cairn's TypeScript side, byte for byte: the canonical
 // JSON that signatures are HMACs over, the seeded holdout split (so evaluate scores only rows a Python
@@ -113,5 +114,36 @@ describe('the artifact store, shared by Python and TypeScript steps', () => {
     expect(python.path).toBe(artifacts.pathOf(python.ref.sha256));
     writeFileSync(artifacts.pathOf(fromTs.sha256), 'tampered');
     expect(() => runPython('import json,sys\nfrom cairn_steps import ArtifactStore\na=json.load(sys.stdin)\nArtifactStore(a["root"]).read(a["ref"])', { root, ref: fromTs })).toThrow(/DataError: artifact cas:\/\/sha256\/\w+ is corrupt/);
+  });
+
+  // Promised as the TypeScript workers do (README, Reliability): a Python worker started before its
+  // Temporal waits for it, 1 s doubling, against the real SDK's refusal; a bad address is named.
+  it('a Python worker waits for a Temporal that does not answer, and names a bad address', async () => {
+    const port = await freePort();
+    const script = `
+import asyncio, json
+from cairn_steps.worker import connect_when_reachable
+waits = []
+class Stop(Exception):
+    pass
+async def sleep(seconds):
+    waits.append(seconds)
+    if len(waits) == 3:
+        raise Stop()
+async def main():
+    try:
+        await connect_when_reachable({"target_host": "127.0.0.1:${port}", "namespace": "default"}, sleep)
+    except Stop:
+        pass
+    try:
+        await connect_when_reachable({"target_host": "http://bad host", "namespace": "default"}, sleep)
+        return "connected"
+    except Exception as error:
+        return type(error).__name__ + ": " + str(error)
+print(json.dumps({"refused": asyncio.run(main()), "waits": waits}))
+`;
+    const answer = runPython<{ refused: string; waits: number[] }>(script);
+    expect(answer.waits).toEqual([1, 2, 4]);
+    expect(answer.refused).toBe('ConfigError: cannot connect to Temporal at http://bad host (TEMPORAL_ADDRESS): invalid target URL: invalid international domain name');
   });
 });

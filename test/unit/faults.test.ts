@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hashKey } from '../../lib/auth/apiKeys';
 import { DependencyUnavailableError } from '../../lib/errors';
 import { failedDependency } from '../../lib/faults/dependencyFailure';
+import { whenTemporalReachable } from '../../lib/temporalWhenReachable';
 import { toError } from '../../lib/faults/toError';
 import { PredictionJournal } from '../../lib/serving/predictionJournal';
 import { PredictionLog, type LoggedPrediction } from '../../lib/serving/predictionLog';
@@ -29,6 +30,19 @@ describe('telling a dependency that is down from a bad request', () => {
     expect(failedDependency(Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, metadata: {} }))).toBe('temporal');
     expect(failedDependency(new Error('wrapped', { cause: withCode('ECONNRESET') }))).toBe('network');
     expect(failedDependency(new DependencyUnavailableError('postgres', new Error('x')))).toBe('postgres');
+    // @temporalio/client's Connection.connect when nothing answers within connectTimeout.
+    expect(failedDependency(new Error('Failed to connect before the deadline'))).toBe('temporal');
+  });
+
+  it('waits for a Temporal that does not answer, and names the address for any other failure', async () => {
+    const waited: number[] = [];
+    const refused = Object.assign(new Error('tcp connect error'), { name: 'TransportError' });
+    let tries = 0;
+    const connected = await whenTemporalReachable('temporal:7233', async () => (++tries < 4 ? Promise.reject(refused) : 'connection'), async (ms) => void waited.push(ms));
+    expect(connected).toBe('connection');
+    expect(waited).toEqual([1_000, 2_000, 4_000]);
+    const denied = whenTemporalReachable('temporal:7233', () => Promise.reject(new Error('invalid peer certificate: UnknownIssuer\nmore detail')), async () => undefined);
+    await expect(denied).rejects.toThrow(/^cannot connect to Temporal at temporal:7233 \(TEMPORAL_ADDRESS\): invalid peer certificate: UnknownIssuer$/);
   });
 
   it('leaves errors of the request itself alone', () => {
