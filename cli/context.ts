@@ -28,6 +28,8 @@ export function createCliContext(): CliContext {
   return {
     load: async () => {
       configModule ??= await import('../lib/config');
+      const { warnUnknownVariablesOnce } = await import('../lib/unknownVariables');
+      warnUnknownVariablesOnce((line) => process.stderr.write(`cairn: warning: ${line}\n`));
     },
     config,
     api: () => {

@@ -221,6 +221,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return parsed.data;
 }
 
+/** The names of the environment variables set (non-empty) in this process: lib/unknownVariables checks the CAIRN_ ones. */
+export function givenVariableNames(): string[] {
+  return Object.entries(process.env)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([name]) => name);
+}
+
 let cached: Config | undefined;
 
 /** The process's configuration, parsed once. */

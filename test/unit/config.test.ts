@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { unknownVariables } from '../../lib/unknownVariables';
 import { parseConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 
@@ -53,3 +57,26 @@ describe('lib/config', () => {
     expect(message).not.toContain('hunter2');
   });
 });
+
+describe('environment variables Cairn does not read', () => {
+  it('names a misspelt setting and the one it most likely meant', () => {
+    expect(unknownVariables(['CAIRN_DATA_ROOT', 'CAIRN_PORT', 'CAIRN_SPEC_SECRETS', 'CAIRN_WIDGETS', 'PATH', 'TEMPORAL_CODEC_ENDPOINT'])).toEqual([
+      'CAIRN_DATA_ROOT is not a variable Cairn reads (did you mean CAIRN_DATA_ROOTS?); it has no effect',
+      'CAIRN_SPEC_SECRETS is not a variable Cairn reads (did you mean CAIRN_SPEC_SECRET?); it has no effect',
+      'CAIRN_WIDGETS is not a variable Cairn reads; it has no effect',
+    ]);
+  });
+
+  it('knows every CAIRN_ variable the deployment files, the Python worker and the scripts use', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const files = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+    const used = new Set<string>();
+    for (const file of [...files('deploy'), ...files('python/cairn_steps'), ...files('scripts'), ...files('templates')]) {
+      for (const name of readFileSync(join(root, file), 'utf8').match(/\bCAIRN_[A-Z0-9_]+\b/g) ?? []) used.add(name);
+    }
+    expect(used.size).toBeGreaterThan(20);
+    expect(unknownVariables([...used])).toEqual([]);
+  });
+});
+
