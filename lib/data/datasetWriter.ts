@@ -13,15 +13,7 @@ import { recordRunArtifact } from '../store/runArtifacts';
 import { ingestFile } from './ingestFile';
 import { redactProfile } from './profile';
 import { rowsToJsonl, type DatasetRows } from './rowsToJsonl';
-
-/** What `runtime.writeDataset` returns: the fields of ingest's output that validate, train and monitor read. */
-// A type, not an interface: a step returns it as its output, which must be assignable to JSON.
-export type WrittenDataset = {
-  dataset: ArtifactRef;
-  profile: ArtifactRef;
-  rows: number;
-  columns: Array<{ name: string; type: string }>;
-};
+import type { WrittenDataset } from './writtenDataset';
 
 export interface WriteDatasetOptions {
   /** The datasets these rows were computed from (their refs, e.g. ingest's `dataset`): kept as the new dataset's lineage. */

@@ -9,7 +9,8 @@ import type { JsonObject, JsonValue } from './spec';
 import type { NotificationTargetInput } from '../notifications/targets';
 import type { StepInput, StepOutput } from './stepIo';
 import type { DatasetRows } from '../data/rowsToJsonl';
-import type { WriteDatasetOptions, WrittenDataset } from '../data/datasetWriter';
+import type { WriteDatasetOptions } from '../data/datasetWriter';
+import type { WrittenDataset } from '../data/writtenDataset';
 
 /** What the worker lends every step: where artifacts go, and the metadata store when there is one. */
 export interface StepServices {

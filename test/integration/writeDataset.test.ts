@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
-import { DataError, definePipeline, defineRegistry, defineStep, outputOf, readDataset } from '../../lib/dsl';
+import { DataError, definePipeline, defineRegistry, defineStep, outputOf, readDataset, WrittenDatasetSchema } from '../../lib/dsl';
 import { getVersion } from '../../lib/registry/registry';
 import { recordDataset } from '../../lib/store/datasets';
 import { runStateQuery } from '../../lib/runContract/messages';
@@ -34,6 +34,7 @@ function expectedFeatures(): Array<{ species: string; island: string; beakRatio:
 const deriveFeatures = defineStep({
   name: 'test-derive-penguin-features',
   config: z.object({ poison: z.boolean().default(false) }),
+  output: WrittenDatasetSchema,
   run: async ({ config, upstream }, runtime) => {
     const loaded = outputOf(upstream, 'load', 'ingest');
     const rows = await readDataset(runtime.artifacts, loaded.dataset);
