@@ -297,7 +297,14 @@ describe('pages: what is drawn', () => {
     await page.goto(`${base}/ui/datasets/${datasetSha}`);
     const profile = (await (await fetch(`${base}/api/v1/datasets/${datasetSha}/profile`, { headers: { authorization: `Bearer ${KEYS.viewer}` } })).json()) as { profile: { columns: { name: string }[] } };
     expect(await page.getByTestId('column').evaluateAll((els) => els.map((e) => e.getAttribute('data-column')))).toEqual(profile.profile.columns.map((c) => c.name));
+    // Its lineage, each a link: the file it was read from, the run that read it, the model trained on it.
+    expect(await page.getByTestId('source').innerText()).toMatch(/^file .*seattle-weather.*\(csv\)$/);
+    expect(await page.getByTestId('produced-by').locator('a').first().innerText()).toBe(trainedRun.runId);
+    expect(await page.getByTestId('trained-model').innerText()).toMatch(/^weather-loop v1 \[production\]/);
     await screenshot(page, 'dataset');
+    // The 12 digits the CLI and the run page show find it too.
+    await page.goto(`${base}/ui/datasets/${datasetSha.slice(0, 12)}`);
+    expect(await page.getByTestId('column').count()).toBe(profile.profile.columns.length);
     await context.close();
   });
 });
