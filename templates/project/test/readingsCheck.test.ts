@@ -16,6 +16,8 @@ describe('readings-check', () => {
     const run = await env.start('readings-check');
     const waiting = await run.waitFor((state) => state.steps.some((step) => step.name === 'publish' && step.status === 'awaiting_approval'));
     expect(waiting.steps.find((step) => step.name === 'check')?.output).toEqual({ rows: 144, hottest: expect.any(Number), sensors: 3 });
+    // Three sensors over two days: six daily means, stored as a dataset.
+    expect(waiting.steps.find((step) => step.name === 'daily')?.output).toMatchObject({ rows: 6, columns: [{ name: 'sensor' }, { name: 'day' }, { name: 'meanTemperature' }, { name: 'readings' }] });
 
     await env.sleep('1 day'); // the approval window is 2 days: the test server skips the wait
     await run.approve('publish', 'looks right');
@@ -23,6 +25,7 @@ describe('readings-check', () => {
     expect(result.steps.map((step) => [step.name, step.status])).toEqual([
       ['load', 'succeeded'],
       ['check', 'succeeded'],
+      ['daily', 'succeeded'],
       ['publish', 'succeeded'],
     ]);
   });
