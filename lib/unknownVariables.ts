@@ -42,7 +42,7 @@ function nearest(name: string): string[] {
 
 /**
  * One line for each CAIRN_ variable among `names` (those set) that Cairn does not read, with the setting it may have
- * meant: a misspelt CAIRN_API_PORT or CAIRN_DATA_ROOT was silently ignored, and the process ran on
+ * meant: a misspelt CAIRN_SPEC_SECRETS or CAIRN_DATA_ROOT was silently ignored, and the process ran on
  * the default the user meant to change.
  */
 export function unknownVariables(names: readonly string[]): string[] {
