@@ -1,5 +1,4 @@
-import { failedDependency } from './faults/dependencyFailure';
-import { infrastructureBackoffMs } from './faults/backoff';
+import { untilReachable } from './faults/untilReachable';
 import { logger } from './logger';
 
 /** The first line of a connection error: the Temporal core's messages run to several hundred characters. */
@@ -15,15 +14,13 @@ function reason(error: unknown): string {
  * instead of exiting with a transport error. An error that is not Temporal being unreachable is
  * thrown at once, naming the address.
  */
-export async function whenTemporalReachable<T>(address: string, connect: () => Promise<T>, wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await connect();
-    } catch (error) {
-      if (!failedDependency(error)) throw new Error(`cannot connect to Temporal at ${address} (TEMPORAL_ADDRESS): ${reason(error)}`, { cause: error });
-      const waitMs = infrastructureBackoffMs(attempt);
-      logger.warn({ address, reason: reason(error), waitMs }, `Temporal at ${address} (TEMPORAL_ADDRESS) does not answer; waiting for it`);
-      await wait(waitMs);
-    }
-  }
+export function whenTemporalReachable<T>(address: string, connect: () => Promise<T>, wait?: (ms: number) => Promise<unknown>): Promise<T> {
+  return untilReachable(
+    connect,
+    (error, waitMs) => logger.warn({ address, reason: reason(error), waitMs }, `Temporal at ${address} (TEMPORAL_ADDRESS) does not answer; waiting for it`),
+    (error) => {
+      throw new Error(`cannot connect to Temporal at ${address} (TEMPORAL_ADDRESS): ${reason(error)}`, { cause: error });
+    },
+    wait,
+  );
 }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
-import { infrastructureBackoffMs } from '../faults/backoff';
-import { failedDependency } from '../faults/dependencyFailure';
+import { untilReachable } from '../faults/untilReachable';
 import { ConfigError } from '../errors';
 import { logger } from '../logger';
 import { takePidLock } from '../pidLock';
@@ -98,15 +97,12 @@ async function finish(pool: pg.Pool, kind: Store['kind'], url: string, close: ()
  * process started during a database outage waits for it instead of exiting. Other errors (a bad
  * URL, a failed migration) are thrown at once.
  */
-export async function openStoreWhenReachable(options: Parameters<typeof openStore>[0]): Promise<Store> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await openStore(options);
-    } catch (error) {
-      if (!failedDependency(error)) throw error;
-      const waitMs = infrastructureBackoffMs(attempt);
-      logger.warn({ err: error, waitMs }, 'metadata store unreachable at start; waiting for it');
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
-  }
+export function openStoreWhenReachable(options: Parameters<typeof openStore>[0]): Promise<Store> {
+  return untilReachable(
+    () => openStore(options),
+    (error, waitMs) => logger.warn({ err: error, waitMs }, 'metadata store unreachable at start; waiting for it'),
+    (error) => {
+      throw error;
+    },
+  );
 }
