@@ -59,3 +59,12 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   predictInstancesPerMinute: 600_000,
   specSecret: undefined,
 };
+
+/**
+ * A run's state query gets this share of a request's Temporal deadline: a run no worker answers for
+ * (none running, or none polling its task queue) is still described, its steps unavailable and why,
+ * within the deadline, rather than the whole request answering 503.
+ */
+export function stateQueryTimeoutMs(security: Partial<SecurityOptions>): number {
+  return Math.floor(0.6 * (security.temporalTimeoutMs ?? DEFAULT_SECURITY.temporalTimeoutMs));
+}

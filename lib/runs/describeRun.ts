@@ -8,8 +8,8 @@ import { CAIRN_PIPELINE, CAIRN_STATUS, CAIRN_TRIGGER } from '../searchAttributes
 import { runStateQuery } from '../runContract/messages';
 import { FINAL_STATE_MEMO, STARTED_BY_MEMO, TRACE_ID_MEMO, stepActivityId, type RunResult, type RunSnapshot, type RunStatus, type StepState } from '../runContract/types';
 import { StarterSchema, type Starter } from '../auth/runAuthority';
-import type { QueuedStep } from './queuedStep';
-import { queuedActivities } from './queuedSteps';
+import { unansweredStateText, type QueuedStep } from './queuedStep';
+import { pollingOf, queuedActivities } from './queuedSteps';
 
 export interface StepView extends StepState {
   /** Temporal's attempt number of the execution in flight (from the pending activity), when running. */
@@ -137,10 +137,18 @@ export async function describeRunState(client: Client, runId: string, queryTimeo
   }
 }
 
+/** Why the state query went unanswered, in words: what the query said, and whether any worker polls the run's task queue. */
+async function whyStateUnavailable(client: Client, description: WorkflowExecutionDescription, stateError: unknown): Promise<string> {
+  const reason = stateError instanceof Error ? stateError.message : String(stateError);
+  // Asked only after the query failed, and never a reason for the view to fail.
+  const polling = await pollingOf(client, description.taskQueue, 'workflow').catch(() => null);
+  return unansweredStateText(reason, description.taskQueue, polling);
+}
+
 /** Everything known about one run: Temporal's description, the workflow's state (recorded or live), and attempts in flight. */
 export async function describeRun(client: Client, runId: string, options: { artifacts?: ArtifactStore; queryTimeoutMs?: number; pipelinesQueue?: string } = {}): Promise<RunView> {
   const { description, state: snapshot, stateError } = await describeRunState(client, runId, options.queryTimeoutMs);
-  const stepsUnavailable = stateError === undefined ? undefined : `no worker answered the state query: ${(stateError as Error).message}`;
+  const stepsUnavailable = stateError === undefined ? undefined : await whyStateUnavailable(client, description, stateError);
   const pending = new Map(
     (description.raw.pendingActivities ?? []).map((a) => [a.activityId ?? '', a] as const),
   );

@@ -14,6 +14,20 @@ function millis(time: { seconds?: unknown; nanos?: number | null } | null | unde
   return Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
 }
 
+type Polling = Pick<QueuedStep, 'workersPolling' | 'lastPollAt'>;
+
+/** How many workers polled a task queue (for activities, or for workflow tasks) within POLLER_FRESH_MS, and the latest poll Temporal remembers. */
+export async function pollingOf(client: Client, taskQueue: string, kind: 'activity' | 'workflow', now = Date.now()): Promise<Polling> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: kind === 'activity' ? TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY : TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  const polls = (pollers ?? []).map((p) => millis(p.lastAccessTime) ?? 0);
+  const latest = Math.max(0, ...polls);
+  return { workersPolling: polls.filter((at) => now - at < POLLER_FRESH_MS).length, lastPollAt: latest > 0 ? new Date(latest).toISOString() : null };
+}
+
 /**
  * The pending activities scheduled at least QUEUED_NOTICE_MS ago and not started, by activity id,
  * with how many workers poll their task queue (one DescribeTaskQueue per queue, only when a step
@@ -26,16 +40,7 @@ export async function queuedActivities(client: Client, pending: PendingActivity[
     if (activity.state !== PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED || scheduled === null || !taskQueue || !activity.activityId) return [];
     return now - scheduled < QUEUED_NOTICE_MS ? [] : [{ id: activity.activityId, since: new Date(scheduled).toISOString(), taskQueue }];
   });
-  const polling = new Map<string, Pick<QueuedStep, 'workersPolling' | 'lastPollAt'>>();
-  for (const taskQueue of new Set(held.map((h) => h.taskQueue))) {
-    const { pollers } = await client.workflowService.describeTaskQueue({
-      namespace: client.options.namespace,
-      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-    });
-    const polls = (pollers ?? []).map((p) => millis(p.lastAccessTime) ?? 0);
-    const latest = Math.max(0, ...polls);
-    polling.set(taskQueue, { workersPolling: polls.filter((at) => now - at < POLLER_FRESH_MS).length, lastPollAt: latest > 0 ? new Date(latest).toISOString() : null });
-  }
+  const polling = new Map<string, Polling>();
+  for (const taskQueue of new Set(held.map((h) => h.taskQueue))) polling.set(taskQueue, await pollingOf(client, taskQueue, 'activity', now));
   return new Map(held.map((h) => [h.id, { since: h.since, taskQueue: h.taskQueue, queue: declaredQueue(h.taskQueue, pipelinesQueue), workersPolling: 0, lastPollAt: null, ...polling.get(h.taskQueue) }]));
 }

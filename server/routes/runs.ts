@@ -10,7 +10,7 @@ import { listRunArtifacts } from '../../lib/store/runArtifacts';
 import { readStepLogs } from '../../lib/store/stepLogsTable';
 import { runDeliveries } from '../../lib/store/notificationDeliveriesTable';
 import { abortRunUpdate, approveStepUpdate, rejectStepUpdate, retryStepUpdate, skipStepUpdate } from '../../lib/runContract/messages';
-import type { AppDeps } from '../deps';
+import { stateQueryTimeoutMs, type AppDeps } from '../deps';
 import { HttpError } from '../httpErrors';
 import { RunId, StepName } from '../pathParams';
 import { storePool } from '../requireStore';
@@ -102,7 +102,7 @@ export function runRoutes(deps: AppDeps) {
       params: RunParams,
       response: RunViewSchema,
       responses: { 200: 'the run', 404: 'no such run' },
-      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, { pipelinesQueue: deps.taskQueue, ...(deps.artifacts ? { artifacts: deps.artifacts } : {}) })), links: runLinks(deps, runId) }),
+      handler: async (c, { params: { runId } }) => c.json({ ...(await describeRun(deps.client, runId, { pipelinesQueue: deps.taskQueue, queryTimeoutMs: stateQueryTimeoutMs(deps.security), ...(deps.artifacts ? { artifacts: deps.artifacts } : {}) })), links: runLinks(deps, runId) }),
     }),
     defineRoute({
       method: 'GET',
@@ -114,7 +114,7 @@ export function runRoutes(deps: AppDeps) {
       responses: { 200: 'the executions, in the order they were scheduled', 404: 'no such run' },
       handler: async (c, { params: { runId } }) => {
         // An open run whose worker does not answer still has a history: its activity tasks are drawn, the rest waits.
-        const { state } = await describeRunState(deps.client, runId); // an unknown run is a 404
+        const { state } = await describeRunState(deps.client, runId, stateQueryTimeoutMs(deps.security)); // an unknown run is a 404
         return c.json({ runId, ...(await runTimeline(deps.client, runId, state?.steps ?? [])) });
       },
     }),

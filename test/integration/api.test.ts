@@ -8,7 +8,7 @@ import { recordRunArtifact } from '../../lib/store/runArtifacts';
 import { createApp, type App } from '../../server/app';
 import { openTestStore, type TestStore } from '../helpers/postgres';
 import { recordingSteps } from '../helpers/recordingSteps';
-import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
+import { connectTestEnv, startTestWorker, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 import { appDeps } from '../helpers/appDeps';
 
@@ -181,6 +181,38 @@ describe('HTTP API', () => {
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { message: string } }).error.message).toBe(`run ${cancelled} has finished (cancelled) and takes no more decisions; to run its steps again: cairn rerun ${cancelled} --from <step>`);
     expect((await post(`${runUrl(cancelled)}/abort`, {})).status).toBe(409);
+  });
+});
+
+describe('a run no worker serves', () => {
+  it('is still described within the request deadline, its steps unavailable because no worker polls its task queue', async () => {
+    // An API whose pipelines' task queue no worker polls (a worker deployment down, or pointed elsewhere).
+    const taskQueue = uniqueQueue('unserved');
+    const temporalTimeoutMs = 3_000;
+    const lonely = createApp(appDeps({ client: env.client, registry: defineRegistry({ pipelines }), store, taskQueue, security: { temporalTimeoutMs } }));
+    const started = await lonely.request('/api/v1/pipelines/api-pipeline/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(started.status).toBe(201);
+    const { runId } = await json(started);
+    const asked = Date.now();
+    const response = await lonely.request(runUrl(runId));
+    expect(Date.now() - asked).toBeLessThan(temporalTimeoutMs);
+    expect(response.status).toBe(200);
+    const view = (await response.json()) as RunView;
+    expect(view).toMatchObject({ status: 'running', steps: null });
+    expect(view.stepsUnavailable).toContain(`no worker has polled task queue '${taskQueue}' in the last 75 s; the run goes on when one does (cairn worker)`);
+
+    // A worker for that queue starts: the same run goes on, and its view shows its steps again.
+    const late = await startTestWorker(env, steps.activities, { taskQueue });
+    try {
+      const done = await waitFor(async () => {
+        const r = (await json(await lonely.request(runUrl(runId)))) as RunView;
+        return r.status === 'succeeded' && r;
+      }, 'the run to succeed once a worker serves its queue');
+      expect(done.stepsUnavailable).toBeUndefined();
+      expect(done.steps?.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    } finally {
+      await late.stop();
+    }
   });
 });
 
