@@ -4,6 +4,7 @@ import type { RunContext } from '../dsl/stepIo';
 import { datasetRows, recordDataset } from '../store/datasets';
 import { recordRunArtifact } from '../store/runArtifacts';
 import { sqlString, withDuckDb } from './duckdb';
+import { parquetDerivedFrom } from './parquetLineage';
 import { profileTable } from './profile';
 import type { ReportProgress } from '../progress';
 
@@ -11,14 +12,15 @@ import type { ReportProgress } from '../progress';
  * Records a dataset that reached a built-in stage without ingest or writeDataset (a Python step's
  * `put_dataset`, any Parquet file a step stored) the first time a stage reads it: its profile, the
  * step that handed it on, and that step's run artifact, so it has a data card and a model trained on
- * it has training data on its card. A dataset already recorded costs one indexed lookup.
+ * it has training data on its card, and the datasets the file says it was derived from
+ * (lib/data/parquetLineage.ts). A dataset already recorded costs one indexed lookup.
  */
 export async function recordHandedDataset(pool: Pool, dataset: ArtifactRef, path: string, from: { run: RunContext; step: string }, progress?: ReportProgress): Promise<void> {
   if ((await datasetRows(pool, dataset.sha256)) !== undefined) return;
-  const profile = await withDuckDb(async (connection) => {
+  const { profile, derivedFrom } = await withDuckDb(async (connection) => {
     await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);
-    return profileTable(connection);
+    return { profile: await profileTable(connection), derivedFrom: await parquetDerivedFrom(connection, path) };
   }, progress);
-  await recordDataset(pool, dataset, profile, { kind: 'step', format: 'parquet', location: `${from.run.pipeline}/${from.step}` });
+  await recordDataset(pool, dataset, profile, { kind: 'step', format: 'parquet', location: `${from.run.pipeline}/${from.step}`, ...(derivedFrom.length > 0 ? { derivedFrom } : {}) });
   await recordRunArtifact(pool, { runId: from.run.runId, step: from.step, name: 'dataset', ref: dataset });
 }

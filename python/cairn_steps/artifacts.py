@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Iterable, TypedDict
 
 from .errors import DataError
 
@@ -25,6 +25,8 @@ OUTPUT_INLINE_LIMIT_BYTES = 32 * 1024
 MAX_STEP_OUTPUT_BYTES = 64 * 1024 * 1024
 OUTPUT_MEDIA_TYPE = "application/vnd.cairn.step-output+json"
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
+#: The Parquet key-value metadata naming the datasets a stored dataset was computed from (read by lib/data/recordHandedDataset.ts).
+DERIVED_FROM_KEY = "cairn.derived_from"
 
 
 class ArtifactRef(TypedDict):
@@ -124,28 +126,49 @@ class ArtifactStore:
 
         return pd.read_parquet(self.verified_path(ref))
 
-    def put_dataset(self, frame) -> ArtifactRef:
+    def put_dataset(self, frame, derived_from: Iterable[ArtifactRef | dict[str, Any] | str] = ()) -> ArtifactRef:
         """A pandas DataFrame stored as a Parquet dataset, the form ingest gives: return it as
         {"dataset": ref} and validate and train read it (the first one to do so records its profile,
         so it has a data card). A named index becomes columns (a groupby's keys); an unnamed one, such
-        as the row numbers left after filtering, is dropped, as ingest's datasets have none."""
+        as the row numbers left after filtering, is dropped, as ingest's datasets have none.
+        `derived_from` names the datasets it was computed from (their refs, or the outputs of the
+        steps that made them, such as ingest's); they go into the file's own metadata, and its data
+        card says "Derived from" them, as for TypeScript's runtime.writeDataset."""
         import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
         if not isinstance(frame, pd.DataFrame):
             raise DataError(f"put_dataset takes a pandas DataFrame, not {type(frame).__name__}")
         if len(frame.index) == 0:
             raise DataError("put_dataset: the frame has no rows (a dataset needs at least one)")
+        if isinstance(derived_from, (str, dict)):
+            derived_from = [derived_from]
+        sources = sorted({self._dataset_sha(source) for source in derived_from})
         if any(name is not None for name in frame.index.names):
             frame = frame.reset_index()
         unnamed = [str(column) for column in frame.columns if not isinstance(column, str)]
         if unnamed:
             raise DataError(f"put_dataset: column names must be text; these are not: {', '.join(unnamed)}")
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if sources:
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), DERIVED_FROM_KEY.encode(): json.dumps(sources).encode()})
         temp = self._temp_path()
         try:
-            frame.to_parquet(temp, index=False, compression="zstd")
-            return self.put_file(temp, "application/vnd.apache.parquet")
+            pq.write_table(table, temp, compression="zstd")
+            return self.put_file(temp, PARQUET_MEDIA_TYPE)
         finally:
             temp.unlink(missing_ok=True)
+
+    def _dataset_sha(self, source: ArtifactRef | dict[str, Any] | str) -> str:
+        """The sha256 of a dataset named by its ref, its URI, or the output of the step that made it ({"dataset": ref, ...})."""
+        if isinstance(source, dict) and "uri" not in source and is_artifact_ref(source.get("dataset")):
+            source = source["dataset"]
+        uri = source if isinstance(source, str) else source.get("uri") if isinstance(source, dict) else None
+        match = _URI.match(uri) if isinstance(uri, str) else None
+        if not match:
+            raise DataError(f"put_dataset: derived_from takes dataset refs or the outputs of the steps that made them, not {str(source)[:120]}")
+        return match.group(1)
 
     def _check(self, sha256: str, actual: str) -> None:
         if actual != sha256:

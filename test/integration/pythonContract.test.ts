@@ -7,7 +7,9 @@ import { EXAMPLE_DATASETS } from '../../definitions/exampleData';
 import { ArtifactStore } from '../../lib/artifacts/artifactStore';
 import { signStep } from '../../lib/auth/runAuthority';
 import { canonicalJson } from '../../lib/canonicalJson';
+import { withDuckDb } from '../../lib/data/duckdb';
 import { ingestFile } from '../../lib/data/ingestFile';
+import { parquetDerivedFrom } from '../../lib/data/parquetLineage';
 import { loadAndSplit } from '../../lib/ml/holdout';
 import { stratifiedSplit } from '../../lib/ml/split';
 import { seededRandom } from '../../lib/seededRandom';
@@ -114,6 +116,28 @@ describe('the artifact store, shared by Python and TypeScript steps', () => {
     expect(python.path).toBe(artifacts.pathOf(python.ref.sha256));
     writeFileSync(artifacts.pathOf(fromTs.sha256), 'tampered');
     expect(() => runPython('import json,sys\nfrom cairn_steps import ArtifactStore\na=json.load(sys.stdin)\nArtifactStore(a["root"]).read(a["ref"])', { root, ref: fromTs })).toThrow(/DataError: artifact cas:\/\/sha256\/\w+ is corrupt/);
+  });
+
+  it("put_dataset's derived_from travels in the Parquet file, read back as the recording stage reads it", async () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'cairn-cas-')), 'artifacts');
+    const artifacts = new ArtifactStore(root);
+    const [first, second] = [await artifacts.put(Buffer.from('a'), 'text/plain'), await artifacts.put(Buffer.from('b'), 'text/plain')];
+    const put = (derivedFrom: string) =>
+      runPython<{ sha256: string }>(
+        ['import json,sys', 'import pandas as pd', 'from cairn_steps import ArtifactStore', 'a=json.load(sys.stdin)', `print(json.dumps(ArtifactStore(a["root"]).put_dataset(pd.DataFrame({"x": [1, 2]}), derived_from=${derivedFrom})))`].join('\n'),
+        { root, first, second },
+      );
+    const lineageOf = async (ref: { sha256: string }) => withDuckDb((connection) => parquetDerivedFrom(connection, artifacts.pathOf(ref.sha256)));
+    // A ref, a URI and a step's output ({ dataset: ref }) name datasets alike; each is named once, in order.
+    const derived = put('[a["second"], a["first"]["uri"], {"dataset": a["first"], "rows": 3}]');
+    expect(await lineageOf(derived)).toEqual([first.sha256, second.sha256].sort());
+    expect(await lineageOf(put('[]'))).toEqual([]);
+    expect(() => put('[42]')).toThrow(/DataError: put_dataset: derived_from takes dataset refs or the outputs of the steps that made them, not 42/);
+    expect(() => put('{"rows": 3}')).toThrow(/DataError: put_dataset: derived_from takes .* not \{'rows': 3\}/);
+    // Lineage some other writer got wrong is left out, never a reason to fail the step that reads the file.
+    const odd = join(root, 'odd.parquet');
+    await withDuckDb((connection) => connection.run(`COPY (SELECT 1 AS x) TO '${odd}' (FORMAT parquet, KV_METADATA { 'cairn.derived_from': '["not a sha"]' })`));
+    expect(await withDuckDb((connection) => parquetDerivedFrom(connection, odd))).toEqual([]);
   });
 
   // Promised as the TypeScript workers do (README, Reliability): a Python worker started before its

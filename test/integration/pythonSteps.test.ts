@@ -397,7 +397,7 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
     await dated.handle.executeUpdate(abortRunUpdate, { args: [{ reason: 'datetime output' }] });
   });
 
-  it("a pandas feature step's put_dataset is validated and trained on, and has a data card naming the step", async () => {
+  it("a pandas feature step's put_dataset is validated and trained on, and has a data card naming the step and the dataset it came from", async () => {
     const { queue, log } = await testStepsOnNewQueue();
     const penguins = EXAMPLE_DATASETS.penguins;
     const pipeline = definePipeline({
@@ -424,7 +424,9 @@ describe('a Python step keeps the promises of a TypeScript step', () => {
 
     const app = createApp(appDeps({ client: env.client, registry, store: testStore.store, artifacts: testStore.artifacts, taskQueue: worker.taskQueue, temporalUiUrl: null }));
     const answer = (await (await app.request(`/api/v1/datasets/${dataset.sha256}/card`)).json()) as { card: { source: unknown; producedBy: unknown[]; profile: { rows: number; columns: Array<{ name: string }> }; validations: unknown[] } };
-    expect(answer.card.source).toEqual({ kind: 'step', format: 'parquet', location: 'py-features/features' });
+    // Its lineage travelled in the Parquet file (put_dataset's derived_from) to the stage that recorded it.
+    const loaded = (result.outputs.load as { dataset: { sha256: string } }).dataset;
+    expect(answer.card.source).toEqual({ kind: 'step', format: 'parquet', location: 'py-features/features', derivedFrom: [loaded.sha256] });
     expect(answer.card.producedBy).toEqual([expect.objectContaining({ runId: run.runId, step: 'features' })]);
     expect(answer.card.profile.rows).toBe(expected.length);
     expect(answer.card.profile.columns.map((c) => c.name)).toEqual(['Species', 'Island', 'beak_ratio']);
