@@ -4,12 +4,13 @@ import { defineStep } from '../lib/dsl/defineStep';
 import { checkModelDrift } from '../lib/drift/modelDrift';
 import { ConfigError, DataError } from '../lib/errors';
 import { monitorStage } from '../lib/stages/monitor';
-import { upstreamOutput } from './upstreamOutput';
+import { recordHandedDataset } from '../lib/data/recordHandedDataset';
+import { upstreamEntry } from './upstreamOutput';
 
 const Ingested = z.object({ dataset: ArtifactRefSchema });
 
 /**
- * monitor: compares a newly ingested batch (the upstream ingest's dataset) with the data the
+ * monitor: compares a newly ingested batch (the upstream ingest's dataset, or one a step wrote) with the data the
  * version behind `alias` was trained on: the same statistics, report and metrics as the drift
  * watcher, plus accuracy when the batch has the target column. With `failOnDrift`, drift fails
  * the step (to the operator) instead of only being reported. It heartbeats at each phase and while
@@ -21,8 +22,10 @@ export const monitor = defineStep({
   config: monitorStage.config,
   output: monitorStage.output,
   heartbeat: 'manual',
-  run: async ({ config, upstream }, runtime) => {
-    const { dataset } = upstreamOutput(upstream, Ingested, config.from, 'a dataset (an ingest output)');
+  run: async ({ run, config, upstream }, runtime) => {
+    const { step: producer, output: { dataset } } = upstreamEntry(upstream, Ingested, config.from, 'a dataset (an ingest output)');
+    // A batch a step computed (not ingest's, which is recorded) gets its card here, as validate and train give one.
+    await recordHandedDataset(runtime.store.pool, dataset, await runtime.artifacts.verifiedPath(dataset), { run, step: producer }, runtime.heartbeat);
     const report = await checkModelDrift(runtime.store.pool, runtime.artifacts, {
       model: config.model,
       alias: config.alias,

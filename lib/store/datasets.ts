@@ -58,6 +58,7 @@ export async function datasetProfile(pool: Pool, sha256: string): Promise<Profil
 
 /** The row count recorded when the dataset was ingested, without reading the dataset. */
 export async function datasetRows(pool: Pool, sha256: string): Promise<number | undefined> {
-  const { rows } = await pool.query<{ row_count: number }>('SELECT row_count FROM datasets WHERE sha256 = $1', [sha256]);
-  return rows[0]?.row_count;
+  // row_count is a BIGINT, which pg gives as text.
+  const { rows } = await pool.query<{ row_count: string }>('SELECT row_count FROM datasets WHERE sha256 = $1', [sha256]);
+  return rows[0] ? Number(rows[0].row_count) : undefined;
 }

@@ -25,6 +25,7 @@ import { startRun } from '../../lib/runs/startRun';
 import { desiredSchedules } from '../../lib/schedules/desiredSchedules';
 import { syncSchedules, watchDriftInput } from '../../lib/schedules/syncSchedules';
 import { PredictionLog } from '../../lib/serving/predictionLog';
+import { datasetRows } from '../../lib/store/datasets';
 import { type Store } from '../../lib/store/openStore';
 import { createApp } from '../../server/app';
 import { startApiServer } from '../../server/serve';
@@ -191,6 +192,10 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
     // 6. v2 has served nothing yet: the next look gives no verdict and starts nothing.
     const after = await runWatcher('c');
     expect(after).toMatchObject({ status: 'insufficient-data', drifted: false, retrain: null });
+    // With no verdict the reference's size comes from the datasets table: a number, as in a checked report.
+    const [noVerdict] = ((await (await app.request('/api/v1/models/weather-loop/drift')).json()) as { reports: ModelDriftReport[] }).reports;
+    const summerFeedback = servedDays(['06', '07', '08']).map((d) => ({ ...d.instance, weather: d.label }));
+    expect(noVerdict).toMatchObject({ status: 'insufficient-data', reference: { rows: 731 - repeatedRows(trainingDays(), summerFeedback) + summerFeedback.length } });
 
     // 7. A candidate that does not beat production (2012-2013 again) fails its gate and is not deployed.
     const worse = await startRun(env.client, { pipeline: loop, trigger: 'test', key: 'worse', taskQueue: worker.taskQueue });
@@ -253,8 +258,15 @@ describe('the closed loop: deploy, serve, watch drift, retrain, promote', () => 
       config: { model: 'weather-loop', thresholds: { psi: 0.25 }, minRows: 50, ...config },
       upstream: { data: { dataset: dataset as unknown as JsonValue } },
     });
-    const summer = await monitorStep(input(await batch('summer.csv', /0[678]/)));
+    const summerBatch = await batch('summer.csv', /0[678]/);
+    expect(await datasetRows(store.pool, summerBatch.sha256)).toBeUndefined();
+    const summer = await monitorStep(input(summerBatch));
     expect(summer).toMatchObject({ drifted: true, rows: 92 });
+    // A batch no ingest stage recorded (a step wrote it) has a card once monitored, naming the step that handed it on.
+    expect(await datasetRows(store.pool, summerBatch.sha256)).toBe(92);
+    const card = ((await (await app.request(`/api/v1/datasets/${summerBatch.sha256}/card`)).json()) as { card: { source: unknown; producedBy: unknown[] } }).card;
+    expect(card.source).toEqual({ kind: 'step', format: 'parquet', location: 'weather-loop/data' });
+    expect(card.producedBy).toEqual([expect.objectContaining({ runId: 'cairn:weather-loop:test:monitor', step: 'data' })]);
     expect(summer.driftedFeatures).toEqual(expect.arrayContaining(['temp_max', 'temp_min']));
     expect(summer.accuracy).toBeGreaterThan(0.5);
     const [stored] = ((await (await app.request('/api/v1/models/weather-loop/drift')).json()) as { reports: ModelDriftReport[] }).reports;
