@@ -156,6 +156,14 @@ describe('the Kubernetes manifests (deploy/kubernetes/base) with podman kube pla
     await client.end();
   });
 
+  /** What each container `podman kube play` started said last, with its state: a failed drill's only window into them. */
+  async function playedContainerLogs(): Promise<string> {
+    const listed = (await run('podman', ['ps', '-a', '--format', '{{.Names}}\t{{.Status}}'])).out.split('\n');
+    const played = listed.filter((line) => line.startsWith('cairn-') && !line.startsWith(PROJECT));
+    const logs = await Promise.all(played.map(async (line) => `--- ${line}\n${(await run('podman', ['logs', '--tail', '30', line.split('\t')[0] ?? ''])).out}`));
+    return logs.join('\n');
+  }
+
   /** The base as a cluster would get it, adapted to one podman host: host networking, one replica, ports apart, the drill's definitions mounted. */
   function forPodman(resources: Resource[]): Resource[] {
     const metricsPorts: Record<string, number> = { 'cairn-worker-pipelines': ports.kubeMetrics, 'cairn-worker-train': ports.kubeTrainMetrics, 'cairn-worker-python': ports.kubePythonMetrics };
@@ -217,7 +225,9 @@ describe('the Kubernetes manifests (deploy/kubernetes/base) with podman kube pla
       await api.ready();
     });
     const { runId } = await api.start('deploy-drill', { seconds: 1 });
-    const view = await timed('kube: pipeline run', () => api.finished(runId));
+    const view = await timed('kube: pipeline run', () => api.finished(runId)).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}\nthe played containers:\n${await playedContainerLogs()}`, { cause: error });
+    });
     expect(Object.fromEntries((view.steps ?? []).map((s) => [s.name, s.status]))).toEqual({ load: 'succeeded', crunch: 'succeeded', train: 'succeeded', hottest: 'succeeded' });
     // Nothing of it ran on the compose stack's workers: they poll other queues (or were stopped).
     for (const service of ['worker-1', 'worker-2', 'train-worker', 'python-worker']) expect((await run('podman', ['logs', container(service)])).out).not.toContain(runId);
