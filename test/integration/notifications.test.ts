@@ -134,9 +134,14 @@ describe('notifications', () => {
     const slack = JSON.parse(received.find((r) => r.path === '/slack')!.body) as Record<string, unknown>;
     expect(Object.keys(slack)).toEqual(['text']);
     expect(slack.text).toMatch(new RegExp(`failed: aborted: the supplier is late[\\s\\S]*\`cairn status ${failedRun}\``));
-    // The run shows where its notifications went.
-    const state = (await (await app.request(`/api/v1/runs/${encodeURIComponent(failedRun)}/notifications`)).json()) as { deliveries: { kind: string; target: string; state: string; attempts: number }[] };
-    expect(state.deliveries.map((d) => [d.kind, d.target, d.state, d.attempts]).sort()).toEqual(
+    // The run shows where its notifications went (a delivery is recorded once the receiver has answered: wait for that).
+    type Deliveries = { deliveries: { kind: string; target: string; state: string; attempts: number }[] };
+    const deliveries = async () => ((await (await app.request(`/api/v1/runs/${encodeURIComponent(failedRun)}/notifications`)).json()) as Deliveries).deliveries;
+    const recorded = await waitFor(async () => {
+      const now = await deliveries();
+      return now.length === 4 && now.every((d) => d.state === 'delivered') ? now : undefined;
+    }, 'the four deliveries to be recorded');
+    expect(recorded.map((d) => [d.kind, d.target, d.state, d.attempts]).sort()).toEqual(
       [
         ['run.failed', 'chat', 'delivered', 1],
         ['run.failed', 'everything', 'delivered', 1],
