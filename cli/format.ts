@@ -27,7 +27,9 @@ export function stepLine(step: StepView, nameWidth: number, now = Date.now()): s
   const cached = step.cachedFrom ? `  cached from ${step.cachedFrom}` : '';
   const error = step.error && step.status !== 'succeeded' ? `  ${step.error.type}: ${step.error.message}` : '';
   const failure = step.status === 'running' && step.lastFailure ? `  last failure: ${step.lastFailure}` : '';
-  return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${cached}${error}${failure}`;
+  // Why a step was skipped (an operator's reason, an unmet `when`, a skipped upstream step) is its last note.
+  const why = step.status === 'skipped' && step.operatorNotes.length > 0 ? `  ${step.operatorNotes.at(-1)}` : '';
+  return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${cached}${error}${failure}${why}`;
 }
 
 export function runLines(run: RunView, now = Date.now()): string[] {

@@ -25,6 +25,7 @@ import { canaryToStart, startCanaryAnalysis } from './startCanary';
 import { describeFailure, RunAborted } from './stepFailure';
 import type { Approval } from '../lib/auth/runAuthority';
 import { stepActivityId, type RunInput, type StepState } from '../lib/runContract/types';
+import { unmetCondition } from '../lib/runContract/stepCondition';
 
 /**
  * The interpreter of a pipeline's steps, shared by the run (workflows/runPipeline) and by each batch
@@ -164,7 +165,7 @@ interface PlainStart {
 /**
  * Starts a plain step's first execution at once, or returns undefined for a step that is not plain:
  * one that maps, waits for approval, uses the cache, is re-used from an earlier run, deploys (it
- * announces and may start a canary), follows a skipped upstream step, or whose input is too large
+ * announces and may start a canary), follows a skipped upstream step or an unmet `when`, or whose input is too large
  * (it fails, named, in runStep). Everything else about a step (attempts, backoff, the operator's
  * decisions) is the same on both paths: a failed execution continues in runStep.
  */
@@ -187,6 +188,8 @@ function stepInput(run: RunState, step: StepSpec, context: StepContext): StepInp
     if (upstreamState.status === 'skipped' && step.whenUpstreamSkipped === 'skip') return { skipped: `skipped because upstream step '${name}' was skipped` };
     upstream[name] = upstreamState.output;
   }
+  const unmet = step.when ? unmetCondition(step.when, stepState(run, step.when.step)) : undefined;
+  if (unmet) return { skipped: unmet };
   return {
     run: {
       runId: context.runId,

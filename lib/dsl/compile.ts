@@ -174,6 +174,7 @@ function checkStep(pipeline: Pipeline, step: AnyStep, fail: (problem: string) =>
   if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
   const stepFail = (problem: string): never => fail(`step '${name}': ${problem}`);
   if (parsed.data?.map) checkMap(pipeline, step, parsed.data, stepFail);
+  if (parsed.data?.when) checkNamesUpstream(step, parsed.data.when.step, 'when', stepFail);
   if (insideMap && parsed.data?.approval) stepFail('a step inside a mapped sub-pipeline cannot wait for approval (one approval per item is not something anyone can give)');
   if (!insideMap && parsed.data?.itemConfig) stepFail("itemConfig merges a map's item over the config of a step inside a mapped sub-pipeline; on a mapped step itself, say map: { as: 'config' }");
   if (subSteps !== undefined || result !== undefined) {
@@ -199,8 +200,13 @@ function checkMap(pipeline: Pipeline, step: AnyStep, options: StepOptionsOutput,
   if ('param' in map.over && !(map.over.param in pipeline.params.shape)) {
     fail(`map.over names param '${map.over.param}', which the pipeline does not declare; params: ${Object.keys(pipeline.params.shape).join(', ') || 'none'}`);
   }
-  if ('step' in map.over && !(step.after ?? []).includes(map.over.step)) {
-    fail(`map.over names step '${map.over.step}', which is not one of its upstream steps (${(step.after ?? []).join(', ') || 'none'}): add it to 'after'`);
+  if ('step' in map.over) checkNamesUpstream(step, map.over.step, 'map.over', fail);
+}
+
+/** A map or a condition reads a step's output, so that step must have finished first: it must be one of `after`. */
+function checkNamesUpstream(step: AnyStep, named: string, option: string, fail: (problem: string) => never): void {
+  if (!(step.after ?? []).includes(named)) {
+    fail(`${option} names step '${named}', which is not one of its upstream steps (${(step.after ?? []).join(', ') || 'none'}): add it to 'after'`);
   }
 }
 
@@ -348,6 +354,7 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
       ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }
       : {}),
     ...(options.itemConfig ? { itemConfig: true as const } : {}),
+    ...(options.when ? { when: { step: options.when.step, ...(options.when.field === undefined ? {} : { field: options.when.field }), equals: options.when.equals ?? true } } : {}),
     ...(options.map ? { map: toMapSpec(pipeline, options.map, subSteps, result, params) } : {}),
   };
 }

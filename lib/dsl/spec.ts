@@ -12,6 +12,14 @@ export const MapSourceSchema = z.union([
   z.strictObject({ step: z.string().min(1), field: z.string().min(1).optional() }),
 ]);
 
+/** A step's `when`, compiled: it runs only when upstream step `step` gave `equals` (at `field`, a dotted path, or as its whole output). */
+export const StepConditionSchema = z.object({
+  step: z.string().min(1),
+  field: z.string().min(1).optional(),
+  equals: z.json(),
+});
+export type StepCondition = z.infer<typeof StepConditionSchema>;
+
 export const StepSpecSchema = z.object({
   name: z.string(),
   activity: z.string(),
@@ -34,6 +42,8 @@ export const StepSpecSchema = z.object({
   local: z.literal(true).optional(),
   /** A cacheable step (`cache: true`): its output may come from the step cache. Absent otherwise, so older specs keep their hashes. */
   cache: z.literal(true).optional(),
+  /** Present when the step runs only on an upstream step's word (see lib/runContract/stepCondition.ts); absent otherwise, so other specs keep their hashes. */
+  when: StepConditionSchema.optional(),
   /** Present when the step waits for an approval before it runs; absent in specs compiled before approvals existed. */
   approval: z.object({ timeoutMs: z.number().positive() }).optional(),
   /** Inside a mapped sub-pipeline: the item (an object) is merged over this step's config. Absent otherwise. */

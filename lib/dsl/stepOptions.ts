@@ -67,6 +67,20 @@ export const StepOptionsSchema = z.strictObject({
     .optional(),
   /** A step inside a mapped sub-pipeline: the item (an object) is merged over its config, as a mapped step's `as: 'config'` does. */
   itemConfig: z.boolean().optional(),
+  /**
+   * Run the step only when an upstream step's output says so: `{ step: 'score', field: 'promote' }`
+   * runs it when that field (a dotted path into the output) is true; `equals` compares with another
+   * value instead (`{ step: 'size', field: 'tier', equals: 'large' }`), and without `field` the whole
+   * output is compared. Otherwise the step is skipped, saying why, and the steps after it follow
+   * their `whenUpstreamSkipped`. The step named must be one of its `after`.
+   */
+  when: z
+    .strictObject({
+      step: z.string().min(1),
+      field: z.string().regex(/^[^.]+(\.[^.]+)*$/, "a field is a name, or a dotted path such as 'gate.passed'").optional(),
+      equals: z.json().optional(),
+    })
+    .optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),
 });

@@ -40,6 +40,7 @@ function describePipeline(pipeline: Pipeline) {
         activity: activityNameOf(s.activity) ?? MAP_ACTIVITY,
         after: [...(s.after ?? [])],
         queue: queueOf(s) ?? null,
+        when: s.when ? { step: s.when.step, ...(s.when.field === undefined ? {} : { field: s.when.field }), equals: s.when.equals ?? true } : null,
         summary: stage?.summary ?? null,
         output: output ? z.toJSONSchema(output, { io: 'output', unrepresentable: 'any' }) : null,
       };

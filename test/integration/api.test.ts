@@ -31,6 +31,11 @@ const pipelines = [
     params: z.object({}),
     steps: { slow: { activity: steps.work, config: { ms: 30_000 }, heartbeat: '2s' } },
   }),
+  definePipeline({
+    id: 'api-conditional',
+    params: z.object({}),
+    steps: { score: { activity: steps.work }, ship: { activity: steps.work, after: ['score'], when: { step: 'score', field: 'gate.passed' } } },
+  }),
 ];
 
 let testStore: TestStore;
@@ -85,9 +90,11 @@ describe('HTTP API', () => {
     const listed = body.pipelines.find((p: { id: string }) => p.id === 'api-pipeline');
     expect(listed.params.properties.rows).toMatchObject({ type: 'integer', default: 10 });
     expect(listed.steps).toEqual([
-      { name: 'load', activity: 'test-work', after: [], queue: null, summary: null, output: null },
-      { name: 'train', activity: 'test-work', after: ['load'], queue: null, summary: null, output: null },
+      { name: 'load', activity: 'test-work', after: [], queue: null, when: null, summary: null, output: null },
+      { name: 'train', activity: 'test-work', after: ['load'], queue: null, when: null, summary: null, output: null },
     ]);
+    const conditional = body.pipelines.find((p: { id: string }) => p.id === 'api-conditional');
+    expect(conditional.steps[1]).toMatchObject({ name: 'ship', after: ['score'], when: { step: 'score', field: 'gate.passed', equals: true } });
   });
 
   it('starts a run and reports its status and every step', async () => {

@@ -177,6 +177,34 @@ describe('runPipeline on a real Temporal server', () => {
     expect(steps.of('strict')).toHaveLength(0);
   });
 
+  it("runs a step with `when` only when its upstream step's output says so, and says why it skipped one", async () => {
+    const pipeline = definePipeline({
+      id: 'conditions',
+      params: noParams,
+      steps: {
+        score: work(),
+        // The work step's output is { step, upstream }: conditions on its fields, a whole output, a dotted path.
+        ship: work(['score'], 0, { when: { step: 'score', field: 'step', equals: 'score' } }),
+        hold: work(['score'], 0, { when: { step: 'score', field: 'step', equals: 'other' } }),
+        afterHold: work(['hold'], 0, { whenUpstreamSkipped: 'skip' }),
+        tolerant: work(['hold']),
+        nested: work(['ship'], 0, { when: { step: 'ship', field: 'upstream.score.step', equals: 'score' } }),
+        whole: work(['score'], 0, { when: { step: 'score', equals: { upstream: {}, step: 'score' } } }),
+        promote: work(['score'], 0, { when: { step: 'score', field: 'promote' } }),
+      },
+    });
+    const result = await (await start(pipeline)).handle.result();
+    expect(result.status).toBe('succeeded');
+    const byName = Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
+    expect(byName).toEqual({ score: 'succeeded', ship: 'succeeded', hold: 'skipped', afterHold: 'skipped', tolerant: 'succeeded', nested: 'succeeded', whole: 'succeeded', promote: 'skipped' });
+    for (const name of ['hold', 'afterHold', 'promote']) expect(steps.of(name), name).toHaveLength(0);
+    const notes = (name: string) => result.steps.find((s) => s.name === name)?.operatorNotes;
+    expect(notes('hold')).toEqual(['skipped: step \'score\' gave step = "score"; this step runs when step is "other"']);
+    expect(notes('afterHold')).toEqual(["skipped because upstream step 'hold' was skipped"]);
+    expect(notes('promote')).toEqual(['skipped: step \'score\' gave no \'promote\' (its output: {"step":"score","upstream":{}}); this step runs when promote is true']);
+    expect(result.outputs.tolerant).toMatchObject({ upstream: { hold: null } });
+  });
+
   it('aborts a run: running steps are cancelled and the run fails with the reason', async () => {
     const pipeline = definePipeline({
       id: 'abort',

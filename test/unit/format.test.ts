@@ -61,6 +61,15 @@ describe('what `cairn status` shows an operator', () => {
     expect(operatorHints({ ...run([failed]), status: 'failed', closeTime: '2026-12-02T00:00:00Z' })).toEqual([]);
   });
 
+  it('says why a step was skipped: its last note', () => {
+    const unmet = { ...step('ship', 'skipped'), operatorNotes: ["skipped: step 'score' gave promote = false; this step runs when promote is true"] };
+    const byOperator = { ...step('load', 'skipped'), operatorNotes: ['retry by alice: flaky', 'skip by bob: supplier late'] };
+    const lines = runLines(run([unmet, byOperator, step('done', 'succeeded')]));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\S ship\s+skipped\s.* {2}skipped: step 'score' gave promote = false; this step runs when promote is true$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\S load\s+skipped\s.* {2}skip by bob: supplier late$/));
+    expect(lines.find((line) => line.includes(' done '))).not.toMatch(/skip/);
+  });
+
   it('summarises what a finished run produced, one line per step, long outputs cut', () => {
     const done = run([
       { ...step('score', 'succeeded'), output: { metrics: { accuracy: 0.815 }, holdoutRows: 292 } },

@@ -1,0 +1,47 @@
+import type { JsonValue, StepCondition } from '../dsl/spec';
+
+/**
+ * A step's `when`: whether an upstream step's output lets it run. Pure and deterministic (the
+ * workflow decides with it, and replays decide the same), so it reads only the upstream step's
+ * recorded output and status.
+ */
+
+/** Deep equality of JSON values: object keys in any order, arrays in order. */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b && jsonEqual(a[key], b[key]));
+}
+
+/** The value at a dotted path of an output (`gate.passed`), or undefined where the path leads nowhere. */
+function valueAt(output: JsonValue | null, path: string | undefined): JsonValue | undefined {
+  let value: JsonValue | undefined = output ?? undefined;
+  for (const key of path === undefined ? [] : path.split('.')) {
+    value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+  }
+  return value;
+}
+
+const shown = (value: JsonValue): string => {
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+/**
+ * Why the step must not run, or undefined when its condition holds: the upstream step `condition.step`
+ * gave (at `condition.field`, or as its whole output) a value equal to `condition.equals`.
+ */
+export function unmetCondition(condition: StepCondition, upstream: { status: string; output: JsonValue | null }): string | undefined {
+  const what = `step '${condition.step}'`;
+  const named = condition.field === undefined ? 'an output' : `'${condition.field}'`;
+  const runsWhen = `this step runs when ${condition.field ?? 'its output'} is ${shown(condition.equals)}`;
+  if (upstream.status === 'skipped') return `skipped: ${what} was skipped, so it gave no ${named}; ${runsWhen}`;
+  const value = valueAt(upstream.output, condition.field);
+  if (value === undefined) return `skipped: ${what} gave no ${named}${upstream.output === null ? '' : ` (its output: ${shown(upstream.output)})`}; ${runsWhen}`;
+  if (jsonEqual(value, condition.equals)) return undefined;
+  return `skipped: ${what} gave ${condition.field ?? 'the output'} = ${shown(value)}; ${runsWhen}`;
+}

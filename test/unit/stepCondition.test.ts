@@ -1,0 +1,61 @@
+/** A step's `when`: how it compiles, what the definition check refuses, and what it decides at run time. */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { compile, definePipeline } from '../../lib/dsl';
+import { PipelineDefinitionError } from '../../lib/errors';
+import { jsonEqual, unmetCondition } from '../../lib/runContract/stepCondition';
+
+const twoSteps = (when: object, after: string[] = ['score']) =>
+  definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: 'noop' }, ship: { activity: 'noop', after: after as ['score'], when } as never } });
+
+describe('when, compiled', () => {
+  it('defaults equals to true, keeps field and equals as given, and leaves steps without it as they were', () => {
+    const ship = (when: object) => compile(twoSteps(when)).spec.steps[1];
+    expect(ship({ step: 'score', field: 'gate.passed' })?.when).toEqual({ step: 'score', field: 'gate.passed', equals: true });
+    expect(ship({ step: 'score', equals: { tier: 'large' } })?.when).toEqual({ step: 'score', equals: { tier: 'large' } });
+    const plain = definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: 'noop' }, ship: { activity: 'noop', after: ['score'] } } });
+    expect(compile(plain).spec.steps[1]).not.toHaveProperty('when');
+    expect(compile(twoSteps({ step: 'score' })).spec.hash).not.toBe(compile(plain).spec.hash);
+  });
+
+  it('refuses a condition on a step that is not upstream, an unknown key and a malformed field, naming the step', () => {
+    const refusal = (when: object, after?: string[]) => {
+      try {
+        compile(twoSteps(when, after));
+      } catch (error) {
+        expect(error).toBeInstanceOf(PipelineDefinitionError);
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal({ step: 'score' }, [])).toMatch(/step 'ship': when names step 'score', which is not one of its upstream steps \(none\): add it to 'after'/);
+    expect(refusal({ step: 'score', feild: 'x' })).toMatch(/step 'ship': .*when.*feild/);
+    expect(refusal({ step: 'score', field: 'gate..passed' })).toMatch(/step 'ship': .*a field is a name, or a dotted path such as 'gate.passed'/);
+  });
+});
+
+describe('unmetCondition', () => {
+  const ran = (output: unknown) => ({ status: 'succeeded', output: output as never });
+  it('lets the step run when the value at the field equals the one asked for', () => {
+    expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: true }))).toBeUndefined();
+    expect(unmetCondition({ step: 'score', field: 'gate.tier', equals: 'large' }, ran({ gate: { tier: 'large' } }))).toBeUndefined();
+    expect(unmetCondition({ step: 'score', equals: { b: [1, 2], a: null } }, ran({ a: null, b: [1, 2] }))).toBeUndefined();
+  });
+  it('says what the upstream step gave instead, or that it gave nothing there', () => {
+    expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: false }))).toBe("skipped: step 'score' gave promote = false; this step runs when promote is true");
+    expect(unmetCondition({ step: 'score', field: 'gate.passed', equals: true }, ran({ gate: 'yes' }))).toBe('skipped: step \'score\' gave no \'gate.passed\' (its output: {"gate":"yes"}); this step runs when gate.passed is true');
+    expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran(null))).toBe("skipped: step 'score' gave no 'promote'; this step runs when promote is true");
+    expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, { status: 'skipped', output: null })).toBe("skipped: step 'score' was skipped, so it gave no 'promote'; this step runs when promote is true");
+    expect(unmetCondition({ step: 'score', equals: 3 }, ran(4))).toBe("skipped: step 'score' gave the output = 4; this step runs when its output is 3");
+    // A long value is cut, never the whole of a large output in a note.
+    expect(unmetCondition({ step: 'score', field: 'x', equals: true }, ran({ x: 'y'.repeat(500) }))?.length).toBeLessThan(200);
+  });
+  it('compares JSON deeply: key order does not matter, array order and types do', () => {
+    expect(jsonEqual({ a: 1, b: { c: [1, 'x'] } }, { b: { c: [1, 'x'] }, a: 1 })).toBe(true);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqual(1, '1')).toBe(false);
+    expect(jsonEqual({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(jsonEqual(null, {})).toBe(false);
+    expect(jsonEqual([], {})).toBe(false);
+  });
+});
