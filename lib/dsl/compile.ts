@@ -11,7 +11,8 @@ import { type JsonObject, type JsonValue, type MapSpec, type PipelineSpec, type 
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema, type StepOptionsOutput } from './stepOptions';
 import { MAP_ACTIVITY } from './builtinStages';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
-import { isStageName, STAGES } from '../stages';
+import { isStageName, stageOf, STAGES } from '../stages';
+import { missingOutputField } from './outputField';
 import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
 import { activitySteps } from './walkSteps';
@@ -93,6 +94,24 @@ function checkSteps(pipeline: Pipeline, steps: readonly AnyStep[], fail: (proble
   }
   const cycle = findCycle(steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
   if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
+  for (const step of steps) checkConditionField(step, steps, fail);
+}
+
+/** A `when` field the upstream step's declared output cannot hold would skip the step on every run: refused here. */
+function checkConditionField(step: AnyStep, steps: readonly AnyStep[], fail: (problem: string) => never): void {
+  const when = StepOptionsSchema.shape.when.safeParse(step.when).data;
+  if (!when?.field) return;
+  const producer = steps.find((s) => s.name === when.step);
+  const output = producer ? declaredOutputOf(producer) : undefined;
+  const missing = output ? missingOutputField(output, when.field) : undefined;
+  if (missing) fail(`step '${step.name}': when.field '${when.field}': step '${when.step}' ${missing}`);
+}
+
+/** What a step declares it outputs: a built-in stage's contract, or the output its defineStep declares; undefined when undeclared. */
+export function declaredOutputOf(step: Pick<AnyStep, 'activity'>): z.ZodType | undefined {
+  const stage = stageOf(step.activity);
+  if (stage) return stage.output;
+  return step.activity === undefined || typeof step.activity === 'string' || !('output' in step.activity) ? undefined : step.activity.output;
 }
 
 /**

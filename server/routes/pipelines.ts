@@ -2,7 +2,7 @@ import { RunKeySchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
-import { activityNameOf, queueOf } from '../../lib/dsl/compile';
+import { activityNameOf, declaredOutputOf, queueOf } from '../../lib/dsl/compile';
 import { stageOf } from '../../lib/stages';
 import { describeTriggers } from '../../lib/dsl/describeTriggers';
 import { MAP_ACTIVITY } from '../../lib/dsl/builtinStages';
@@ -34,7 +34,7 @@ function describePipeline(pipeline: Pipeline) {
     steps: pipeline.steps.map((s) => {
       // A built-in stage is described by its contract; a defineStep by the output it declares.
       const stage = stageOf(s.activity);
-      const output = stage?.output ?? (s.activity === undefined || typeof s.activity === 'string' || !('output' in s.activity) ? undefined : s.activity.output);
+      const output = declaredOutputOf(s);
       return {
         name: s.name,
         activity: activityNameOf(s.activity) ?? MAP_ACTIVITY,

@@ -1,19 +1,21 @@
 /** A step's `when`: how it compiles, what the definition check refuses, and what it decides at run time. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compile, definePipeline } from '../../lib/dsl';
+import { compile, definePipeline, defineStep } from '../../lib/dsl';
 import { PipelineDefinitionError } from '../../lib/errors';
 import { jsonEqual, unmetCondition } from '../../lib/runContract/stepCondition';
 
+/** A step that declares no output: any field may be asked of it. */
+const free = defineStep({ name: 'test-free', run: () => ({}) });
 const twoSteps = (when: object, after: string[] = ['score']) =>
-  definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: 'noop' }, ship: { activity: 'noop', after: after as ['score'], when } as never } });
+  definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: free }, ship: { activity: 'noop', after: after as ['score'], when } as never } });
 
 describe('when, compiled', () => {
   it('defaults equals to true, keeps field and equals as given, and leaves steps without it as they were', () => {
     const ship = (when: object) => compile(twoSteps(when)).spec.steps[1];
     expect(ship({ step: 'score', field: 'gate.passed' })?.when).toEqual({ step: 'score', field: 'gate.passed', equals: true });
     expect(ship({ step: 'score', equals: { tier: 'large' } })?.when).toEqual({ step: 'score', equals: { tier: 'large' } });
-    const plain = definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: 'noop' }, ship: { activity: 'noop', after: ['score'] } } });
+    const plain = definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: free }, ship: { activity: 'noop', after: ['score'] } } });
     expect(compile(plain).spec.steps[1]).not.toHaveProperty('when');
     expect(compile(twoSteps({ step: 'score' })).spec.hash).not.toBe(compile(plain).spec.hash);
   });
@@ -31,6 +33,35 @@ describe('when, compiled', () => {
     expect(refusal({ step: 'score' }, [])).toMatch(/step 'ship': when names step 'score', which is not one of its upstream steps \(none\): add it to 'after'/);
     expect(refusal({ step: 'score', feild: 'x' })).toMatch(/step 'ship': .*when.*feild/);
     expect(refusal({ step: 'score', field: 'gate..passed' })).toMatch(/step 'ship': .*a field is a name, or a dotted path such as 'gate.passed'/);
+  });
+});
+
+describe("when's field, against the upstream step's declared output", () => {
+  const gated = (producer: unknown, field: string) =>
+    definePipeline({ id: 'cond', params: z.object({}), steps: { score: producer as never, ship: { activity: 'noop', after: ['score'], when: { step: 'score', field } } } });
+  const evaluate = { activity: 'evaluate' };
+  const scored = defineStep({ name: 'test-scored', output: z.object({ gate: z.object({ passed: z.boolean() }).nullable(), notes: z.record(z.string(), z.string()) }), run: () => ({ gate: { passed: true }, notes: {} }) });
+  const undeclared = defineStep({ name: 'test-undeclared', run: () => ({}) });
+  const loose = defineStep({ name: 'test-loose', output: z.looseObject({ a: z.number() }), run: () => ({ a: 1 }) });
+
+  it('accepts a path the output can hold: a field, a nested one under nullable, a record key, an undeclared or loose output', () => {
+    for (const [producer, field] of [
+      [evaluate, 'comparison.candidateIsBetter'],
+      [evaluate, 'metrics.accuracy'],
+      [{ activity: scored }, 'gate.passed'],
+      [{ activity: scored }, 'notes.anything'],
+      [{ activity: undeclared }, 'promote'],
+      [{ activity: loose }, 'b'],
+    ] as const) {
+      expect(() => compile(gated(producer, field)), field).not.toThrow();
+    }
+  });
+
+  it('refuses a field the output cannot hold, naming the fields it has', () => {
+    expect(() => compile(gated(evaluate, 'comparison.candidateIsBeter'))).toThrow(
+      "step 'ship': when.field 'comparison.candidateIsBeter': step 'score' has no field 'candidateIsBeter' in 'comparison' (fields: model, alias, version, metrics, candidateIsBetter, notCompared)",
+    );
+    expect(() => compile(gated({ activity: scored }, 'gates.passed'))).toThrow("step 'score' has no field 'gates' in its output (fields: gate, notes)");
   });
 });
 
