@@ -22,8 +22,8 @@ export interface PipelineWorkerOptions {
   shutdownGraceMs?: number;
 }
 
-/** Turns runPipeline's sink calls into Prometheus counters in this process (not called on replay). */
-const runMetricsSinks: InjectedSinks<RunMetricsSinks> = {
+/** Turns runPipeline's sink calls into Prometheus counters in this process (not called on replay, but a replaying worker must know them too). */
+export const runMetricsSinks: InjectedSinks<RunMetricsSinks> = {
   runMetrics: {
     started: { fn: (_info, pipeline, trigger) => runsStarted.inc({ pipeline, trigger }) },
     finished: { fn: (_info, pipeline, trigger, outcome) => runsFinished.inc({ pipeline, trigger, outcome }) },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
+import { runMetricsSinks } from './createWorker';
 
 type HistoryJson = { events?: { workflowExecutionStartedEventAttributes?: { workflowId?: string } }[] };
 
@@ -28,6 +29,7 @@ export async function replayHistories(workflowBundle: { codePath: string } | { c
     return { workflowId, history: historyFromJSON(json) };
   });
   const outcomes: { file: string; error: string | null }[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) outcomes.push({ file: fileOf.get(result.workflowId) ?? result.workflowId, error: result.error ? result.error.message : null });
+  // The sinks are not called on replay; without them the SDK logs an error for every call it skips.
+  for await (const result of Worker.runReplayHistories({ workflowBundle, sinks: runMetricsSinks }, histories)) outcomes.push({ file: fileOf.get(result.workflowId) ?? result.workflowId, error: result.error ? result.error.message : null });
   return outcomes;
 }
