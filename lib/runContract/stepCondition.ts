@@ -14,7 +14,7 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
   }
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && jsonEqual(a[key], b[key]));
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
 }
 
 /** The value at a dotted path of an output (`gate.passed`), or undefined where the path leads nowhere. */
