@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { StepConditionSchema } from '../../lib/dsl/spec';
 
 /** A pipeline as the API describes it: its params as JSON Schema, its steps and their order. */
 export const PipelineDescriptionSchema = z.object({
@@ -13,7 +12,14 @@ export const PipelineDescriptionSchema = z.object({
       after: z.array(z.string()),
       queue: z.string().nullable(),
       /** The step runs only when upstream step `step` gave `equals` at `field` (see the step option `when`); null when it always runs. */
-      when: StepConditionSchema.nullable(),
+      when: z
+        .object({
+          step: z.string(),
+          field: z.string().optional(),
+          // Any JSON value; z.json() is recursive, and its JSON Schema's $defs have no place in the OpenAPI document.
+          equals: z.unknown(),
+        })
+        .nullable(),
       /** A built-in stage's one-line summary, from its contract. */
       summary: z.string().nullable(),
       /** What the step outputs, as JSON Schema: a stage's contract, or the output a defineStep declares; null when undeclared. */
