@@ -7,7 +7,7 @@ import { ParamsError, PipelineDefinitionError } from '../errors';
 import { namedSteps, type Pipeline } from './definePipeline';
 import { parseDuration } from './duration';
 import { findCycle, topologicalOrder } from './graph';
-import { type JsonObject, type JsonValue, type MapSpec, type PipelineSpec, type StepSpec } from './spec';
+import { type JsonObject, type JsonValue, type MapSpec, type PipelineSpec, type StepCondition, type StepSpec } from './spec';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepOptionsSchema, type StepOptionsOutput } from './stepOptions';
 import { MAP_ACTIVITY } from './builtinStages';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
@@ -373,9 +373,15 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
       ? { approval: { timeoutMs: (options.approval === true ? undefined : parseDuration(options.approval.timeout)) ?? STEP_DEFAULTS.approvalTimeoutMs } }
       : {}),
     ...(options.itemConfig ? { itemConfig: true as const } : {}),
-    ...(options.when ? { when: { step: options.when.step, ...(options.when.field === undefined ? {} : { field: options.when.field }), equals: options.when.equals ?? true } } : {}),
+    ...(options.when ? { when: compiledCondition(options.when) } : {}),
     ...(options.map ? { map: toMapSpec(pipeline, options.map, subSteps, result, params) } : {}),
   };
+}
+
+/** A `when` as the workflow reads it: exactly one of `equals` (true when neither was given) and `notEquals`. */
+export function compiledCondition(when: NonNullable<StepOptionsOutput['when']>): StepCondition {
+  const test = when.notEquals === undefined ? { equals: when.equals === undefined ? true : when.equals } : { notEquals: when.notEquals };
+  return { step: when.step, ...(when.field === undefined ? {} : { field: when.field }), ...test };
 }
 
 /** A map's compiled form; a sub-pipeline's steps are compiled (and ordered) like a pipeline's. */

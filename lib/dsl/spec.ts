@@ -12,11 +12,15 @@ export const MapSourceSchema = z.union([
   z.strictObject({ step: z.string().min(1), field: z.string().min(1).optional() }),
 ]);
 
-/** A step's `when`, compiled: it runs only when upstream step `step` gave `equals` (at `field`, a dotted path, or as its whole output). */
+/**
+ * A step's `when`, compiled: it runs only when upstream step `step` gave `equals` (at `field`, a
+ * dotted path, or as its whole output), or, with `notEquals` instead, anything but that value.
+ */
 export const StepConditionSchema = z.object({
   step: z.string().min(1),
   field: z.string().min(1).optional(),
-  equals: z.json(),
+  equals: z.json().optional(),
+  notEquals: z.json().optional(),
 });
 export type StepCondition = z.infer<typeof StepConditionSchema>;
 

@@ -70,16 +70,19 @@ export const StepOptionsSchema = z.strictObject({
   /**
    * Run the step only when an upstream step's output says so: `{ step: 'score', field: 'promote' }`
    * runs it when that field (a dotted path into the output) is true; `equals` compares with another
-   * value instead (`{ step: 'size', field: 'tier', equals: 'large' }`), and without `field` the whole
-   * output is compared. Otherwise the step is skipped, saying why, and the steps after it follow
-   * their `whenUpstreamSkipped`. The step named must be one of its `after`.
+   * value instead (`{ step: 'size', field: 'tier', equals: 'large' }`), `notEquals` runs it on
+   * anything but a value (a field the output lacks included), and without `field` the whole output
+   * is compared. Otherwise the step is skipped, saying why, and the steps after it follow their
+   * `whenUpstreamSkipped`. The step named must be one of its `after`.
    */
   when: z
     .strictObject({
       step: z.string().min(1),
       field: z.string().regex(/^[^.]+(\.[^.]+)*$/, "a field is a name, or a dotted path such as 'gate.passed'").optional(),
       equals: z.json().optional(),
+      notEquals: z.json().optional(),
     })
+    .refine((when) => when.equals === undefined || when.notEquals === undefined, 'give equals or notEquals, not both')
     .optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),

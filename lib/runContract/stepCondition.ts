@@ -33,15 +33,20 @@ const shown = (value: JsonValue): string => {
 
 /**
  * Why the step must not run, or undefined when its condition holds: the upstream step `condition.step`
- * gave (at `condition.field`, or as its whole output) a value equal to `condition.equals`.
+ * gave (at `condition.field`, or as its whole output) a value equal to `condition.equals`, or, for
+ * `notEquals`, anything else (a field it did not give included). An upstream step that was skipped
+ * gave nothing, which holds neither.
  */
 export function unmetCondition(condition: StepCondition, upstream: { status: string; output: JsonValue | null }): string | undefined {
   const what = `step '${condition.step}'`;
   const named = condition.field === undefined ? 'an output' : `'${condition.field}'`;
-  const runsWhen = `this step runs when ${condition.field ?? 'its output'} is ${shown(condition.equals)}`;
+  const subject = condition.field ?? 'its output';
+  const wanted = condition.notEquals === undefined;
+  const expected = wanted ? (condition.equals === undefined ? true : condition.equals) : condition.notEquals;
+  const runsWhen = `this step runs ${wanted ? 'when' : 'unless'} ${subject} is ${shown(expected as JsonValue)}`;
   if (upstream.status === 'skipped') return `skipped: ${what} was skipped, so it gave no ${named}; ${runsWhen}`;
   const value = valueAt(upstream.output, condition.field);
-  if (value === undefined) return `skipped: ${what} gave no ${named}${upstream.output === null ? '' : ` (its output: ${shown(upstream.output)})`}; ${runsWhen}`;
-  if (jsonEqual(value, condition.equals)) return undefined;
+  if (value === undefined) return wanted ? `skipped: ${what} gave no ${named}${upstream.output === null ? '' : ` (its output: ${shown(upstream.output)})`}; ${runsWhen}` : undefined;
+  if (jsonEqual(value, expected as JsonValue) === wanted) return undefined;
   return `skipped: ${what} gave ${condition.field ?? 'the output'} = ${shown(value)}; ${runsWhen}`;
 }

@@ -11,13 +11,15 @@ export const PipelineDescriptionSchema = z.object({
       activity: z.string(),
       after: z.array(z.string()),
       queue: z.string().nullable(),
-      /** The step runs only when upstream step `step` gave `equals` at `field` (see the step option `when`); null when it always runs. */
+      /** The step runs only when upstream step `step` gave `equals` at `field`, or anything but `notEquals` (see the step option `when`); null when it always runs. */
       when: z
         .object({
           step: z.string(),
           field: z.string().optional(),
           // Any JSON value; z.json() is recursive, and its JSON Schema's $defs have no place in the OpenAPI document.
-          equals: z.unknown(),
+          equals: z.unknown().optional(),
+          /** Instead of equals: the step runs on anything but this value. */
+          notEquals: z.unknown().optional(),
         })
         .nullable(),
       /** A built-in stage's one-line summary, from its contract. */

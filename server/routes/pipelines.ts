@@ -2,7 +2,7 @@ import { RunKeySchema, TriggerNameSchema } from '../../lib/ids';
 import { z } from 'zod';
 import { issuerOf } from '../security/runIssuer';
 import type { Pipeline } from '../../lib/dsl/definePipeline';
-import { activityNameOf, declaredOutputOf, queueOf } from '../../lib/dsl/compile';
+import { activityNameOf, compiledCondition, declaredOutputOf, queueOf } from '../../lib/dsl/compile';
 import { stageOf } from '../../lib/stages';
 import { describeTriggers } from '../../lib/dsl/describeTriggers';
 import { MAP_ACTIVITY } from '../../lib/dsl/builtinStages';
@@ -40,7 +40,7 @@ function describePipeline(pipeline: Pipeline) {
         activity: activityNameOf(s.activity) ?? MAP_ACTIVITY,
         after: [...(s.after ?? [])],
         queue: queueOf(s) ?? null,
-        when: s.when ? { step: s.when.step, ...(s.when.field === undefined ? {} : { field: s.when.field }), equals: s.when.equals ?? true } : null,
+        when: s.when ? compiledCondition(s.when) : null,
         summary: stage?.summary ?? null,
         output: output ? z.toJSONSchema(output, { io: 'output', unrepresentable: 'any' }) : null,
       };

@@ -191,13 +191,15 @@ describe('runPipeline on a real Temporal server', () => {
         nested: work(['ship'], 0, { when: { step: 'ship', field: 'upstream.score.step', equals: 'score' } }),
         whole: work(['score'], 0, { when: { step: 'score', equals: { upstream: {}, step: 'score' } } }),
         promote: work(['score'], 0, { when: { step: 'score', field: 'promote' } }),
+        unlessOther: work(['score'], 0, { when: { step: 'score', field: 'step', notEquals: 'other' } }),
+        unlessScore: work(['score'], 0, { when: { step: 'score', field: 'step', notEquals: 'score' } }),
       },
     });
     const result = await (await start(pipeline)).handle.result();
     expect(result.status).toBe('succeeded');
     const byName = Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
-    expect(byName).toEqual({ score: 'succeeded', ship: 'succeeded', hold: 'skipped', afterHold: 'skipped', tolerant: 'succeeded', nested: 'succeeded', whole: 'succeeded', promote: 'skipped' });
-    for (const name of ['hold', 'afterHold', 'promote']) expect(steps.of(name), name).toHaveLength(0);
+    expect(byName).toEqual({ score: 'succeeded', ship: 'succeeded', hold: 'skipped', afterHold: 'skipped', tolerant: 'succeeded', nested: 'succeeded', whole: 'succeeded', promote: 'skipped', unlessOther: 'succeeded', unlessScore: 'skipped' });
+    for (const name of ['hold', 'afterHold', 'promote', 'unlessScore']) expect(steps.of(name), name).toHaveLength(0);
     const notes = (name: string) => result.steps.find((s) => s.name === name)?.operatorNotes;
     expect(notes('hold')).toEqual(['skipped: step \'score\' gave step = "score"; this step runs when step is "other"']);
     expect(notes('afterHold')).toEqual(["skipped because upstream step 'hold' was skipped"]);

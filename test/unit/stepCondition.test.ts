@@ -15,6 +15,8 @@ describe('when, compiled', () => {
     const ship = (when: object) => compile(twoSteps(when)).spec.steps[1];
     expect(ship({ step: 'score', field: 'gate.passed' })?.when).toEqual({ step: 'score', field: 'gate.passed', equals: true });
     expect(ship({ step: 'score', equals: { tier: 'large' } })?.when).toEqual({ step: 'score', equals: { tier: 'large' } });
+    expect(ship({ step: 'score', field: 'better', notEquals: false })?.when).toEqual({ step: 'score', field: 'better', notEquals: false });
+    expect(ship({ step: 'score', field: 'tier', equals: null })?.when).toEqual({ step: 'score', field: 'tier', equals: null });
     const plain = definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: free }, ship: { activity: 'noop', after: ['score'] } } });
     expect(compile(plain).spec.steps[1]).not.toHaveProperty('when');
     expect(compile(twoSteps({ step: 'score' })).spec.hash).not.toBe(compile(plain).spec.hash);
@@ -33,6 +35,7 @@ describe('when, compiled', () => {
     expect(refusal({ step: 'score' }, [])).toMatch(/step 'ship': when names step 'score', which is not one of its upstream steps \(none\): add it to 'after'/);
     expect(refusal({ step: 'score', feild: 'x' })).toMatch(/step 'ship': .*when.*feild/);
     expect(refusal({ step: 'score', field: 'gate..passed' })).toMatch(/step 'ship': .*a field is a name, or a dotted path such as 'gate.passed'/);
+    expect(refusal({ step: 'score', equals: 1, notEquals: 2 })).toMatch(/step 'ship': .*give equals or notEquals, not both/);
   });
 });
 
@@ -71,6 +74,9 @@ describe('unmetCondition', () => {
     expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: true }))).toBeUndefined();
     expect(unmetCondition({ step: 'score', field: 'gate.tier', equals: 'large' }, ran({ gate: { tier: 'large' } }))).toBeUndefined();
     expect(unmetCondition({ step: 'score', equals: { b: [1, 2], a: null } }, ran({ a: null, b: [1, 2] }))).toBeUndefined();
+    // null is a value like any other, not "no value".
+    expect(unmetCondition({ step: 'score', field: 'x', equals: null }, ran({ x: null }))).toBeUndefined();
+    expect(unmetCondition({ step: 'score', field: 'x', equals: null }, ran({ x: 0 }))).toBe("skipped: step 'score' gave x = 0; this step runs when x is null");
   });
   it('says what the upstream step gave instead, or that it gave nothing there', () => {
     expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: false }))).toBe("skipped: step 'score' gave promote = false; this step runs when promote is true");
@@ -81,6 +87,18 @@ describe('unmetCondition', () => {
     // A long value is cut, never the whole of a large output in a note.
     expect(unmetCondition({ step: 'score', field: 'x', equals: true }, ran({ x: 'y'.repeat(500) }))?.length).toBeLessThan(200);
   });
+  it('with notEquals, runs on anything but that value, a field the output lacks included, but not after a skipped step', () => {
+    const unlessWorse = { step: 'score', field: 'comparison.candidateIsBetter', notEquals: false };
+    expect(unmetCondition(unlessWorse, ran({ comparison: { candidateIsBetter: true } }))).toBeUndefined();
+    // The first model: nothing to compare with.
+    expect(unmetCondition(unlessWorse, ran({ comparison: { candidateIsBetter: null } }))).toBeUndefined();
+    expect(unmetCondition(unlessWorse, ran({ comparison: null }))).toBeUndefined();
+    expect(unmetCondition(unlessWorse, ran({ comparison: { candidateIsBetter: false } }))).toBe(
+      "skipped: step 'score' gave comparison.candidateIsBetter = false; this step runs unless comparison.candidateIsBetter is false",
+    );
+    expect(unmetCondition(unlessWorse, { status: 'skipped', output: null })).toMatch(/^skipped: step 'score' was skipped/);
+  });
+
   it('compares JSON deeply: key order does not matter, array order and types do', () => {
     expect(jsonEqual({ a: 1, b: { c: [1, 'x'] } }, { b: { c: [1, 'x'] }, a: 1 })).toBe(true);
     expect(jsonEqual([1, 2], [2, 1])).toBe(false);
