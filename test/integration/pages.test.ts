@@ -91,8 +91,18 @@ const mapFlow = definePipeline({
   params: z.object({ xs: z.array(z.number()).default([0, 1, 2, 3]) }),
   steps: { each: { activity: itemWork, retry: { attempts: 1 }, map: { over: { param: 'xs' } } } },
 });
+// Two conditional steps, as the pipeline page states them.
+const conditionalFlow = definePipeline({
+  id: 'pages-conditional',
+  params: z.object({}),
+  steps: {
+    a: { activity: work, config: {} },
+    b: { activity: work, after: ['a'], config: {}, when: { step: 'a', field: 'ready' } },
+    c: { activity: work, after: ['a'], config: {}, when: { step: 'a', field: 'gate.verdict', notEquals: 'worse' } },
+  },
+});
 const loop = definitions.pipelines.get('weather-loop')!;
-const registry = defineRegistry({ pipelines: [diamond, operatorFlow, approvalFlow, slowFlow, mapFlow, loop] });
+const registry = defineRegistry({ pipelines: [diamond, operatorFlow, approvalFlow, slowFlow, mapFlow, conditionalFlow, loop] });
 
 let env: TestWorkflowEnvironment;
 let testStore: TestStore;
@@ -241,6 +251,9 @@ describe('pages: what is drawn', () => {
       expect(await drawn.getByTestId('dag-node').count()).toBe(pipeline.steps.length);
       expect(await drawn.getByTestId('dag-edge').count()).toBe(pipeline.steps.reduce((n, s) => n + (s.after?.length ?? 0), 0));
     }
+    await page.goto(`${base}/ui/pipelines/pages-conditional`);
+    const conditions = await page.locator('td em').allTextContents();
+    expect(conditions).toEqual(['runs only when a.ready is true.', 'runs only when a.gate.verdict is not "worse".']);
     await page.goto(`${base}/ui/pipelines/weather-loop`);
     const params = await page.getByTestId('params').locator('tbody tr').count();
     expect(params).toBe(Object.keys(loop.params.shape).length);
