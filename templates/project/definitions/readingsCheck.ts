@@ -17,7 +17,6 @@ export const readingsCheck = definePipeline({
   params: z.object({
     source: z.string().default(SAMPLE),
     maxTemperature: z.number().default(45),
-    approve: z.boolean().default(true),
   }),
   steps: {
     load: { activity: 'ingest', config: (p) => ({ source: p.source }) },
