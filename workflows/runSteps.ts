@@ -188,7 +188,7 @@ function stepInput(run: RunState, step: StepSpec, context: StepContext): StepInp
     if (upstreamState.status === 'skipped' && step.whenUpstreamSkipped === 'skip') return { skipped: `skipped because upstream step '${name}' was skipped` };
     upstream[name] = upstreamState.output;
   }
-  const unmet = step.when ? unmetCondition(step.when, stepState(run, step.when.step)) : undefined;
+  const unmet = step.when ? unmetCondition(step.when, { step: (name) => stepState(run, name), params: context.params }) : undefined;
   if (unmet) return { skipped: unmet };
   return {
     run: {

@@ -100,7 +100,7 @@ function checkSteps(pipeline: Pipeline, steps: readonly AnyStep[], fail: (proble
 /** A `when` field the upstream step's declared output cannot hold would skip the step on every run: refused here. */
 function checkConditionField(step: AnyStep, steps: readonly AnyStep[], fail: (problem: string) => never): void {
   const when = StepOptionsSchema.shape.when.safeParse(step.when).data;
-  if (!when?.field) return;
+  if (!when?.field || when.step === undefined) return;
   const producer = steps.find((s) => s.name === when.step);
   const output = producer ? declaredOutputOf(producer) : undefined;
   const missing = output ? missingOutputField(output, when.field) : undefined;
@@ -193,7 +193,11 @@ function checkStep(pipeline: Pipeline, step: AnyStep, fail: (problem: string) =>
   if (!parsed.success) fail(`step '${name}': ${describeIssuesText(parsed.error)}`);
   const stepFail = (problem: string): never => fail(`step '${name}': ${problem}`);
   if (parsed.data?.map) checkMap(pipeline, step, parsed.data, stepFail);
-  if (parsed.data?.when) checkNamesUpstream(step, parsed.data.when.step, 'when', stepFail);
+  const when = parsed.data?.when;
+  if (when?.step !== undefined) checkNamesUpstream(step, when.step, 'when', stepFail);
+  if (when?.param !== undefined && !(when.param in pipeline.params.shape)) {
+    stepFail(`when names param '${when.param}', which the pipeline does not declare; params: ${Object.keys(pipeline.params.shape).join(', ') || 'none'}`);
+  }
   if (insideMap && parsed.data?.approval) stepFail('a step inside a mapped sub-pipeline cannot wait for approval (one approval per item is not something anyone can give)');
   if (!insideMap && parsed.data?.itemConfig) stepFail("itemConfig merges a map's item over the config of a step inside a mapped sub-pipeline; on a mapped step itself, say map: { as: 'config' }");
   if (subSteps !== undefined || result !== undefined) {
@@ -381,7 +385,8 @@ function toStepSpec(pipeline: Pipeline, step: AnyStep, params: JsonObject): Step
 /** A `when` as the workflow reads it: exactly one of `equals` (true when neither was given) and `notEquals`. */
 export function compiledCondition(when: NonNullable<StepOptionsOutput['when']>): StepCondition {
   const test = when.notEquals === undefined ? { equals: when.equals === undefined ? true : when.equals } : { notEquals: when.notEquals };
-  return { step: when.step, ...(when.field === undefined ? {} : { field: when.field }), ...test };
+  const source = when.param === undefined ? { step: when.step } : { param: when.param };
+  return { ...source, ...(when.field === undefined ? {} : { field: when.field }), ...test };
 }
 
 /** A map's compiled form; a sub-pipeline's steps are compiled (and ordered) like a pipeline's. */

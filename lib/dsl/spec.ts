@@ -14,10 +14,12 @@ export const MapSourceSchema = z.union([
 
 /**
  * A step's `when`, compiled: it runs only when upstream step `step` gave `equals` (at `field`, a
- * dotted path, or as its whole output), or, with `notEquals` instead, anything but that value.
+ * dotted path, or as its whole output), or the run's param `param` is `equals` (at `field` within
+ * it); with `notEquals` instead, anything but that value. Exactly one of `step` and `param`.
  */
 export const StepConditionSchema = z.object({
-  step: z.string().min(1),
+  step: z.string().min(1).optional(),
+  param: z.string().min(1).optional(),
   field: z.string().min(1).optional(),
   equals: z.json().optional(),
   notEquals: z.json().optional(),

@@ -68,7 +68,7 @@ export const StepOptionsSchema = z.strictObject({
   /** A step inside a mapped sub-pipeline: the item (an object) is merged over its config, as a mapped step's `as: 'config'` does. */
   itemConfig: z.boolean().optional(),
   /**
-   * Run the step only when an upstream step's output says so: `{ step: 'score', field: 'promote' }`
+   * Run the step only when an upstream step's output (or a param: `{ param: 'publish' }`) says so: `{ step: 'score', field: 'promote' }`
    * runs it when that field (a dotted path into the output) is true; `equals` compares with another
    * value instead (`{ step: 'size', field: 'tier', equals: 'large' }`), `notEquals` runs it on
    * anything but a value (a field the output lacks included), and without `field` the whole output
@@ -77,12 +77,15 @@ export const StepOptionsSchema = z.strictObject({
    */
   when: z
     .strictObject({
-      step: z.string().min(1),
+      step: z.string().min(1).optional(),
+      /** Instead of `step`: a param of the run (`{ param: 'publish' }`), read as it was given or defaulted. */
+      param: z.string().min(1).optional(),
       field: z.string().regex(/^[^.]+(\.[^.]+)*$/, "a field is a name, or a dotted path such as 'gate.passed'").optional(),
       equals: z.json().optional(),
       notEquals: z.json().optional(),
     })
     .refine((when) => when.equals === undefined || when.notEquals === undefined, 'give equals or notEquals, not both')
+    .refine((when) => (when.step === undefined) !== (when.param === undefined), 'name a step or a param (one of them)')
     .optional(),
   /** Wait for an approveStep / rejectStep Update before running; expires (failing the run) after `timeout`. */
   approval: z.union([z.literal(true), z.strictObject({ timeout: duration.optional() })]).optional(),

@@ -31,22 +31,36 @@ const shown = (value: JsonValue): string => {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 
+/** What a condition reads: an upstream step's state, or the run's params. */
+export interface ConditionSources {
+  step(name: string): { status: string; output: JsonValue | null };
+  params: JsonValue;
+}
+
 /**
  * Why the step must not run, or undefined when its condition holds: the upstream step `condition.step`
- * gave (at `condition.field`, or as its whole output) a value equal to `condition.equals`, or, for
- * `notEquals`, anything else (a field it did not give included). An upstream step that was skipped
- * gave nothing, which holds neither.
+ * gave (at `condition.field`, or as its whole output), or the run's param `condition.param` is (at
+ * `condition.field` within it), a value equal to `condition.equals`; or, for `notEquals`, anything
+ * else (a field that is not there included). An upstream step that was skipped gave nothing, which
+ * holds neither.
  */
-export function unmetCondition(condition: StepCondition, upstream: { status: string; output: JsonValue | null }): string | undefined {
+export function unmetCondition(condition: StepCondition, sources: ConditionSources): string | undefined {
+  const wanted = condition.notEquals === undefined;
+  const expected = (wanted ? (condition.equals === undefined ? true : condition.equals) : condition.notEquals) as JsonValue;
+  if (condition.param !== undefined) {
+    const path = condition.field === undefined ? condition.param : `${condition.param}.${condition.field}`;
+    const runsWhen = `this step runs ${wanted ? 'when' : 'unless'} it is ${shown(expected)}`;
+    const value = valueAt(sources.params, path);
+    if (value === undefined) return wanted ? `skipped: param ${path} was not given; ${runsWhen}` : undefined;
+    return jsonEqual(value, expected) === wanted ? undefined : `skipped: param ${path} is ${shown(value)}; ${runsWhen}`;
+  }
+  const upstream = sources.step(condition.step ?? '');
   const what = `step '${condition.step}'`;
   const named = condition.field === undefined ? 'an output' : `'${condition.field}'`;
-  const subject = condition.field ?? 'its output';
-  const wanted = condition.notEquals === undefined;
-  const expected = wanted ? (condition.equals === undefined ? true : condition.equals) : condition.notEquals;
-  const runsWhen = `this step runs ${wanted ? 'when' : 'unless'} ${subject} is ${shown(expected as JsonValue)}`;
+  const runsWhen = `this step runs ${wanted ? 'when' : 'unless'} ${condition.field ?? 'its output'} is ${shown(expected)}`;
   if (upstream.status === 'skipped') return `skipped: ${what} was skipped, so it gave no ${named}; ${runsWhen}`;
   const value = valueAt(upstream.output, condition.field);
   if (value === undefined) return wanted ? `skipped: ${what} gave no ${named}${upstream.output === null ? '' : ` (its output: ${shown(upstream.output)})`}; ${runsWhen}` : undefined;
-  if (jsonEqual(value, expected as JsonValue) === wanted) return undefined;
+  if (jsonEqual(value, expected) === wanted) return undefined;
   return `skipped: ${what} gave ${condition.field ?? 'the output'} = ${shown(value)}; ${runsWhen}`;
 }

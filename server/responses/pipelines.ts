@@ -14,7 +14,8 @@ export const PipelineDescriptionSchema = z.object({
       /** The step runs only when upstream step `step` gave `equals` at `field`, or anything but `notEquals` (see the step option `when`); null when it always runs. */
       when: z
         .object({
-          step: z.string(),
+          step: z.string().optional(),
+          param: z.string().optional(),
           field: z.string().optional(),
           // Any JSON value; z.json() is recursive, and its JSON Schema's $defs have no place in the OpenAPI document.
           equals: z.unknown().optional(),

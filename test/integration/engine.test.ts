@@ -177,12 +177,15 @@ describe('runPipeline on a real Temporal server', () => {
     expect(steps.of('strict')).toHaveLength(0);
   });
 
-  it("runs a step with `when` only when its upstream step's output says so, and says why it skipped one", async () => {
+  it("runs a step with `when` only when its upstream step's output or a param says so, and says why it skipped one", async () => {
     const pipeline = definePipeline({
       id: 'conditions',
-      params: noParams,
+      params: z.object({ publish: z.boolean().default(false), env: z.string().default('dev') }),
       steps: {
         score: work(),
+        // Params, as defaulted: publish is false, env is 'dev'.
+        published: work([], 0, { when: { param: 'publish' } }),
+        outsideProd: work([], 0, { when: { param: 'env', notEquals: 'prod' } }),
         // The work step's output is { step, upstream }: conditions on its fields, a whole output, a dotted path.
         ship: work(['score'], 0, { when: { step: 'score', field: 'step', equals: 'score' } }),
         hold: work(['score'], 0, { when: { step: 'score', field: 'step', equals: 'other' } }),
@@ -198,11 +201,12 @@ describe('runPipeline on a real Temporal server', () => {
     const result = await (await start(pipeline)).handle.result();
     expect(result.status).toBe('succeeded');
     const byName = Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
-    expect(byName).toEqual({ score: 'succeeded', ship: 'succeeded', hold: 'skipped', afterHold: 'skipped', tolerant: 'succeeded', nested: 'succeeded', whole: 'succeeded', promote: 'skipped', unlessOther: 'succeeded', unlessScore: 'skipped' });
+    expect(byName).toEqual({ score: 'succeeded', published: 'skipped', outsideProd: 'succeeded', ship: 'succeeded', hold: 'skipped', afterHold: 'skipped', tolerant: 'succeeded', nested: 'succeeded', whole: 'succeeded', promote: 'skipped', unlessOther: 'succeeded', unlessScore: 'skipped' });
     for (const name of ['hold', 'afterHold', 'promote', 'unlessScore']) expect(steps.of(name), name).toHaveLength(0);
     const notes = (name: string) => result.steps.find((s) => s.name === name)?.operatorNotes;
     expect(notes('hold')).toEqual(['skipped: step \'score\' gave step = "score"; this step runs when step is "other"']);
     expect(notes('afterHold')).toEqual(["skipped because upstream step 'hold' was skipped"]);
+    expect(notes('published')).toEqual(['skipped: param publish is false; this step runs when it is true']);
     expect(notes('promote')).toEqual(['skipped: step \'score\' gave no \'promote\' (its output: {"step":"score","upstream":{}}); this step runs when promote is true']);
     expect(result.outputs.tolerant).toMatchObject({ upstream: { hold: null } });
   });

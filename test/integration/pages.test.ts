@@ -91,14 +91,15 @@ const mapFlow = definePipeline({
   params: z.object({ xs: z.array(z.number()).default([0, 1, 2, 3]) }),
   steps: { each: { activity: itemWork, retry: { attempts: 1 }, map: { over: { param: 'xs' } } } },
 });
-// Two conditional steps, as the pipeline page states them.
+// Three conditional steps, as the pipeline page states them.
 const conditionalFlow = definePipeline({
   id: 'pages-conditional',
-  params: z.object({}),
+  params: z.object({ publish: z.boolean().default(true) }),
   steps: {
     a: { activity: work, config: {} },
     b: { activity: work, after: ['a'], config: {}, when: { step: 'a', field: 'ready' } },
     c: { activity: work, after: ['a'], config: {}, when: { step: 'a', field: 'gate.verdict', notEquals: 'worse' } },
+    d: { activity: work, config: {}, when: { param: 'publish' } },
   },
 });
 const loop = definitions.pipelines.get('weather-loop')!;
@@ -253,7 +254,7 @@ describe('pages: what is drawn', () => {
     }
     await page.goto(`${base}/ui/pipelines/pages-conditional`);
     const conditions = await page.locator('td em').allTextContents();
-    expect(conditions).toEqual(['runs only when a.ready is true.', 'runs only when a.gate.verdict is not "worse".']);
+    expect(conditions).toEqual(['runs only when a.ready is true.', 'runs only when a.gate.verdict is not "worse".', 'runs only when param publish is true.']);
     await page.goto(`${base}/ui/pipelines/weather-loop`);
     const params = await page.getByTestId('params').locator('tbody tr').count();
     expect(params).toBe(Object.keys(loop.params.shape).length);

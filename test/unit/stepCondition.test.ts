@@ -17,6 +17,8 @@ describe('when, compiled', () => {
     expect(ship({ step: 'score', equals: { tier: 'large' } })?.when).toEqual({ step: 'score', equals: { tier: 'large' } });
     expect(ship({ step: 'score', field: 'better', notEquals: false })?.when).toEqual({ step: 'score', field: 'better', notEquals: false });
     expect(ship({ step: 'score', field: 'tier', equals: null })?.when).toEqual({ step: 'score', field: 'tier', equals: null });
+    const byParam = definePipeline({ id: 'cond', params: z.object({ publish: z.boolean().default(true) }), steps: { ship: { activity: 'noop', when: { param: 'publish' } } } });
+    expect(compile(byParam).spec.steps[0]?.when).toEqual({ param: 'publish', equals: true });
     const plain = definePipeline({ id: 'cond', params: z.object({}), steps: { score: { activity: free }, ship: { activity: 'noop', after: ['score'] } } });
     expect(compile(plain).spec.steps[1]).not.toHaveProperty('when');
     expect(compile(twoSteps({ step: 'score' })).spec.hash).not.toBe(compile(plain).spec.hash);
@@ -36,6 +38,9 @@ describe('when, compiled', () => {
     expect(refusal({ step: 'score', feild: 'x' })).toMatch(/step 'ship': .*when.*feild/);
     expect(refusal({ step: 'score', field: 'gate..passed' })).toMatch(/step 'ship': .*a field is a name, or a dotted path such as 'gate.passed'/);
     expect(refusal({ step: 'score', equals: 1, notEquals: 2 })).toMatch(/step 'ship': .*give equals or notEquals, not both/);
+    expect(refusal({ step: 'score', param: 'x' })).toMatch(/step 'ship': .*name a step or a param \(one of them\)/);
+    expect(refusal({ field: 'x' })).toMatch(/step 'ship': .*name a step or a param \(one of them\)/);
+    expect(refusal({ param: 'publish' })).toMatch(/step 'ship': when names param 'publish', which the pipeline does not declare; params: none/);
   });
 });
 
@@ -69,7 +74,9 @@ describe("when's field, against the upstream step's declared output", () => {
 });
 
 describe('unmetCondition', () => {
-  const ran = (output: unknown) => ({ status: 'succeeded', output: output as never });
+  const from = (status: string, output: unknown) => ({ step: () => ({ status, output: output as never }), params: {} });
+  const ran = (output: unknown) => from('succeeded', output);
+  const skippedUpstream = from('skipped', null);
   it('lets the step run when the value at the field equals the one asked for', () => {
     expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: true }))).toBeUndefined();
     expect(unmetCondition({ step: 'score', field: 'gate.tier', equals: 'large' }, ran({ gate: { tier: 'large' } }))).toBeUndefined();
@@ -82,7 +89,7 @@ describe('unmetCondition', () => {
     expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: false }))).toBe("skipped: step 'score' gave promote = false; this step runs when promote is true");
     expect(unmetCondition({ step: 'score', field: 'gate.passed', equals: true }, ran({ gate: 'yes' }))).toBe('skipped: step \'score\' gave no \'gate.passed\' (its output: {"gate":"yes"}); this step runs when gate.passed is true');
     expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran(null))).toBe("skipped: step 'score' gave no 'promote'; this step runs when promote is true");
-    expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, { status: 'skipped', output: null })).toBe("skipped: step 'score' was skipped, so it gave no 'promote'; this step runs when promote is true");
+    expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, skippedUpstream)).toBe("skipped: step 'score' was skipped, so it gave no 'promote'; this step runs when promote is true");
     expect(unmetCondition({ step: 'score', equals: 3 }, ran(4))).toBe("skipped: step 'score' gave the output = 4; this step runs when its output is 3");
     // A long value is cut, never the whole of a large output in a note.
     expect(unmetCondition({ step: 'score', field: 'x', equals: true }, ran({ x: 'y'.repeat(500) }))?.length).toBeLessThan(200);
@@ -96,7 +103,16 @@ describe('unmetCondition', () => {
     expect(unmetCondition(unlessWorse, ran({ comparison: { candidateIsBetter: false } }))).toBe(
       "skipped: step 'score' gave comparison.candidateIsBetter = false; this step runs unless comparison.candidateIsBetter is false",
     );
-    expect(unmetCondition(unlessWorse, { status: 'skipped', output: null })).toMatch(/^skipped: step 'score' was skipped/);
+    expect(unmetCondition(unlessWorse, skippedUpstream)).toMatch(/^skipped: step 'score' was skipped/);
+  });
+
+  it("reads a param of the run, as given or defaulted, with a field within it", () => {
+    const params = (value: unknown) => ({ step: () => ({ status: 'succeeded', output: null }), params: value as never });
+    expect(unmetCondition({ param: 'publish', equals: true }, params({ publish: true }))).toBeUndefined();
+    expect(unmetCondition({ param: 'publish', equals: true }, params({ publish: false }))).toBe('skipped: param publish is false; this step runs when it is true');
+    expect(unmetCondition({ param: 'target', field: 'env', notEquals: 'dev' }, params({ target: { env: 'prod' } }))).toBeUndefined();
+    expect(unmetCondition({ param: 'target', field: 'env', notEquals: 'dev' }, params({ target: { env: 'dev' } }))).toBe('skipped: param target.env is "dev"; this step runs unless it is "dev"');
+    expect(unmetCondition({ param: 'limit', equals: 3 }, params({}))).toBe('skipped: param limit was not given; this step runs when it is 3');
   });
 
   it('compares JSON deeply: key order does not matter, array order and types do', () => {

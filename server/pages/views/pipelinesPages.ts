@@ -56,7 +56,7 @@ export async function pipelinePage(ctx: PageContext, id: string): Promise<Html> 
 <section class="card">${pipelineGraph(pipeline)}</section>
 <h2>Params</h2><section class="card">${paramsTable(pipeline.params)}</section>
 <h2>Steps</h2><section class="card"><table><thead><tr><th>step</th><th>activity</th><th>after</th><th>queue</th><th>what it does</th></tr></thead><tbody>${pipeline.steps.map(
-    (s) => html`<tr><td><strong>${s.name}</strong></td><td><code>${s.activity}</code></td><td>${s.after.join(', ') || '-'}</td><td>${s.queue ?? 'pipelines'}</td><td>${s.when ? html`<em>runs only when ${s.when.step}${s.when.field ? `.${s.when.field}` : ''} ${s.when.notEquals === undefined ? `is ${JSON.stringify(s.when.equals)}` : `is not ${JSON.stringify(s.when.notEquals)}`}.</em> ` : ''}${s.summary ?? ''}</td></tr>`,
+    (s) => html`<tr><td><strong>${s.name}</strong></td><td><code>${s.activity}</code></td><td>${s.after.join(', ') || '-'}</td><td>${s.queue ?? 'pipelines'}</td><td>${s.when ? html`<em>runs only when ${s.when.param === undefined ? s.when.step : `param ${s.when.param}`}${s.when.field ? `.${s.when.field}` : ''} ${s.when.notEquals === undefined ? `is ${JSON.stringify(s.when.equals)}` : `is not ${JSON.stringify(s.when.notEquals)}`}.</em> ` : ''}${s.summary ?? ''}</td></tr>`,
   )}</tbody></table></section>
 <h2>Triggers</h2><section class="card">${
     pipeline.triggers.length === 0
