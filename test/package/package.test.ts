@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,7 +134,11 @@ describe('the npm package', () => {
   it("the new project's own test passes (typechecked, on the time-skipping test server cairn setup installed)", async () => {
     await ok('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
     const out = await ok('npm', ['test'], project, { PATH: pathWithoutTemporal() });
-    expect(out).toMatch(/Tests\s+.*2 passed/);
+    // Every test the starter ships passes, none skipped.
+    const starterTests = readdirSync(join(REPO, 'templates/project/test')).reduce((n, file) => n + (readFileSync(join(REPO, 'templates/project/test', file), 'utf8').match(/^\s+it\(/gm) ?? []).length, 0);
+    expect(starterTests).toBeGreaterThanOrEqual(3);
+    // vitest colours its summary.
+    expect(stripVTControlCharacters(out)).toMatch(new RegExp(`Tests\\s+${starterTests} passed \\(${starterTests}\\)`));
   });
 
   it("runs the new project's pipeline and a Python step of its own through `cairn dev` and the CLI, approval included", async () => {

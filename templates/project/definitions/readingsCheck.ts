@@ -17,13 +17,16 @@ export const readingsCheck = definePipeline({
   params: z.object({
     source: z.string().default(SAMPLE),
     maxTemperature: z.number().default(45),
+    /** `--param publish=false` checks and summarises the readings without publishing them. */
+    publish: z.boolean().default(true),
   }),
   steps: {
     load: { activity: 'ingest', config: (p) => ({ source: p.source }) },
     check: { activity: checkReadings, after: ['load'], config: (p) => ({ maxTemperature: p.maxTemperature }) },
     // A table computed from the readings, stored as a dataset of its own.
     daily: { activity: dailyMeans, after: ['load', 'check'] },
-    // A person signs off before anything is published: `cairn approve <run> publish`.
-    publish: { activity: 'noop', after: ['daily'], approval: { timeout: '2d' } },
+    // A person signs off before anything is published: `cairn approve <run> publish`. With
+    // publish=false the step is skipped (saying why), and no one is asked.
+    publish: { activity: 'noop', after: ['daily'], approval: { timeout: '2d' }, when: { param: 'publish' } },
   },
 });

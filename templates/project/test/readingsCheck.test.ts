@@ -30,6 +30,14 @@ describe('readings-check', () => {
     ]);
   });
 
+  it('with publish=false, checks the readings and skips publishing, asking no one', async () => {
+    const result = await (await env.start('readings-check', { publish: false })).result();
+    expect(result.status).toBe('succeeded');
+    const publish = result.steps.find((step) => step.name === 'publish');
+    expect(publish?.status).toBe('skipped');
+    expect(publish?.operatorNotes).toEqual(['skipped: param publish is false; this step runs when it is true']);
+  });
+
   it('stops at the check when a reading is out of range, and waits for an operator', async () => {
     const run = await env.start('readings-check', { maxTemperature: 10 });
     const state = await run.waitFor((s) => s.status === 'awaiting_operator');
