@@ -56,7 +56,7 @@ export async function waitForRun(
           seen.set(step.name, key);
           const extra = step.attempt && step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
           const error = step.error && step.status !== 'succeeded' ? `: ${step.error.message}` : '';
-          const state = step.queued ? queuedText(step.queued) : `${step.status}${extra}${error}`;
+          const state = step.queued ? queuedText(step.queued) : step.status === 'skipped' ? skippedText(step.operatorNotes.at(-1)) : `${step.status}${extra}${error}`;
           options.out.write(`${new Date().toISOString()} ${step.name}: ${state}\n`);
         }
       }
@@ -70,4 +70,10 @@ export async function waitForRun(
     if (FINISHED.has(run.status) || (options.untilOperator && run.status === 'awaiting_operator')) return run;
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
   }
+}
+
+/** A skipped step and why, from its last note: an unmet `when` or a skipped upstream step says "skipped ..." itself; an operator's note follows the word. */
+function skippedText(note: string | undefined): string {
+  if (note === undefined) return 'skipped';
+  return note.startsWith('skipped') ? note : `skipped (${note})`;
 }

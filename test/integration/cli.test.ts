@@ -203,6 +203,24 @@ describe('the cairn CLI', () => {
     }
   });
 
+  it('--wait and status say why a step was skipped: its when, on a param', async () => {
+    const gated = defineRegistry({
+      pipelines: [definePipeline({ id: 'gated', params: z.object({ publish: z.boolean().default(false) }), steps: { check: { activity: 'noop' }, publish: { activity: 'noop', after: ['check'], when: { param: 'publish' } } } })],
+    });
+    const server = await startApiServer(createApp(appDeps({ client: env.client, registry: gated, taskQueue: worker.taskQueue, temporalUiUrl: null })), '127.0.0.1', await freePort());
+    try {
+      const skipped = await runCairn(server.url, ['run', 'gated', '--wait']);
+      expect(skipped.code).toBe(0);
+      expect(skipped.stdout).toMatch(/ publish: skipped: param publish is false; this step runs when it is true$/m);
+      const runId = /started (\S+)/.exec(skipped.stdout)?.[1] ?? '';
+      expect((await runCairn(server.url, ['status', runId])).stdout).toMatch(/publish\s+skipped\s.* {2}skipped: param publish is false; this step runs when it is true$/m);
+      const published = await runCairn(server.url, ['run', 'gated', '--param', 'publish=true', '--wait']);
+      expect(published.stdout).toMatch(/ publish: succeeded$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('gives clear errors for an unknown run, an unreachable API and a bad env var', async () => {
     const unknown = await cairn(['abort', 'cairn:none:cli:nothing']);
     expect(unknown.code).toBe(1);
