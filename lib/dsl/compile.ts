@@ -195,9 +195,7 @@ function checkStep(pipeline: Pipeline, step: AnyStep, fail: (problem: string) =>
   if (parsed.data?.map) checkMap(pipeline, step, parsed.data, stepFail);
   const when = parsed.data?.when;
   if (when?.step !== undefined) checkNamesUpstream(step, when.step, 'when', stepFail);
-  if (when?.param !== undefined && !(when.param in pipeline.params.shape)) {
-    stepFail(`when names param '${when.param}', which the pipeline does not declare; params: ${Object.keys(pipeline.params.shape).join(', ') || 'none'}`);
-  }
+  if (when?.param !== undefined) checkDeclaresParam(pipeline, when.param, 'when', stepFail);
   if (insideMap && parsed.data?.approval) stepFail('a step inside a mapped sub-pipeline cannot wait for approval (one approval per item is not something anyone can give)');
   if (!insideMap && parsed.data?.itemConfig) stepFail("itemConfig merges a map's item over the config of a step inside a mapped sub-pipeline; on a mapped step itself, say map: { as: 'config' }");
   if (subSteps !== undefined || result !== undefined) {
@@ -220,10 +218,13 @@ function checkStep(pipeline: Pipeline, step: AnyStep, fail: (problem: string) =>
 function checkMap(pipeline: Pipeline, step: AnyStep, options: StepOptionsOutput, fail: (problem: string) => never): void {
   const map = options.map as NonNullable<StepOptionsOutput['map']>;
   if (options.approval) fail('a mapped step cannot wait for approval: approve the step before it, or after it');
-  if ('param' in map.over && !(map.over.param in pipeline.params.shape)) {
-    fail(`map.over names param '${map.over.param}', which the pipeline does not declare; params: ${Object.keys(pipeline.params.shape).join(', ') || 'none'}`);
-  }
+  if ('param' in map.over) checkDeclaresParam(pipeline, map.over.param, 'map.over', fail);
   if ('step' in map.over) checkNamesUpstream(step, map.over.step, 'map.over', fail);
+}
+
+/** A map or a condition that reads a param names one the pipeline declares. */
+function checkDeclaresParam(pipeline: Pipeline, param: string, option: string, fail: (problem: string) => never): void {
+  if (!(param in pipeline.params.shape)) fail(`${option} names param '${param}', which the pipeline does not declare; params: ${Object.keys(pipeline.params.shape).join(', ') || 'none'}`);
 }
 
 /** A map or a condition reads a step's output, so that step must have finished first: it must be one of `after`. */
