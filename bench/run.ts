@@ -16,6 +16,7 @@ import { stepCache } from './stepCache';
 import { trainerAccuracy } from './trainerAccuracy';
 import { validation } from './validation';
 import { workerStart } from './workerStart';
+import { writeDataset } from './writeDataset';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   'step-overhead': stepOverhead,
@@ -35,6 +36,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   'step-cache': stepCache,
   map,
   'trainer-accuracy': trainerAccuracy,
+  'write-dataset': writeDataset,
 };
 
 const name = process.argv[2];

@@ -72,6 +72,21 @@ describe('writeDataset', () => {
     expect(profile.columns.find((c) => c.name === 'salary')?.numeric).toBeUndefined();
   });
 
+  it('stores a class instance by its own fields, never by a toJSON it inherits', async () => {
+    const artifacts = new ArtifactStore(join(scratch(), 'artifacts'));
+    class Reading {
+      constructor(
+        readonly sensor: string,
+        readonly value: number,
+      ) {}
+      toJSON() {
+        return { sensor: 'replaced' };
+      }
+    }
+    const written = await writer(artifacts)([new Reading('a', 1), new Reading('b', 2)] as unknown as DatasetRow[]);
+    expect(await readDataset(artifacts, written.dataset)).toEqual([{ sensor: 'a', value: 1 }, { sensor: 'b', value: 2 }]);
+  });
+
   it('refuses a cell it cannot store faithfully, naming the row and the column', async () => {
     const artifacts = new ArtifactStore(join(scratch(), 'artifacts'));
     const refused: Array<[unknown[], RegExp]> = [
@@ -80,6 +95,7 @@ describe('writeDataset', () => {
       [[{ a: 1, b: undefined }], /row 1, column 'b': undefined \(write null for a missing value\)/],
       [[{ a: { nested: 1 } }], /row 1, column 'a': an object \(a dataset holds text, numbers, booleans and null/],
       [[{ a: [1, 2] }], /row 1, column 'a': a list/],
+      [[{ at: new Date('not a date') }], /row 1, column 'at': an invalid Date \(write null for a missing value\)/],
       [[{ a: 1 }, [1, 2]], /row 2 is a list, not an object of column values/],
       [[null], /row 1 is null, not an object/],
       [[], /^writeDataset: no rows were given/],
