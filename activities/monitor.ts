@@ -25,7 +25,7 @@ export const monitor = defineStep({
   run: async ({ run, config, upstream }, runtime) => {
     const { step: producer, output: { dataset } } = upstreamEntry(upstream, Ingested, config.from, 'a dataset (an ingest output)');
     // A batch a step computed (not ingest's, which is recorded) gets its card here, as validate and train give one.
-    await recordHandedDataset(runtime.store.pool, dataset, await runtime.artifacts.verifiedPath(dataset), { run, step: producer }, runtime.heartbeat);
+    await recordHandedDataset(runtime.store.pool, dataset, () => runtime.artifacts.verifiedPath(dataset), { run, step: producer }, runtime.heartbeat);
     const report = await checkModelDrift(runtime.store.pool, runtime.artifacts, {
       model: config.model,
       alias: config.alias,

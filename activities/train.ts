@@ -31,7 +31,7 @@ export const train = defineStep({
     const { step: producer, output: { dataset } } = upstreamEntry(upstream, DatasetOutput, config.from, 'a dataset (ingest or validate)');
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
-    if (runtime.store) await recordHandedDataset(runtime.store.pool, dataset, path, { run, step: producer }, runtime.heartbeat);
+    if (runtime.store) await recordHandedDataset(runtime.store.pool, dataset, async () => path, { run, step: producer }, runtime.heartbeat);
     const { from: _from, ...trainConfig } = config;
     runtime.log.info(`training ${config.algorithm} on dataset ${dataset.sha256.slice(0, 12)}`, { target: config.target });
     const result = await trainModel(path, trainConfig, { progress: runtime.heartbeat, signal: runtime.signal });

@@ -39,7 +39,7 @@ export const validate = defineStep({
     const { step: producer, output: { dataset } } = upstreamEntry(upstream, DatasetOutput, config.from, 'a dataset (an ingest output)');
     runtime.heartbeat({ phase: 'read' });
     const path = await runtime.artifacts.verifiedPath(dataset);
-    if (runtime.store) await recordHandedDataset(runtime.store.pool, dataset, path, { run, step: producer }, runtime.heartbeat);
+    if (runtime.store) await recordHandedDataset(runtime.store.pool, dataset, async () => path, { run, step: producer }, runtime.heartbeat);
     runtime.heartbeat({ phase: 'check' });
     const report = await withDuckDb(async (connection) => {
       await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);

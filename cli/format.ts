@@ -19,6 +19,11 @@ function seconds(step: StepView, now: number): string {
   return `${((end - Date.parse(step.startedAt)) / 1000).toFixed(2)}s`;
 }
 
+/** Why a step was skipped (an operator's reason, an unmet `when`, a skipped upstream step): its last note; undefined for a step not skipped. */
+export function skipReason(step: Pick<StepView, 'status' | 'operatorNotes'>): string | undefined {
+  return step.status === 'skipped' ? step.operatorNotes.at(-1) : undefined;
+}
+
 /** One line per step: mark, name, status, attempt, time, and the error when there is one. */
 export function stepLine(step: StepView, nameWidth: number, now = Date.now()): string {
   const attempt = step.status === 'running' && step.attempt && step.attempt > 1 ? ` attempt ${step.attempt}` : '';
@@ -27,8 +32,8 @@ export function stepLine(step: StepView, nameWidth: number, now = Date.now()): s
   const cached = step.cachedFrom ? `  cached from ${step.cachedFrom}` : '';
   const error = step.error && step.status !== 'succeeded' ? `  ${step.error.type}: ${step.error.message}` : '';
   const failure = step.status === 'running' && step.lastFailure ? `  last failure: ${step.lastFailure}` : '';
-  // Why a step was skipped (an operator's reason, an unmet `when`, a skipped upstream step) is its last note.
-  const why = step.status === 'skipped' && step.operatorNotes.length > 0 ? `  ${step.operatorNotes.at(-1)}` : '';
+  const skipped = skipReason(step);
+  const why = skipped === undefined ? '' : `  ${skipped}`;
   return `  ${MARK[step.status]} ${step.name.padEnd(nameWidth)}  ${`${step.status}${attempt}${round}`.padEnd(24)} ${seconds(step, now).padStart(8)}${cached}${error}${failure}${why}`;
 }
 

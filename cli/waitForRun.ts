@@ -1,7 +1,7 @@
 import { answer, pathParams, type ApiClient } from './apiClient';
 import type { RunAnswer } from './answers';
 import { CliError } from './cliError';
-import { operatorHints, runLines } from './format';
+import { operatorHints, runLines, skipReason } from './format';
 import { FINISHED_RUN_STATUSES as FINISHED } from '../lib/runContract/types';
 import { queuedText } from '../lib/runs/queuedStep';
 
@@ -56,7 +56,7 @@ export async function waitForRun(
           seen.set(step.name, key);
           const extra = step.attempt && step.attempt > 1 ? ` (attempt ${step.attempt})` : '';
           const error = step.error && step.status !== 'succeeded' ? `: ${step.error.message}` : '';
-          const state = step.queued ? queuedText(step.queued) : step.status === 'skipped' ? skippedText(step.operatorNotes.at(-1)) : `${step.status}${extra}${error}`;
+          const state = step.queued ? queuedText(step.queued) : step.status === 'skipped' ? skippedText(skipReason(step)) : `${step.status}${extra}${error}`;
           options.out.write(`${new Date().toISOString()} ${step.name}: ${state}\n`);
         }
       }

@@ -13,10 +13,13 @@ import type { ReportProgress } from '../progress';
  * `put_dataset`, any Parquet file a step stored) the first time a stage reads it: its profile, the
  * step that handed it on, and that step's run artifact, so it has a data card and a model trained on
  * it has training data on its card, and the datasets the file says it was derived from
- * (lib/data/parquetLineage.ts). A dataset already recorded costs one indexed lookup.
+ * (lib/data/parquetLineage.ts). A dataset already recorded costs one indexed lookup; `pathOf`
+ * (its verified file) is called only for one that is not.
  */
-export async function recordHandedDataset(pool: Pool, dataset: ArtifactRef, path: string, from: { run: RunContext; step: string }, progress?: ReportProgress): Promise<void> {
+export async function recordHandedDataset(pool: Pool, dataset: ArtifactRef, pathOf: () => Promise<string>, from: { run: RunContext; step: string }, progress?: ReportProgress): Promise<void> {
   if ((await datasetRows(pool, dataset.sha256)) !== undefined) return;
+  // Asked for only now: a stage that reads the file later anyway (monitor) does not hash it for nothing.
+  const path = await pathOf();
   const { profile, derivedFrom } = await withDuckDb(async (connection) => {
     await connection.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${sqlString(path)})`);
     return { profile: await profileTable(connection), derivedFrom: await parquetDerivedFrom(connection, path) };

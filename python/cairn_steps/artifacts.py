@@ -164,11 +164,12 @@ class ArtifactStore:
         """The sha256 of a dataset named by its ref, its URI, or the output of the step that made it ({"dataset": ref, ...})."""
         if isinstance(source, dict) and "uri" not in source and is_artifact_ref(source.get("dataset")):
             source = source["dataset"]
-        uri = source if isinstance(source, str) else source.get("uri") if isinstance(source, dict) else None
-        match = _URI.match(uri) if isinstance(uri, str) else None
-        if not match:
-            raise DataError(f"put_dataset: derived_from takes dataset refs or the outputs of the steps that made them, not {str(source)[:120]}")
-        return match.group(1)
+        if isinstance(source, (str, dict)):
+            try:
+                return self._sha_of(source)
+            except DataError:
+                pass
+        raise DataError(f"put_dataset: derived_from takes dataset refs or the outputs of the steps that made them, not {str(source)[:120]}")
 
     def _check(self, sha256: str, actual: str) -> None:
         if actual != sha256:
