@@ -10,6 +10,7 @@ import { monitor } from './monitor';
 import { register } from './register';
 import { pickBest } from './pickBest';
 import { noop } from './noop';
+import { conditionActivities } from './conditionActivities';
 import { sleep } from './sleep';
 import { stepCacheActivities } from './stepCache';
 import { mapActivities } from './mapActivities';
@@ -28,7 +29,7 @@ const STAGE_IMPLEMENTATIONS = { noop, sleep, ingest, validate, train, evaluate, 
 /** The built-in stages' step functions, in the stage list's order. */
 export const builtinSteps: AnyStepFunction[] = Object.values(STAGE_IMPLEMENTATIONS);
 
-/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's, maps' and notifications'. */
+/** Every activity a worker registers: the built-in stages, the registry's own steps, the drift watcher's, the step cache's, maps', stored-output conditions' and notifications'. */
 export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pick<Registry, 'notifications'>>, services: StepServices): Record<string, StepActivity> {
   const activities: Record<string, StepActivity> = {};
   const steps = new Map<string, AnyStepFunction>();
@@ -42,6 +43,6 @@ export function createActivities(registry: Pick<Registry, 'steps'> & Partial<Pic
     { where: 'registry notifications', targets: [...(registry.notifications ?? [])] },
   ]);
   checkSigningKey(targets, services.notifications?.secret);
-  const bookkeeping = { ...driftActivities(services), ...canaryActivities(services), ...stepCacheActivities(steps, services), ...mapActivities(services), ...notificationActivities(targets, services.notifications?.secret, services) };
+  const bookkeeping = { ...driftActivities(services), ...canaryActivities(services), ...stepCacheActivities(steps, services), ...mapActivities(services), ...conditionActivities(services), ...notificationActivities(targets, services.notifications?.secret, services) };
   return { ...(bookkeeping as unknown as Record<string, StepActivity>), ...activities };
 }

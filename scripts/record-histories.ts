@@ -53,6 +53,8 @@ const failsOnce = defineStep({
     return { ok: true };
   },
 });
+/** when-stored-output: a verdict beside a report too large to travel inline. */
+const largeVerdict = defineStep({ name: 'large-verdict', run: () => ({ promote: true, report: 'x'.repeat(40 * 1024) }) });
 const badData = defineStep({ name: 'bad-data', run: () => { throw new DataError('row 7 is bad'); } });
 const noParams = z.object({});
 const scenarios: Record<string, Pipeline> = {
@@ -111,6 +113,16 @@ const scenarios: Record<string, Pipeline> = {
     params: z.object({ items: z.array(z.number()).default([1, 2, 3]) }),
     steps: { each: { activity: badData, retry: { attempts: 1 }, map: { over: { param: 'items' } } }, after: { activity: 'noop', after: ['each'] } },
   }),
+  // Conditions on an output kept in the artifact store, decided by a local activity (STORED_OUTPUT_CONDITION_PATCH).
+  'when-stored-output': definePipeline({
+    id: 'when-stored-output',
+    params: noParams,
+    steps: {
+      score: { activity: largeVerdict },
+      ship: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'promote' } },
+      hold: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'promote', equals: false } },
+    },
+  }),
   approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
@@ -126,7 +138,7 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, plainFlaky, failsOnce, badData].map((step) => [step.name, toActivity(step, services)])) },
+    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, plainFlaky, failsOnce, badData, largeVerdict].map((step) => [step.name, toActivity(step, services)])) },
     runWorkflows: true,
   });
   const running = worker.run();

@@ -26,6 +26,13 @@ import { describeFailure, RunAborted } from './stepFailure';
 import type { Approval } from '../lib/auth/runAuthority';
 import { stepActivityId, type RunInput, type StepState } from '../lib/runContract/types';
 import { unmetCondition } from '../lib/runContract/stepCondition';
+import { isOutputRef, type OutputRef } from '../lib/artifacts/outputRef';
+import {
+  STORED_OUTPUT_CONDITION_ACTIVITY,
+  STORED_OUTPUT_CONDITION_PATCH,
+  type StoredOutputConditionRequest,
+  type StoredOutputConditionVerdict,
+} from '../lib/runContract/storedOutputCondition';
 
 /**
  * The interpreter of a pipeline's steps, shared by the run (workflows/runPipeline) and by each batch
@@ -171,6 +178,7 @@ interface PlainStart {
  */
 function startPlainStep(run: RunState, step: StepSpec, context: StepContext): PlainStart | undefined {
   if (step.map || step.approval || step.activity === 'deploy' || (step.cache && context.cache !== 'off') || (context.reuse && step.name in context.reuse.outputs)) return undefined;
+  if (readsStoredOutput(run, step)) return undefined;
   const input = stepInput(run, step, context);
   if (!('run' in input) || oversizedInput(step, input)) return undefined;
   const state = stepState(run, step.name);
@@ -180,7 +188,7 @@ function startPlainStep(run: RunState, step: StepSpec, context: StepContext): Pl
 }
 
 /** What a step is given (its run, config, upstream outputs and item), or why it is skipped. */
-function stepInput(run: RunState, step: StepSpec, context: StepContext): StepInput | { skipped: string } {
+function stepInput(run: RunState, step: StepSpec, context: StepContext, storedVerdict?: StoredOutputConditionVerdict): StepInput | { skipped: string } {
   const path = `${context.pathPrefix}${step.name}`;
   const upstream: Record<string, JsonValue | null> = { ...context.outerUpstream };
   for (const name of step.after) {
@@ -188,7 +196,7 @@ function stepInput(run: RunState, step: StepSpec, context: StepContext): StepInp
     if (upstreamState.status === 'skipped' && step.whenUpstreamSkipped === 'skip') return { skipped: `skipped because upstream step '${name}' was skipped` };
     upstream[name] = upstreamState.output;
   }
-  const unmet = step.when ? unmetCondition(step.when, { step: (name) => stepState(run, name), params: context.params }) : undefined;
+  const unmet = storedVerdict ? storedVerdict.unmet : step.when ? unmetCondition(step.when, { step: (name) => stepState(run, name), params: context.params }) : undefined;
   if (unmet) return { skipped: unmet };
   return {
     run: {
@@ -220,7 +228,14 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
     markReused(state, context.reuse.outputs[step.name] ?? null, context.reuse.fromRun, new Date());
     return;
   }
-  const prepared = resumed?.input ?? stepInput(run, step, context);
+  let storedVerdict: StoredOutputConditionVerdict | undefined;
+  const storedOutput = resumed ? undefined : readsStoredOutput(run, step);
+  if (storedOutput) {
+    const decided = await decideOnStoredOutput(run, step, state, context, storedOutput, publishStatus);
+    if (decided === 'skipped') return;
+    storedVerdict = decided;
+  }
+  const prepared = resumed?.input ?? stepInput(run, step, context, storedVerdict);
   if (!('run' in prepared)) {
     markSkipped(state, prepared.skipped, new Date());
     return;
@@ -269,45 +284,98 @@ async function runStep(run: RunState, step: StepSpec, context: StepContext, publ
       }
       // A map waiting on its items' operators when the run was aborted: the abort ends the step, which did not fail.
       if (error instanceof RunAborted && patched(MAP_ABORT_PATCH)) throw error;
-      const failure = describeFailure(error, step.startToCloseTimeoutMs);
-      const awaitOperator = run.spec.onFailure.mode === 'await_operator';
-      markFailed(state, failure, new Date(), awaitOperator);
-      log.warn('step failed', { step: step.name, round: state.round, error: failure.message, type: failure.type });
-      if (!awaitOperator) {
-        throw ApplicationFailure.nonRetryable(`step '${step.name}' failed: ${failure.message}`, 'StepFailed');
+      if ((await operatorDecision(run, step, state, context, error, publishStatus)) === 'skip') return;
+    }
+  }
+}
+
+/**
+ * A failed step held for an operator: marks it failed, announces it, and waits for the decision.
+ * Returns 'retry' (noted on the step) or 'skip' (the step marked skipped); throws when the run fails
+ * instead (the pipeline's onFailure is 'fail', an abort, or no operator within the timeout).
+ */
+async function operatorDecision(run: RunState, step: StepSpec, state: StepState, context: StepContext, error: unknown, publishStatus: () => void): Promise<'retry' | 'skip'> {
+  const failure = describeFailure(error, step.startToCloseTimeoutMs);
+  const awaitOperator = run.spec.onFailure.mode === 'await_operator';
+  markFailed(state, failure, new Date(), awaitOperator);
+  log.warn('step failed', { step: step.name, round: state.round, error: failure.message, type: failure.type });
+  if (!awaitOperator) {
+    throw ApplicationFailure.nonRetryable(`step '${step.name}' failed: ${failure.message}`, 'StepFailed');
+  }
+  publishStatus();
+  await announceFromRun(
+    run,
+    'step.awaiting_operator',
+    `${step.name}:${state.round}:awaiting-operator`,
+    `step '${step.name}' of run ${context.runId} (${run.spec.pipeline}) failed and awaits an operator: ${failure.message}`,
+    [`cairn retry ${context.runId} ${step.name}`, `cairn skip ${context.runId} ${step.name}`, `cairn abort ${context.runId}`],
+    { step: step.name, round: state.round, error: failure.message, errorType: failure.type },
+  );
+  const decided = await condition(
+    () => run.decisions.has(step.name) || run.abortReason !== null,
+    run.spec.onFailure.operatorTimeoutMs,
+  );
+  if (run.abortReason !== null) throw new RunAborted(run.abortReason);
+  if (!decided) {
+    state.status = 'failed';
+    throw ApplicationFailure.nonRetryable(
+      `step '${step.name}' failed and no operator retried or skipped it within ` +
+        `${Math.round(run.spec.onFailure.operatorTimeoutMs / 1000)} s: ${failure.message}`,
+      'OperatorTimeout',
+    );
+  }
+  const { decision, reason, by } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string; by: string | null };
+  run.decisions.delete(step.name);
+  const note = operatorNote(decision, by, reason);
+  if (decision === 'skip') {
+    markSkipped(state, note, new Date());
+    publishStatus();
+    return 'skip';
+  }
+  state.operatorNotes.push(note);
+  publishStatus();
+  return 'retry';
+}
+
+/**
+ * The reference of the upstream output a step's `when` reads, when that output travelled by
+ * reference (runs recorded before STORED_OUTPUT_CONDITION_PATCH decided on the reference itself).
+ */
+function readsStoredOutput(run: RunState, step: StepSpec): OutputRef | undefined {
+  if (step.when?.step === undefined) return undefined;
+  const output = stepState(run, step.when.step).output;
+  return isOutputRef(output) && patched(STORED_OUTPUT_CONDITION_PATCH) ? output : undefined;
+}
+
+const conditionBookkeeping = proxyLocalActivities<{
+  [STORED_OUTPUT_CONDITION_ACTIVITY]: (request: StoredOutputConditionRequest) => Promise<StoredOutputConditionVerdict>;
+}>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES } });
+
+/**
+ * A `when` on an output kept in the artifact store, decided by reading it (a local activity). One
+ * that cannot be read fails the step for an operator: retry reads it again, skip skips the step.
+ */
+async function decideOnStoredOutput(
+  run: RunState,
+  step: StepSpec,
+  state: StepState,
+  context: StepContext,
+  output: OutputRef,
+  publishStatus: () => void,
+): Promise<StoredOutputConditionVerdict | 'skipped'> {
+  const condition = step.when as NonNullable<StepSpec['when']>;
+  for (;;) {
+    try {
+      const upstream = stepState(run, condition.step as string);
+      return await conditionBookkeeping[STORED_OUTPUT_CONDITION_ACTIVITY]({ step: `${context.pathPrefix}${step.name}`, condition, upstream: { status: upstream.status, output } });
+    } catch (error) {
+      if (isCancellation(error)) {
+        state.status = 'cancelled';
+        throw error;
       }
-      publishStatus();
-      await announceFromRun(
-        run,
-        'step.awaiting_operator',
-        `${step.name}:${state.round}:awaiting-operator`,
-        `step '${step.name}' of run ${context.runId} (${run.spec.pipeline}) failed and awaits an operator: ${failure.message}`,
-        [`cairn retry ${context.runId} ${step.name}`, `cairn skip ${context.runId} ${step.name}`, `cairn abort ${context.runId}`],
-        { step: step.name, round: state.round, error: failure.message, errorType: failure.type },
-      );
-      const decided = await condition(
-        () => run.decisions.has(step.name) || run.abortReason !== null,
-        run.spec.onFailure.operatorTimeoutMs,
-      );
-      if (run.abortReason !== null) throw new RunAborted(run.abortReason);
-      if (!decided) {
-        state.status = 'failed';
-        throw ApplicationFailure.nonRetryable(
-          `step '${step.name}' failed and no operator retried or skipped it within ` +
-            `${Math.round(run.spec.onFailure.operatorTimeoutMs / 1000)} s: ${failure.message}`,
-          'OperatorTimeout',
-        );
-      }
-      const { decision, reason, by } = run.decisions.get(step.name) as { decision: 'retry' | 'skip'; reason: string; by: string | null };
-      run.decisions.delete(step.name);
-      const note = operatorNote(decision, by, reason);
-      if (decision === 'skip') {
-        markSkipped(state, note, new Date());
-        publishStatus();
-        return;
-      }
-      state.operatorNotes.push(note);
-      publishStatus();
+      if ((await operatorDecision(run, step, state, context, error, publishStatus)) === 'skip') return 'skipped';
+      // A round of its own, so the next failure is announced again.
+      markRunning(state, new Date());
     }
   }
 }

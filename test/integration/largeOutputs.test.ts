@@ -5,16 +5,21 @@
  * instead of a run stuck as running.
  */
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toActivity } from '../../activities/stepActivity';
+import { noop } from '../../activities/noop';
+import { sleep } from '../../activities/sleep';
+import { shaOfUri } from '../../lib/artifacts/artifactRef';
+import { conditionActivities } from '../../activities/conditionActivities';
+import { toActivity, type StepActivity } from '../../activities/stepActivity';
 import { isOutputRef, OUTPUT_INLINE_LIMIT_BYTES } from '../../lib/artifacts/outputRef';
 import { defineStep, definePipeline } from '../../lib/dsl';
 import { describeRun } from '../../lib/runs/describeRun';
 import { startRun } from '../../lib/runs/startRun';
 import { scratchServices } from '../../lib/services';
-import { abortRunUpdate, runStateQuery } from '../../lib/runContract/messages';
+import { abortRunUpdate, retryStepUpdate, runStateQuery, skipStepUpdate } from '../../lib/runContract/messages';
 import { connectTestEnv, startTestWorker, type RunningWorker } from '../helpers/temporal';
 import { waitFor } from '../helpers/waitFor';
 
@@ -38,12 +43,26 @@ const gather = defineStep({
   }),
 });
 
+/** A large output (40 KiB of text) with a small verdict beside it, as a scoring step might return. */
+const verdict = defineStep({
+  name: 'test-verdict',
+  config: z.object({ promote: z.boolean() }),
+  run: ({ config }) => ({ gate: { promote: config.promote }, report: 'x'.repeat(40 * 1024) }),
+});
+
 let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  worker = await startTestWorker(env, { [blob.name]: toActivity(blob, services), [gather.name]: toActivity(gather, services) });
+  worker = await startTestWorker(env, {
+    [blob.name]: toActivity(blob, services),
+    [gather.name]: toActivity(gather, services),
+    [verdict.name]: toActivity(verdict, services),
+    noop: toActivity(noop, services),
+    sleep: toActivity(sleep, services),
+    ...(conditionActivities(services) as unknown as Record<string, StepActivity>),
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -97,5 +116,55 @@ describe('step outputs past the payload limit', () => {
     const view = await describeRun(env.client, run.runId);
     expect(view.status).toBe('failed');
     expect(view.steps?.find((s) => s.name === 'tooMuch')?.error?.type).toBe('PayloadTooLarge');
+  });
+
+  it("decides a step's when on an output that travelled by reference by reading the output itself", async () => {
+    const pipeline = definePipeline({
+      id: 'when-on-large-output',
+      params: z.object({}),
+      steps: {
+        score: { activity: verdict, config: { promote: true } },
+        ship: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'gate.promote' } },
+        hold: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'gate.promote', equals: false } },
+        unlessHeld: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'gate.promote', notEquals: true } },
+        absent: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'gate.reason', notEquals: 'stale' } },
+      },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    const result = await run.handle.result();
+    expect(isOutputRef(result.outputs.score)).toBe(true);
+    expect(Object.fromEntries(result.steps.map((s) => [s.name, s.status]))).toEqual({ score: 'succeeded', ship: 'succeeded', hold: 'skipped', unlessHeld: 'skipped', absent: 'succeeded' });
+    const notes = (name: string) => result.steps.find((s) => s.name === name)?.operatorNotes;
+    expect(notes('hold')).toEqual(["skipped: step 'score' gave gate.promote = true; this step runs when gate.promote is false"]);
+    expect(notes('unlessHeld')).toEqual(["skipped: step 'score' gave gate.promote = true; this step runs unless gate.promote is true"]);
+  });
+
+  it('holds a step whose when reads a stored output that is gone for an operator, naming it; skip goes on', async () => {
+    const pipeline = definePipeline({
+      id: 'when-on-missing-output',
+      params: z.object({}),
+      steps: {
+        score: { activity: verdict, config: { promote: true } },
+        wait: { activity: 'sleep', after: ['score'], config: { ms: 1_500 } },
+        ship: { activity: 'noop', after: ['score', 'wait'], when: { step: 'score', field: 'gate.promote' } },
+      },
+    });
+    const run = await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue });
+    // The output is stored once score finishes; it disappears from the store before ship decides.
+    const stored = await waitFor(async () => {
+      const output = (await run.handle.query(runStateQuery)).steps.find((s) => s.name === 'score')?.output;
+      return isOutputRef(output) ? output : undefined;
+    }, 'score to store its output');
+    await rm(services.artifacts.pathOf(shaOfUri(stored.$cairnOutput) as string));
+    const step = await waitFor(async () => (await run.handle.query(runStateQuery)).steps.find((s) => s.name === 'ship' && s.status === 'awaiting_operator'), 'ship to wait for an operator');
+    expect(step.error?.type).toBe('DataError');
+    expect(step.error?.message).toMatch(/^step 'ship' cannot decide its when: step 'score' gave an output of \d+ bytes, kept as cas:\/\/sha256\/[0-9a-f]{64}, which could not be read: artifact .* is not in the store/);
+    // Retried, it reads again and fails again (a round of its own); skipped, the run finishes.
+    await run.handle.executeUpdate(retryStepUpdate, { args: [{ step: 'ship', reason: 'try again' }] });
+    await waitFor(async () => (await run.handle.query(runStateQuery)).steps.find((s) => s.name === 'ship' && s.status === 'awaiting_operator' && s.round === 1), 'the retried read to fail again');
+    await run.handle.executeUpdate(skipStepUpdate, { args: [{ step: 'ship', reason: 'output lost' }] });
+    const result = await run.handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.steps.find((s) => s.name === 'ship')?.status).toBe('skipped');
   });
 });
