@@ -9,7 +9,8 @@
  * matrix of histogram offsets; a node's rows are a slice of one index array, partitioned stably when it splits (no
  * per-node arrays, and rows stay in ascending order); a node's histograms are built row by row (a row's bins are contiguous, and every
  * feature's histogram stays in cache); of two children only the smaller's histograms are built, the
- * larger's are the parent's minus the smaller's; a leaf adds its value to its own rows' scores.
+ * larger's are the parent's minus the smaller's; a leaf adds its value to its own rows' scores, and
+ * the last split before the maximum depth adds its two leaves' values without partitioning its rows.
  */
 
 import { yieldToEventLoop } from '../progress';
@@ -183,12 +184,12 @@ class TreeGrower {
     this.histogramLength = features * stride * 2;
   }
 
-  /** Grows a tree for these gradients; `addLeaf` hears each leaf's value and its rows. */
-  grow(grad: Float64Array, hess: Float64Array, addLeaf: (value: number, rows: Int32Array) => void): TreeNode[] {
+  /** Grows a tree for these gradients, adding each leaf's value to its rows' scores of the tree's class. */
+  grow(grad: Float64Array, hess: Float64Array, scores: ClassScores): TreeNode[] {
     this.nodes = [];
     fillWithIndices(this.order);
     const root = this.options.maxDepth > 0 ? this.histogram(0, this.rows, grad, hess) : undefined;
-    this.node(0, this.rows, sum(grad), sum(hess), 0, root, grad, hess, addLeaf);
+    this.node(0, this.rows, sum(grad), sum(hess), 0, root, grad, hess, scores);
     return this.nodes;
   }
 
@@ -234,19 +235,22 @@ class TreeGrower {
   }
 
   /** Grows the node over order[start..end); `histogram` is its (gradient, hessian) histogram, absent where the node cannot split. */
-  private node(start: number, end: number, g: number, h: number, depth: number, histogram: Float64Array | undefined, grad: Float64Array, hess: Float64Array, addLeaf: (value: number, rows: Int32Array) => void): number {
+  /** A leaf node with the value its sums give. */
+  private leaf(g: number, h: number): number {
+    this.nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: (-g / (h + this.options.l2)) * this.options.learningRate });
+    return this.nodes.length - 1;
+  }
+
+  private node(start: number, end: number, g: number, h: number, depth: number, histogram: Float64Array | undefined, grad: Float64Array, hess: Float64Array, scores: ClassScores): number {
     const { options } = this;
-    const index = this.nodes.length;
-    const value = (-g / (h + options.l2)) * options.learningRate;
-    this.nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value });
+    const index = this.leaf(g, h);
     const split = histogram && h >= 2 * options.minChildWeight ? this.bestSplit(histogram, g, h) : undefined;
     if (!histogram || !split || split.feature < 0) {
       if (histogram) this.spare.push(histogram);
-      addLeaf(value, this.order.subarray(start, end));
+      addToScores(scores, this.order, start, end, (this.nodes[index] as TreeNode).value);
       return index;
     }
     const column = this.columns.subarray(split.feature * this.rows, (split.feature + 1) * this.rows);
-    const middle = partitionRows(this.order, this.scratch, start, end, column, split.bin);
     // The left child's sums come from the histogram; the right's by subtraction.
     const base = split.feature * this.stride * 2;
     let gl = 0;
@@ -258,21 +262,23 @@ class TreeGrower {
     const node = this.nodes[index] as TreeNode;
     node.feature = split.feature;
     node.threshold = (this.edges[split.feature] as Float64Array)[split.bin] as number;
-    let leftHistogram: Float64Array | undefined;
-    let rightHistogram: Float64Array | undefined;
-    if (depth + 1 < options.maxDepth) {
-      // Build the smaller child's histogram, derive the larger's as the parent's minus it.
-      const leftIsSmaller = middle - start <= end - middle;
-      const smaller = leftIsSmaller ? this.histogram(start, middle, grad, hess) : this.histogram(middle, end, grad, hess);
-      subtractInPlace(histogram, smaller);
-      [leftHistogram, rightHistogram] = leftIsSmaller ? [smaller, histogram] : [histogram, smaller];
-    } else {
-      // The children are at the maximum depth, leaves whatever their histograms say: none are built
-      // (a quarter of the histogram work in a depth-4 tree).
+    if (depth + 1 >= options.maxDepth) {
+      // Both children are leaves at the maximum depth: each row's score takes its side's value in one
+      // pass, and the rows are never partitioned.
       this.spare.push(histogram);
+      node.left = this.leaf(gl, hl);
+      node.right = this.leaf(g - gl, h - hl);
+      addSidesToScores(scores, this.order, start, end, column, split.bin, (this.nodes[node.left] as TreeNode).value, (this.nodes[node.right] as TreeNode).value);
+      return index;
     }
-    node.left = this.node(start, middle, gl, hl, depth + 1, leftHistogram, grad, hess, addLeaf);
-    node.right = this.node(middle, end, g - gl, h - hl, depth + 1, rightHistogram, grad, hess, addLeaf);
+    const middle = partitionRows(this.order, this.scratch, start, end, column, split.bin);
+    // Build the smaller child's histogram, derive the larger's as the parent's minus it.
+    const leftIsSmaller = middle - start <= end - middle;
+    const smaller = leftIsSmaller ? this.histogram(start, middle, grad, hess) : this.histogram(middle, end, grad, hess);
+    subtractInPlace(histogram, smaller);
+    const [leftHistogram, rightHistogram] = leftIsSmaller ? [smaller, histogram] : [histogram, smaller];
+    node.left = this.node(start, middle, gl, hl, depth + 1, leftHistogram, grad, hess, scores);
+    node.right = this.node(middle, end, g - gl, h - hl, depth + 1, rightHistogram, grad, hess, scores);
     return index;
   }
 }
@@ -317,10 +323,27 @@ function softmaxGradients(probabilities: Float64Array, y: Int32Array, c: number,
   }
 }
 
-function addToScores(scores: Float64Array, rows: Int32Array, c: number, classes: number, value: number): void {
-  for (let i = 0; i < rows.length; i++) {
-    const at = (rows[i] as number) * classes + c;
-    scores[at] = (scores[at] as number) + value;
+/** Every row's scores (row-major, `classes` per row) and the class whose tree is growing. */
+interface ClassScores {
+  values: Float64Array;
+  c: number;
+  classes: number;
+}
+
+/** Adds a leaf's value to the scores of its rows, order[start..end). */
+function addToScores({ values, c, classes }: ClassScores, order: Int32Array, start: number, end: number, value: number): void {
+  for (let i = start; i < end; i++) {
+    const at = (order[i] as number) * classes + c;
+    values[at] = (values[at] as number) + value;
+  }
+}
+
+/** Adds to each row of order[start..end) the value of the leaf its bin in `column` sends it to. */
+function addSidesToScores({ values, c, classes }: ClassScores, order: Int32Array, start: number, end: number, column: Uint8Array | Uint16Array, bin: number, left: number, right: number): void {
+  for (let i = start; i < end; i++) {
+    const r = order[i] as number;
+    const at = r * classes + c;
+    values[at] = (values[at] as number) + ((column[r] as number) <= bin ? left : right);
   }
 }
 
@@ -354,7 +377,7 @@ export async function fitGradientBoosting(x: Float64Array, y: Int32Array, featur
     const roundTrees: TreeNode[][] = [];
     for (let c = 0; c < classes; c++) {
       softmaxGradients(probabilities, y, c, classes, grad, hess);
-      roundTrees.push(grower.grow(grad, hess, (value, leafRows) => addToScores(scores, leafRows, c, classes, value)));
+      roundTrees.push(grower.grow(grad, hess, { values: scores, c, classes }));
       await yieldToEventLoop();
     }
     trees.push(roundTrees);
