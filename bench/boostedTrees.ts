@@ -4,9 +4,12 @@
  * known non-linear model plus noise, 80/20 split), with the same settings: 100 rounds, depth 4 (at
  * most 16 leaves), learning rate 0.1, L2 1 on leaves, 64 bins, no early stopping. Rounds alternate
  * between them; medians of three. Speed only counts at equal quality, so each reports holdout
- * accuracy, and McNemar's test against Cairn says whether a difference is more than chance.
+ * accuracy, and McNemar's test against Cairn says whether a difference is more than chance. Every
+ * fit runs in a process of its own: Cairn's from a bundle, as its compiled package runs it
+ * (bench/compiledNodeFit.ts says why not in this one).
  */
-import { fitGradientBoosting, leafValue, type BoostedTrees } from '../lib/ml/gradientBoosting';
+import { compiledNodeFit } from './compiledNodeFit';
+import type { FitOutcome } from './fitInProcess';
 import { pythonFit, type BaselineModel } from './pythonBaseline';
 import { syntheticClasses } from './syntheticClasses';
 import { percentile, round } from './stats';
@@ -25,17 +28,6 @@ const BASELINES: { name: string; key: string; model: BaselineModel; params: Reco
   { name: 'XGBoost 3.2 XGBClassifier (hist)', key: 'xgboost', model: 'xgboost', params: { n_estimators: 100, learning_rate: 0.1, max_depth: 4, reg_lambda: 1.0, max_bin: 64, min_child_weight: 1, tree_method: 'hist', random_state: 0 } },
 ];
 
-
-function holdoutPredictions(model: BoostedTrees, x: Float64Array): Int32Array {
-  const predicted = new Int32Array(ROWS - TRAIN_ROWS);
-  for (let r = TRAIN_ROWS; r < ROWS; r++) {
-    const scores = model.baseScores.map((base, c) => model.trees.reduce((sum, round) => sum + leafValue(round[c]!, x, r * FEATURES), base));
-    predicted[r - TRAIN_ROWS] = scores.indexOf(Math.max(...scores));
-  }
-  return predicted;
-}
-
-const accuracy = (predicted: Int32Array, y: Int32Array) => predicted.filter((p, i) => p === y[TRAIN_ROWS + i]).length / predicted.length;
 
 /**
  * McNemar's test on the holdout rows the two models disagree about being right on: whether one is
@@ -56,18 +48,14 @@ function mcNemar(a: Int32Array, b: Int32Array, y: Int32Array): { onlyA: number; 
 export async function boostedTrees(): Promise<string> {
   // Non-linear in the inputs (tanh, products), so trees have something to find that a linear model cannot.
   const { x, y } = syntheticClasses({ rows: ROWS, features: FEATURES, classes: CLASSES, noise: 1, term: (v, f) => Math.tanh(v) * (f % 2 ? v : 1) });
-  type Fit = { seconds: number; accuracy: number; predicted: Int32Array };
-  const cairn: Fit[] = [];
-  const baselines: Fit[][] = BASELINES.map(() => []);
+  const cairn: FitOutcome[] = [];
+  const baselines: FitOutcome[][] = BASELINES.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
-    BASELINES.forEach(({ model, params }, b) => baselines[b]!.push(pythonFit(model, { x, y, features: FEATURES, trainRows: TRAIN_ROWS }, params)));
-    const t0 = performance.now();
-    const model = await fitGradientBoosting(x.subarray(0, TRAIN_ROWS * FEATURES), y.subarray(0, TRAIN_ROWS), FEATURES, CLASSES, SETTINGS);
-    const seconds = (performance.now() - t0) / 1000;
-    const predicted = holdoutPredictions(model, x);
-    cairn.push({ seconds, accuracy: accuracy(predicted, y), predicted });
+    const data = { x, y, features: FEATURES, trainRows: TRAIN_ROWS };
+    BASELINES.forEach(({ model, params }, b) => baselines[b]!.push(pythonFit(model, data, params)));
+    cairn.push(compiledNodeFit('fitBoostedTrees', data, { classes: CLASSES, settings: SETTINGS }));
   }
-  const median = (fits: Fit[]) => percentile(fits.map((f) => f.seconds), 50);
+  const median = (fits: FitOutcome[]) => percentile(fits.map((f) => f.seconds), 50);
   const c = median(cairn);
   console.log(`node ${process.version}`);
   console.log(`data: ${ROWS} rows x ${FEATURES} features, ${CLASSES} classes, 80/20 split; 100 rounds, depth 4, 64 bins, one thread each; ${ROUNDS} rounds alternating`);

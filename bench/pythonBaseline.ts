@@ -5,12 +5,9 @@
  * which Cairn does not need, in the benchmarks' private venv (bench/peersVenv.ts). The matrix travels
  * as raw float64 and int32 files, so every side sees the same numbers.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PROJECT_PYTHON } from '../lib/pythonWorker';
 import { peersPython } from './peersVenv';
+import { fitInProcess, type FitData, type FitOutcome } from './fitInProcess';
 
 const SCRIPT = `
 import json, sys, time
@@ -37,26 +34,14 @@ with threadpool_limits(1):
     model.fit(x[:n], y[:n])
     seconds = time.perf_counter() - t0
     predicted = model.predict(x[n:]).astype(np.int32)
-    accuracy = float((predicted == y[n:]).mean())
 predicted.tofile(a["predicted"])
-print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
+print(json.dumps({"seconds": seconds}))
 `;
 
 export type BaselineModel = 'hist-gradient-boosting' | 'logistic-regression' | 'lightgbm' | 'xgboost';
 
-/** The fit's seconds, its holdout accuracy and its predicted class for each holdout row. */
-export function pythonFit(model: BaselineModel, data: { x: Float64Array; y: Int32Array; features: number; trainRows: number }, params: Record<string, unknown>): { seconds: number; accuracy: number; predicted: Int32Array } {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-sklearn-'));
-  try {
-    writeFileSync(join(dir, 'x'), Buffer.from(data.x.buffer, data.x.byteOffset, data.x.byteLength));
-    writeFileSync(join(dir, 'y'), Buffer.from(data.y.buffer, data.y.byteOffset, data.y.byteLength));
-    const args = JSON.stringify({ model, params, x: join(dir, 'x'), y: join(dir, 'y'), predicted: join(dir, 'predicted'), features: data.features, trainRows: data.trainRows });
-    const python = model === 'lightgbm' || model === 'xgboost' ? peersPython() : PROJECT_PYTHON;
-    const out = execFileSync(python, ['-c', SCRIPT, args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
-    const predictedBytes = readFileSync(join(dir, 'predicted'));
-    const predicted = new Int32Array(predictedBytes.buffer, predictedBytes.byteOffset, predictedBytes.byteLength / 4).slice();
-    return { ...(JSON.parse(out) as { seconds: number; accuracy: number }), predicted };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** scikit-learn's, LightGBM's or XGBoost's fit of the training rows, on one thread, and its holdout predictions. */
+export function pythonFit(model: BaselineModel, data: FitData, params: Record<string, unknown>): FitOutcome {
+  const python = model === 'lightgbm' || model === 'xgboost' ? peersPython() : PROJECT_PYTHON;
+  return fitInProcess(python, ['-c', SCRIPT], data, { model, params }, { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' });
 }
