@@ -55,6 +55,8 @@ const failsOnce = defineStep({
 });
 /** when-stored-output: a verdict beside a report too large to travel inline. */
 const largeVerdict = defineStep({ name: 'large-verdict', run: () => ({ promote: true, report: 'x'.repeat(40 * 1024) }) });
+/** when-list-item: checks as a list, the first passed and the second not. */
+const listedVerdict = defineStep({ name: 'listed-verdict', run: () => ({ checks: [{ passed: true }, { passed: false }] }) });
 const badData = defineStep({ name: 'bad-data', run: () => { throw new DataError('row 7 is bad'); } });
 const noParams = z.object({});
 const scenarios: Record<string, Pipeline> = {
@@ -123,6 +125,16 @@ const scenarios: Record<string, Pipeline> = {
       hold: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'promote', equals: false } },
     },
   }),
+  // A condition on a list's item of an inline output (runSteps' WHEN_INDEXES_LISTS_PATCH).
+  'when-list-item': definePipeline({
+    id: 'when-list-item',
+    params: noParams,
+    steps: {
+      score: { activity: listedVerdict },
+      ship: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'checks.0.passed' } },
+      hold: { activity: 'noop', after: ['score'], when: { step: 'score', field: 'checks.1.passed' } },
+    },
+  }),
   approve: definePipeline({ id: 'approve', params: noParams, steps: { build: { activity: 'noop' }, ship: { activity: 'noop', after: ['build'], approval: { timeout: '1h' } } } }),
 };
 
@@ -138,7 +150,7 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: TASK_QUEUE,
-    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, plainFlaky, failsOnce, badData, largeVerdict].map((step) => [step.name, toActivity(step, services)])) },
+    activities: { ...createActivities(registry, services), ...Object.fromEntries([alwaysFails, flaky, plainFlaky, failsOnce, badData, largeVerdict, listedVerdict].map((step) => [step.name, toActivity(step, services)])) },
     runWorkflows: true,
   });
   const running = worker.run();

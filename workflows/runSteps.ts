@@ -62,6 +62,9 @@ export interface StepContext {
   outerUpstream?: Record<string, JsonValue | null>;
 }
 
+/** Runs since this patch read a list's item where a `when` field names its index (`checks.0.passed`). */
+const WHEN_INDEXES_LISTS_PATCH = 'cairn-when-indexes-lists';
+
 /**
  * Runs since this patch start a step when its last upstream step finishes, counted, instead of
  * through a `Promise.all` per step: the SDK captures a stack trace for every promise a workflow
@@ -196,7 +199,11 @@ function stepInput(run: RunState, step: StepSpec, context: StepContext, storedVe
     if (upstreamState.status === 'skipped' && step.whenUpstreamSkipped === 'skip') return { skipped: `skipped because upstream step '${name}' was skipped` };
     upstream[name] = upstreamState.output;
   }
-  const unmet = storedVerdict ? storedVerdict.unmet : step.when ? unmetCondition(step.when, { step: (name) => stepState(run, name), params: context.params }) : undefined;
+  const unmet = storedVerdict
+    ? storedVerdict.unmet
+    : step.when
+      ? unmetCondition(step.when, { step: (name) => stepState(run, name), params: context.params, indexLists: () => patched(WHEN_INDEXES_LISTS_PATCH) })
+      : undefined;
   if (unmet) return { skipped: unmet };
   return {
     run: {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { LIST_INDEX } from '../runContract/stepCondition';
 
 /**
  * Whether an output schema can hold a value at a dotted path, for a `when` that names a field: a
- * typo ('candidateIsBeter') is refused when definitions load instead of skipping the step on every
- * run. Only what the schema rules out is refused: a record, `unknown`, a transform or a loose object
+ * typo ('candidateIsBeter'), or a name where a list needs an item's index, is refused when
+ * definitions load instead of skipping the step on every run. Only what the schema rules out is refused: a record, `unknown`, a transform or a loose object
  * may hold any field.
  */
 export function missingOutputField(schema: z.ZodType, path: string): string | undefined {
@@ -11,6 +12,13 @@ export function missingOutputField(schema: z.ZodType, path: string): string | un
   const walked: string[] = [];
   for (const key of path.split('.')) {
     current = unwrapped(current);
+    if (current instanceof z.ZodArray) {
+      const at = walked.length > 0 ? `'${walked.join('.')}'` : 'its output';
+      if (!LIST_INDEX.test(key)) return `gives a list at ${at}, which has no field '${key}': name an item by its index ('${[...walked, '0'].join('.')}')`;
+      walked.push(key);
+      current = current.element as z.ZodType;
+      continue;
+    }
     if (!(current instanceof z.ZodObject)) return undefined;
     const field = (current.shape as Record<string, z.ZodType>)[key];
     if (field === undefined) {

@@ -17,11 +17,19 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
 }
 
-/** The value at a dotted path of an output (`gate.passed`), or undefined where the path leads nowhere. */
-function valueAt(output: JsonValue | null, path: string | undefined): JsonValue | undefined {
+/** A path segment that picks a list's item: a number without leading zeros. */
+export const LIST_INDEX = /^(0|[1-9]\d*)$/;
+
+/**
+ * The value at a dotted path of an output (`gate.passed`, `checks.0.passed`: a number picks a list's
+ * item), or undefined where the path leads nowhere. `indexLists` is asked when the path reaches into
+ * a list (see ConditionSources).
+ */
+function valueAt(output: JsonValue | null, path: string | undefined, indexLists: () => boolean): JsonValue | undefined {
   let value: JsonValue | undefined = output ?? undefined;
   for (const key of path === undefined ? [] : path.split('.')) {
-    value = value !== null && typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined;
+    if (Array.isArray(value)) value = LIST_INDEX.test(key) && indexLists() ? value[Number(key)] : undefined;
+    else value = value !== null && typeof value === 'object' ? value[key] : undefined;
   }
   return value;
 }
@@ -35,6 +43,11 @@ const shown = (value: JsonValue): string => {
 export interface ConditionSources {
   step(name: string): { status: string; output: JsonValue | null };
   params: JsonValue;
+  /**
+   * Whether a number in the path picks a list's item (default: yes). The workflow answers through a
+   * patch: runs recorded before lists were indexed read nothing there, and replays keep that.
+   */
+  indexLists?: () => boolean;
 }
 
 /**
@@ -47,10 +60,11 @@ export interface ConditionSources {
 export function unmetCondition(condition: StepCondition, sources: ConditionSources): string | undefined {
   const wanted = condition.notEquals === undefined;
   const expected = (wanted ? (condition.equals === undefined ? true : condition.equals) : condition.notEquals) as JsonValue;
+  const indexLists = sources.indexLists ?? (() => true);
   if (condition.param !== undefined) {
     const path = condition.field === undefined ? condition.param : `${condition.param}.${condition.field}`;
     const runsWhen = `this step runs ${wanted ? 'when' : 'unless'} it is ${shown(expected)}`;
-    const value = valueAt(sources.params, path);
+    const value = valueAt(sources.params, path, indexLists);
     if (value === undefined) return wanted ? `skipped: param ${path} was not given; ${runsWhen}` : undefined;
     return jsonEqual(value, expected) === wanted ? undefined : `skipped: param ${path} is ${shown(value)}; ${runsWhen}`;
   }
@@ -59,7 +73,7 @@ export function unmetCondition(condition: StepCondition, sources: ConditionSourc
   const named = condition.field === undefined ? 'an output' : `'${condition.field}'`;
   const runsWhen = `this step runs ${wanted ? 'when' : 'unless'} ${condition.field ?? 'its output'} is ${shown(expected)}`;
   if (upstream.status === 'skipped') return `skipped: ${what} was skipped, so it gave no ${named}; ${runsWhen}`;
-  const value = valueAt(upstream.output, condition.field);
+  const value = valueAt(upstream.output, condition.field, indexLists);
   if (value === undefined) return wanted ? `skipped: ${what} gave no ${named}${upstream.output === null ? '' : ` (its output: ${shown(upstream.output)})`}; ${runsWhen}` : undefined;
   if (jsonEqual(value, expected) === wanted) return undefined;
   return `skipped: ${what} gave ${condition.field ?? 'the output'} = ${shown(value)}; ${runsWhen}`;

@@ -43,11 +43,11 @@ const gather = defineStep({
   }),
 });
 
-/** A large output (40 KiB of text) with a small verdict beside it, as a scoring step might return. */
+/** A small verdict and its checks beside a report (40 KiB by default, so the output travels by reference), as a scoring step might return. */
 const verdict = defineStep({
   name: 'test-verdict',
-  config: z.object({ promote: z.boolean() }),
-  run: ({ config }) => ({ gate: { promote: config.promote }, report: 'x'.repeat(40 * 1024) }),
+  config: z.object({ promote: z.boolean(), reportKib: z.number().default(40) }),
+  run: ({ config }) => ({ gate: { promote: config.promote }, checks: [{ passed: true }, { passed: config.promote }], report: 'x'.repeat(config.reportKib * 1024) }),
 });
 
 let env: TestWorkflowEnvironment;
@@ -166,5 +166,26 @@ describe('step outputs past the payload limit', () => {
     const result = await run.handle.result();
     expect(result.status).toBe('succeeded');
     expect(result.steps.find((s) => s.name === 'ship')?.status).toBe('skipped');
+  });
+
+  it("reads a list's item where a when field names its index, from an inline output and from a stored one", async () => {
+    const onLists = (from: string) => ({
+      [`${from}First`]: { activity: 'noop' as const, after: [from], when: { step: from, field: 'checks.0.passed' } },
+      [`${from}Second`]: { activity: 'noop' as const, after: [from], when: { step: from, field: 'checks.1.passed' } },
+      [`${from}Third`]: { activity: 'noop' as const, after: [from], when: { step: from, field: 'checks.2.passed', notEquals: true } },
+    });
+    const pipeline = definePipeline({
+      id: 'when-on-list-items',
+      params: z.object({}),
+      steps: { inline: { activity: verdict, config: { promote: false, reportKib: 0 } }, stored: { activity: verdict, config: { promote: false } }, ...onLists('inline'), ...onLists('stored') },
+    });
+    const result = await (await startRun(env.client, { pipeline, trigger: 'test', taskQueue: worker.taskQueue })).handle.result();
+    expect(isOutputRef(result.outputs.inline)).toBe(false);
+    expect(isOutputRef(result.outputs.stored)).toBe(true);
+    const status = Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
+    for (const from of ['inline', 'stored']) {
+      expect([status[`${from}First`], status[`${from}Second`], status[`${from}Third`]], from).toEqual(['succeeded', 'skipped', 'succeeded']);
+      expect(result.steps.find((s) => s.name === `${from}Second`)?.operatorNotes).toEqual([`skipped: step '${from}' gave checks.1.passed = false; this step runs when checks.1.passed is true`]);
+    }
   });
 });

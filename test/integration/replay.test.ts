@@ -17,7 +17,7 @@ beforeAll(() => Runtime.install({ logger: new DefaultLogger('ERROR', (entry) => 
 
 describe('replaying recorded histories (scripts/record-histories.ts)', () => {
   it('has the recorded scenarios', () => {
-    expect(histories.map((h) => h.file).sort()).toEqual(['abort-map.json', 'abort.json', 'approve.json', 'cancel.json', 'diamond.json', 'failed-run.json', 'fan-out.json', 'plain-steps.json', 'rerun.json', 'retry-then-skip.json', 'step-attempts.json', 'when-stored-output.json']);
+    expect(histories.map((h) => h.file).sort()).toEqual(['abort-map.json', 'abort.json', 'approve.json', 'cancel.json', 'diamond.json', 'failed-run.json', 'fan-out.json', 'plain-steps.json', 'rerun.json', 'retry-then-skip.json', 'step-attempts.json', 'when-list-item.json', 'when-stored-output.json']);
   });
 
   it('replays every history with the current runPipeline (the bundle workers load, when it is fresh)', async () => {

@@ -71,6 +71,15 @@ describe("when's field, against the upstream step's declared output", () => {
     );
     expect(() => compile(gated({ activity: scored }, 'gates.passed'))).toThrow("step 'score' has no field 'gates' in its output (fields: gate, notes)");
   });
+
+  const listed = defineStep({ name: 'test-listed', output: z.object({ checks: z.array(z.object({ name: z.string(), passed: z.boolean() })) }), run: () => ({ checks: [] }) });
+  it("takes a number as a list's item, checks the item's fields, and refuses a name where a list needs an index", () => {
+    expect(() => compile(gated({ activity: listed }, 'checks.0.passed'))).not.toThrow();
+    expect(() => compile(gated({ activity: listed }, 'checks.12'))).not.toThrow();
+    expect(() => compile(gated({ activity: listed }, 'checks.0.pased'))).toThrow("step 'score' has no field 'pased' in 'checks.0' (fields: name, passed)");
+    expect(() => compile(gated({ activity: listed }, 'checks.passed'))).toThrow("step 'score' gives a list at 'checks', which has no field 'passed': name an item by its index ('checks.0')");
+    expect(() => compile(gated({ activity: listed }, 'checks.01.passed'))).toThrow(/name an item by its index/);
+  });
 });
 
 describe('unmetCondition', () => {
@@ -84,6 +93,20 @@ describe('unmetCondition', () => {
     // null is a value like any other, not "no value".
     expect(unmetCondition({ step: 'score', field: 'x', equals: null }, ran({ x: null }))).toBeUndefined();
     expect(unmetCondition({ step: 'score', field: 'x', equals: null }, ran({ x: 0 }))).toBe("skipped: step 'score' gave x = 0; this step runs when x is null");
+  });
+  it("picks a list's item by a number in the path, unless told lists are not indexed (runs recorded before)", () => {
+    const output = { checks: [{ passed: true }, { passed: false }], matrix: [[1, 2], [3, 4]] };
+    expect(unmetCondition({ step: 'score', field: 'checks.0.passed', equals: true }, ran(output))).toBeUndefined();
+    expect(unmetCondition({ step: 'score', field: 'checks.1.passed', equals: true }, ran(output))).toBe("skipped: step 'score' gave checks.1.passed = false; this step runs when checks.1.passed is true");
+    expect(unmetCondition({ step: 'score', field: 'matrix.1.0', equals: 3 }, ran(output))).toBeUndefined();
+    expect(unmetCondition({ step: 'score', field: 'checks.2.passed', notEquals: true }, ran(output))).toBeUndefined();
+    expect(unmetCondition({ step: 'score', field: 'checks.2.passed', equals: true }, ran(output))).toMatch(/^skipped: step 'score' gave no 'checks.2.passed'/);
+    // A name is not an index, and an object's numeric key is still a key.
+    expect(unmetCondition({ step: 'score', field: 'checks.length', equals: 2 }, ran(output))).toMatch(/gave no 'checks.length'/);
+    expect(unmetCondition({ step: 'score', field: 'byRank.1', equals: 'a' }, ran({ byRank: { 1: 'a' } }))).toBeUndefined();
+    const unindexed = { ...ran(output), indexLists: () => false };
+    expect(unmetCondition({ step: 'score', field: 'checks.0.passed', equals: true }, unindexed)).toMatch(/gave no 'checks.0.passed'/);
+    expect(unmetCondition({ step: 'score', field: 'checks.0.passed', notEquals: true }, unindexed)).toBeUndefined();
   });
   it('says what the upstream step gave instead, or that it gave nothing there', () => {
     expect(unmetCondition({ step: 'score', field: 'promote', equals: true }, ran({ promote: false }))).toBe("skipped: step 'score' gave promote = false; this step runs when promote is true");
