@@ -12,7 +12,8 @@ import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepO
 import { MAP_ACTIVITY } from './builtinStages';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 import { isStageName, stageOf, STAGES } from '../stages';
-import { missingOutputField } from './outputField';
+import { conditionProblem, type ConditionRead } from './outputField';
+import { comparedValue } from '../runContract/stepCondition';
 import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
 import { activitySteps } from './walkSteps';
@@ -94,17 +95,28 @@ function checkSteps(pipeline: Pipeline, steps: readonly AnyStep[], fail: (proble
   }
   const cycle = findCycle(steps.map((s) => ({ name: s.name, after: s.after ?? [] })));
   if (cycle) fail(`cycle: ${cycle.join(' -> ')}`);
-  for (const step of steps) checkConditionField(step, steps, fail);
+  for (const step of steps) checkConditionField(pipeline, step, steps, fail);
 }
 
-/** A `when` field the upstream step's declared output cannot hold would skip the step on every run: refused here. */
-function checkConditionField(step: AnyStep, steps: readonly AnyStep[], fail: (problem: string) => never): void {
+/**
+ * A `when` that reads a field its source cannot hold, or compares with a value it never holds (the
+ * upstream step's declared output, or the param's schema), would decide the same on every run:
+ * refused here.
+ */
+function checkConditionField(pipeline: Pipeline, step: AnyStep, steps: readonly AnyStep[], fail: (problem: string) => never): void {
   const when = StepOptionsSchema.shape.when.safeParse(step.when).data;
-  if (!when?.field || when.step === undefined) return;
-  const producer = steps.find((s) => s.name === when.step);
-  const output = producer ? declaredOutputOf(producer) : undefined;
-  const missing = output ? missingOutputField(output, when.field) : undefined;
-  if (missing) fail(`step '${step.name}': when.field '${when.field}': step '${when.step}' ${missing}`);
+  if (!when) return;
+  let read: ConditionRead | undefined;
+  if (when.param !== undefined) {
+    const schema = (pipeline.params.shape as Record<string, z.ZodType>)[when.param];
+    read = schema ? { subject: `param '${when.param}'`, schema } : undefined;
+  } else if (when.step !== undefined) {
+    const producer = steps.find((s) => s.name === when.step);
+    const output = producer ? declaredOutputOf(producer) : undefined;
+    read = output ? { subject: `step '${when.step}'`, schema: output, whole: 'its output' } : undefined;
+  }
+  const problem = read ? conditionProblem(read, when.field, comparedValue(when)) : undefined;
+  if (problem) fail(`step '${step.name}': ${when.field === undefined || problem.startsWith('when.') ? '' : `when.field '${when.field}': `}${problem}`);
 }
 
 /** What a step declares it outputs: a built-in stage's contract, or the output its defineStep declares; undefined when undeclared. */

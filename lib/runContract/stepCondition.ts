@@ -39,6 +39,12 @@ const shown = (value: JsonValue): string => {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 
+/** The value a condition compares with, and how: `notEquals` when given, else `equals` (true when not given). */
+export function comparedValue(condition: Pick<StepCondition, 'equals' | 'notEquals'>): { key: 'equals' | 'notEquals'; value: JsonValue } {
+  if (condition.notEquals !== undefined) return { key: 'notEquals', value: condition.notEquals as JsonValue };
+  return { key: 'equals', value: (condition.equals === undefined ? true : condition.equals) as JsonValue };
+}
+
 /** What a condition reads: an upstream step's state, or the run's params. */
 export interface ConditionSources {
   step(name: string): { status: string; output: JsonValue | null };
@@ -58,8 +64,9 @@ export interface ConditionSources {
  * holds neither.
  */
 export function unmetCondition(condition: StepCondition, sources: ConditionSources): string | undefined {
-  const wanted = condition.notEquals === undefined;
-  const expected = (wanted ? (condition.equals === undefined ? true : condition.equals) : condition.notEquals) as JsonValue;
+  const compared = comparedValue(condition);
+  const wanted = compared.key === 'equals';
+  const expected = compared.value;
   const indexLists = sources.indexLists ?? (() => true);
   if (condition.param !== undefined) {
     const path = condition.field === undefined ? condition.param : `${condition.param}.${condition.field}`;

@@ -75,10 +75,38 @@ describe("when's field, against the upstream step's declared output", () => {
   const listed = defineStep({ name: 'test-listed', output: z.object({ checks: z.array(z.object({ name: z.string(), passed: z.boolean() })) }), run: () => ({ checks: [] }) });
   it("takes a number as a list's item, checks the item's fields, and refuses a name where a list needs an index", () => {
     expect(() => compile(gated({ activity: listed }, 'checks.0.passed'))).not.toThrow();
-    expect(() => compile(gated({ activity: listed }, 'checks.12'))).not.toThrow();
+    expect(() => compile(gated({ activity: listed }, 'checks.12.passed'))).not.toThrow();
     expect(() => compile(gated({ activity: listed }, 'checks.0.pased'))).toThrow("step 'score' has no field 'pased' in 'checks.0' (fields: name, passed)");
     expect(() => compile(gated({ activity: listed }, 'checks.passed'))).toThrow("step 'score' gives a list at 'checks', which has no field 'passed': name an item by its index ('checks.0')");
     expect(() => compile(gated({ activity: listed }, 'checks.01.passed'))).toThrow(/name an item by its index/);
+  });
+
+  const compares = (when: object, params = z.object({})) =>
+    definePipeline({ id: 'cond', params, steps: { score: { activity: 'evaluate' } as never, ship: { activity: 'noop', after: ['score'], when } as never } });
+  it('refuses a value the field never holds, which would decide the same on every run', () => {
+    expect(() => compile(compares({ step: 'score', field: 'comparison.candidateIsBetter', equals: 'yes' }))).toThrow(
+      `step 'ship': when.equals is "yes", which step 'score' at 'comparison.candidateIsBetter' never holds (Invalid input: expected boolean, received string)`,
+    );
+    expect(() => compile(compares({ step: 'score', field: 'comparison.candidateIsBetter', notEquals: 0 }))).toThrow(/when.notEquals is 0, which step 'score' at 'comparison.candidateIsBetter' never holds/);
+    for (const when of [{ step: 'score', field: 'comparison.candidateIsBetter', notEquals: false }, { step: 'score', field: 'comparison.candidateIsBetter' }, { step: 'score', field: 'metrics.accuracy', equals: 1 }]) {
+      expect(() => compile(compares(when)), JSON.stringify(when)).not.toThrow();
+    }
+  });
+
+  it("checks a param's condition against the param's schema: a field it lacks, a value it never holds", () => {
+    const params = z.object({
+      env: z.enum(['dev', 'production']).default('dev'),
+      publish: z.boolean().default(false),
+      label: z.string().default('x'),
+      limits: z.object({ rows: z.number() }).default({ rows: 1 }),
+      scaled: z.number().default(1).transform((n) => n * 100),
+    });
+    expect(() => compile(compares({ param: 'env', equals: 'prod' }, params))).toThrow(/step 'ship': when.equals is "prod", which param 'env' never holds \(Invalid option: expected one of "dev"\|"production"\)/);
+    expect(() => compile(compares({ param: 'label' }, params))).toThrow(`step 'ship': when.equals is true, which param 'label' never holds (Invalid input: expected string, received boolean)`);
+    expect(() => compile(compares({ param: 'limits', field: 'row', equals: 5 }, params))).toThrow(`step 'ship': when.field 'row': param 'limits' has no field 'row' (fields: rows)`);
+    for (const when of [{ param: 'env', equals: 'production' }, { param: 'publish' }, { param: 'limits', field: 'rows', notEquals: 0 }, { param: 'scaled', equals: 'anything: a transform keeps its own output' }]) {
+      expect(() => compile(compares(when, params)), JSON.stringify(when)).not.toThrow();
+    }
   });
 });
 
