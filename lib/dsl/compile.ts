@@ -12,7 +12,7 @@ import { DEFAULT_OPERATOR_TIMEOUT_MS, FailureOptionsSchema, STEP_DEFAULTS, StepO
 import { MAP_ACTIVITY } from './builtinStages';
 import { isScheduleTrigger, scheduleName, triggerProblem } from './triggers';
 import { isStageName, stageOf, STAGES } from '../stages';
-import { conditionProblem, type ConditionRead } from './outputField';
+import { conditionProblem, type ConditionRead } from './conditionCheck';
 import { comparedValue } from '../runContract/stepCondition';
 import { isRemoteStep } from './defineStep';
 import { HISTORY_EVENT_LIMIT, MAX_STEPS_PER_RUN } from './historyBudget';
