@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { describeIssuesText } from './compile';
 import { sweepTrials, type SweepSearch } from '../ml/sweepTrials';
+import { directionOf, knownMetricsText, METRICS_BY_TASK, type MetricName } from '../ml/metricDirections';
 import { type EvaluateConfigSchema } from '../stages/evaluate';
 import { TrainConfigSchema } from '../stages/train';
 import type { StepDefinition } from './definePipeline';
@@ -15,8 +16,9 @@ export interface SweepOptions<After extends string> {
   train: z.input<typeof TrainConfigSchema>;
   /** The search: `{ grid: { maxDepth: [3, 4, 6] } }` or `{ random: { learningRate: { min: 0.01, max: 0.3, log: true } }, trials: 12, seed: 7 }`. */
   search: SweepSearch;
-  /** The evaluate output's metric that chooses the best trial (accuracy, f1Macro, rmse, ...). */
+  /** The evaluate output's metric that chooses the best trial: accuracy, macroF1, rocAuc, r2, logLoss, rmse or mae. */
   metric: string;
+  /** Default: the metric's own (rmse, mae and logLoss lower, the others higher). */
   direction?: 'max' | 'min';
   /** Trials training at once (default 4). */
   concurrency?: number;
@@ -43,6 +45,8 @@ export function sweep<const Name extends string, const After extends string>(
   const fail = (problem: string): never => {
     throw new ConfigError(`sweep '${name}': ${problem}`);
   };
+  // Its trials are scored by the built-in evaluate: a metric it does not report (f1Macro for macroF1) would fail every run at the end.
+  if (directionOf(options.metric) === undefined) fail(`metric '${options.metric}' is not one evaluate reports (${knownMetricsText()})`);
   let trials: JsonObject[] = [];
   try {
     trials = sweepTrials(options.search);
@@ -52,6 +56,10 @@ export function sweep<const Name extends string, const After extends string>(
   trials.forEach((trial, index) => {
     const checked = TrainConfigSchema.safeParse({ ...options.train, ...trial });
     if (!checked.success) fail(`trial ${index} (${JSON.stringify(trial)}) is not a training config: ${describeIssuesText(checked.error)}`);
+    const task = checked.data?.algorithm === 'ridge-regression' ? 'regression' : 'classification';
+    if (!METRICS_BY_TASK[task].includes(options.metric as MetricName)) {
+      fail(`metric '${options.metric}' is not reported for a ${task} model (trial ${index} trains ${checked.data?.algorithm}): use ${METRICS_BY_TASK[task].join(', ')}`);
+    }
   });
   const placement = { ...(options.queue ? { queue: options.queue } : {}), ...(options.retry ? { retry: options.retry } : {}) };
   const trialSteps = {
@@ -68,7 +76,7 @@ export function sweep<const Name extends string, const After extends string>(
     [`${name}-best`]: {
       activity: 'pick-best',
       after: [name],
-      config: { from: name, metric: options.metric, direction: options.direction ?? 'max', trials },
+      config: { from: name, metric: options.metric, ...(options.direction ? { direction: options.direction } : {}), trials },
     },
   } as unknown as Record<Name | `${Name}-best`, StepDefinition<Name | After, unknown>>;
 }

@@ -1,4 +1,5 @@
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from './metrics';
+import { directionOf } from './metricDirections';
 import type { ServableModel } from './servableModel';
 
 export type ModelMetrics = ClassificationMetrics | RegressionMetrics;
@@ -16,15 +17,14 @@ export async function scoreModel(model: ServableModel, rows: Record<string, unkn
   return regressionMetrics(targets as number[], predictions.map((p) => p.value as number));
 }
 
-/** Higher is better for these; lower for the rest (logLoss, rmse, mae). */
-const HIGHER_IS_BETTER = new Set(['accuracy', 'macroF1', 'rocAuc', 'r2']);
+
 
 export function primaryMetric(task: ServableModel['task']): 'accuracy' | 'rmse' {
   return task === 'classification' ? 'accuracy' : 'rmse';
 }
 
 export function isBetter(metric: string, candidate: number, incumbent: number): boolean {
-  return HIGHER_IS_BETTER.has(metric) ? candidate > incumbent : candidate < incumbent;
+  return directionOf(metric) === 'max' ? candidate > incumbent : candidate < incumbent;
 }
 
 /** Checks gate thresholds; returns the failures in words (metric, value, threshold). */

@@ -46,13 +46,28 @@ describe('sweep trials', () => {
     expect(() => sweep('tune', { ...base, search: { grid: { a: Array.from({ length: 40 }, (_, i) => i), b: Array.from({ length: 40 }, (_, i) => i) } } })).toThrow(/1600 trials, over the 1000 one sweep runs/);
   });
 
+  it('refuses a metric evaluate does not report, or not for the model the trials train', () => {
+    const base = { after: ['data'] as const, train: { target: 'y' }, search: { grid: { maxDepth: [2, 3] } } };
+    expect(() => sweep('tune', { ...base, metric: 'f1Macro' })).toThrow("sweep 'tune': metric 'f1Macro' is not one evaluate reports (higher is better: accuracy, macroF1, rocAuc, r2; lower: logLoss, rmse, mae)");
+    expect(() => sweep('tune', { ...base, metric: 'rmse' })).toThrow("sweep 'tune': metric 'rmse' is not reported for a classification model (trial 0 trains logistic-regression): use accuracy, macroF1, rocAuc, logLoss");
+    expect(() => sweep('tune', { ...base, train: { target: 'y', algorithm: 'ridge-regression' }, search: { grid: { l2: [0.1, 1] } }, metric: 'accuracy' })).toThrow(/metric 'accuracy' is not reported for a regression model \(trial 0 trains ridge-regression\): use rmse, mae, r2/);
+    expect(() => sweep('tune', { ...base, train: { target: 'y', algorithm: 'ridge-regression' }, search: { grid: { l2: [0.1, 1] } }, metric: 'rmse' })).not.toThrow();
+  });
+
+  it("leaves the direction to the metric unless told: a sweep over rmse keeps the lowest", () => {
+    const regression = { after: ['data'] as const, train: { target: 'y', algorithm: 'ridge-regression' as const }, search: { grid: { l2: [0.1, 1] } } };
+    const best = (options: object) => (sweep('tune', { ...regression, metric: 'rmse', ...options }) as Record<string, { config: Record<string, unknown> }>)['tune-best']!.config;
+    expect(best({})).not.toHaveProperty('direction');
+    expect(best({ direction: 'max' })).toMatchObject({ direction: 'max' });
+  });
+
   it('compiles into a map over the trials (train with the trial merged, then evaluate) and a pick-best step', () => {
     const pipeline = definePipeline({
       id: 'unit-sweep',
       params: z.object({}),
       steps: {
         data: { activity: 'ingest', config: { source: 'x.csv' } },
-        ...sweep('tune', { after: ['data'], train: { target: 'y' }, search: { grid: { maxDepth: [2, 3] } }, metric: 'rmse', direction: 'min', concurrency: 3 }),
+        ...sweep('tune', { after: ['data'], train: { target: 'y' }, search: { grid: { maxDepth: [2, 3] } }, metric: 'logLoss', direction: 'min', concurrency: 3 }),
         entry: { activity: 'register', after: ['tune-best'], config: { model: 'm' } },
       },
     });
@@ -63,7 +78,7 @@ describe('sweep trials', () => {
       ['train', 'train', true],
       ['evaluate', 'evaluate', false],
     ]);
-    expect(steps.find((s) => s.name === 'tune-best')!.config).toEqual({ from: 'tune', metric: 'rmse', direction: 'min', trials: [{ maxDepth: 2 }, { maxDepth: 3 }] });
+    expect(steps.find((s) => s.name === 'tune-best')!.config).toEqual({ from: 'tune', metric: 'logLoss', direction: 'min', trials: [{ maxDepth: 2 }, { maxDepth: 3 }] });
   });
 });
 
@@ -87,8 +102,20 @@ describe('pick-best', () => {
     ]);
   });
 
+  it("goes by the metric's own direction unless told, and asks for one for a metric it does not know", async () => {
+    const scored = (metrics: Record<string, number>) => ({ train: {}, evaluate: { model: { uri: 'm' }, metrics } });
+    const trials = [scored({ rmse: 3, r2: 0.5, custom: 1 }), scored({ rmse: 2, r2: 0.7, custom: 5 }), scored({ rmse: 4, r2: 0.2, custom: 3 })];
+    expect(await pick(trials, { metric: 'rmse' })).toMatchObject({ trial: 1, sweep: { direction: 'min' } });
+    expect(await pick(trials, { metric: 'r2' })).toMatchObject({ trial: 1, sweep: { direction: 'max' } });
+    expect(await pick(trials, { metric: 'rmse', direction: 'max' })).toMatchObject({ trial: 2, sweep: { direction: 'max' } });
+    expect(await pick(trials, { metric: 'custom', direction: 'min' })).toMatchObject({ trial: 0 });
+    const refused = pickBest.config!.safeParse({ metric: 'custom' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]).toMatchObject({ path: ['direction'], message: expect.stringMatching(/^give 'max' or 'min': Cairn knows which way is better only for the metrics evaluate reports \(higher is better: accuracy, .*\), not for 'custom'$/) });
+  });
+
   it('names the metrics there are when no trial reported the one asked for', async () => {
-    await expect(pick([trial(0.8)], { metric: 'f1' })).rejects.toThrow(/no trial of 'tune' reported a numeric 'f1'; its metrics: accuracy/);
+    await expect(pick([trial(0.8)], { metric: 'f1', direction: 'max' })).rejects.toThrow(/no trial of 'tune' reported a numeric 'f1'; its metrics: accuracy/);
     await expect(pick([null, null], { metric: 'accuracy' })).rejects.toThrow(/\(no trial succeeded\)/);
   });
 });
