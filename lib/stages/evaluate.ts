@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { ArtifactRefSchema } from '../artifacts/artifactRef';
 import { defineStageContract } from './contract';
+import { directionOf, knownMetricsText } from '../ml/metricDirections';
 import { IngestConfigSchema } from './ingest';
 
 export const EvaluateConfigSchema = z.strictObject({
   /** Thresholds per metric (accuracy, macroF1, logLoss, rocAuc; rmse, mae, r2): a miss fails the step. */
-  gate: z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() })).default({}),
+  gate: z
+    .record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() }))
+    .superRefine((gate, context) => {
+      // A misspelt metric would fail every run at its end, after the training it gates.
+      for (const metric of Object.keys(gate)) {
+        if (directionOf(metric) === undefined) context.addIssue({ code: 'custom', path: [metric], message: `not a metric evaluate reports (${knownMetricsText()})` });
+      }
+    })
+    .default({}),
   /** Compare with the version an alias points at, on the same holdout. */
   against: z.strictObject({ model: z.string().min(1), alias: z.string().min(1).default('production') }).optional(),
   /** Fail the gate unless the candidate beats the version `against` names (when there is one). */

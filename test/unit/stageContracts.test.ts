@@ -74,6 +74,18 @@ describe.each(Object.entries(CASES))('the %s stage', (name, { valid, typo, wrong
   });
 });
 
+describe('metric names', () => {
+  it("evaluate's gate refuses a metric evaluate does not report, listing the ones it does", () => {
+    expect(load('evaluate', { gate: { acuracy: { min: 0.9 } } })).toThrow(/step 's': config\.gate\.acuracy: not a metric evaluate reports \(higher is better: accuracy, macroF1, rocAuc, r2; lower: logLoss, rmse, mae\)/);
+    expect(load('evaluate', { gate: { accuracy: { min: 0.9 }, rmse: { max: 3 } } })).not.toThrow();
+  });
+  it('pick-best asks for a direction only for a metric whose direction it does not know', () => {
+    expect(load('pick-best', { metric: 'custom' })).toThrow(/step 's': config\.direction: give 'max' or 'min'.*not for 'custom'/);
+    expect(load('pick-best', { metric: 'custom', direction: 'min' })).not.toThrow();
+    expect(load('pick-best', { metric: 'rmse' })).not.toThrow();
+  });
+});
+
 describe('an upstream reference', () => {
   it.each(READS_UPSTREAM)('%s refuses a `from` that is not one of its upstream steps', (stage) => {
     const { valid } = CASES[stage as Exclude<StageName, 'noop'>];
