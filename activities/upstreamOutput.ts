@@ -11,7 +11,10 @@ export function upstreamEntry<S extends z.ZodType>(upstream: Record<string, Json
   const name = from ?? names.find((n) => schema.safeParse(upstream[n]).success);
   const parsed = schema.safeParse(name ? upstream[name] : undefined);
   if (!name || !parsed.success) {
-    throw new ConfigError(`${from ? `upstream step '${from}' did not produce` : 'no upstream step produced'} ${expected}; upstream: ${names.join(', ') || 'none'}`);
+    // A step skipped (by its `when`, an operator, or a skipped step before it) gave null: say so, and how to follow it.
+    const empty = (from ? [from] : names).filter((n) => upstream[n] === null);
+    const skipped = empty.length === 0 ? '' : `; ${empty.map((n) => `'${n}'`).join(', ')} gave nothing (skipped, or returned null): to skip this step along with a skipped one, give it whenUpstreamSkipped: 'skip'`;
+    throw new ConfigError(`${from ? `upstream step '${from}' did not produce` : 'no upstream step produced'} ${expected}; upstream: ${names.join(', ') || 'none'}${skipped}`);
   }
   return { step: name, output: parsed.data };
 }
