@@ -42,7 +42,8 @@ function schemaAt(read: ConditionRead, path: string | undefined): z.ZodType | st
       continue;
     }
     if (!(current instanceof z.ZodObject)) return undefined;
-    const field = (current.shape as Record<string, z.ZodType>)[key];
+    const shape = current.shape as Record<string, z.ZodType>;
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (field === undefined) {
       const catchall = current.def.catchall;
       if (catchall !== undefined && !(catchall instanceof z.ZodNever)) return undefined;

@@ -29,7 +29,8 @@ function valueAt(output: JsonValue | null, path: string | undefined, indexLists:
   let value: JsonValue | undefined = output ?? undefined;
   for (const key of path === undefined ? [] : path.split('.')) {
     if (Array.isArray(value)) value = LIST_INDEX.test(key) && indexLists() ? value[Number(key)] : undefined;
-    else value = value !== null && typeof value === 'object' ? value[key] : undefined;
+    // Own fields only: 'constructor' or '__proto__' must not reach Object's own (a function is no JSON value).
+    else value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? value[key] : undefined;
   }
   return value;
 }

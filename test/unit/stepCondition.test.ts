@@ -79,6 +79,7 @@ describe("when's field, against the upstream step's declared output", () => {
     expect(() => compile(gated({ activity: listed }, 'checks.0.pased'))).toThrow("step 'score' has no field 'pased' in 'checks.0' (fields: name, passed)");
     expect(() => compile(gated({ activity: listed }, 'checks.passed'))).toThrow("step 'score' gives a list at 'checks', which has no field 'passed': name an item by its index ('checks.0')");
     expect(() => compile(gated({ activity: listed }, 'checks.01.passed'))).toThrow(/name an item by its index/);
+    expect(() => compile(gated({ activity: listed }, 'constructor'))).toThrow("step 'score' has no field 'constructor' in its output (fields: checks)");
   });
 
   const compares = (when: object, params = z.object({})) =>
@@ -132,6 +133,9 @@ describe('unmetCondition', () => {
     // A name is not an index, and an object's numeric key is still a key.
     expect(unmetCondition({ step: 'score', field: 'checks.length', equals: 2 }, ran(output))).toMatch(/gave no 'checks.length'/);
     expect(unmetCondition({ step: 'score', field: 'byRank.1', equals: 'a' }, ran({ byRank: { 1: 'a' } }))).toBeUndefined();
+    // Only the output's own fields: not what every object inherits.
+    expect(unmetCondition({ step: 'score', field: 'constructor', equals: true }, ran(output))).toMatch(/^skipped: step 'score' gave no 'constructor'/);
+    expect(unmetCondition({ step: 'score', field: 'checks.__proto__', notEquals: 1 }, ran(output))).toBeUndefined();
     const unindexed = { ...ran(output), indexLists: () => false };
     expect(unmetCondition({ step: 'score', field: 'checks.0.passed', equals: true }, unindexed)).toMatch(/gave no 'checks.0.passed'/);
     expect(unmetCondition({ step: 'score', field: 'checks.0.passed', notEquals: true }, unindexed)).toBeUndefined();
