@@ -187,5 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def exit_without_finalizing(code: int) -> None:
+    """Leaves with `code`, everything flushed, skipping the interpreter's finalization: the Temporal
+    SDK's Rust runtime keeps threads that may call into Python while it finalizes (seen here once:
+    "Fatal Python error: PyGILState_Release ... finalizing", then SIGABRT), which would replace the
+    exit code a supervisor reads (2 for a bad address) with a crash."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_finalizing(main())

@@ -8,7 +8,10 @@ export const TEST_STEPS = new URL('../fixtures/python/test_steps.py', import.met
 
 /** Runs a Python snippet in the project's venv with `input` as JSON on stdin; returns what it printed, parsed as JSON. */
 export function runPython<T>(script: string, input: unknown = null): T {
-  const result = spawnSync(PROJECT_PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // A snippet that made a Temporal client can abort while the interpreter finalizes (the SDK's Rust
+  // threads; see exit_without_finalizing in python/cairn_steps/worker.py): once it has printed, leave without finalizing.
+  const leave = '\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n';
+  const result = spawnSync(PROJECT_PYTHON, ['-c', script + leave], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`python exited with ${result.status}: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }
