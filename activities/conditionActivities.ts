@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { resolveOutput } from '../lib/artifacts/outputRef';
 import type { StepServices } from '../lib/dsl/defineStep';
 import type { JsonValue } from '../lib/dsl/spec';
-import { NON_RETRYABLE_ERROR_TYPES } from '../lib/errors';
 import { toError } from '../lib/faults/toError';
 import { unmetCondition } from '../lib/runContract/stepCondition';
 import { STORED_OUTPUT_CONDITION_ACTIVITY, type StoredOutputConditionRequest, type StoredOutputConditionVerdict } from '../lib/runContract/storedOutputCondition';
@@ -24,8 +23,8 @@ export function conditionActivities(services: Pick<StepServices, 'artifacts'>) {
         const error = toError(thrown);
         throw ApplicationFailure.create({
           message: `step '${request.step}' cannot decide its when: step '${condition.step}' gave an output of ${upstream.output.size} bytes, kept as ${upstream.output.$cairnOutput}, which could not be read: ${error.message}`,
+          // Its type keeps the retry policy: the workflow's local-activity options do not retry a DataError.
           type: error.name,
-          nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(error.name),
         });
       }
       return { unmet: unmetCondition(condition, { step: () => ({ status: upstream.status, output }), params: null }) ?? null };

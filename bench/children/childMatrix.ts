@@ -14,9 +14,8 @@ export function readMatrix<Extra>(): { args: ChildArgs<Extra>; x: Float64Array; 
   return { args, x: new Float64Array(arrayBufferOf(args.x)), y: new Int32Array(arrayBufferOf(args.y)) };
 }
 
-/** Writes the predicted class of every holdout row and prints the fit's seconds with what else it reports. */
-export function reportFit(args: ChildArgs<unknown>, seconds: number, predict: (row: number) => number, extra: Record<string, unknown> = {}): void {
-  const rows = readFileSync(args.y).byteLength / 4;
+/** Writes the predicted class of every holdout row (rows trainRows..rows) and prints the fit's seconds with what else it reports. */
+export function reportFit(args: ChildArgs<unknown>, rows: number, seconds: number, predict: (row: number) => number, extra: Record<string, unknown> = {}): void {
   const predicted = new Int32Array(rows - args.trainRows);
   for (let r = args.trainRows; r < rows; r++) predicted[r - args.trainRows] = predict(r);
   writeFileSync(args.predicted, predicted);

@@ -12,7 +12,7 @@ const t0 = performance.now();
 const model = await fitGradientBoosting(x.subarray(0, trainRows * features), y.subarray(0, trainRows), features, args.classes, args.settings);
 const seconds = (performance.now() - t0) / 1000;
 
-reportFit(args, seconds, (r) => {
+reportFit(args, y.length, seconds, (r) => {
   const scores = model.baseScores.map((base, c) => model.trees.reduce((sum, round) => sum + leafValue(round[c]!, x, r * features), base));
   return scores.indexOf(Math.max(...scores));
 });

@@ -12,7 +12,7 @@ const t0 = performance.now();
 const fit = await fitLogisticRegression(x.subarray(0, trainRows * features), y.subarray(0, trainRows), features, args.classes, { l2: args.l2, maxIterations: args.maxIterations });
 const seconds = (performance.now() - t0) / 1000;
 
-reportFit(args, seconds, (r) => {
+reportFit(args, y.length, seconds, (r) => {
   const scores = fit.weights.map((w, c) => w.reduce((s, wi, f) => s + wi * (x[r * features + f] as number), fit.bias[c] as number));
   return scores.indexOf(Math.max(...scores));
 }, { iterations: fit.iterations });
